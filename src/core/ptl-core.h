@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ptl-types.h"
+#include "ptl-clock.h"
+#include "ptl-stats.h"
+#include "ptl-result.h"
+#include "ptl-run.h"
+#include "ptl-experiment.h"
+#include "ptl-machine.h"

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "ptl-types.h"
+#include "ptl-result.h"
+#include "ptl-run.h"
+
+G_BEGIN_DECLS
+
+#define PTL_TYPE_EXPERIMENT (ptl_experiment_get_type ())
+G_DECLARE_DERIVABLE_TYPE (PtlExperiment, ptl_experiment, PTL, EXPERIMENT, GObject)
+
+struct _PtlExperimentClass
+{
+  GObjectClass parent_class;
+
+  /* Class data, set in class_init. Strings are untranslated (N_()); the
+   * accessors translate them. */
+  const char *id;          /* "models": the CLI name, no spaces */
+  const char *title;       /* "Concurrency models" */
+  const char *category;    /* "Comparison" */
+  const char *summary;     /* one paragraph */
+  const char *explanation; /* what to look for and the theory behind it */
+
+  /* Cross-parameter checks the pspec ranges cannot express. Optional. */
+  gboolean (*validate) (PtlExperiment  *self,
+                        GError        **error);
+
+  /* Runs in a worker thread on a private copy of the experiment (so the
+   * caller may edit parameters meanwhile). Fills ptl_run_get_result (run),
+   * reports with ptl_run_progress (), checks the cancellable at least every
+   * 100 ms and, when cancelled, reaps every child, joins every thread and
+   * closes every descriptor it made before returning FALSE. */
+  gboolean (*run)      (PtlExperiment  *self,
+                        PtlRun         *run,
+                        GError        **error);
+
+  gpointer padding[8];
+};
+
+const char   *ptl_experiment_get_id          (PtlExperiment        *self);
+const char   *ptl_experiment_get_title       (PtlExperiment        *self);
+const char   *ptl_experiment_get_category    (PtlExperiment        *self);
+const char   *ptl_experiment_get_summary     (PtlExperiment        *self);
+const char   *ptl_experiment_get_explanation (PtlExperiment        *self);
+
+/* The experiment's parameters: its own readable and writable properties,
+ * in declaration order. Free the array with g_free (). */
+GParamSpec  **ptl_experiment_list_params     (PtlExperiment        *self,
+                                              guint                *n_params);
+GParamSpec   *ptl_experiment_find_param      (PtlExperiment        *self,
+                                              const char           *name);
+/* Parses @text by the property's type (number, boolean, enum nick,
+ * string) and checks its range: the one rule the CLI, the GUI form, the
+ * settings and JSON loaders all go through. */
+gboolean      ptl_experiment_set_param       (PtlExperiment        *self,
+                                              const char           *name,
+                                              const char           *text,
+                                              GError              **error);
+/* Checks @value against @pspec's range without setting it. */
+gboolean      ptl_param_check_value          (GParamSpec           *pspec,
+                                              const GValue         *value,
+                                              GError              **error);
+char         *ptl_experiment_dup_param_text  (PtlExperiment        *self,
+                                              const char           *name);
+JsonObject   *ptl_experiment_dup_params_json (PtlExperiment        *self);
+gboolean      ptl_experiment_set_params_from_json (PtlExperiment   *self,
+                                              JsonObject           *params,
+                                              GError              **error);
+gboolean      ptl_experiment_validate        (PtlExperiment        *self,
+                                              GError              **error);
+/* A new experiment of the same type with the same parameter values. */
+PtlExperiment *ptl_experiment_dup            (PtlExperiment        *self);
+
+/* Parameter metadata kept on the pspec: the unit shown beside the value
+ * ("ms", "MiB", "tasks"). */
+void          ptl_param_set_unit             (GParamSpec           *pspec,
+                                              const char           *unit);
+const char   *ptl_param_get_unit             (GParamSpec           *pspec);
+/* "1 – 1000", "cpu | io | mixed", "true | false", "any text". */
+char         *ptl_param_describe_range       (GParamSpec           *pspec);
+char         *ptl_param_describe_type        (GParamSpec           *pspec);
+char         *ptl_param_dup_default_text     (GParamSpec           *pspec);
+
+void          ptl_experiment_run_async       (PtlExperiment        *self,
+                                              GCancellable         *cancellable,
+                                              PtlProgressFunc       progress,
+                                              gpointer              progress_data,
+                                              GDestroyNotify        progress_notify,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+PtlResult    *ptl_experiment_run_finish      (PtlExperiment        *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+/* Runs on a private main context until done; progress arrives on the
+ * calling thread. For tests and simple tools. */
+PtlResult    *ptl_experiment_run_sync        (PtlExperiment        *self,
+                                              GCancellable         *cancellable,
+                                              PtlProgressFunc       progress,
+                                              gpointer              progress_data,
+                                              GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-machine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "ptl-machine.h"
+#include "ptl-types.h"
+
+/* First "key : value" line of a /proc-style file whose key is @key. */
+static char *
+read_keyed_line (const char *path,
+                 const char *key)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize key_len = strlen (key);
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon;
+
+      if (strncmp (lines[i], key, key_len) != 0)
+        continue;
+      colon = strchr (lines[i], ':');
+      if (colon == NULL)
+        continue;
+      return g_strstrip (g_strdup (colon + 1));
+    }
+  return NULL;
+}
+
+static char *
+read_trimmed_file (const char *path)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return g_strstrip (g_steal_pointer (&contents));
+}
+
+/* A VM is what most readers will run this in, and it changes latencies
+ * 10×: name it. The DMI vendor or the cpuinfo "hypervisor" flag tells
+ * without systemd-detect-virt (absent in Flatpak). */
+static char *
+detect_virtualization (void)
+{
+  static const struct { const char *needle; const char *name; } vendors[] = {
+    { "QEMU", "qemu" }, { "KVM", "kvm" }, { "VMware", "vmware" },
+    { "VirtualBox", "oracle" }, { "innotek", "oracle" }, { "Xen", "xen" },
+    { "Microsoft", "microsoft" }, { "Amazon EC2", "amazon" }, { "Firecracker", "firecracker" },
+    { "Google", "google" },
+  };
+  g_autofree char *flags = NULL;
+  g_autofree char *vendor = NULL;
+  g_autofree char *product = NULL;
+
+  vendor = read_trimmed_file ("/sys/class/dmi/id/sys_vendor");
+  product = read_trimmed_file ("/sys/class/dmi/id/product_name");
+  for (guint i = 0; i < G_N_ELEMENTS (vendors); i++)
+    if ((vendor && strstr (vendor, vendors[i].needle)) ||
+        (product && strstr (product, vendors[i].needle)))
+      return g_strdup (vendors[i].name);
+
+  if (g_file_test ("/proc/xen", G_FILE_TEST_EXISTS))
+    return g_strdup ("xen");
+
+  flags = read_keyed_line ("/proc/cpuinfo", "flags");
+  if (flags != NULL)
+    {
+      g_auto(GStrv) words = g_strsplit (flags, " ", -1);
+
+      if (g_strv_contains ((const char * const *) words, "hypervisor"))
+        return g_strdup ("vm");
+      return g_strdup ("none");
+    }
+  return g_strdup ("unknown");
+}
+
+guint
+ptl_machine_get_n_cpus (void)
+{
+  cpu_set_t set;
+
+  if (sched_getaffinity (0, sizeof set, &set) == 0 && CPU_COUNT (&set) > 0)
+    return CPU_COUNT (&set);
+  return MAX (1, g_get_num_processors ());
+}
+
+JsonObject *
+ptl_machine_collect (void)
+{
+  JsonObject *machine = json_object_new ();
+  g_autofree char *model = NULL;
+  g_autofree char *mem_total = NULL;
+  g_autofree char *governor = NULL;
+  g_autofree char *loadavg = NULL;
+  g_autofree char *virt = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format_iso8601 (now);
+  g_autofree char *glib_version = g_strdup_printf ("%u.%u.%u", glib_major_version,
+                                                   glib_minor_version, glib_micro_version);
+  struct utsname uts;
+
+  model = read_keyed_line ("/proc/cpuinfo", "model name");
+  if (model == NULL)
+    model = read_keyed_line ("/proc/cpuinfo", "Model");
+  json_object_set_string_member (machine, "cpu_model", model ? model : "unknown");
+  json_object_set_int_member (machine, "cores", ptl_machine_get_n_cpus ());
+  json_object_set_int_member (machine, "cores_online", g_get_num_processors ());
+
+  if (uname (&uts) == 0)
+    {
+      g_autofree char *kernel = g_strdup_printf ("%s %s %s", uts.sysname, uts.release, uts.machine);
+      json_object_set_string_member (machine, "kernel", kernel);
+    }
+
+  mem_total = read_keyed_line ("/proc/meminfo", "MemTotal");
+  if (mem_total != NULL)
+    json_object_set_int_member (machine, "memory_bytes",
+                                g_ascii_strtoll (mem_total, NULL, 10) * 1024);
+
+  json_object_set_string_member (machine, "glib_version", glib_version);
+  json_object_set_string_member (machine, "date", date);
+
+  virt = detect_virtualization ();
+  json_object_set_string_member (machine, "virtualization", virt);
+
+  governor = read_trimmed_file ("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  json_object_set_string_member (machine, "governor", governor ? governor : "unknown");
+
+  loadavg = read_trimmed_file ("/proc/loadavg");
+  if (loadavg != NULL)
+    json_object_set_double_member (machine, "load_average_1m", g_ascii_strtod (loadavg, NULL));
+
+  return machine;
+}
+
+char *
+ptl_machine_find_helper (GError **error)
+{
+  const char *from_env = g_getenv ("PTLAB_HELPER");
+  g_autofree char *self_path = NULL;
+  g_autofree char *installed = NULL;
+
+  if (from_env != NULL && *from_env != '\0')
+    {
+      if (g_file_test (from_env, G_FILE_TEST_IS_EXECUTABLE))
+        return g_strdup (from_env);
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+                   _("The helper program named by PTLAB_HELPER (%s) is not executable"), from_env);
+      return NULL;
+    }
+
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+  if (self_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self_path);
+      g_autofree char *sibling = g_build_filename (dir, HELPER_NAME, NULL);
+
+      if (g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&sibling);
+    }
+
+  installed = g_build_filename (LIBEXECDIR, HELPER_NAME, NULL);
+  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&installed);
+
+  g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+               _("The helper program %s was not found beside ptlab nor in %s; reinstall ptlab"),
+               HELPER_NAME, LIBEXECDIR);
+  return NULL;
+}

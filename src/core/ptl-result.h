@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "ptl-types.h"
+
+G_BEGIN_DECLS
+
+/* One measured point. lo/hi carry an optional band (p5–p95, min–max) or
+ * error bar; they are NAN when the series has none. */
+typedef struct
+{
+  double x;
+  double y;
+  double lo;
+  double hi;
+} PtlPoint;
+
+typedef enum
+{
+  PTL_REFERENCE_HORIZONTAL, /* y = value, e.g. "2 cores" on a speedup axis */
+  PTL_REFERENCE_VERTICAL,   /* x = value, e.g. "cores" on a worker-count axis */
+  PTL_REFERENCE_DIAGONAL,   /* y = value * x, e.g. "ideal speedup" (value 1) */
+} PtlReferenceKind;
+
+typedef struct
+{
+  PtlReferenceKind kind;
+  double value;
+  char *label;
+} PtlReference;
+
+#define PTL_TYPE_RESULT (ptl_result_get_type ())
+G_DECLARE_FINAL_TYPE (PtlResult, ptl_result, PTL, RESULT, GObject)
+
+/* A PtlResult is safe to fill from one worker thread while other threads
+ * copy it: every mutator and ptl_result_copy () take the result's lock.
+ * Readers (plot, GUI, CLI) must work on a copy or on a finished result. */
+PtlResult       *ptl_result_new                (const char       *experiment_id,
+                                                const char       *title);
+PtlResult       *ptl_result_copy               (PtlResult        *self);
+const char      *ptl_result_get_experiment_id  (PtlResult        *self);
+const char      *ptl_result_get_title          (PtlResult        *self);
+
+/* name -> value of every parameter used, and machine facts. Borrowed;
+ * setters take a reference. */
+JsonObject      *ptl_result_get_parameters     (PtlResult        *self);
+void             ptl_result_set_parameters     (PtlResult        *self,
+                                                JsonObject       *parameters);
+JsonObject      *ptl_result_get_machine        (PtlResult        *self);
+void             ptl_result_set_machine        (PtlResult        *self,
+                                                JsonObject       *machine);
+
+/* Warnings a reader must see beside the figures ("ran in a VM", "noisy"). */
+void             ptl_result_add_note           (PtlResult        *self,
+                                                const char       *format,
+                                                ...) G_GNUC_PRINTF (2, 3);
+guint            ptl_result_get_n_notes        (PtlResult        *self);
+const char      *ptl_result_get_note           (PtlResult        *self,
+                                                guint             index);
+
+/* Raw samples kept for re-analysis (exported in JSON only). */
+void             ptl_result_add_samples        (PtlResult        *self,
+                                                const char       *name,
+                                                const char       *unit,
+                                                const double     *values,
+                                                gsize             n_values);
+
+/* Charts. The returned pointers are borrowed and live as long as @self. */
+PtlChart        *ptl_result_add_chart          (PtlResult        *self,
+                                                const char       *id,
+                                                PtlChartKind      kind,
+                                                const char       *title);
+guint            ptl_result_get_n_charts       (PtlResult        *self);
+PtlChart        *ptl_result_get_chart          (PtlResult        *self,
+                                                guint             index);
+PtlChart        *ptl_result_find_chart         (PtlResult        *self,
+                                                const char       *id);
+
+void             ptl_chart_set_x_axis          (PtlChart         *chart,
+                                                const char       *label,
+                                                const char       *unit,
+                                                gboolean          log_scale);
+void             ptl_chart_set_y_axis          (PtlChart         *chart,
+                                                const char       *label,
+                                                const char       *unit,
+                                                gboolean          log_scale);
+/* For PTL_CHART_BAR: the x categories; a point's x is the category index. */
+void             ptl_chart_set_categories      (PtlChart         *chart,
+                                                const char * const *categories);
+void             ptl_chart_add_reference       (PtlChart         *chart,
+                                                PtlReferenceKind  kind,
+                                                double            value,
+                                                const char       *label);
+PtlSeries       *ptl_chart_add_series          (PtlChart         *chart,
+                                                const char       *name);
+
+const char      *ptl_chart_get_id              (PtlChart         *chart);
+const char      *ptl_chart_get_title           (PtlChart         *chart);
+PtlChartKind     ptl_chart_get_kind            (PtlChart         *chart);
+const char      *ptl_chart_get_x_label         (PtlChart         *chart);
+const char      *ptl_chart_get_x_unit          (PtlChart         *chart);
+gboolean         ptl_chart_get_x_log           (PtlChart         *chart);
+const char      *ptl_chart_get_y_label         (PtlChart         *chart);
+const char      *ptl_chart_get_y_unit          (PtlChart         *chart);
+gboolean         ptl_chart_get_y_log           (PtlChart         *chart);
+/* NULL-terminated, NULL when the chart has none. */
+const char * const *ptl_chart_get_categories   (PtlChart         *chart);
+guint            ptl_chart_get_n_categories    (PtlChart         *chart);
+guint            ptl_chart_get_n_references    (PtlChart         *chart);
+const PtlReference *ptl_chart_get_reference    (PtlChart         *chart,
+                                                guint             index);
+guint            ptl_chart_get_n_series        (PtlChart         *chart);
+PtlSeries       *ptl_chart_get_series          (PtlChart         *chart,
+                                                guint             index);
+PtlSeries       *ptl_chart_find_series         (PtlChart         *chart,
+                                                const char       *name);
+
+void             ptl_series_add_point          (PtlSeries        *series,
+                                                double            x,
+                                                double            y);
+void             ptl_series_add_point_band     (PtlSeries        *series,
+                                                double            x,
+                                                double            y,
+                                                double            lo,
+                                                double            hi);
+/* What the band means, e.g. "p5–p95"; setting it marks the series as banded. */
+void             ptl_series_set_band_label     (PtlSeries        *series,
+                                                const char       *label);
+const char      *ptl_series_get_name           (PtlSeries        *series);
+const char      *ptl_series_get_band_label     (PtlSeries        *series);
+gboolean         ptl_series_has_band           (PtlSeries        *series);
+const PtlPoint  *ptl_series_get_points         (PtlSeries        *series,
+                                                guint            *n_points);
+
+/* The summary table: one row per case, typed cells, units per column. */
+PtlTable        *ptl_result_get_summary        (PtlResult        *self);
+guint            ptl_table_add_column          (PtlTable         *table,
+                                                const char       *name,
+                                                const char       *unit);
+guint            ptl_table_add_row             (PtlTable         *table);
+void             ptl_table_set_text            (PtlTable         *table,
+                                                guint             row,
+                                                guint             column,
+                                                const char       *text);
+void             ptl_table_set_number          (PtlTable         *table,
+                                                guint             row,
+                                                guint             column,
+                                                double            value);
+guint            ptl_table_get_n_rows          (PtlTable         *table);
+guint            ptl_table_get_n_columns       (PtlTable         *table);
+int              ptl_table_find_column         (PtlTable         *table,
+                                                const char       *name);
+const char      *ptl_table_get_column_name     (PtlTable         *table,
+                                                guint             column);
+const char      *ptl_table_get_column_unit     (PtlTable         *table,
+                                                guint             column);
+gboolean         ptl_table_cell_is_number      (PtlTable         *table,
+                                                guint             row,
+                                                guint             column);
+double           ptl_table_get_number          (PtlTable         *table,
+                                                guint             row,
+                                                guint             column);
+const char      *ptl_table_get_text            (PtlTable         *table,
+                                                guint             row,
+                                                guint             column);
+/* A number formatted by its column's unit, or the text; never NULL. */
+char            *ptl_table_format_cell         (PtlTable         *table,
+                                                guint             row,
+                                                guint             column);
+/* The whole table as aligned plain text, for the CLI. */
+char            *ptl_table_format_text         (PtlTable         *table);
+
+/* Files. Saves are atomic: a failed save leaves no partial file. */
+JsonNode        *ptl_result_to_json            (PtlResult        *self);
+PtlResult       *ptl_result_new_from_json      (JsonNode         *node,
+                                                GError          **error);
+char            *ptl_result_to_json_string     (PtlResult        *self);
+gboolean         ptl_result_save_json          (PtlResult        *self,
+                                                const char       *path,
+                                                GError          **error);
+PtlResult       *ptl_result_load_json          (const char       *path,
+                                                GError          **error);
+/* Tidy CSV: one row per (chart, series, x) with y and the band. */
+char            *ptl_result_to_csv             (PtlResult        *self);
+gboolean         ptl_result_save_csv           (PtlResult        *self,
+                                                const char       *path,
+                                                GError          **error);
+
+/* Writes @len bytes to @path through a temporary file in the same folder
+ * and a rename, so readers never see a partial file. */
+gboolean         ptl_file_replace_contents     (const char       *path,
+                                                const char       *contents,
+                                                gsize             len,
+                                                GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A distribution summarised the way the lab reports every measurement. */
+typedef struct
+{
+  gsize  n;
+  double min;
+  double max;
+  double mean;
+  double stddev; /* sample standard deviation (n - 1) */
+  double p1;
+  double p5;
+  double p25;
+  double median;
+  double p75;
+  double p95;
+  double p99;
+} PtlStats;
+
+/* Fills @stats from @n samples (need not be sorted; not modified).
+ * With n == 0 every field is NAN and n is 0. */
+void   ptl_stats_compute    (PtlStats     *stats,
+                             const double *samples,
+                             gsize         n);
+
+double ptl_stats_mean       (const double *samples,
+                             gsize         n);
+double ptl_stats_stddev     (const double *samples,
+                             gsize         n);
+double ptl_stats_median     (const double *samples,
+                             gsize         n);
+/* @p in [0, 100]; linear interpolation between closest ranks (type 7,
+ * as numpy's default), on an array that is already sorted ascending. */
+double ptl_stats_percentile_sorted (const double *sorted,
+                                    gsize         n,
+                                    double        p);
+
+/* Spread of a distribution relative to its median: (p95 - p5) / median. */
+double ptl_stats_relative_spread (const PtlStats *stats);
+
+/* Human formatting by magnitude. Units are base units:
+ * "s" -> ns/µs/ms/s, "B" -> B/KiB/MiB/GiB, "B/s" -> B/s ... GiB/s,
+ * "ops/s" -> ops/s, k ops/s, M ops/s, "x" -> "1.95×", "%" -> "12.5 %",
+ * anything else -> "%.3g unit". NAN prints as "–". */
+char  *ptl_format_value     (double       value,
+                             const char  *unit);
+
+G_END_DECLS

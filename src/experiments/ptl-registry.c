@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-registry"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ptl-registry.h"
+
+/* Adding an experiment: include its header and add one line below. */
+
+typedef GType (*PtlGetType) (void);
+
+static const PtlGetType experiment_get_types[] = {
+  NULL,
+};
+
+const GType *
+ptl_registry_list_types (guint *n_types)
+{
+  static GType *types;
+  static guint count;
+
+  if (g_once_init_enter (&types))
+    {
+      GType *list = g_new0 (GType, G_N_ELEMENTS (experiment_get_types) + 1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (experiment_get_types); i++)
+        if (experiment_get_types[i] != NULL)
+          list[count++] = experiment_get_types[i] ();
+      g_once_init_leave (&types, list);
+    }
+
+  if (n_types != NULL)
+    *n_types = count;
+  return types;
+}
+
+GType
+ptl_registry_lookup (const char *id)
+{
+  const GType *types;
+  guint n_types;
+
+  g_return_val_if_fail (id != NULL, 0);
+
+  types = ptl_registry_list_types (&n_types);
+  for (guint i = 0; i < n_types; i++)
+    {
+      g_autoptr(GTypeClass) klass = g_type_class_ref (types[i]);
+
+      if (g_strcmp0 (PTL_EXPERIMENT_CLASS (klass)->id, id) == 0)
+        return types[i];
+    }
+  return 0;
+}
+
+PtlExperiment *
+ptl_registry_create (const char  *id,
+                     GError     **error)
+{
+  GType type;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  type = ptl_registry_lookup (id);
+  if (type == 0)
+    {
+      g_autoptr(GString) known = g_string_new (NULL);
+      const GType *types;
+      guint n_types;
+
+      types = ptl_registry_list_types (&n_types);
+      for (guint i = 0; i < n_types; i++)
+        {
+          g_autoptr(GTypeClass) klass = g_type_class_ref (types[i]);
+          g_string_append_printf (known, "%s%s", i ? ", " : "",
+                                  PTL_EXPERIMENT_CLASS (klass)->id);
+        }
+      g_set_error (error, PTL_ERROR, PTL_ERROR_UNKNOWN_EXPERIMENT,
+                   _("No experiment “%s”; known: %s"), id, known->str);
+      return NULL;
+    }
+
+  return g_object_new (type, NULL);
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <cairo.h>
+
+#include "ptl-core.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double red, green, blue, alpha;
+} PtlRgba;
+
+#define PTL_PLOT_N_SERIES_COLORS 8
+
+/* Everything a renderer needs to know about looks. The GUI fills it from
+ * the theme (light or dark); exports use the report style. Series colours
+ * are a colour-blind-safe palette (Okabe–Ito order). */
+typedef struct
+{
+  PtlRgba     background;
+  PtlRgba     foreground;  /* titles, axis lines, tick labels */
+  PtlRgba     muted;       /* axis labels, legend text, notes */
+  PtlRgba     grid;
+  PtlRgba     reference;   /* reference lines ("ideal", "2 cores") */
+  PtlRgba     series[PTL_PLOT_N_SERIES_COLORS];
+  const char *font_family; /* "Cantarell" */
+  double      font_size;   /* in user-space units at scale 1 */
+  double      line_width;
+  gboolean    dark;
+} PtlPlotStyle;
+
+void      ptl_plot_style_init_light  (PtlPlotStyle       *style);
+void      ptl_plot_style_init_dark   (PtlPlotStyle       *style);
+/* White background, print-friendly weights: the default for exports. */
+void      ptl_plot_style_init_report (PtlPlotStyle       *style);
+
+/* Draws one chart into (0, 0, width, height) of @cr, dispatching on the
+ * chart's kind (line or bar). Never changes @cr's state for the caller. */
+void      ptl_chart_draw             (PtlChart           *chart,
+                                      cairo_t            *cr,
+                                      const PtlPlotStyle *style,
+                                      double              width,
+                                      double              height);
+
+/* A figure: the result's title, every chart (or only @chart_id) tiled in
+ * a grid, and the result's notes underneath, as a report would show it. */
+void      ptl_figure_draw            (PtlResult          *result,
+                                      const char         *chart_id,
+                                      cairo_t            *cr,
+                                      const PtlPlotStyle *style,
+                                      double              width,
+                                      double              height);
+
+/* What lies under a pointer at (@px, @py) in a chart drawn at
+ * @width × @height: the nearest point of a line chart or the bar under the
+ * pointer, for tooltips. FALSE when nothing is close enough. */
+typedef struct
+{
+  guint  series; /* index into the chart's series */
+  guint  point;  /* index into that series' points */
+  double px;     /* where to put a marker, in the chart's coordinates */
+  double py;
+} PtlChartHit;
+
+gboolean  ptl_chart_hit_test         (PtlChart           *chart,
+                                      const PtlPlotStyle *style,
+                                      double              width,
+                                      double              height,
+                                      double              px,
+                                      double              py,
+                                      PtlChartHit        *hit);
+
+typedef enum
+{
+  PTL_EXPORT_PNG,
+  PTL_EXPORT_SVG,
+  PTL_EXPORT_PDF,
+  PTL_EXPORT_CSV,
+  PTL_EXPORT_JSON,
+} PtlExportFormat;
+
+typedef struct
+{
+  const char         *chart_id; /* NULL: the whole figure */
+  double              width;    /* logical size; 0 picks a report size */
+  double              height;
+  double              scale;    /* PNG pixels per unit; 0 means 1 */
+  const PtlPlotStyle *style;    /* NULL: the report style */
+} PtlExportOptions;
+
+/* Format from the file name's extension (case-insensitive). */
+gboolean  ptl_export_format_from_path (const char        *path,
+                                       PtlExportFormat   *format,
+                                       GError           **error);
+/* Writes @result to @path in the format its extension names. Atomic: on
+ * failure no file (and no partial file) is left at @path. @options may be
+ * NULL. */
+gboolean  ptl_export_to_file          (PtlResult              *result,
+                                       const char             *path,
+                                       const PtlExportOptions *options,
+                                       GError                **error);
+
+G_END_DECLS

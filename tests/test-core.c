@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "ptl-core.h"
+
+/* A minimal experiment to drive the base class: counts to `steps`,
+ * adding a point and reporting progress at each step. */
+
+typedef enum { TEST_FLAVOUR_PLAIN, TEST_FLAVOUR_FANCY } TestFlavour;
+
+#define TEST_TYPE_EXPERIMENT (test_experiment_get_type ())
+G_DECLARE_FINAL_TYPE (TestExperiment, test_experiment, TEST, EXPERIMENT, PtlExperiment)
+
+struct _TestExperiment
+{
+  PtlExperiment parent_instance;
+  int           steps;
+  double        delay_ms;
+  gboolean      fail;
+  TestFlavour   flavour;
+  char         *label;
+};
+
+enum { PROP_0, PROP_STEPS, PROP_DELAY_MS, PROP_FAIL, PROP_FLAVOUR, PROP_LABEL, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TestExperiment, test_experiment, PTL_TYPE_EXPERIMENT)
+
+static GType
+test_flavour_get_type (void)
+{
+  static GType type;
+  static const GEnumValue values[] = {
+    { TEST_FLAVOUR_PLAIN, "TEST_FLAVOUR_PLAIN", "plain" },
+    { TEST_FLAVOUR_FANCY, "TEST_FLAVOUR_FANCY", "fancy" },
+    { 0, NULL, NULL },
+  };
+
+  if (type == 0)
+    type = g_enum_register_static ("TestFlavour", values);
+  return type;
+}
+
+static gboolean
+test_experiment_run (PtlExperiment  *experiment,
+                     PtlRun         *run,
+                     GError        **error)
+{
+  TestExperiment *self = TEST_EXPERIMENT (experiment);
+  PtlResult *result = ptl_run_get_result (run);
+  PtlChart *chart = ptl_result_add_chart (result, "count", PTL_CHART_LINE, "Count");
+  PtlSeries *series = ptl_chart_add_series (chart, "steps");
+  PtlTable *table = ptl_result_get_summary (result);
+  guint row;
+
+  ptl_chart_set_x_axis (chart, "step", "", FALSE);
+  ptl_chart_set_y_axis (chart, "time", "s", FALSE);
+
+  for (int i = 0; i < self->steps; i++)
+    {
+      if (!ptl_clock_sleep_ns ((gint64) (self->delay_ms * 1e6), ptl_run_get_cancellable (run)))
+        return !ptl_run_set_error_if_cancelled (run, error);
+      ptl_series_add_point (series, i, i * 0.001);
+      ptl_run_progress (run, (i + 1.0) / self->steps, "step %d", i + 1);
+    }
+
+  if (self->fail)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED, "asked to fail");
+      return FALSE;
+    }
+
+  ptl_table_add_column (table, "mode", NULL);
+  ptl_table_add_column (table, "steps", "");
+  row = ptl_table_add_row (table);
+  ptl_table_set_text (table, row, 0, self->label);
+  ptl_table_set_number (table, row, 1, self->steps);
+  return TRUE;
+}
+
+static void
+test_experiment_finalize (GObject *object)
+{
+  g_free (TEST_EXPERIMENT (object)->label);
+  G_OBJECT_CLASS (test_experiment_parent_class)->finalize (object);
+}
+
+static void
+test_experiment_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TestExperiment *self = TEST_EXPERIMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEPS: g_value_set_int (value, self->steps); break;
+    case PROP_DELAY_MS: g_value_set_double (value, self->delay_ms); break;
+    case PROP_FAIL: g_value_set_boolean (value, self->fail); break;
+    case PROP_FLAVOUR: g_value_set_enum (value, self->flavour); break;
+    case PROP_LABEL: g_value_set_string (value, self->label); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_experiment_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TestExperiment *self = TEST_EXPERIMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEPS: self->steps = g_value_get_int (value); break;
+    case PROP_DELAY_MS: self->delay_ms = g_value_get_double (value); break;
+    case PROP_FAIL: self->fail = g_value_get_boolean (value); break;
+    case PROP_FLAVOUR: self->flavour = g_value_get_enum (value); break;
+    case PROP_LABEL: g_free (self->label); self->label = g_value_dup_string (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_experiment_class_init (TestExperimentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = test_experiment_finalize;
+  object_class->get_property = test_experiment_get_property;
+  object_class->set_property = test_experiment_set_property;
+  experiment_class->id = "test";
+  experiment_class->title = "Test";
+  experiment_class->category = "Testing";
+  experiment_class->run = test_experiment_run;
+
+  properties[PROP_STEPS] = g_param_spec_int ("steps", "Steps", "How many", 1, 1000, 5, flags);
+  properties[PROP_DELAY_MS] = g_param_spec_double ("delay-ms", "Delay", "Per step", 0, 1000, 1, flags);
+  properties[PROP_FAIL] = g_param_spec_boolean ("fail", "Fail", "Fail at the end", FALSE, flags);
+  properties[PROP_FLAVOUR] = g_param_spec_enum ("flavour", "Flavour", "Which", test_flavour_get_type (),
+                                                TEST_FLAVOUR_PLAIN, flags);
+  properties[PROP_LABEL] = g_param_spec_string ("label", "Label", "A name", "plain, \"quoted\"", flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  ptl_param_set_unit (properties[PROP_DELAY_MS], "ms");
+}
+
+static void
+test_experiment_init (TestExperiment *self)
+{
+  self->steps = 5;
+  self->delay_ms = 1;
+  self->label = g_strdup ("plain, \"quoted\"");
+}
+
+/* Tests */
+
+static void
+test_stats_percentiles (void)
+{
+  static const struct { double p; double expected; } cases[] = {
+    { 0, 1 }, { 25, 2 }, { 50, 3 }, { 75, 4 }, { 100, 5 }, { 10, 1.4 }, { 95, 4.8 },
+  };
+  const double sorted[] = { 1, 2, 3, 4, 5 };
+  const double unsorted[] = { 5, 1, 4, 2, 3 };
+  PtlStats stats;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpfloat_with_epsilon (ptl_stats_percentile_sorted (sorted, 5, cases[i].p),
+                                    cases[i].expected, 1e-12);
+
+  ptl_stats_compute (&stats, unsorted, 5);
+  g_assert_cmpuint (stats.n, ==, 5);
+  g_assert_cmpfloat (stats.min, ==, 1);
+  g_assert_cmpfloat (stats.max, ==, 5);
+  g_assert_cmpfloat (stats.median, ==, 3);
+  g_assert_cmpfloat (stats.mean, ==, 3);
+  g_assert_cmpfloat_with_epsilon (stats.stddev, sqrt (2.5), 1e-12);
+  g_assert_cmpfloat (unsorted[0], ==, 5); /* input untouched */
+  g_assert_cmpfloat_with_epsilon (ptl_stats_median ((double[]) { 4, 1, 3, 2 }, 4), 2.5, 1e-12);
+
+  ptl_stats_compute (&stats, NULL, 0);
+  g_assert_cmpuint (stats.n, ==, 0);
+  g_assert_true (isnan (stats.median));
+  g_assert_true (isnan (ptl_stats_mean (NULL, 0)));
+}
+
+static void
+test_stats_format (void)
+{
+  static const struct { double value; const char *unit; const char *expected; } cases[] = {
+    { 0.0000000234, "s", "23.4 ns" },
+    { 0.0000052, "s", "5.20 µs" },
+    { 0.0123, "s", "12.3 ms" },
+    { 2.5, "s", "2.50 s" },
+    { 0, "s", "0 s" },
+    { 512, "B", "512 B" },
+    { 1536, "B", "1.50 KiB" },
+    { 3.5 * 1048576, "B", "3.50 MiB" },
+    { 11e9, "B/s", "10.2 GiB/s" },
+    { 1500000, "ops/s", "1.50 M ops/s" },
+    { 1.953, "x", "1.95×" },
+    { 12.34, "%", "12.3 %" },
+    { 42, "tasks", "42 tasks" },
+    { NAN, "s", "–" },
+    { 7, "", "7" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = ptl_format_value (cases[i].value, cases[i].unit);
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+}
+
+static void
+test_params_validation (void)
+{
+  g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
+  static const struct { const char *name; const char *text; gboolean ok; const char *message_part; } cases[] = {
+    { "steps", "10", TRUE, NULL },
+    { "steps", " 7 ", TRUE, NULL },
+    { "steps", "0", FALSE, "1 – 1000" },
+    { "steps", "1001", FALSE, "1 – 1000" },
+    { "steps", "ten", FALSE, "integer" },
+    { "steps", "1.5", FALSE, "integer" },
+    { "steps", "99999999999", FALSE, "steps" },
+    { "delay-ms", "2.5", TRUE, NULL },
+    { "delay-ms", "-1", FALSE, "0 – 1000" },
+    { "delay-ms", "nan", FALSE, "number" },
+    { "delay-ms", "", FALSE, "number" },
+    { "fail", "yes", TRUE, NULL },
+    { "fail", "maybe", FALSE, "true or false" },
+    { "flavour", "fancy", TRUE, NULL },
+    { "flavour", "spicy", FALSE, "plain | fancy" },
+    { "label", "anything at all", TRUE, NULL },
+    { "nope", "1", FALSE, "steps, delay-ms, fail, flavour, label" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = ptl_experiment_set_param (experiment, cases[i].name, cases[i].text, &error);
+
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_no_error (error);
+      else
+        {
+          g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+          g_assert_nonnull (strstr (error->message, cases[i].message_part));
+        }
+    }
+
+  {
+    g_autofree char *steps = ptl_experiment_dup_param_text (experiment, "steps");
+    g_autofree char *flavour = ptl_experiment_dup_param_text (experiment, "flavour");
+    g_autofree char *delay = ptl_experiment_dup_param_text (experiment, "delay-ms");
+    g_assert_cmpstr (steps, ==, "7");
+    g_assert_cmpstr (flavour, ==, "fancy");
+    g_assert_cmpstr (delay, ==, "2.5");
+  }
+}
+
+static void
+test_params_metadata (void)
+{
+  g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
+  g_autofree GParamSpec **params = NULL;
+  g_autoptr(PtlExperiment) copy = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_params;
+
+  params = ptl_experiment_list_params (experiment, &n_params);
+  g_assert_cmpuint (n_params, ==, 5);
+  g_assert_cmpstr (params[0]->name, ==, "steps");
+  g_assert_cmpstr (params[4]->name, ==, "label");
+  g_assert_cmpstr (ptl_param_get_unit (params[1]), ==, "ms");
+  g_assert_cmpstr (ptl_param_get_unit (params[0]), ==, "");
+  {
+    g_autofree char *range = ptl_param_describe_range (params[0]);
+    g_autofree char *def = ptl_param_dup_default_text (params[3]);
+    g_assert_cmpstr (range, ==, "1 – 1000");
+    g_assert_cmpstr (def, ==, "plain");
+  }
+
+  g_assert_true (ptl_experiment_set_param (experiment, "steps", "42", NULL));
+  copy = ptl_experiment_dup (experiment);
+  g_assert_cmpint (TEST_EXPERIMENT (copy)->steps, ==, 42);
+
+  json = ptl_experiment_dup_params_json (experiment);
+  g_assert_cmpint (json_object_get_int_member (json, "steps"), ==, 42);
+  g_assert_cmpstr (json_object_get_string_member (json, "flavour"), ==, "plain");
+  json_object_set_int_member (json, "steps", 3);
+  json_object_set_string_member (json, "flavour", "fancy");
+  g_assert_true (ptl_experiment_set_params_from_json (copy, json, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (TEST_EXPERIMENT (copy)->steps, ==, 3);
+  g_assert_cmpint (TEST_EXPERIMENT (copy)->flavour, ==, TEST_FLAVOUR_FANCY);
+
+  json_object_set_int_member (json, "steps", 5000);
+  g_assert_false (ptl_experiment_set_params_from_json (copy, json, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+
+  g_assert_finalize_object (g_steal_pointer (&copy));
+}
+
+static PtlResult *
+make_result (void)
+{
+  PtlResult *result = ptl_result_new ("test", "A \"test\", result");
+  PtlChart *bars = ptl_result_add_chart (result, "wall", PTL_CHART_BAR, "Wall time");
+  PtlChart *line = ptl_result_add_chart (result, "sweep", PTL_CHART_LINE, "Sweep");
+  PtlSeries *series;
+  PtlTable *table = ptl_result_get_summary (result);
+  g_autoptr(JsonObject) params = json_object_new ();
+  const double samples[] = { 1e-6, 2e-6, NAN };
+  guint row;
+
+  json_object_set_int_member (params, "tasks", 4);
+  ptl_result_set_parameters (result, params);
+  ptl_result_add_note (result, "ran on %d cores", 2);
+  ptl_result_add_samples (result, "latency", "s", samples, 3);
+
+  ptl_chart_set_categories (bars, (const char *[]) { "sequential", "threads, many", NULL });
+  ptl_chart_set_y_axis (bars, "wall time", "s", FALSE);
+  ptl_chart_add_reference (bars, PTL_REFERENCE_HORIZONTAL, 1, "one second");
+  series = ptl_chart_add_series (bars, "wall");
+  ptl_series_set_band_label (series, "min–max");
+  ptl_series_add_point_band (series, 0, 0.8, 0.75, 0.9);
+  ptl_series_add_point_band (series, 1, 0.4, NAN, NAN);
+
+  ptl_chart_set_x_axis (line, "workers", "", FALSE);
+  ptl_chart_set_y_axis (line, "speedup", "x", TRUE);
+  ptl_chart_add_reference (line, PTL_REFERENCE_DIAGONAL, 1, "ideal");
+  series = ptl_chart_add_series (line, "thread-pool");
+  ptl_series_add_point (series, 1, 1.0);
+  ptl_series_add_point (series, 2, 1.96);
+
+  ptl_table_add_column (table, "mode", NULL);
+  ptl_table_add_column (table, "wall", "s");
+  row = ptl_table_add_row (table);
+  ptl_table_set_text (table, row, 0, "sequential");
+  ptl_table_set_number (table, row, 1, 0.8);
+  row = ptl_table_add_row (table);
+  ptl_table_set_text (table, row, 0, "threads");
+  return result;
+}
+
+static void
+assert_results_equal (PtlResult *a,
+                      PtlResult *b)
+{
+  g_autofree char *json_a = ptl_result_to_json_string (a);
+  g_autofree char *json_b = ptl_result_to_json_string (b);
+
+  g_assert_cmpstr (json_a, ==, json_b);
+}
+
+static void
+test_result_json_round_trip (void)
+{
+  g_autoptr(PtlResult) result = make_result ();
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(PtlResult) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ptlab-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "result.json", NULL);
+  PtlChart *chart;
+  const PtlPoint *points;
+  guint n_points;
+
+  g_assert_true (ptl_result_save_json (result, path, &error));
+  g_assert_no_error (error);
+  loaded = ptl_result_load_json (path, &error);
+  g_assert_no_error (error);
+  assert_results_equal (result, loaded);
+
+  chart = ptl_result_find_chart (loaded, "wall");
+  g_assert_nonnull (chart);
+  g_assert_cmpint (ptl_chart_get_kind (chart), ==, PTL_CHART_BAR);
+  g_assert_cmpuint (ptl_chart_get_n_categories (chart), ==, 2);
+  g_assert_cmpstr (ptl_series_get_band_label (ptl_chart_get_series (chart, 0)), ==, "min–max");
+  points = ptl_series_get_points (ptl_chart_get_series (chart, 0), &n_points);
+  g_assert_cmpuint (n_points, ==, 2);
+  g_assert_cmpfloat (points[0].hi, ==, 0.9);
+  g_assert_true (isnan (points[1].lo));
+  g_assert_true (ptl_chart_get_y_log (ptl_result_find_chart (loaded, "sweep")));
+  g_assert_cmpuint (ptl_result_get_n_notes (loaded), ==, 1);
+  g_assert_false (ptl_table_cell_is_number (ptl_result_get_summary (loaded), 1, 1));
+
+  copy = ptl_result_copy (result);
+  assert_results_equal (result, copy);
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&loaded));
+}
+
+static void
+test_result_json_malformed (void)
+{
+  static const struct { const char *json; const char *message_part; } cases[] = {
+    { "[]", "top level" },
+    { "{}", "experiment" },
+    { "{\"experiment\": 3}", "must be text" },
+    { "{\"experiment\": \"x\", \"format\": \"other\"}", "format" },
+    { "{\"experiment\": \"x\", \"charts\": {}}", "must be a list" },
+    { "{\"experiment\": \"x\", \"charts\": [{\"id\": \"a\"}]}", "kind" },
+    { "{\"experiment\": \"x\", \"charts\": [{\"id\": \"a\", \"kind\": \"pie\"}]}", "unknown kind" },
+    { "{\"experiment\": \"x\", \"series\": [{\"chart\": \"a\", \"name\": \"s\", \"points\": []}]}", "not in" },
+    { "{\"experiment\": \"x\", \"charts\": [{\"id\": \"a\", \"kind\": \"line\"}],"
+      " \"series\": [{\"chart\": \"a\", \"name\": \"s\", \"points\": [[1]]}]}", "pair" },
+    { "{\"experiment\": \"x\", \"charts\": [{\"id\": \"a\", \"kind\": \"line\"}],"
+      " \"series\": [{\"chart\": \"a\", \"name\": \"s\", \"points\": [[1, \"y\"]]}]}", "number" },
+    { "{\"experiment\": \"x\", \"summary\": {\"columns\": [\"a\"], \"rows\": [[1, 2]]}}", "one value per column" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(PtlResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (json_parser_load_from_data (parser, cases[i].json, -1, NULL));
+      result = ptl_result_new_from_json (json_parser_get_root (parser), &error);
+      g_assert_null (result);
+      g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+      if (strstr (error->message, cases[i].message_part) == NULL)
+        g_error ("case %u: “%s” lacks “%s”", i, error->message, cases[i].message_part);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("ptlab-test-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "garbage.json", NULL);
+
+    g_assert_true (g_file_set_contents (path, "{\"experiment\": \"x\", \x01", -1, NULL));
+    g_assert_null (ptl_result_load_json (path, &error));
+    g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+    g_assert_nonnull (strstr (error->message, path));
+    g_remove (path);
+    g_rmdir (dir);
+  }
+}
+
+static void
+test_result_csv (void)
+{
+  g_autoptr(PtlResult) result = make_result ();
+  g_autofree char *csv = ptl_result_to_csv (result);
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+  g_assert_cmpstr (lines[0], ==, "chart,series,x,x_unit,y,y_unit,low,high");
+  g_assert_cmpstr (lines[1], ==, "wall,wall,sequential,,0.8,s,0.75,0.9");
+  g_assert_cmpstr (lines[2], ==, "wall,wall,\"threads, many\",,0.4,s,,");
+  g_assert_cmpstr (lines[3], ==, "sweep,thread-pool,1,,1,x,,");
+  g_assert_cmpstr (lines[4], ==, "sweep,thread-pool,2,,1.96,x,,");
+  g_assert_cmpstr (lines[5], ==, "");
+  g_assert_null (lines[6]);
+}
+
+static void
+test_result_save_unwritable (void)
+{
+  g_autoptr(PtlResult) result = make_result ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (ptl_result_save_csv (result, "/nonexistent-dir/x.csv", &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "/nonexistent-dir/x.csv"));
+  g_assert_false (g_file_test ("/nonexistent-dir", G_FILE_TEST_EXISTS));
+}
+
+static void
+test_table_text (void)
+{
+  g_autoptr(PtlResult) result = make_result ();
+  g_autofree char *text = ptl_table_format_text (ptl_result_get_summary (result));
+
+  g_assert_cmpstr (text, ==,
+                   "mode          wall\n"
+                   "sequential  800 ms\n"
+                   "threads\n");
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  PtlResult *result;
+  GError    *error;
+  guint      n_progress;
+  double     last_fraction;
+  guint      last_points;
+  gboolean   notified;
+} RunState;
+
+static void
+progress_cb (PtlResult  *snapshot,
+             double      fraction,
+             const char *message,
+             gpointer    user_data)
+{
+  RunState *state = user_data;
+  PtlChart *chart = ptl_result_find_chart (snapshot, "count");
+  guint n_points = 0;
+
+  if (chart != NULL && ptl_chart_get_n_series (chart) > 0)
+    ptl_series_get_points (ptl_chart_get_series (chart, 0), &n_points);
+  g_assert_cmpfloat (fraction, >=, state->last_fraction);
+  g_assert_cmpuint (n_points, >=, state->last_points);
+  state->last_fraction = fraction;
+  state->last_points = n_points;
+  state->n_progress++;
+}
+
+static void
+progress_notify (gpointer user_data)
+{
+  RunState *state = user_data;
+
+  state->notified = TRUE;
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunState *state = user_data;
+
+  state->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+test_run_async_progress (void)
+{
+  g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
+  RunState state = { g_main_loop_new (NULL, FALSE) };
+  PtlChart *chart;
+  guint n_points;
+
+  g_assert_true (ptl_experiment_set_param (experiment, "steps", "20", NULL));
+  ptl_experiment_run_async (experiment, NULL, progress_cb, &state, progress_notify, run_done_cb, &state);
+  /* The worker has its own copy: editing now does not change this run. */
+  g_assert_true (ptl_experiment_set_param (experiment, "steps", "3", NULL));
+  g_main_loop_run (state.loop);
+
+  g_assert_no_error (state.error);
+  g_assert_nonnull (state.result);
+  g_assert_true (state.notified);
+  g_assert_cmpuint (state.n_progress, >=, 1);
+  chart = ptl_result_find_chart (state.result, "count");
+  ptl_series_get_points (ptl_chart_get_series (chart, 0), &n_points);
+  g_assert_cmpuint (n_points, ==, 20);
+  g_assert_cmpint (json_object_get_int_member (ptl_result_get_parameters (state.result), "steps"), ==, 20);
+  g_assert_true (json_object_has_member (ptl_result_get_machine (state.result), "cpu_model"));
+  g_assert_cmpint (json_object_get_int_member (ptl_result_get_machine (state.result), "cores"), >=, 1);
+
+  g_main_loop_unref (state.loop);
+  g_assert_finalize_object (state.result);
+}
+
+static gpointer
+cancel_later_thread (gpointer data)
+{
+  g_usleep (50 * 1000);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+static void
+test_run_cancel_and_fail (void)
+{
+  g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlResult) result = NULL;
+  GThread *canceller;
+  gint64 start;
+
+  /* 1000 steps of 100 ms would take minutes: cancel after 50 ms. */
+  g_assert_true (ptl_experiment_set_param (experiment, "steps", "1000", NULL));
+  g_assert_true (ptl_experiment_set_param (experiment, "delay-ms", "100", NULL));
+  start = g_get_monotonic_time ();
+  /* run_sync iterates a private context: cancel from another thread. */
+  canceller = g_thread_new ("canceller", cancel_later_thread, cancellable);
+  result = ptl_experiment_run_sync (experiment, cancellable, NULL, NULL, &error);
+  g_thread_join (canceller);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_assert_true (ptl_experiment_set_param (experiment, "steps", "2", NULL));
+  g_assert_true (ptl_experiment_set_param (experiment, "fail", "true", NULL));
+  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_FAILED);
+}
+
+static void
+test_machine_facts (void)
+{
+  g_autoptr(JsonObject) machine = ptl_machine_collect ();
+  static const char *keys[] = { "cpu_model", "cores", "kernel", "memory_bytes", "glib_version",
+                                "date", "virtualization", "governor", "load_average_1m" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (!json_object_has_member (machine, keys[i]))
+      g_error ("machine facts lack %s", keys[i]);
+  g_assert_cmpuint (ptl_machine_get_n_cpus (), >=, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ptl/stats/percentiles", test_stats_percentiles);
+  g_test_add_func ("/ptl/stats/format", test_stats_format);
+  g_test_add_func ("/ptl/params/validation", test_params_validation);
+  g_test_add_func ("/ptl/params/metadata", test_params_metadata);
+  g_test_add_func ("/ptl/result/json-round-trip", test_result_json_round_trip);
+  g_test_add_func ("/ptl/result/json-malformed", test_result_json_malformed);
+  g_test_add_func ("/ptl/result/csv", test_result_csv);
+  g_test_add_func ("/ptl/result/save-unwritable", test_result_save_unwritable);
+  g_test_add_func ("/ptl/result/table-text", test_table_text);
+  g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);
+  g_test_add_func ("/ptl/run/cancel-and-fail", test_run_cancel_and_fail);
+  g_test_add_func ("/ptl/machine/facts", test_machine_facts);
+
+  return g_test_run ();
+}
