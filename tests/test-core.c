@@ -468,6 +468,63 @@ test_result_csv (void)
 }
 
 static void
+test_result_timeline (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("sched", "Timeline");
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  PtlChart *chart = ptl_result_add_chart (result, "gantt", PTL_CHART_TIMELINE, "FCFS");
+  guint p1, cpu, k1, idle, n_slices, n_markers;
+  const PtlSlice *slices;
+  const PtlMarker *markers;
+
+  ptl_chart_set_x_axis (chart, "time", "s", FALSE);
+  p1 = ptl_chart_add_lane (chart, "P1");
+  cpu = ptl_chart_add_lane (chart, "CPU 0");
+  k1 = ptl_chart_add_key (chart, "P1", FALSE);
+  idle = ptl_chart_add_key (chart, "idle", TRUE);
+  ptl_chart_add_slice (chart, p1, k1, 0, 0.5);
+  ptl_chart_add_slice (chart, cpu, idle, 0.5, 0.75);
+  ptl_chart_add_marker (chart, p1, 0);
+
+  node = ptl_result_to_json (result);
+  loaded = ptl_result_new_from_json (node, &error);
+  g_assert_no_error (error);
+  assert_results_equal (result, loaded);
+  chart = ptl_result_find_chart (loaded, "gantt");
+  g_assert_cmpint (ptl_chart_get_kind (chart), ==, PTL_CHART_TIMELINE);
+  g_assert_cmpuint (ptl_chart_get_n_lanes (chart), ==, 2);
+  g_assert_cmpstr (ptl_chart_get_key (chart, 1), ==, "idle");
+  g_assert_true (ptl_chart_get_key_muted (chart, 1));
+  slices = ptl_chart_get_slices (chart, &n_slices);
+  g_assert_cmpuint (n_slices, ==, 2);
+  g_assert_cmpfloat (slices[1].end, ==, 0.75);
+  markers = ptl_chart_get_markers (chart, &n_markers);
+  g_assert_cmpuint (n_markers, ==, 1);
+  g_assert_cmpuint (markers[0].lane, ==, 0);
+
+  csv = ptl_result_to_csv (result);
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpstr (lines[1], ==, "gantt,P1,0,s,0.5,s,,");
+  g_assert_cmpstr (lines[2], ==, "gantt,CPU 0: idle,0.5,s,0.75,s,,");
+
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(PtlResult) bad = NULL;
+
+    g_assert_true (json_parser_load_from_data (parser,
+      "{\"experiment\": \"x\", \"charts\": [{\"id\": \"g\", \"kind\": \"timeline\", \"lanes\": [\"a\"],"
+      " \"keys\": [{\"name\": \"a\"}], \"slices\": [[0, 5, 0, 1]]}]}", -1, NULL));
+    bad = ptl_result_new_from_json (json_parser_get_root (parser), &error);
+    g_assert_null (bad);
+    g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  }
+}
+
+static void
 test_result_save_unwritable (void)
 {
   g_autoptr(PtlResult) result = make_result ();
@@ -633,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/ptl/result/json-round-trip", test_result_json_round_trip);
   g_test_add_func ("/ptl/result/json-malformed", test_result_json_malformed);
   g_test_add_func ("/ptl/result/csv", test_result_csv);
+  g_test_add_func ("/ptl/result/timeline", test_result_timeline);
   g_test_add_func ("/ptl/result/save-unwritable", test_result_save_unwritable);
   g_test_add_func ("/ptl/result/table-text", test_table_text);
   g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);

@@ -697,9 +697,12 @@ ptl_experiment_run_finish (PtlExperiment  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ptl_experiment_run_async, NULL);
 
+  /* Drop the run now, not when the worker thread lets go of the task: the
+   * caller then holds the only reference to the result. */
   data = g_task_get_task_data (G_TASK (result));
   if (data->run != NULL)
     ptl_run_close (data->run);
+  g_clear_object (&data->run);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -35,6 +35,11 @@ struct _PtlChart
   GStrv         categories;
   GArray       *references;
   GPtrArray    *series;
+  GPtrArray    *lanes;      /* timeline: lane names */
+  GPtrArray    *keys;       /* timeline: key names */
+  GArray       *key_muted;  /* timeline: gboolean per key */
+  GArray       *slices;
+  GArray       *markers;
 };
 
 typedef struct
@@ -81,7 +86,7 @@ G_DEFINE_FINAL_TYPE (PtlResult, ptl_result, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (ptl-error-quark, ptl_error)
 
-static const char *chart_kind_names[] = { "line", "bar" };
+static const char *chart_kind_names[] = { "line", "bar", "timeline" };
 static const char *reference_kind_names[] = { "horizontal", "vertical", "diagonal" };
 
 static void
@@ -113,6 +118,11 @@ chart_free (PtlChart *chart)
   g_strfreev (chart->categories);
   g_array_unref (chart->references);
   g_ptr_array_unref (chart->series);
+  g_ptr_array_unref (chart->lanes);
+  g_ptr_array_unref (chart->keys);
+  g_array_unref (chart->key_muted);
+  g_array_unref (chart->slices);
+  g_array_unref (chart->markers);
   g_free (chart);
 }
 
@@ -185,6 +195,11 @@ chart_new (PtlResult    *owner,
   chart->references = g_array_new (FALSE, TRUE, sizeof (PtlReference));
   g_array_set_clear_func (chart->references, reference_clear);
   chart->series = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
+  chart->lanes = g_ptr_array_new_with_free_func (g_free);
+  chart->keys = g_ptr_array_new_with_free_func (g_free);
+  chart->key_muted = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  chart->slices = g_array_new (FALSE, FALSE, sizeof (PtlSlice));
+  chart->markers = g_array_new (FALSE, FALSE, sizeof (PtlMarker));
   return chart;
 }
 
@@ -314,6 +329,14 @@ ptl_result_copy (PtlResult *self)
           g_array_append_vals (series_copy->points, series->points->data, series->points->len);
           g_ptr_array_add (chart_copy->series, series_copy);
         }
+
+      for (guint j = 0; j < chart->lanes->len; j++)
+        g_ptr_array_add (chart_copy->lanes, g_strdup (g_ptr_array_index (chart->lanes, j)));
+      for (guint j = 0; j < chart->keys->len; j++)
+        g_ptr_array_add (chart_copy->keys, g_strdup (g_ptr_array_index (chart->keys, j)));
+      g_array_append_vals (chart_copy->key_muted, chart->key_muted->data, chart->key_muted->len);
+      g_array_append_vals (chart_copy->slices, chart->slices->data, chart->slices->len);
+      g_array_append_vals (chart_copy->markers, chart->markers->data, chart->markers->len);
 
       g_ptr_array_add (copy->charts, chart_copy);
     }
@@ -802,6 +825,139 @@ ptl_series_get_points (PtlSeries *series,
   return (const PtlPoint *) (gpointer) series->points->data;
 }
 
+/* Timeline */
+
+guint
+ptl_chart_add_lane (PtlChart   *chart,
+                    const char *name)
+{
+  guint lane;
+
+  g_return_val_if_fail (chart != NULL, 0);
+  g_return_val_if_fail (name != NULL, 0);
+
+  g_mutex_lock (&chart->owner->mutex);
+  lane = chart->lanes->len;
+  g_ptr_array_add (chart->lanes, g_strdup (name));
+  g_mutex_unlock (&chart->owner->mutex);
+  return lane;
+}
+
+guint
+ptl_chart_add_key (PtlChart   *chart,
+                   const char *name,
+                   gboolean    muted)
+{
+  guint key;
+
+  g_return_val_if_fail (chart != NULL, 0);
+  g_return_val_if_fail (name != NULL, 0);
+
+  g_mutex_lock (&chart->owner->mutex);
+  key = chart->keys->len;
+  g_ptr_array_add (chart->keys, g_strdup (name));
+  muted = !!muted;
+  g_array_append_val (chart->key_muted, muted);
+  g_mutex_unlock (&chart->owner->mutex);
+  return key;
+}
+
+void
+ptl_chart_add_slice (PtlChart *chart,
+                     guint     lane,
+                     guint     key,
+                     double    start,
+                     double    end)
+{
+  PtlSlice slice = { lane, key, start, end };
+
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (lane < chart->lanes->len);
+  g_return_if_fail (key < chart->keys->len);
+
+  g_mutex_lock (&chart->owner->mutex);
+  g_array_append_val (chart->slices, slice);
+  g_mutex_unlock (&chart->owner->mutex);
+}
+
+void
+ptl_chart_add_marker (PtlChart *chart,
+                      guint     lane,
+                      double    x)
+{
+  PtlMarker marker = { lane, x };
+
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (lane < chart->lanes->len);
+
+  g_mutex_lock (&chart->owner->mutex);
+  g_array_append_val (chart->markers, marker);
+  g_mutex_unlock (&chart->owner->mutex);
+}
+
+guint
+ptl_chart_get_n_lanes (PtlChart *chart)
+{
+  g_return_val_if_fail (chart != NULL, 0);
+  return chart->lanes->len;
+}
+
+const char *
+ptl_chart_get_lane (PtlChart *chart,
+                    guint     lane)
+{
+  g_return_val_if_fail (chart != NULL, NULL);
+  g_return_val_if_fail (lane < chart->lanes->len, NULL);
+  return g_ptr_array_index (chart->lanes, lane);
+}
+
+guint
+ptl_chart_get_n_keys (PtlChart *chart)
+{
+  g_return_val_if_fail (chart != NULL, 0);
+  return chart->keys->len;
+}
+
+const char *
+ptl_chart_get_key (PtlChart *chart,
+                   guint     key)
+{
+  g_return_val_if_fail (chart != NULL, NULL);
+  g_return_val_if_fail (key < chart->keys->len, NULL);
+  return g_ptr_array_index (chart->keys, key);
+}
+
+gboolean
+ptl_chart_get_key_muted (PtlChart *chart,
+                         guint     key)
+{
+  g_return_val_if_fail (chart != NULL, FALSE);
+  g_return_val_if_fail (key < chart->key_muted->len, FALSE);
+  return g_array_index (chart->key_muted, gboolean, key);
+}
+
+const PtlSlice *
+ptl_chart_get_slices (PtlChart *chart,
+                      guint    *n_slices)
+{
+  g_return_val_if_fail (chart != NULL, NULL);
+
+  if (n_slices != NULL)
+    *n_slices = chart->slices->len;
+  return (const PtlSlice *) (gpointer) chart->slices->data;
+}
+
+const PtlMarker *
+ptl_chart_get_markers (PtlChart *chart,
+                       guint    *n_markers)
+{
+  g_return_val_if_fail (chart != NULL, NULL);
+
+  if (n_markers != NULL)
+    *n_markers = chart->markers->len;
+  return (const PtlMarker *) (gpointer) chart->markers->data;
+}
+
 /* Table */
 
 PtlTable *
@@ -1143,6 +1299,45 @@ ptl_result_to_json (PtlResult *self)
           json_array_add_object_element (references, ref_object);
         }
       json_object_set_array_member (object, "references", references);
+      if (chart->kind == PTL_CHART_TIMELINE)
+        {
+          JsonArray *keys = json_array_new ();
+          JsonArray *slices = json_array_new ();
+          JsonArray *markers = json_array_new ();
+
+          json_object_set_member (object, "lanes", string_array_node (chart->lanes));
+          for (guint j = 0; j < chart->keys->len; j++)
+            {
+              JsonObject *key = json_object_new ();
+
+              json_object_set_string_member (key, "name", g_ptr_array_index (chart->keys, j));
+              json_object_set_boolean_member (key, "muted", g_array_index (chart->key_muted, gboolean, j));
+              json_array_add_object_element (keys, key);
+            }
+          for (guint j = 0; j < chart->slices->len; j++)
+            {
+              const PtlSlice *slice = &g_array_index (chart->slices, PtlSlice, j);
+              JsonArray *item = json_array_new ();
+
+              json_array_add_int_element (item, slice->lane);
+              json_array_add_int_element (item, slice->key);
+              json_array_add_element (item, number_node (slice->start));
+              json_array_add_element (item, number_node (slice->end));
+              json_array_add_array_element (slices, item);
+            }
+          for (guint j = 0; j < chart->markers->len; j++)
+            {
+              const PtlMarker *marker = &g_array_index (chart->markers, PtlMarker, j);
+              JsonArray *item = json_array_new ();
+
+              json_array_add_int_element (item, marker->lane);
+              json_array_add_element (item, number_node (marker->x));
+              json_array_add_array_element (markers, item);
+            }
+          json_object_set_array_member (object, "keys", keys);
+          json_object_set_array_member (object, "slices", slices);
+          json_object_set_array_member (object, "markers", markers);
+        }
       json_array_add_object_element (charts, object);
 
       for (guint j = 0; j < chart->series->len; j++)
@@ -1343,6 +1538,106 @@ lookup_name (const char  *name,
   return -1;
 }
 
+static gboolean load_string_list (JsonNode   *node,
+                                  const char *where,
+                                  GPtrArray  *out,
+                                  GError    **error);
+
+/* A list of small integer/number tuples, e.g. slices [lane, key, start, end]. */
+static gboolean
+load_tuples (JsonObject  *object,
+             const char  *where,
+             const char  *name,
+             guint        width,
+             GArray      *values,
+             GError     **error)
+{
+  g_autofree char *path = g_strdup_printf ("%s.%s", where, name);
+  JsonNode *node = member_of_type (object, where, name, JSON_NODE_ARRAY, FALSE, error);
+  JsonArray *array;
+
+  if (node == NULL)
+    return error == NULL || *error == NULL;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_TYPE (element) != JSON_NODE_ARRAY ||
+          json_array_get_length (json_node_get_array (element)) != width)
+        return invalid (error, path, _("has an item of the wrong length"));
+      for (guint j = 0; j < width; j++)
+        {
+          double value;
+
+          if (!read_number (json_array_get_element (json_node_get_array (element), j), path, &value, error))
+            return FALSE;
+          g_array_append_val (values, value);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+load_timeline (PtlChart    *chart,
+               JsonObject  *object,
+               const char  *where,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) lanes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) slices = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) markers = g_array_new (FALSE, FALSE, sizeof (double));
+  JsonNode *lanes_node, *keys_node;
+
+  lanes_node = member_of_type (object, where, "lanes", JSON_NODE_ARRAY, TRUE, error);
+  if (lanes_node == NULL || !load_string_list (lanes_node, where, lanes, error))
+    return FALSE;
+  for (guint i = 0; i < lanes->len; i++)
+    ptl_chart_add_lane (chart, g_ptr_array_index (lanes, i));
+
+  keys_node = member_of_type (object, where, "keys", JSON_NODE_ARRAY, TRUE, error);
+  if (keys_node == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (keys_node)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (keys_node), i);
+      g_autofree char *name = NULL;
+      gboolean muted;
+
+      if (JSON_NODE_TYPE (element) != JSON_NODE_OBJECT)
+        return invalid (error, where, _("has a key that is not an object"));
+      if (!read_string (json_node_get_object (element), where, "name", TRUE, NULL, &name, error))
+        return FALSE;
+      read_boolean (json_node_get_object (element), "muted", &muted);
+      ptl_chart_add_key (chart, name, muted);
+    }
+
+  if (!load_tuples (object, where, "slices", 4, slices, error) ||
+      !load_tuples (object, where, "markers", 2, markers, error))
+    return FALSE;
+
+  for (guint i = 0; i < slices->len; i += 4)
+    {
+      double lane = g_array_index (slices, double, i);
+      double key = g_array_index (slices, double, i + 1);
+
+      if (!(lane >= 0 && lane < chart->lanes->len && lane == floor (lane) &&
+            key >= 0 && key < chart->keys->len && key == floor (key)))
+        return invalid (error, where, _("has a slice whose lane or key does not exist"));
+      ptl_chart_add_slice (chart, (guint) lane, (guint) key,
+                           g_array_index (slices, double, i + 2), g_array_index (slices, double, i + 3));
+    }
+  for (guint i = 0; i < markers->len; i += 2)
+    {
+      double lane = g_array_index (markers, double, i);
+
+      if (!(lane >= 0 && lane < chart->lanes->len && lane == floor (lane)))
+        return invalid (error, where, _("has a marker whose lane does not exist"));
+      ptl_chart_add_marker (chart, (guint) lane, g_array_index (markers, double, i + 1));
+    }
+  return TRUE;
+}
+
 static gboolean
 load_chart (PtlResult  *self,
             JsonNode   *node,
@@ -1373,7 +1668,7 @@ load_chart (PtlResult  *self,
 
   kind = lookup_name (kind_name, chart_kind_names, G_N_ELEMENTS (chart_kind_names));
   if (kind < 0)
-    return invalid (error, where, _("has an unknown kind (line or bar expected)"));
+    return invalid (error, where, _("has an unknown kind (line, bar or timeline expected)"));
   if (ptl_result_find_chart (self, id) != NULL)
     return invalid (error, where, _("repeats a chart id"));
 
@@ -1435,6 +1730,9 @@ load_chart (PtlResult  *self,
           ptl_chart_add_reference (chart, ref_kind_index, value, label);
         }
     }
+
+  if (kind == PTL_CHART_TIMELINE && !load_timeline (chart, object, where, error))
+    return FALSE;
 
   return TRUE;
 }
@@ -1855,6 +2153,28 @@ ptl_result_to_csv (PtlResult *self)
     {
       PtlChart *chart = g_ptr_array_index (copy->charts, i);
       guint n_categories = ptl_chart_get_n_categories (chart);
+
+      for (guint j = 0; j < chart->slices->len; j++)
+        {
+          const PtlSlice *slice = &g_array_index (chart->slices, PtlSlice, j);
+          const char *lane = g_ptr_array_index (chart->lanes, slice->lane);
+          const char *key = g_ptr_array_index (chart->keys, slice->key);
+          g_autofree char *series = g_strcmp0 (lane, key) == 0 ? g_strdup (lane)
+                                                                 : g_strdup_printf ("%s: %s", lane, key);
+
+          append_csv_field (out, chart->id);
+          g_string_append_c (out, ',');
+          append_csv_field (out, series);
+          g_string_append_c (out, ',');
+          append_csv_number (out, slice->start);
+          g_string_append_c (out, ',');
+          append_csv_field (out, chart->x_unit);
+          g_string_append_c (out, ',');
+          append_csv_number (out, slice->end);
+          g_string_append_c (out, ',');
+          append_csv_field (out, chart->x_unit);
+          g_string_append (out, ",,\r\n");
+        }
 
       for (guint j = 0; j < chart->series->len; j++)
         {

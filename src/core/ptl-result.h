@@ -25,6 +25,23 @@ typedef enum
   PTL_REFERENCE_DIAGONAL,   /* y = value * x, e.g. "ideal speedup" (value 1) */
 } PtlReferenceKind;
 
+/* A timeline slice: lane @lane was busy with @key from @start to @end (x
+ * axis units). Keys are the legend: a process, a thread, "idle". */
+typedef struct
+{
+  guint  lane;
+  guint  key;
+  double start;
+  double end;
+} PtlSlice;
+
+/* A point event on a lane, e.g. an arrival. */
+typedef struct
+{
+  guint  lane;
+  double x;
+} PtlMarker;
+
 typedef struct
 {
   PtlReferenceKind kind;
@@ -118,6 +135,35 @@ PtlSeries       *ptl_chart_get_series          (PtlChart         *chart,
 PtlSeries       *ptl_chart_find_series         (PtlChart         *chart,
                                                 const char       *name);
 
+/* For PTL_CHART_TIMELINE. Lanes draw top to bottom in the order added;
+ * a muted key (idle, context switch) draws in a neutral colour. Indices
+ * returned are what slices and markers refer to. */
+guint            ptl_chart_add_lane            (PtlChart         *chart,
+                                                const char       *name);
+guint            ptl_chart_add_key             (PtlChart         *chart,
+                                                const char       *name,
+                                                gboolean          muted);
+void             ptl_chart_add_slice           (PtlChart         *chart,
+                                                guint             lane,
+                                                guint             key,
+                                                double            start,
+                                                double            end);
+void             ptl_chart_add_marker          (PtlChart         *chart,
+                                                guint             lane,
+                                                double            x);
+guint            ptl_chart_get_n_lanes         (PtlChart         *chart);
+const char      *ptl_chart_get_lane            (PtlChart         *chart,
+                                                guint             lane);
+guint            ptl_chart_get_n_keys          (PtlChart         *chart);
+const char      *ptl_chart_get_key             (PtlChart         *chart,
+                                                guint             key);
+gboolean         ptl_chart_get_key_muted       (PtlChart         *chart,
+                                                guint             key);
+const PtlSlice  *ptl_chart_get_slices          (PtlChart         *chart,
+                                                guint            *n_slices);
+const PtlMarker *ptl_chart_get_markers         (PtlChart         *chart,
+                                                guint            *n_markers);
+
 void             ptl_series_add_point          (PtlSeries        *series,
                                                 double            x,
                                                 double            y);
@@ -183,7 +229,9 @@ gboolean         ptl_result_save_json          (PtlResult        *self,
                                                 GError          **error);
 PtlResult       *ptl_result_load_json          (const char       *path,
                                                 GError          **error);
-/* Tidy CSV: one row per (chart, series, x) with y and the band. */
+/* Tidy CSV: one row per (chart, series, x) with y and the band. A
+ * timeline slice is a row whose series is its lane (with ": key" when the
+ * key differs), x its start and y its end. */
 char            *ptl_result_to_csv             (PtlResult        *self);
 gboolean         ptl_result_save_csv           (PtlResult        *self,
                                                 const char       *path,

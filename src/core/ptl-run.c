@@ -49,7 +49,7 @@ deliver_cb (gpointer data)
   message = g_strdup (self->message);
   g_mutex_unlock (&self->mutex);
 
-  if (progress == NULL)
+  if (progress == NULL || self->result == NULL)
     return G_SOURCE_REMOVE;
 
   snapshot = ptl_result_copy (self->result);
@@ -199,6 +199,10 @@ ptl_run_close (PtlRun *self)
   self->progress_notify = NULL;
   self->progress_data = NULL;
   g_mutex_unlock (&self->mutex);
+
+  /* Deliveries still queued hold the run, not the result: the caller of
+   * finish owns the result alone. */
+  g_clear_object (&self->result);
 
   if (notify != NULL)
     notify (data);

@@ -37,8 +37,8 @@ void          ptl_run_progress               (PtlRun          *self,
                                               double           fraction,
                                               const char      *format,
                                               ...) G_GNUC_PRINTF (3, 4);
-/* Drops the progress callback (calling its notify): after this no further
- * call reaches the receiver. ptl_experiment_run_finish () calls it in the
+/* Drops the progress callback (calling its notify) and the result: after
+ * this no further call reaches the receiver. ptl_experiment_run_finish () calls it in the
  * caller's context, so late deliveries of a finished run are dropped. */
 void          ptl_run_close                  (PtlRun          *self);
 
