@@ -8,3 +8,4 @@
 #include "ptl-run.h"
 #include "ptl-experiment.h"
 #include "ptl-machine.h"
+#include "ptl-proc-monitor.h"

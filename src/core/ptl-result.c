@@ -2104,15 +2104,23 @@ ptl_result_load_json (const char  *path,
 
 /* CSV */
 
-/* RFC 4180: quote a field holding a comma, quote or line break; double
- * the quotes inside. The one place the lab writes CSV fields. */
-static void
-append_csv_field (GString    *out,
-                  const char *field)
+/* RFC 4180: quote a field holding a comma, quote or line break, doubling
+ * the quotes inside; also a field with surrounding blanks or a leading '#',
+ * which lenient readers (ours among them) trim or skip as a comment. The
+ * one place the lab writes CSV fields. */
+void
+ptl_csv_append_field (GString    *out,
+                      const char *field)
 {
+  gsize len;
+
+  g_return_if_fail (out != NULL);
+
   if (field == NULL)
     field = "";
-  if (strpbrk (field, ",\"\r\n") == NULL)
+  len = strlen (field);
+  if (strpbrk (field, ",\"\r\n") == NULL && field[0] != '#' &&
+      (len == 0 || (!g_ascii_isspace (field[0]) && !g_ascii_isspace (field[len - 1]))))
     {
       g_string_append (out, field);
       return;
@@ -2162,17 +2170,17 @@ ptl_result_to_csv (PtlResult *self)
           g_autofree char *series = g_strcmp0 (lane, key) == 0 ? g_strdup (lane)
                                                                  : g_strdup_printf ("%s: %s", lane, key);
 
-          append_csv_field (out, chart->id);
+          ptl_csv_append_field (out, chart->id);
           g_string_append_c (out, ',');
-          append_csv_field (out, series);
+          ptl_csv_append_field (out, series);
           g_string_append_c (out, ',');
           append_csv_number (out, slice->start);
           g_string_append_c (out, ',');
-          append_csv_field (out, chart->x_unit);
+          ptl_csv_append_field (out, chart->x_unit);
           g_string_append_c (out, ',');
           append_csv_number (out, slice->end);
           g_string_append_c (out, ',');
-          append_csv_field (out, chart->x_unit);
+          ptl_csv_append_field (out, chart->x_unit);
           g_string_append (out, ",,\r\n");
         }
 
@@ -2187,20 +2195,20 @@ ptl_result_to_csv (PtlResult *self)
               gboolean categorical = chart->kind == PTL_CHART_BAR && point->x >= 0 &&
                                      point->x < n_categories && point->x == floor (point->x);
 
-              append_csv_field (out, chart->id);
+              ptl_csv_append_field (out, chart->id);
               g_string_append_c (out, ',');
-              append_csv_field (out, series->name);
+              ptl_csv_append_field (out, series->name);
               g_string_append_c (out, ',');
               if (categorical)
-                append_csv_field (out, chart->categories[(guint) point->x]);
+                ptl_csv_append_field (out, chart->categories[(guint) point->x]);
               else
                 append_csv_number (out, point->x);
               g_string_append_c (out, ',');
-              append_csv_field (out, categorical ? "" : chart->x_unit);
+              ptl_csv_append_field (out, categorical ? "" : chart->x_unit);
               g_string_append_c (out, ',');
               append_csv_number (out, point->y);
               g_string_append_c (out, ',');
-              append_csv_field (out, chart->y_unit);
+              ptl_csv_append_field (out, chart->y_unit);
               g_string_append_c (out, ',');
               append_csv_number (out, point->lo);
               g_string_append_c (out, ',');

@@ -237,6 +237,11 @@ gboolean         ptl_result_save_csv           (PtlResult        *self,
                                                 const char       *path,
                                                 GError          **error);
 
+/* Appends one CSV field, quoted as RFC 4180 requires (and when it has
+ * surrounding blanks or starts with '#'). */
+void             ptl_csv_append_field          (GString          *out,
+                                                const char       *field);
+
 /* Writes @len bytes to @path through a temporary file in the same folder
  * and a rename, so readers never see a partial file. */
 gboolean         ptl_file_replace_contents     (const char       *path,

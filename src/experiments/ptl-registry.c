@@ -5,14 +5,29 @@
 
 #include <glib/gi18n.h>
 
+#include "ptl-creation-experiment.h"
+#include "ptl-ipc-experiment.h"
+#include "ptl-isolation-experiment.h"
+#include "ptl-memory-experiment.h"
+#include "ptl-models-experiment.h"
+#include "ptl-pool-experiment.h"
 #include "ptl-registry.h"
+#include "ptl-sched-experiment.h"
+#include "ptl-sched-real-experiment.h"
 
 /* Adding an experiment: include its header and add one line below. */
 
 typedef GType (*PtlGetType) (void);
 
 static const PtlGetType experiment_get_types[] = {
-  NULL,
+  ptl_models_experiment_get_type,
+  ptl_creation_experiment_get_type,
+  ptl_pool_experiment_get_type,
+  ptl_isolation_experiment_get_type,
+  ptl_memory_experiment_get_type,
+  ptl_ipc_experiment_get_type,
+  ptl_sched_experiment_get_type,
+  ptl_sched_real_experiment_get_type,
 };
 
 const GType *
@@ -26,8 +41,7 @@ ptl_registry_list_types (guint *n_types)
       GType *list = g_new0 (GType, G_N_ELEMENTS (experiment_get_types) + 1);
 
       for (guint i = 0; i < G_N_ELEMENTS (experiment_get_types); i++)
-        if (experiment_get_types[i] != NULL)
-          list[count++] = experiment_get_types[i] ();
+        list[count++] = experiment_get_types[i] ();
       g_once_init_leave (&types, list);
     }
 

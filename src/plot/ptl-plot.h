@@ -37,7 +37,8 @@ void      ptl_plot_style_init_dark   (PtlPlotStyle       *style);
 void      ptl_plot_style_init_report (PtlPlotStyle       *style);
 
 /* Draws one chart into (0, 0, width, height) of @cr, dispatching on the
- * chart's kind (line or bar). Never changes @cr's state for the caller. */
+ * chart's kind (line, bar or timeline). Never changes @cr's state for the
+ * caller. */
 void      ptl_chart_draw             (PtlChart           *chart,
                                       cairo_t            *cr,
                                       const PtlPlotStyle *style,
@@ -54,12 +55,14 @@ void      ptl_figure_draw            (PtlResult          *result,
                                       double              height);
 
 /* What lies under a pointer at (@px, @py) in a chart drawn at
- * @width × @height: the nearest point of a line chart or the bar under the
- * pointer, for tooltips. FALSE when nothing is close enough. */
+ * @width × @height: the nearest point of a line chart, or the bar or
+ * timeline slice under the pointer, for tooltips. FALSE when nothing is
+ * close enough. */
 typedef struct
 {
-  guint  series; /* index into the chart's series */
-  guint  point;  /* index into that series' points */
+  guint  series; /* index into the chart's series (a timeline: the lane) */
+  guint  point;  /* index into that series' points (a timeline: into
+                  * ptl_chart_get_slices ()) */
   double px;     /* where to put a marker, in the chart's coordinates */
   double py;
 } PtlChartHit;
@@ -86,7 +89,8 @@ typedef struct
   const char         *chart_id; /* NULL: the whole figure */
   double              width;    /* logical size; 0 picks a report size */
   double              height;
-  double              scale;    /* PNG pixels per unit; 0 means 1 */
+  double              scale;    /* PNG pixels per unit; 0 means 1, or 2
+                                 * when width and height are 0 too */
   const PtlPlotStyle *style;    /* NULL: the report style */
 } PtlExportOptions;
 
@@ -100,6 +104,24 @@ gboolean  ptl_export_format_from_path (const char        *path,
 gboolean  ptl_export_to_file          (PtlResult              *result,
                                        const char             *path,
                                        const PtlExportOptions *options,
+                                       GError                **error);
+
+/* The size ptl_export_to_file () picks when none is given: 960 × 640 for
+ * one chart, a grid two charts wide for more, with room for the title and
+ * the notes as laid out in @style (NULL: the report style). */
+void      ptl_figure_get_default_size (PtlResult          *result,
+                                       const char         *chart_id,
+                                       const PtlPlotStyle *style,
+                                       double             *width,
+                                       double             *height);
+
+/* Times ptl_chart_draw () of an @n_points noisy line chart on a 1200 × 800
+ * ARGB32 image with the report style, @repeats times after one untimed
+ * warm-up; the data is built outside the timed region. Fills
+ * @seconds_per_render. */
+gboolean  ptl_plot_bench_line         (guint                   n_points,
+                                       guint                   repeats,
+                                       PtlStats               *seconds_per_render,
                                        GError                **error);
 
 G_END_DECLS

@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ptl-cli.h"
+#include "ptl-plot.h"
+#include "ptl-registry.h"
+#include "ptl-sched-sim.h"
+
+enum
+{
+  EXIT_DONE = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+  EXIT_INTERRUPTED = 130,
+};
+
+typedef struct
+{
+  const char *name;
+  const char *synopsis;
+  const char *description;
+  int (*main) (int argc, char *argv[]);
+} Command;
+
+static int cmd_list (int argc, char *argv[]);
+static int cmd_describe (int argc, char *argv[]);
+static int cmd_run (int argc, char *argv[]);
+static int cmd_export (int argc, char *argv[]);
+static int cmd_bench (int argc, char *argv[]);
+static int cmd_help (int argc, char *argv[]);
+
+static const Command commands[] = {
+  { "list", "list", N_("Print the experiments, one a line: id, category, title"), cmd_list },
+  { "describe", "describe ID", N_("Explain an experiment and its parameters"), cmd_describe },
+  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json]",
+    N_("Run an experiment, print its summary, write exports"), cmd_run },
+  { "export", "export RESULT.json FILE…", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
+  { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
+  { "help", "help", N_("Show this help"), cmd_help },
+};
+
+static int
+usage_error (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("ptlab: %s\n", message);
+  return EXIT_USAGE;
+}
+
+static int
+cmd_help (int   argc,
+          char *argv[])
+{
+  g_print (_("Process Thread Lab %s — measure concurrency on this machine\n\n"), PACKAGE_VERSION);
+  g_print (_("Usage:\n  ptlab                 open the window\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  ptlab %-60s\n      %s\n", commands[i].synopsis, _(commands[i].description));
+  g_print (_("\nExit status: 0 done, 1 the run or an export failed, 2 bad usage or input, "
+             "130 interrupted (Ctrl-C).\n"
+             "Export formats come from the extension: .png .svg .pdf .csv .json\n"));
+  return EXIT_DONE;
+}
+
+static int
+cmd_list (int   argc,
+          char *argv[])
+{
+  const GType *types;
+  guint n_types;
+
+  if (argc > 1)
+    return usage_error (_("“list” takes no arguments"));
+
+  types = ptl_registry_list_types (&n_types);
+  for (guint i = 0; i < n_types; i++)
+    {
+      g_autoptr(PtlExperiment) experiment = g_object_new (types[i], NULL);
+
+      g_print ("%-12s %-14s %s\n", ptl_experiment_get_id (experiment),
+               ptl_experiment_get_category (experiment), ptl_experiment_get_title (experiment));
+    }
+  return EXIT_DONE;
+}
+
+static int
+cmd_describe (int   argc,
+              char *argv[])
+{
+  g_autoptr(PtlExperiment) experiment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree GParamSpec **params = NULL;
+  guint n_params;
+
+  if (argc != 2)
+    return usage_error (_("Usage: ptlab describe ID (see “ptlab list”)"));
+
+  experiment = ptl_registry_create (argv[1], &error);
+  if (experiment == NULL)
+    return usage_error ("%s", error->message);
+
+  g_print ("%s (%s) — %s\n\n%s\n\n%s\n\n", ptl_experiment_get_title (experiment),
+           ptl_experiment_get_id (experiment), ptl_experiment_get_category (experiment),
+           ptl_experiment_get_summary (experiment), ptl_experiment_get_explanation (experiment));
+
+  params = ptl_experiment_list_params (experiment, &n_params);
+  g_print (_("Parameters (--param NAME=VALUE):\n"));
+  for (guint i = 0; i < n_params; i++)
+    {
+      g_autofree char *type = ptl_param_describe_type (params[i]);
+      g_autofree char *range = ptl_param_describe_range (params[i]);
+      g_autofree char *def = ptl_param_dup_default_text (params[i]);
+      const char *unit = ptl_param_get_unit (params[i]);
+
+      g_print ("  %-20s %s, %s%s%s, default %s\n      %s\n", params[i]->name, type, range,
+               *unit ? " " : "", unit, def, g_param_spec_get_blurb (params[i]));
+    }
+  return EXIT_DONE;
+}
+
+/* Everything an export needs to be checked before a long run starts, so a
+ * typo in a path fails in a second, not after the experiment. */
+static int
+check_export_path (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  PtlExportFormat format;
+
+  if (!ptl_export_format_from_path (path, &format, &error))
+    return usage_error ("%s", error->message);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return usage_error (_("Cannot export to %s: it is a folder"), path);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return usage_error (_("Cannot export to %s: the folder %s does not exist"), path, dir);
+  if (access (dir, W_OK) != 0)
+    return usage_error (_("Cannot export to %s: the folder %s is not writable (%s)"),
+                        path, dir, g_strerror (errno));
+  return EXIT_DONE;
+}
+
+static int
+write_exports (PtlResult              *result,
+               char                  **exports,
+               const PtlExportOptions *options)
+{
+  int status = EXIT_DONE;
+
+  for (guint i = 0; exports != NULL && exports[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ptl_export_to_file (result, exports[i], options, &error))
+        {
+          g_printerr ("ptlab: %s\n", error->message);
+          status = EXIT_FAILED;
+        }
+      else if (isatty (STDERR_FILENO))
+        g_printerr (_("Wrote %s\n"), exports[i]);
+    }
+  return status;
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  PtlResult    *result;
+  GError       *error;
+  gboolean      show_progress;
+  gboolean      interrupted;
+  gint64        last_progress_us;
+} RunState;
+
+static void
+progress_cb (PtlResult  *snapshot,
+             double      fraction,
+             const char *message,
+             gpointer    user_data)
+{
+  RunState *state = user_data;
+  gint64 now = g_get_monotonic_time ();
+  char bar[31];
+  guint filled;
+
+  if (!state->show_progress || now - state->last_progress_us < 100000)
+    return;
+  state->last_progress_us = now;
+
+  filled = (guint) (fraction * 30 + 0.5);
+  memset (bar, '#', filled);
+  memset (bar + filled, ' ', 30 - filled);
+  bar[30] = '\0';
+  /* \r and erase-line keep it to one line on a terminal. */
+  g_printerr ("\r\033[K[%s] %3.0f%%  %s", bar, fraction * 100, message ? message : "");
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunState *state = user_data;
+
+  state->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  RunState *state = user_data;
+
+  state->interrupted = TRUE;
+  g_cancellable_cancel (state->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_run (int   argc,
+         char *argv[])
+{
+  g_auto(GStrv) params = NULL;
+  g_auto(GStrv) exports = NULL;
+  g_autofree char *chart_id = NULL;
+  gboolean as_json = FALSE;
+  gboolean quiet = FALSE;
+  double width = 0, height = 0, scale = 0;
+  GOptionEntry entries[] = {
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("Set a parameter (see “ptlab describe ID”)"), N_("NAME=VALUE") },
+    { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the result; format from the extension"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the whole result as JSON instead of the summary"), NULL },
+    { "chart", 0, 0, G_OPTION_ARG_STRING, &chart_id, N_("Export only this chart (default: all of them)"), N_("ID") },
+    { "width", 0, 0, G_OPTION_ARG_DOUBLE, &width, N_("Export width in pixels/points"), N_("W") },
+    { "height", 0, 0, G_OPTION_ARG_DOUBLE, &height, N_("Export height in pixels/points"), N_("H") },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("PNG pixels per point (2 for HiDPI)"), N_("S") },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ID — run an experiment"));
+  g_autoptr(PtlExperiment) experiment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  PtlExportOptions options = { 0 };
+  RunState state = { 0 };
+  guint sigint_id, sigterm_id;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 2)
+    return usage_error (_("Usage: ptlab run ID [--param NAME=VALUE]… [--export FILE]… [--json] (see “ptlab list”)"));
+  if (width < 0 || height < 0 || scale < 0 || width > 20000 || height > 20000 || scale > 8)
+    return usage_error (_("--width and --height must be 1 – 20000, --scale 1 – 8"));
+
+  experiment = ptl_registry_create (argv[1], &error);
+  if (experiment == NULL)
+    return usage_error ("%s", error->message);
+
+  for (guint i = 0; params != NULL && params[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (params[i], "=", 2);
+
+      if (pair[0] == NULL || pair[1] == NULL || *pair[0] == '\0')
+        return usage_error (_("--param takes NAME=VALUE, not “%s”"), params[i]);
+      if (!ptl_experiment_set_param (experiment, g_strstrip (pair[0]), pair[1], &error))
+        return usage_error ("%s", error->message);
+    }
+  if (!ptl_experiment_validate (experiment, &error))
+    return usage_error ("%s", error->message);
+
+  for (guint i = 0; exports != NULL && exports[i] != NULL; i++)
+    if ((status = check_export_path (exports[i])) != EXIT_DONE)
+      return status;
+
+  state.loop = g_main_loop_new (NULL, FALSE);
+  state.cancellable = cancellable;
+  state.show_progress = !quiet && isatty (STDERR_FILENO);
+  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &state);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &state);
+
+  ptl_experiment_run_async (experiment, cancellable, progress_cb, &state, NULL, run_done_cb, &state);
+  g_main_loop_run (state.loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_main_loop_unref (state.loop);
+  if (state.show_progress)
+    g_printerr ("\r\033[K");
+
+  if (state.result == NULL)
+    {
+      int code = state.interrupted ? EXIT_INTERRUPTED : EXIT_FAILED;
+
+      if (g_error_matches (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_printerr (_("ptlab: cancelled; nothing was left running\n"));
+      else
+        g_printerr ("ptlab: %s\n", state.error->message);
+      g_clear_error (&state.error);
+      return code;
+    }
+
+  if (as_json)
+    {
+      g_autofree char *json = ptl_result_to_json_string (state.result);
+      g_print ("%s\n", json);
+    }
+  else
+    {
+      g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (state.result));
+
+      g_print ("%s", table);
+      for (guint i = 0; i < ptl_result_get_n_notes (state.result); i++)
+        g_print (_("note: %s\n"), ptl_result_get_note (state.result, i));
+    }
+
+  if (chart_id != NULL && ptl_result_find_chart (state.result, chart_id) == NULL)
+    {
+      g_printerr (_("ptlab: the result has no chart “%s”; nothing exported\n"), chart_id);
+      g_object_unref (state.result);
+      return EXIT_USAGE;
+    }
+  options.chart_id = chart_id;
+  options.width = width;
+  options.height = height;
+  options.scale = scale;
+  status = write_exports (state.result, exports, &options);
+  g_object_unref (state.result);
+  return status;
+}
+
+static int
+cmd_export (int   argc,
+            char *argv[])
+{
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (argc < 3)
+    return usage_error (_("Usage: ptlab export RESULT.json FILE… (formats: .png .svg .pdf .csv .json)"));
+
+  for (int i = 2; i < argc; i++)
+    if ((status = check_export_path (argv[i])) != EXIT_DONE)
+      return status;
+
+  result = ptl_result_load_json (argv[1], &error);
+  if (result == NULL)
+    return usage_error ("%s", error->message);
+  return write_exports (result, argv + 2, NULL);
+}
+
+static int
+bench_plot (int   argc,
+            char *argv[])
+{
+  int points = 1000000;
+  int repeats = 20;
+  GOptionEntry entries[] = {
+    { "points", 'n', 0, G_OPTION_ARG_INT, &points, N_("Points in the line chart (default 1000000)"), N_("N") },
+    { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, N_("Renders to time (default 20)"), N_("R") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— time rendering an N-point line chart"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *median = NULL, *p5 = NULL, *p95 = NULL;
+  PtlStats stats;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab bench plot [--points N] [--repeats R]"));
+  if (points < 1 || points > 100000000 || repeats < 1 || repeats > 10000)
+    return usage_error (_("--points must be 1 – 100000000 and --repeats 1 – 10000"));
+
+  if (!ptl_plot_bench_line (points, repeats, &stats, &error))
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+
+  median = ptl_format_value (stats.median, "s");
+  p5 = ptl_format_value (stats.p5, "s");
+  p95 = ptl_format_value (stats.p95, "s");
+  g_print (_("plot: %d-point line chart at 1200×800: median %s per render (p5 %s, p95 %s, %u renders)\n"),
+           points, median, p5, p95, (guint) stats.n);
+  return EXIT_DONE;
+}
+
+static int
+bench_sched (int   argc,
+             char *argv[])
+{
+  int processes = 10000;
+  int bursts = 100000;
+  GOptionEntry entries[] = {
+    { "processes", 'n', 0, G_OPTION_ARG_INT, &processes, N_("Processes in the workload (default 10000)"), N_("N") },
+    { "bursts", 'b', 0, G_OPTION_ARG_INT, &bursts, N_("CPU and I/O bursts in all (default 100000)"), N_("B") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— time the scheduler simulator under every algorithm"));
+  g_autoptr(GError) error = NULL;
+  const char * const *nicks = ptl_sched_algorithm_list_nicks ();
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab bench sched [--processes N] [--bursts B]"));
+  if (processes < 1 || bursts < processes)
+    return usage_error (_("--processes must be at least 1 and --bursts at least --processes"));
+
+  g_print (_("sched: one simulation of %d processes with %d bursts, median of %d runs (p5 – p95)\n"),
+           processes, bursts, PTL_SCHED_BENCH_RUNS);
+  for (guint i = 0; nicks[i] != NULL; i++)
+    {
+      g_autofree char *median = NULL, *p5 = NULL, *p95 = NULL;
+      PtlStats stats;
+
+      if (!ptl_sched_bench (processes, bursts, nicks[i], &stats, &error))
+        {
+          g_printerr ("ptlab: %s\n", error->message);
+          return EXIT_FAILED;
+        }
+      median = ptl_format_value (stats.median, "s");
+      p5 = ptl_format_value (stats.p5, "s");
+      p95 = ptl_format_value (stats.p95, "s");
+      g_print ("  %-20s %10s   (%s – %s)\n", nicks[i], median, p5, p95);
+    }
+  return EXIT_DONE;
+}
+
+static int
+cmd_bench (int   argc,
+           char *argv[])
+{
+  static const struct { const char *name; int (*main) (int, char **); } benches[] = {
+    { "plot", bench_plot },
+    { "sched", bench_sched },
+  };
+
+  if (argc < 2)
+    return usage_error (_("Usage: ptlab bench NAME; benchmarks: plot, sched"));
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    if (g_strcmp0 (argv[1], benches[i].name) == 0)
+      return benches[i].main (argc - 1, argv + 1);
+  return usage_error (_("No benchmark “%s”; benchmarks: plot, sched"), argv[1]);
+}
+
+gboolean
+ptl_cli_is_command (const char *word)
+{
+  g_return_val_if_fail (word != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (word, commands[i].name) == 0)
+      return TRUE;
+  return g_strcmp0 (word, "--help") == 0 || g_strcmp0 (word, "-h") == 0 ||
+         g_strcmp0 (word, "--version") == 0;
+}
+
+int
+ptl_cli_main (int   argc,
+              char *argv[])
+{
+  g_return_val_if_fail (argc > 1, EXIT_USAGE);
+
+  if (g_strcmp0 (argv[1], "--version") == 0)
+    {
+      g_print ("ptlab %s\n", PACKAGE_VERSION);
+      return EXIT_DONE;
+    }
+  if (g_strcmp0 (argv[1], "--help") == 0 || g_strcmp0 (argv[1], "-h") == 0)
+    return cmd_help (argc - 1, argv + 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (argv[1], commands[i].name) == 0)
+      return commands[i].main (argc - 1, argv + 1);
+
+  return usage_error (_("Unknown command “%s” (see “ptlab --help”)"), argv[1]);
+}

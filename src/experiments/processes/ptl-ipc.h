@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <signal.h>
+
+#include "ptl-core.h"
+#include "ptl-placement.h"
+
+G_BEGIN_DECLS
+
+/* Inter-process communication mechanisms, measured in pairs: the lab's
+ * side (side 0) talks to a peer (side 1) that is a forked child or a
+ * thread. Each mechanism family lives in its own ptl-ipc-*.c behind one
+ * table of functions (ptl-ipc-private.h). */
+
+typedef enum
+{
+  PTL_IPC_PEER_PROCESS, /* a child forked from the lab */
+  PTL_IPC_PEER_THREAD,  /* a thread of the lab */
+} PtlIpcPeerKind;
+
+#define PTL_TYPE_IPC_PEER_KIND (ptl_ipc_peer_kind_get_type ())
+GType        ptl_ipc_peer_kind_get_type (void);
+
+typedef struct _PtlIpcMechanism PtlIpcMechanism;
+typedef struct _PtlIpcPair PtlIpcPair;
+
+/* Every mechanism, in display order; NULL-terminated. */
+const PtlIpcMechanism * const *ptl_ipc_list_mechanisms (guint *n_mechanisms);
+/* NULL when no mechanism has @name. */
+const PtlIpcMechanism *ptl_ipc_lookup               (const char *name);
+/* "pipe", "unix-stream", …: identifiers, as the parameter spells them. */
+const char  *ptl_ipc_mechanism_get_name             (const PtlIpcMechanism *mechanism);
+/* FALSE for a mechanism that only signals (eventfd): no bandwidth. */
+gboolean     ptl_ipc_mechanism_carries_data         (const PtlIpcMechanism *mechanism);
+/* The largest piece one send carries (a datagram, a queue message) when
+ * @max_message bytes are asked for; G_MAXSIZE for a byte stream. */
+gsize        ptl_ipc_mechanism_get_unit             (const PtlIpcMechanism *mechanism,
+                                                     gsize                  max_message);
+
+/* "all" or a comma-separated list of names, in the order given, without
+ * duplicates. NULL and PTL_ERROR_INVALID_PARAMETER, listing the names
+ * allowed, on anything else. Free the array with g_ptr_array_unref (). */
+GPtrArray   *ptl_ipc_parse_mechanisms               (const char  *text,
+                                                     GError     **error);
+
+/* A writer to a pipe whose reader is gone gets SIGPIPE, which would kill
+ * the lab: the thread that drives pairs blocks it, and on restore any
+ * SIGPIPE left pending is consumed first. */
+void         ptl_ipc_block_sigpipe                  (sigset_t    *previous);
+void         ptl_ipc_restore_sigpipe                (const sigset_t *previous);
+
+/* Opens a channel of @mechanism for messages up to @max_message bytes and
+ * starts its peer, placed as side 1 of @placement (the caller places
+ * itself as side 0 beforehand: a forked peer starts where its parent
+ * is). @cancellable, when cancelled, kills a process peer at once so no
+ * call waits for it; a thread peer is stopped by the caller between
+ * commands. NULL and an error (PTL_ERROR_LIMIT for fork, thread or
+ * queue limits) on failure, leaving nothing behind. */
+PtlIpcPair  *ptl_ipc_pair_new                       (const PtlIpcMechanism  *mechanism,
+                                                     PtlIpcPeerKind          peer,
+                                                     PtlPlacement            placement,
+                                                     gsize                   max_message,
+                                                     GCancellable           *cancellable,
+                                                     GError                **error);
+const PtlIpcMechanism *ptl_ipc_pair_get_mechanism   (PtlIpcPair  *pair);
+
+/* @n_round_trips ping-pongs of @size bytes, each timed on its own into
+ * @round_trip_ns (CLOCK_MONOTONIC; the first one also absorbs the peer
+ * waking for the command). @cpu_ns receives the CPU time both sides spent
+ * on them (each side's CLOCK_THREAD_CPUTIME_ID). */
+gboolean     ptl_ipc_pair_echo                      (PtlIpcPair  *pair,
+                                                     gsize        size,
+                                                     guint        n_round_trips,
+                                                     gint64      *round_trip_ns,
+                                                     gint64      *cpu_ns,
+                                                     GError     **error);
+/* @n_messages messages of @size bytes from the lab to the peer;
+ * @elapsed_ns runs from before the first send to when the peer had the
+ * last byte (it stamps that itself: no reply latency is counted). */
+gboolean     ptl_ipc_pair_sink                      (PtlIpcPair  *pair,
+                                                     gsize        size,
+                                                     guint64      n_messages,
+                                                     gint64      *elapsed_ns,
+                                                     GError     **error);
+/* The orderly end: tells the peer to stop, waits for it and checks that it
+ * ended well, closes everything. Frees @pair whatever happens. */
+gboolean     ptl_ipc_pair_close                     (PtlIpcPair  *pair,
+                                                     GError     **error);
+/* Any time (cancel, error): wakes the peer for good, kills a process,
+ * joins a thread, reaps, closes every descriptor, unmaps. */
+void         ptl_ipc_pair_free                      (PtlIpcPair  *pair);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlIpcPair, ptl_ipc_pair_free)
+
+G_END_DECLS

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ptl-application.h"
+#include "ptl-window.h"
+
+/* AdwApplication loads style.css from the resource base path and
+ * GtkApplication picks up gtk/help-overlay.ui (Ctrl+?) from there, so both
+ * only need to be in the bundle. */
+
+struct _PtlApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (PtlApplication, ptl_application, ADW_TYPE_APPLICATION)
+
+static void
+ptl_application_quit_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  PtlApplication *self = user_data;
+  GList *windows;
+
+  /* Closing through the windows lets each page cancel its run first. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+}
+
+static void
+ptl_application_about_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  PtlApplication *self = user_data;
+  GtkWindow *parent;
+  GtkWidget *about;
+
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", _("Process Thread Lab"),
+                        "application-icon", APPLICATION_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("Process Thread Lab contributors"),
+                        "comments", _("Run real concurrency experiments — processes, threads, "
+                                      "scheduling and I/O — and watch the measurements arrive "
+                                      "as live charts."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", ptl_application_quit_action },
+  { "about", ptl_application_about_action },
+};
+
+static void
+ptl_application_activate (GApplication *app)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (ptl_window_new (PTL_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+ptl_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (ptl_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app),
+                                   app_entries, G_N_ELEMENTS (app_entries),
+                                   app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+ptl_application_class_init (PtlApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = ptl_application_activate;
+  app_class->startup = ptl_application_startup;
+}
+
+static void
+ptl_application_init (PtlApplication *self)
+{
+  g_set_application_name (_("Process Thread Lab"));
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+PtlApplication *
+ptl_application_new (void)
+{
+  return g_object_new (PTL_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/ptlab/ProcessThreadLab",
+                       NULL);
+}

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-chart-view"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ptl-chart-view.h"
+#include "ptl-plot.h"
+
+/* A thin widget: the chart is drawn by ptl_chart_draw (), the same code
+ * that exports it. The drawing is kept as a render node and only the
+ * hover marker is drawn anew while the pointer moves. */
+
+#define MIN_WIDTH   300
+#define MIN_HEIGHT  300
+#define NAT_WIDTH   560
+#define NAT_HEIGHT  340
+#define MARKER_SIZE 5.0
+
+struct _PtlChartView
+{
+  GtkWidget      parent_instance;
+
+  /* owned */
+  PtlResult     *result;
+  char          *chart_id;
+  GskRenderNode *cache;
+  int            cache_width;
+  int            cache_height;
+
+  /* the point under the pointer, for the marker */
+  PtlChartHit    hit;
+  gboolean       has_hit;
+};
+
+G_DEFINE_FINAL_TYPE (PtlChartView, ptl_chart_view, GTK_TYPE_WIDGET)
+
+static void
+ptl_chart_view_init_style (PtlChartView *self,
+                           PtlPlotStyle *style)
+{
+  if (adw_style_manager_get_dark (adw_style_manager_get_default ()))
+    ptl_plot_style_init_dark (style);
+  else
+    ptl_plot_style_init_light (style);
+
+  /* The card around the chart paints the background, so the chart
+   * blends with the theme in both styles. */
+  style->background.alpha = 0.0;
+}
+
+static void
+ptl_chart_view_invalidate (PtlChartView *self)
+{
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+ptl_chart_view_hit_test (PtlChartView *self,
+                         double        x,
+                         double        y,
+                         PtlChartHit  *hit)
+{
+  PtlPlotStyle style;
+  PtlChart *chart;
+
+  chart = ptl_chart_view_get_chart (self);
+  if (chart == NULL)
+    return FALSE;
+
+  ptl_chart_view_init_style (self, &style);
+  return ptl_chart_hit_test (chart, &style,
+                             gtk_widget_get_width (GTK_WIDGET (self)),
+                             gtk_widget_get_height (GTK_WIDGET (self)),
+                             x, y, hit);
+}
+
+static char *
+ptl_chart_view_format_x (PtlChart *chart,
+                         double    x)
+{
+  const char * const *categories = ptl_chart_get_categories (chart);
+
+  if (ptl_chart_get_kind (chart) == PTL_CHART_BAR && categories != NULL &&
+      x >= 0 && x < ptl_chart_get_n_categories (chart))
+    return g_strdup (categories[(guint) x]);
+
+  return ptl_format_value (x, ptl_chart_get_x_unit (chart));
+}
+
+static void G_GNUC_PRINTF (2, 3)
+append_escaped (GString    *text,
+                const char *format,
+                ...)
+{
+  g_autofree char *escaped = NULL;
+  va_list args;
+
+  va_start (args, format);
+  escaped = g_markup_vprintf_escaped (format, args);
+  va_end (args);
+  g_string_append (text, escaped);
+}
+
+static char *
+ptl_chart_view_dup_tooltip (PtlChart          *chart,
+                            const PtlChartHit *hit)
+{
+  PtlSeries *series;
+  const PtlPoint *points;
+  const PtlPoint *point;
+  g_autofree char *x_text = NULL;
+  g_autofree char *y_text = NULL;
+  const char *x_label;
+  const char *y_label;
+  GString *text;
+  guint n_points;
+
+  if (hit->series >= ptl_chart_get_n_series (chart))
+    return NULL;
+  series = ptl_chart_get_series (chart, hit->series);
+  points = ptl_series_get_points (series, &n_points);
+  if (hit->point >= n_points)
+    return NULL;
+  point = &points[hit->point];
+
+  x_text = ptl_chart_view_format_x (chart, point->x);
+  y_text = ptl_format_value (point->y, ptl_chart_get_y_unit (chart));
+
+  x_label = ptl_chart_get_x_label (chart);
+  y_label = ptl_chart_get_y_label (chart);
+
+  /* Names and labels come from experiments: escape them for markup. */
+  text = g_string_new (NULL);
+  append_escaped (text, "<b>%s</b>\n%s: %s\n%s: %s",
+                  ptl_series_get_name (series),
+                  x_label ? x_label : "x", x_text,
+                  y_label ? y_label : "y", y_text);
+
+  if (ptl_series_has_band (series) && !isnan (point->lo) && !isnan (point->hi))
+    {
+      g_autofree char *lo_text = ptl_format_value (point->lo, ptl_chart_get_y_unit (chart));
+      g_autofree char *hi_text = ptl_format_value (point->hi, ptl_chart_get_y_unit (chart));
+      const char *band = ptl_series_get_band_label (series);
+
+      /* TRANSLATORS: a range in a chart tooltip, e.g. "p5–p95: 1.2 ms – 3.4 ms" */
+      append_escaped (text, _("\n%s: %s – %s"), band ? band : _("Range"), lo_text, hi_text);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+ptl_chart_view_motion_cb (PtlChartView             *self,
+                          double                    x,
+                          double                    y,
+                          GtkEventControllerMotion *motion)
+{
+  PtlChartHit hit;
+  gboolean has_hit;
+
+  has_hit = ptl_chart_view_hit_test (self, x, y, &hit);
+  if (has_hit == self->has_hit &&
+      (!has_hit || (hit.series == self->hit.series && hit.point == self->hit.point)))
+    return;
+
+  self->has_hit = has_hit;
+  self->hit = hit;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+ptl_chart_view_leave_cb (PtlChartView             *self,
+                         GtkEventControllerMotion *motion)
+{
+  if (!self->has_hit)
+    return;
+
+  self->has_hit = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+ptl_chart_view_dark_changed_cb (PtlChartView    *self,
+                                GParamSpec      *pspec,
+                                AdwStyleManager *manager)
+{
+  ptl_chart_view_invalidate (self);
+}
+
+static gboolean
+ptl_chart_view_query_tooltip (GtkWidget  *widget,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard_mode,
+                              GtkTooltip *tooltip)
+{
+  PtlChartView *self = PTL_CHART_VIEW (widget);
+  g_autofree char *markup = NULL;
+  PtlChartHit hit;
+
+  if (keyboard_mode || !ptl_chart_view_hit_test (self, x, y, &hit))
+    return FALSE;
+
+  markup = ptl_chart_view_dup_tooltip (ptl_chart_view_get_chart (self), &hit);
+  if (markup == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_markup (tooltip, markup);
+  return TRUE;
+}
+
+static void
+ptl_chart_view_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MIN_WIDTH;
+      *natural = NAT_WIDTH;
+    }
+  else
+    {
+      *minimum = MIN_HEIGHT;
+      *natural = NAT_HEIGHT;
+    }
+}
+
+static void
+ptl_chart_view_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  PtlChartView *self = PTL_CHART_VIEW (widget);
+  PtlChart *chart;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  chart = ptl_chart_view_get_chart (self);
+  if (chart == NULL || width <= 0 || height <= 0)
+    return;
+
+  if (self->cache == NULL || self->cache_width != width || self->cache_height != height)
+    {
+      g_autoptr(GtkSnapshot) layer = gtk_snapshot_new ();
+      PtlPlotStyle style;
+      cairo_t *cr;
+
+      ptl_chart_view_init_style (self, &style);
+      cr = gtk_snapshot_append_cairo (layer, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      ptl_chart_draw (chart, cr, &style, width, height);
+      cairo_destroy (cr);
+
+      g_clear_pointer (&self->cache, gsk_render_node_unref);
+      self->cache = gtk_snapshot_free_to_node (g_steal_pointer (&layer));
+      self->cache_width = width;
+      self->cache_height = height;
+    }
+
+  if (self->cache != NULL)
+    gtk_snapshot_append_node (snapshot, self->cache);
+
+  if (self->has_hit)
+    {
+      PtlPlotStyle style;
+      const PtlRgba *color;
+      cairo_t *cr;
+
+      ptl_chart_view_init_style (self, &style);
+      color = &style.series[self->hit.series % PTL_PLOT_N_SERIES_COLORS];
+      cr = gtk_snapshot_append_cairo (snapshot,
+                                      &GRAPHENE_RECT_INIT (self->hit.px - 2 * MARKER_SIZE,
+                                                           self->hit.py - 2 * MARKER_SIZE,
+                                                           4 * MARKER_SIZE,
+                                                           4 * MARKER_SIZE));
+      cairo_arc (cr, self->hit.px, self->hit.py, MARKER_SIZE, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, style.foreground.red, style.foreground.green,
+                             style.foreground.blue, style.foreground.alpha);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+    }
+}
+
+static void
+ptl_chart_view_dispose (GObject *object)
+{
+  PtlChartView *self = PTL_CHART_VIEW (object);
+
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_object (&self->result);
+
+  G_OBJECT_CLASS (ptl_chart_view_parent_class)->dispose (object);
+}
+
+static void
+ptl_chart_view_finalize (GObject *object)
+{
+  PtlChartView *self = PTL_CHART_VIEW (object);
+
+  g_free (self->chart_id);
+
+  G_OBJECT_CLASS (ptl_chart_view_parent_class)->finalize (object);
+}
+
+static void
+ptl_chart_view_class_init (PtlChartViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ptl_chart_view_dispose;
+  object_class->finalize = ptl_chart_view_finalize;
+
+  widget_class->measure = ptl_chart_view_measure;
+  widget_class->snapshot = ptl_chart_view_snapshot;
+  widget_class->query_tooltip = ptl_chart_view_query_tooltip;
+
+  gtk_widget_class_set_css_name (widget_class, "chartview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ptl_chart_view_init (PtlChartView *self)
+{
+  GtkEventController *motion;
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect_object (motion, "motion",
+                           G_CALLBACK (ptl_chart_view_motion_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "leave",
+                           G_CALLBACK (ptl_chart_view_leave_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (ptl_chart_view_dark_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+ptl_chart_view_new (void)
+{
+  return g_object_new (PTL_TYPE_CHART_VIEW, NULL);
+}
+
+void
+ptl_chart_view_set_chart (PtlChartView *self,
+                          PtlResult    *result,
+                          const char   *chart_id)
+{
+  PtlChart *chart;
+
+  g_return_if_fail (PTL_IS_CHART_VIEW (self));
+  g_return_if_fail (result == NULL || PTL_IS_RESULT (result));
+
+  g_set_object (&self->result, result);
+  if (g_strcmp0 (self->chart_id, chart_id) != 0)
+    {
+      g_free (self->chart_id);
+      self->chart_id = g_strdup (chart_id);
+    }
+
+  /* The marker's point may not exist in the new data. */
+  self->has_hit = FALSE;
+
+  chart = ptl_chart_view_get_chart (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  chart ? ptl_chart_get_title (chart) : "",
+                                  -1);
+  ptl_chart_view_invalidate (self);
+}
+
+PtlChart *
+ptl_chart_view_get_chart (PtlChartView *self)
+{
+  g_return_val_if_fail (PTL_IS_CHART_VIEW (self), NULL);
+
+  if (self->result == NULL || self->chart_id == NULL)
+    return NULL;
+  return ptl_result_find_chart (self->result, self->chart_id);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ptl-experiment-page.h"
+#include "ptl-param-form.h"
+
+G_BEGIN_DECLS
+
+/* What ptl_experiment_page_export () does once it has a path; the tests
+ * call it directly since a file chooser cannot be driven headless. */
+gboolean      _ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
+                                                   const char         *path,
+                                                   GError            **error);
+PtlParamForm *_ptl_experiment_page_get_form       (PtlExperimentPage  *self);
+GtkGrid      *_ptl_experiment_page_get_summary    (PtlExperimentPage  *self);
+GtkFlowBox   *_ptl_experiment_page_get_charts     (PtlExperimentPage  *self);
+
+G_END_DECLS

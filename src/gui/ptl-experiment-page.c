@@ -1,0 +1,940 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-experiment-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ptl-chart-view.h"
+#include "ptl-experiment-page-private.h"
+#include "ptl-param-form.h"
+#include "ptl-plot.h"
+
+/* One experiment: its description and parameter form beside the results
+ * of its latest run. Runs are numbered; progress and completions carry the
+ * number they belong to, and anything from a run that was replaced or
+ * cancelled meanwhile is dropped, so a late snapshot never overwrites newer
+ * results. The core delivers both in the main context: no widget is ever
+ * touched from a worker thread. */
+
+/* Messages longer than this read badly in a toast. */
+#define TOAST_MAX_CHARS 100
+
+struct _PtlExperimentPage
+{
+  GtkWidget        parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay *toast_overlay;
+  AdwFlap         *flap;
+  GtkLabel        *category_label;
+  GtkLabel        *title_label;
+  GtkLabel        *summary_label;
+  GtkExpander     *explanation_expander;
+  GtkLabel        *explanation_label;
+  PtlParamForm    *form;
+  GtkStack        *results_stack;
+  GtkScrolledWindow *results_scroller;
+  GtkProgressBar  *progress_bar;
+  GtkLabel        *progress_label;
+  GtkWidget       *notes_box;
+  GtkBox          *notes_list;
+  GtkFlowBox      *charts_box;
+  GtkWidget       *summary_box;
+  GtkGrid         *summary_grid;
+
+  /* owned */
+  PtlExperiment   *experiment;
+  PtlResult       *result;
+  GCancellable    *cancellable;
+  GPtrArray       *chart_views; /* PtlChartView, in the result's chart order */
+  GSettings       *settings;
+  GtkNativeDialog *export_dialog;
+
+  gint64           run_started;
+  guint            run_serial;
+  gboolean         running;
+  gboolean         finished;   /* result is a complete run, fit for export */
+};
+
+enum {
+  PROP_0,
+  PROP_EXPERIMENT,
+  PROP_RUNNING,
+  PROP_CAN_RUN,
+  PROP_CAN_CANCEL,
+  PROP_CAN_EXPORT,
+  PROP_PARAMS_FOLDED,
+  PROP_PARAMS_REVEALED,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (PtlExperimentPage, ptl_experiment_page, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  GWeakRef      page;
+  guint         serial;
+  GApplication *application; /* held so the process outlives the run */
+} RunData;
+
+typedef struct
+{
+  const char *name;
+  const char *suffix;
+} ExportFilter;
+
+static const ExportFilter export_filters[] = {
+  { N_("PNG Image"), "png" },
+  { N_("SVG Image"), "svg" },
+  { N_("PDF Document"), "pdf" },
+  { N_("CSV Table"), "csv" },
+  { N_("JSON Data"), "json" },
+};
+
+static RunData *
+run_data_new (PtlExperimentPage *self,
+              gboolean           hold_application)
+{
+  RunData *data = g_new0 (RunData, 1);
+
+  g_weak_ref_init (&data->page, self);
+  data->serial = self->run_serial;
+
+  /* Closing the window must not end the process while a cancelled run
+   * is still reaping its children and joining its threads. */
+  if (hold_application && g_application_get_default () != NULL)
+    {
+      data->application = g_object_ref (g_application_get_default ());
+      g_application_hold (data->application);
+    }
+  return data;
+}
+
+static void
+run_data_free (gpointer user_data)
+{
+  RunData *data = user_data;
+
+  g_weak_ref_clear (&data->page);
+  if (data->application != NULL)
+    {
+      g_application_release (data->application);
+      g_object_unref (data->application);
+    }
+  g_free (data);
+}
+
+/* The page of @data if its run is still the current one, else NULL. */
+static PtlExperimentPage *
+run_data_dup_page (RunData *data)
+{
+  PtlExperimentPage *self = g_weak_ref_get (&data->page);
+
+  if (self != NULL && self->run_serial != data->serial)
+    g_clear_object (&self);
+  return self;
+}
+
+static void
+ptl_experiment_page_notify_state (PtlExperimentPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CANCEL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EXPORT]);
+}
+
+static void
+ptl_experiment_page_toast (PtlExperimentPage *self,
+                           const char        *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Short errors become a toast, long ones a dialog that can be read at
+ * leisure. */
+static void
+ptl_experiment_page_show_error (PtlExperimentPage *self,
+                                const char        *heading,
+                                const GError      *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  if (g_utf8_strlen (error->message, -1) <= TOAST_MAX_CHARS &&
+      strchr (error->message, '\n') == NULL)
+    {
+      /* TRANSLATORS: a heading and an error message, e.g. "Could not export: Permission denied" */
+      g_autofree char *text = g_strdup_printf (_("%s: %s"), heading, error->message);
+
+      ptl_experiment_page_toast (self, text);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   heading, error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+ptl_experiment_page_remove_children (GtkWidget *parent)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (parent)) != NULL)
+    {
+      if (GTK_IS_FLOW_BOX (parent))
+        gtk_flow_box_remove (GTK_FLOW_BOX (parent), child);
+      else if (GTK_IS_GRID (parent))
+        gtk_grid_remove (GTK_GRID (parent), child);
+      else
+        gtk_box_remove (GTK_BOX (parent), child);
+    }
+}
+
+static void
+ptl_experiment_page_update_notes (PtlExperimentPage *self)
+{
+  guint n_notes = self->result ? ptl_result_get_n_notes (self->result) : 0;
+
+  ptl_experiment_page_remove_children (GTK_WIDGET (self->notes_list));
+  for (guint i = 0; i < n_notes; i++)
+    {
+      GtkWidget *label = gtk_label_new (ptl_result_get_note (self->result, i));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_box_append (self->notes_list, label);
+    }
+  gtk_widget_set_visible (self->notes_box, n_notes > 0);
+}
+
+static gboolean
+ptl_experiment_page_same_charts (PtlExperimentPage *self)
+{
+  guint n_charts = ptl_result_get_n_charts (self->result);
+
+  if (n_charts != self->chart_views->len)
+    return FALSE;
+
+  for (guint i = 0; i < n_charts; i++)
+    {
+      PtlChartView *view = g_ptr_array_index (self->chart_views, i);
+      PtlChart *shown = ptl_chart_view_get_chart (view);
+
+      if (shown == NULL ||
+          g_strcmp0 (ptl_chart_get_id (shown),
+                     ptl_chart_get_id (ptl_result_get_chart (self->result, i))) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GtkWidget *
+ptl_experiment_page_create_chart_card (PtlExperimentPage *self,
+                                       PtlChart          *chart)
+{
+  GtkWidget *card;
+  GtkWidget *view;
+
+  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "ptl-chart-card");
+
+  view = ptl_chart_view_new ();
+  gtk_widget_set_vexpand (view, TRUE);
+  ptl_chart_view_set_chart (PTL_CHART_VIEW (view), self->result, ptl_chart_get_id (chart));
+  gtk_box_append (GTK_BOX (card), view);
+
+  g_ptr_array_add (self->chart_views, view);
+  return card;
+}
+
+static void
+ptl_experiment_page_update_charts (PtlExperimentPage *self)
+{
+  guint n_charts = ptl_result_get_n_charts (self->result);
+
+  /* Snapshots of one run normally keep their charts: only the data is
+   * swapped, so the views keep their size and the page does not jump. */
+  if (ptl_experiment_page_same_charts (self))
+    {
+      for (guint i = 0; i < n_charts; i++)
+        {
+          PtlChart *chart = ptl_result_get_chart (self->result, i);
+
+          ptl_chart_view_set_chart (g_ptr_array_index (self->chart_views, i),
+                                    self->result, ptl_chart_get_id (chart));
+        }
+      return;
+    }
+
+  ptl_experiment_page_remove_children (GTK_WIDGET (self->charts_box));
+  g_ptr_array_set_size (self->chart_views, 0);
+  for (guint i = 0; i < n_charts; i++)
+    {
+      GtkWidget *card = ptl_experiment_page_create_chart_card (self,
+                                                               ptl_result_get_chart (self->result, i));
+
+      gtk_flow_box_append (self->charts_box, card);
+      gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->charts_box), n_charts > 0);
+}
+
+static GtkWidget *
+ptl_experiment_page_create_cell (const char *text,
+                                 gboolean    numeric,
+                                 gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
+  gtk_label_set_selectable (GTK_LABEL (label), !heading);
+  if (heading)
+    gtk_widget_add_css_class (label, "heading");
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  return label;
+}
+
+static void
+ptl_experiment_page_update_summary (PtlExperimentPage *self)
+{
+  PtlTable *table = ptl_result_get_summary (self->result);
+  guint n_rows = table ? ptl_table_get_n_rows (table) : 0;
+  guint n_columns = table ? ptl_table_get_n_columns (table) : 0;
+
+  ptl_experiment_page_remove_children (GTK_WIDGET (self->summary_grid));
+
+  for (guint column = 0; column < n_columns; column++)
+    {
+      gboolean numeric = FALSE;
+
+      /* Cells are already formatted with their unit, so the heading is the
+       * column's name alone; numbers line up on the right. */
+      for (guint row = 0; row < n_rows && !numeric; row++)
+        numeric = ptl_table_cell_is_number (table, row, column);
+
+      gtk_grid_attach (self->summary_grid,
+                       ptl_experiment_page_create_cell (ptl_table_get_column_name (table, column),
+                                                        numeric, TRUE),
+                       column, 0, 1, 1);
+
+      for (guint row = 0; row < n_rows; row++)
+        {
+          g_autofree char *text = ptl_table_format_cell (table, row, column);
+
+          gtk_grid_attach (self->summary_grid,
+                           ptl_experiment_page_create_cell (text, numeric, FALSE),
+                           column, row + 2, 1, 1);
+        }
+    }
+
+  if (n_columns > 0)
+    gtk_grid_attach (self->summary_grid,
+                     gtk_separator_new (GTK_ORIENTATION_HORIZONTAL),
+                     0, 1, n_columns, 1);
+
+  gtk_widget_set_visible (self->summary_box, n_rows > 0 && n_columns > 0);
+}
+
+static void
+ptl_experiment_page_show_result (PtlExperimentPage *self,
+                                 PtlResult         *result)
+{
+  g_set_object (&self->result, result);
+
+  gtk_stack_set_visible_child_name (self->results_stack, "results");
+  ptl_experiment_page_update_notes (self);
+  ptl_experiment_page_update_charts (self);
+  ptl_experiment_page_update_summary (self);
+}
+
+static void
+ptl_experiment_page_clear_results (PtlExperimentPage *self)
+{
+  g_clear_object (&self->result);
+  self->finished = FALSE;
+
+  ptl_experiment_page_remove_children (GTK_WIDGET (self->charts_box));
+  g_ptr_array_set_size (self->chart_views, 0);
+  ptl_experiment_page_remove_children (GTK_WIDGET (self->summary_grid));
+  ptl_experiment_page_remove_children (GTK_WIDGET (self->notes_list));
+  gtk_widget_set_visible (self->notes_box, FALSE);
+  gtk_widget_set_visible (self->summary_box, FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_text (self->progress_label, "");
+  gtk_stack_set_visible_child_name (self->results_stack, "empty");
+}
+
+static void
+ptl_experiment_page_progress_cb (PtlResult  *snapshot,
+                                 double      fraction,
+                                 const char *message,
+                                 gpointer    user_data)
+{
+  g_autoptr(PtlExperimentPage) self = run_data_dup_page (user_data);
+
+  if (self == NULL || !self->running)
+    return;
+
+  ptl_experiment_page_show_result (self, snapshot);
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+  if (message != NULL)
+    gtk_label_set_text (self->progress_label, message);
+}
+
+static void
+ptl_experiment_page_run_cb (GObject      *object,
+                            GAsyncResult *async_result,
+                            gpointer      user_data)
+{
+  RunData *data = user_data;
+  g_autoptr(PtlExperimentPage) self = run_data_dup_page (data);
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), async_result, &error);
+  run_data_free (data);
+
+  if (self == NULL)
+    return;
+
+  self->running = FALSE;
+  g_clear_object (&self->cancellable);
+
+  if (result != NULL)
+    {
+      double seconds = (g_get_monotonic_time () - self->run_started) / (double) G_USEC_PER_SEC;
+      g_autofree char *elapsed = ptl_format_value (seconds, "s");
+      /* TRANSLATORS: %s is a duration such as "4.2 s" */
+      g_autofree char *message = g_strdup_printf (_("Finished in %s"), elapsed);
+
+      ptl_experiment_page_show_result (self, result);
+      self->finished = TRUE;
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      gtk_label_set_text (self->progress_label, message);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      gtk_label_set_text (self->progress_label, _("Cancelled: the results shown are incomplete"));
+    }
+  else
+    {
+      gtk_label_set_text (self->progress_label, _("Failed"));
+      ptl_experiment_page_show_error (self, _("The run failed"), error);
+    }
+
+  ptl_experiment_page_notify_state (self);
+}
+
+static void
+ptl_experiment_page_form_valid_cb (PtlExperimentPage *self,
+                                   GParamSpec        *pspec,
+                                   PtlParamForm      *form)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
+}
+
+static void
+ptl_experiment_page_flap_notify_cb (PtlExperimentPage *self,
+                                    GParamSpec        *pspec,
+                                    AdwFlap           *flap)
+{
+  if (g_strcmp0 (pspec->name, "folded") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARAMS_FOLDED]);
+  else if (g_strcmp0 (pspec->name, "reveal-flap") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARAMS_REVEALED]);
+}
+
+static void
+ptl_experiment_page_export_response_cb (PtlExperimentPage    *self,
+                                        int                   response,
+                                        GtkFileChooserNative *dialog)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *message = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->export_dialog);
+  if (file == NULL)
+    return;
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("“%s” is not a local file"), g_file_peek_path (file));
+      ptl_experiment_page_show_error (self, _("Could not export"), error);
+      return;
+    }
+
+  /* The format follows the extension; a name typed without one gets the
+   * chosen filter's. */
+  basename = g_path_get_basename (path);
+  if (strchr (basename, '.') == NULL)
+    {
+      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog));
+      const char *suffix = filter ? g_object_get_data (G_OBJECT (filter), "ptl-suffix") : NULL;
+      char *with_suffix;
+
+      with_suffix = g_strconcat (path, ".", suffix ? suffix : "png", NULL);
+      g_free (path);
+      path = with_suffix;
+      g_free (basename);
+      basename = g_path_get_basename (path);
+    }
+
+  if (!_ptl_experiment_page_export_to_path (self, path, &error))
+    {
+      ptl_experiment_page_show_error (self, _("Could not export"), error);
+      return;
+    }
+
+  /* TRANSLATORS: %s is a file name */
+  message = g_strdup_printf (_("Saved %s"), basename);
+  ptl_experiment_page_toast (self, message);
+}
+
+static void
+ptl_experiment_page_dispose (GObject *object)
+{
+  PtlExperimentPage *self = PTL_EXPERIMENT_PAGE (object);
+
+  /* A run outliving its page is pointless: stop it. Its callbacks find
+   * the page gone through their weak reference. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->export_dialog != NULL)
+    gtk_native_dialog_destroy (self->export_dialog);
+  g_clear_object (&self->export_dialog);
+
+  g_clear_object (&self->experiment);
+  g_clear_object (&self->result);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->chart_views, g_ptr_array_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PTL_TYPE_EXPERIMENT_PAGE);
+
+  G_OBJECT_CLASS (ptl_experiment_page_parent_class)->dispose (object);
+}
+
+static void
+ptl_experiment_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  PtlExperimentPage *self = PTL_EXPERIMENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPERIMENT:
+      g_value_set_object (value, self->experiment);
+      break;
+
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+
+    case PROP_CAN_RUN:
+      g_value_set_boolean (value, ptl_experiment_page_get_can_run (self));
+      break;
+
+    case PROP_CAN_CANCEL:
+      g_value_set_boolean (value, ptl_experiment_page_get_can_cancel (self));
+      break;
+
+    case PROP_CAN_EXPORT:
+      g_value_set_boolean (value, ptl_experiment_page_get_can_export (self));
+      break;
+
+    case PROP_PARAMS_FOLDED:
+      g_value_set_boolean (value, adw_flap_get_folded (self->flap));
+      break;
+
+    case PROP_PARAMS_REVEALED:
+      g_value_set_boolean (value, adw_flap_get_reveal_flap (self->flap));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ptl_experiment_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  PtlExperimentPage *self = PTL_EXPERIMENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPERIMENT:
+      ptl_experiment_page_set_experiment (self, g_value_get_object (value));
+      break;
+
+    case PROP_PARAMS_REVEALED:
+      adw_flap_set_reveal_flap (self->flap, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ptl_experiment_page_dispose;
+  object_class->get_property = ptl_experiment_page_get_property;
+  object_class->set_property = ptl_experiment_page_set_property;
+
+  properties[PROP_EXPERIMENT] =
+    g_param_spec_object ("experiment", NULL, NULL,
+                         PTL_TYPE_EXPERIMENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CAN_RUN] =
+    g_param_spec_boolean ("can-run", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CAN_CANCEL] =
+    g_param_spec_boolean ("can-cancel", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CAN_EXPORT] =
+    g_param_spec_boolean ("can-export", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PARAMS_FOLDED] =
+    g_param_spec_boolean ("params-folded", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PARAMS_REVEALED] =
+    g_param_spec_boolean ("params-revealed", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (PTL_TYPE_PARAM_FORM);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ptlab/ProcessThreadLab/ui/ptl-experiment-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, category_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_expander);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, form);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, results_scroller);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, notes_box);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, notes_list);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, charts_box);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_box);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_grid);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_form_valid_cb);
+}
+
+static void
+ptl_experiment_page_init (PtlExperimentPage *self)
+{
+  self->chart_views = g_ptr_array_new ();
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->flap, "notify",
+                           G_CALLBACK (ptl_experiment_page_flap_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+ptl_experiment_page_new (void)
+{
+  return g_object_new (PTL_TYPE_EXPERIMENT_PAGE, NULL);
+}
+
+void
+ptl_experiment_page_set_experiment (PtlExperimentPage *self,
+                                    PtlExperiment     *experiment)
+{
+  const char *explanation;
+
+  g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
+  g_return_if_fail (experiment == NULL || PTL_IS_EXPERIMENT (experiment));
+
+  if (self->experiment == experiment)
+    return;
+
+  /* Bumping the serial orphans the old run's late callbacks. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->run_serial++;
+  self->running = FALSE;
+
+  g_set_object (&self->experiment, experiment);
+  ptl_experiment_page_clear_results (self);
+
+  explanation = experiment ? ptl_experiment_get_explanation (experiment) : NULL;
+  gtk_label_set_text (self->category_label, experiment ? ptl_experiment_get_category (experiment) : "");
+  gtk_label_set_text (self->title_label, experiment ? ptl_experiment_get_title (experiment) : "");
+  gtk_label_set_text (self->summary_label, experiment ? ptl_experiment_get_summary (experiment) : "");
+  gtk_label_set_text (self->explanation_label, explanation ? explanation : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->explanation_expander),
+                          explanation != NULL && *explanation != '\0');
+  ptl_param_form_set_experiment (self->form, experiment);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPERIMENT]);
+  ptl_experiment_page_notify_state (self);
+}
+
+PtlExperiment *
+ptl_experiment_page_get_experiment (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), NULL);
+
+  return self->experiment;
+}
+
+PtlResult *
+ptl_experiment_page_get_result (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), NULL);
+
+  return self->result;
+}
+
+gboolean
+ptl_experiment_page_get_running (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+
+  return self->running;
+}
+
+gboolean
+ptl_experiment_page_get_can_run (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+
+  /* The form is gone while the page is disposed. */
+  return self->experiment != NULL && !self->running &&
+         self->form != NULL && ptl_param_form_get_valid (self->form);
+}
+
+gboolean
+ptl_experiment_page_get_can_cancel (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+
+  return self->running && self->cancellable != NULL &&
+         !g_cancellable_is_cancelled (self->cancellable);
+}
+
+gboolean
+ptl_experiment_page_get_can_export (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+
+  return self->result != NULL && self->finished && !self->running;
+}
+
+void
+ptl_experiment_page_run (PtlExperimentPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
+
+  if (!ptl_experiment_page_get_can_run (self))
+    return;
+
+  /* The form checks as the user types; this catches a value set behind
+   * its back. */
+  if (!ptl_experiment_validate (self->experiment, &error))
+    {
+      ptl_experiment_page_show_error (self, _("Cannot run"), error);
+      return;
+    }
+
+  self->run_serial++;
+  self->running = TRUE;
+  self->finished = FALSE;
+  self->run_started = g_get_monotonic_time ();
+  self->cancellable = g_cancellable_new ();
+
+  /* Keep the old results on screen until the first snapshot replaces them,
+   * but say they are about to go. */
+  gtk_stack_set_visible_child_name (self->results_stack, "results");
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_text (self->progress_label, _("Starting…"));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->results_scroller), 0);
+
+  ptl_experiment_run_async (self->experiment,
+                            self->cancellable,
+                            ptl_experiment_page_progress_cb,
+                            run_data_new (self, FALSE),
+                            run_data_free,
+                            ptl_experiment_page_run_cb,
+                            run_data_new (self, TRUE));
+
+  ptl_experiment_page_notify_state (self);
+}
+
+void
+ptl_experiment_page_cancel (PtlExperimentPage *self)
+{
+  g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
+
+  if (!ptl_experiment_page_get_can_cancel (self))
+    return;
+
+  /* The run stays "running" until the experiment has cleaned up (within
+   * about 100 ms), so a new run never overlaps its children. */
+  g_cancellable_cancel (self->cancellable);
+  gtk_label_set_text (self->progress_label, _("Cancelling…"));
+  ptl_experiment_page_notify_state (self);
+}
+
+void
+ptl_experiment_page_export (PtlExperimentPage *self)
+{
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *dialog;
+  GtkRoot *root;
+
+  g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
+
+  if (!ptl_experiment_page_get_can_export (self) || self->export_dialog != NULL)
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = gtk_file_chooser_native_new (_("Export Results"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"),
+                                        _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (export_filters); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _(export_filters[i].name));
+      gtk_file_filter_add_suffix (filter, export_filters[i].suffix);
+      g_object_set_data (G_OBJECT (filter), "ptl-suffix", (gpointer) export_filters[i].suffix);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+      if (i == 0)
+        gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), filter);
+    }
+
+  name = g_strdup_printf ("%s.%s", ptl_experiment_get_id (self->experiment), export_filters[0].suffix);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (ptl_experiment_page_export_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->export_dialog = GTK_NATIVE_DIALOG (dialog);
+  gtk_native_dialog_show (self->export_dialog);
+}
+
+gboolean
+_ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
+                                     const char         *path,
+                                     GError            **error)
+{
+  PtlExportOptions options = { 0 };
+  PtlPlotStyle style;
+  double natural_width;
+  double natural_height;
+
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!ptl_experiment_page_get_can_export (self))
+    {
+      g_set_error_literal (error, PTL_ERROR, PTL_ERROR_FAILED,
+                           _("There is nothing to export yet: run the experiment to completion first"));
+      return FALSE;
+    }
+
+  /* The settings give the width and the least height; a figure with many
+   * charts or notes grows taller, in the proportions the plot library
+   * lays it out at, so nothing is squeezed. */
+  ptl_plot_style_init_report (&style);
+  ptl_figure_get_default_size (self->result, NULL, &style, &natural_width, &natural_height);
+  options.chart_id = NULL;
+  options.width = g_settings_get_int (self->settings, "export-width");
+  options.height = MAX (g_settings_get_int (self->settings, "export-height"),
+                        ceil (natural_height * options.width / natural_width));
+  options.scale = g_settings_get_double (self->settings, "export-scale");
+  options.style = &style;
+
+  return ptl_export_to_file (self->result, path, &options, error);
+}
+
+PtlParamForm *
+_ptl_experiment_page_get_form (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), NULL);
+
+  return self->form;
+}
+
+GtkGrid *
+_ptl_experiment_page_get_summary (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), NULL);
+
+  return self->summary_grid;
+}
+
+GtkFlowBox *
+_ptl_experiment_page_get_charts (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), NULL);
+
+  return self->charts_box;
+}

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ptl-experiment-page.h"
+#include "ptl-registry.h"
+#include "ptl-window-private.h"
+
+struct _PtlWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template widgets */
+  AdwLeaflet          *leaflet;
+  GtkSearchEntry      *search_entry;
+  GtkListBox          *experiment_list;
+  GtkToggleButton     *params_button;
+  AdwWindowTitle      *content_title;
+  GtkStack            *run_stack;
+  PtlExperimentPage   *page;
+
+  /* owned */
+  GSettings           *settings;
+  char               **search_words; /* casefolded, NULL when not searching */
+};
+
+G_DEFINE_FINAL_TYPE (PtlWindow, ptl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+#define ROW_EXPERIMENT "ptl-experiment"
+
+static PtlExperiment *
+row_get_experiment (GtkListBoxRow *row)
+{
+  return g_object_get_data (G_OBJECT (row), ROW_EXPERIMENT);
+}
+
+static GtkWidget *
+ptl_window_create_row (PtlExperiment *experiment)
+{
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *title;
+  GtkWidget *summary;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  title = gtk_label_new (ptl_experiment_get_title (experiment));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), title);
+
+  summary = gtk_label_new (ptl_experiment_get_summary (experiment));
+  gtk_label_set_xalign (GTK_LABEL (summary), 0);
+  gtk_label_set_wrap (GTK_LABEL (summary), TRUE);
+  gtk_label_set_lines (GTK_LABEL (summary), 2);
+  gtk_label_set_ellipsize (GTK_LABEL (summary), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (summary), 30);
+  gtk_widget_add_css_class (summary, "caption");
+  gtk_widget_add_css_class (summary, "dim-label");
+  gtk_box_append (GTK_BOX (box), summary);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_tooltip_text (row, ptl_experiment_get_summary (experiment));
+  g_object_set_data_full (G_OBJECT (row), ROW_EXPERIMENT,
+                          g_object_ref (experiment), g_object_unref);
+  return row;
+}
+
+/* Rows in the registry's order, but grouped by category (in the order the
+ * categories first appear) so each category gets one header. */
+static void
+ptl_window_populate (PtlWindow *self)
+{
+  g_autoptr(GPtrArray) experiments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) categories = g_ptr_array_new ();
+  const GType *types;
+  guint n_types;
+
+  types = ptl_registry_list_types (&n_types);
+  for (guint i = 0; i < n_types; i++)
+    {
+      PtlExperiment *experiment = g_object_new (types[i], NULL);
+      const char *category = ptl_experiment_get_category (experiment);
+
+      g_ptr_array_add (experiments, experiment);
+      if (!g_ptr_array_find_with_equal_func (categories, category, g_str_equal, NULL))
+        g_ptr_array_add (categories, (gpointer) category);
+    }
+
+  for (guint c = 0; c < categories->len; c++)
+    for (guint i = 0; i < experiments->len; i++)
+      {
+        PtlExperiment *experiment = g_ptr_array_index (experiments, i);
+
+        if (g_str_equal (ptl_experiment_get_category (experiment),
+                         g_ptr_array_index (categories, c)))
+          gtk_list_box_append (self->experiment_list, ptl_window_create_row (experiment));
+      }
+}
+
+static void
+ptl_window_header_func (GtkListBoxRow *row,
+                        GtkListBoxRow *before,
+                        gpointer       user_data)
+{
+  const char *category = ptl_experiment_get_category (row_get_experiment (row));
+  GtkWidget *header;
+
+  if (before != NULL &&
+      g_strcmp0 (category, ptl_experiment_get_category (row_get_experiment (before))) == 0)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+
+  header = gtk_label_new (category);
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "ptl-sidebar-heading");
+  gtk_list_box_row_set_header (row, header);
+}
+
+static gboolean
+contains_casefolded (const char *haystack,
+                     const char *word)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, word) != NULL;
+}
+
+/* Every word of the search must appear in the title, the summary or the
+ * category. */
+static gboolean
+ptl_window_filter_func (GtkListBoxRow *row,
+                        gpointer       user_data)
+{
+  PtlWindow *self = user_data;
+  PtlExperiment *experiment = row_get_experiment (row);
+
+  if (self->search_words == NULL)
+    return TRUE;
+
+  for (guint i = 0; self->search_words[i] != NULL; i++)
+    {
+      const char *word = self->search_words[i];
+
+      if (!contains_casefolded (ptl_experiment_get_title (experiment), word) &&
+          !contains_casefolded (ptl_experiment_get_summary (experiment), word) &&
+          !contains_casefolded (ptl_experiment_get_category (experiment), word))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GtkListBoxRow *
+ptl_window_first_visible_row (PtlWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->experiment_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+static void
+ptl_window_search_changed_cb (PtlWindow      *self,
+                              GtkSearchEntry *entry)
+{
+  g_autofree char *folded = NULL;
+
+  g_clear_pointer (&self->search_words, g_strfreev);
+  folded = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
+  g_strstrip (folded);
+  if (*folded != '\0')
+    self->search_words = g_strsplit_set (folded, " \t", -1);
+
+  /* Splitting on runs of blanks leaves empty words; they match anything
+   * and are harmless. */
+  gtk_list_box_invalidate_filter (self->experiment_list);
+  gtk_list_box_invalidate_headers (self->experiment_list);
+}
+
+static void
+ptl_window_search_activate_cb (PtlWindow      *self,
+                               GtkSearchEntry *entry)
+{
+  GtkListBoxRow *row = ptl_window_first_visible_row (self);
+
+  if (row != NULL)
+    {
+      gtk_list_box_select_row (self->experiment_list, row);
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+    }
+}
+
+static void
+ptl_window_stop_search_cb (PtlWindow      *self,
+                           GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+ptl_window_row_selected_cb (PtlWindow     *self,
+                            GtkListBoxRow *row,
+                            GtkListBox    *list)
+{
+  PtlExperiment *experiment;
+
+  /* Filtering can drop the selection; the page keeps what it shows. */
+  if (row == NULL)
+    return;
+
+  experiment = row_get_experiment (row);
+  ptl_experiment_page_set_experiment (self->page, experiment);
+  adw_window_title_set_title (self->content_title, ptl_experiment_get_title (experiment));
+  adw_window_title_set_subtitle (self->content_title, ptl_experiment_get_category (experiment));
+  g_settings_set_string (self->settings, "last-experiment", ptl_experiment_get_id (experiment));
+  ptl_window_update_actions (self);
+}
+
+static void
+ptl_window_row_activated_cb (PtlWindow     *self,
+                             GtkListBoxRow *row,
+                             GtkListBox    *list)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+ptl_window_back_cb (PtlWindow *self,
+                    GtkButton *button)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+ptl_window_page_notify_cb (PtlWindow         *self,
+                           GParamSpec        *pspec,
+                           PtlExperimentPage *page)
+{
+  ptl_window_update_actions (self);
+}
+
+static void
+ptl_window_run_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  PtlWindow *self = PTL_WINDOW (widget);
+
+  ptl_experiment_page_run (self->page);
+}
+
+static void
+ptl_window_cancel_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PtlWindow *self = PTL_WINDOW (widget);
+
+  ptl_experiment_page_cancel (self->page);
+}
+
+static void
+ptl_window_export_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PtlWindow *self = PTL_WINDOW (widget);
+
+  ptl_experiment_page_export (self->page);
+}
+
+static void
+ptl_window_search_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PtlWindow *self = PTL_WINDOW (widget);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+ptl_window_dispose (GObject *object)
+{
+  PtlWindow *self = PTL_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PTL_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (ptl_window_parent_class)->dispose (object);
+}
+
+static void
+ptl_window_finalize (GObject *object)
+{
+  PtlWindow *self = PTL_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_strfreev (self->search_words);
+
+  G_OBJECT_CLASS (ptl_window_parent_class)->finalize (object);
+}
+
+static void
+ptl_window_class_init (PtlWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ptl_window_dispose;
+  object_class->finalize = ptl_window_finalize;
+
+  g_type_ensure (PTL_TYPE_EXPERIMENT_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ptlab/ProcessThreadLab/ui/ptl-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, experiment_list);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, params_button);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, run_stack);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, page);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_page_notify_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, ptl_window_run_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, ptl_window_cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, ptl_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, ptl_window_search_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+ptl_window_init (PtlWindow *self)
+{
+  g_autofree char *last = NULL;
+  GtkListBoxRow *row;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  g_object_bind_property (self->page, "params-folded", self->params_button, "visible",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->page, "params-revealed", self->params_button, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+
+  gtk_list_box_set_header_func (self->experiment_list, ptl_window_header_func, NULL, NULL);
+  gtk_list_box_set_filter_func (self->experiment_list, ptl_window_filter_func, self, NULL);
+  gtk_list_box_set_placeholder (self->experiment_list,
+                                g_object_new (GTK_TYPE_LABEL,
+                                              "label", _("No matching experiments"),
+                                              "margin-top", 24,
+                                              "margin-bottom", 24,
+                                              "css-classes", (const char *[]) { "dim-label", NULL },
+                                              NULL));
+  ptl_window_populate (self);
+
+  last = g_settings_get_string (self->settings, "last-experiment");
+  if (!ptl_window_show_experiment (self, last) &&
+      (row = gtk_list_box_get_row_at_index (self->experiment_list, 0)) != NULL)
+    gtk_list_box_select_row (self->experiment_list, row);
+
+  /* Start on the list, so the arrow keys switch experiments; Ctrl+F
+   * searches. */
+  row = gtk_list_box_get_selected_row (self->experiment_list);
+  if (row != NULL)
+    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (row));
+
+  ptl_window_update_actions (self);
+}
+
+PtlWindow *
+ptl_window_new (PtlApplication *application)
+{
+  g_return_val_if_fail (application == NULL || PTL_IS_APPLICATION (application), NULL);
+
+  return g_object_new (PTL_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+gboolean
+ptl_window_show_experiment (PtlWindow  *self,
+                            const char *id)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), FALSE);
+
+  if (id == NULL)
+    return FALSE;
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->experiment_list, i);
+
+      if (row == NULL)
+        return FALSE;
+
+      if (g_strcmp0 (ptl_experiment_get_id (row_get_experiment (row)), id) == 0)
+        {
+          gtk_list_box_select_row (self->experiment_list, row);
+          return TRUE;
+        }
+    }
+}
+
+void
+ptl_window_update_actions (PtlWindow *self)
+{
+  gboolean running;
+
+  g_return_if_fail (PTL_IS_WINDOW (self));
+
+  /* The page still notifies while the window's template is torn down. */
+  if (self->page == NULL)
+    return;
+
+  running = ptl_experiment_page_get_running (self->page);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run",
+                                 ptl_experiment_page_get_can_run (self->page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
+                                 ptl_experiment_page_get_can_cancel (self->page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
+                                 ptl_experiment_page_get_can_export (self->page));
+  gtk_stack_set_visible_child_name (self->run_stack, running ? "cancel" : "run");
+}
+
+PtlExperimentPage *
+_ptl_window_get_page (PtlWindow *self)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
+
+  return self->page;
+}
+
+GtkListBox *
+_ptl_window_get_experiment_list (PtlWindow *self)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
+
+  return self->experiment_list;
+}
+
+GtkEditable *
+_ptl_window_get_search_entry (PtlWindow *self)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}

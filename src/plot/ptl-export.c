@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-export"
+
+#include "config.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ptl-plot.h"
+
+/* cairo's image surfaces stop at 32767 pixels a side. */
+#define MAX_PIXELS 32767
+
+/* Exports at a report size get twice the pixels, sharp when zoomed. */
+#define DEFAULT_SCALE 2
+
+static const struct
+{
+  const char      *extension;
+  PtlExportFormat  format;
+} formats[] = {
+  { "png", PTL_EXPORT_PNG },
+  { "svg", PTL_EXPORT_SVG },
+  { "pdf", PTL_EXPORT_PDF },
+  { "csv", PTL_EXPORT_CSV },
+  { "json", PTL_EXPORT_JSON },
+};
+
+typedef struct
+{
+  int fd;
+  int saved_errno; /* why a write failed, for the error message */
+} Writer;
+
+static cairo_status_t
+write_cb (void                *closure,
+          const unsigned char *data,
+          unsigned int         length)
+{
+  Writer *writer = closure;
+
+  while (length > 0)
+    {
+      ssize_t written = write (writer->fd, data, length);
+
+      if (written < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          writer->saved_errno = errno;
+          return CAIRO_STATUS_WRITE_ERROR;
+        }
+      data += written;
+      length -= (unsigned int) written;
+    }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t
+render (PtlResult          *result,
+        const char         *chart_id,
+        PtlExportFormat     format,
+        const PtlPlotStyle *style,
+        double              width,
+        double              height,
+        double              scale,
+        Writer             *writer)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+
+  switch (format)
+    {
+    case PTL_EXPORT_PNG:
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                            (int) ceil (width * scale), (int) ceil (height * scale));
+      break;
+
+    case PTL_EXPORT_SVG:
+      surface = cairo_svg_surface_create_for_stream (write_cb, writer, width, height);
+      break;
+
+    case PTL_EXPORT_PDF:
+      surface = cairo_pdf_surface_create_for_stream (write_cb, writer, width, height);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, ptl_result_get_title (result));
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME);
+      break;
+
+    case PTL_EXPORT_CSV:
+    case PTL_EXPORT_JSON:
+    default:
+      g_assert_not_reached ();
+    }
+
+  cr = cairo_create (surface);
+  if (format == PTL_EXPORT_PNG)
+    cairo_scale (cr, scale, scale);
+  ptl_figure_draw (result, chart_id, cr, style, width, height);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+
+  if (status == CAIRO_STATUS_SUCCESS && format == PTL_EXPORT_PNG)
+    status = cairo_surface_write_to_png_stream (surface, write_cb, writer);
+
+  /* Vector surfaces write their last pages only when finished, and only
+   * then report a failed write. */
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  return status;
+}
+
+gboolean
+ptl_export_format_from_path (const char       *path,
+                             PtlExportFormat  *format,
+                             GError          **error)
+{
+  g_autofree char *basename = NULL;
+  const char *dot;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  basename = g_path_get_basename (path);
+  dot = strrchr (basename, '.');
+  if (dot != NULL)
+    {
+      g_autofree char *extension = g_ascii_strdown (dot + 1, -1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+        if (strcmp (extension, formats[i].extension) == 0)
+          {
+            if (format != NULL)
+              *format = formats[i].format;
+            return TRUE;
+          }
+    }
+
+  g_set_error (error, PTL_ERROR, PTL_ERROR_UNSUPPORTED_FORMAT,
+               _("Cannot export to %s: unknown file type; use .png, .svg, .pdf, .csv or .json"),
+               path);
+  return FALSE;
+}
+
+static gboolean
+check_size (const char  *path,
+            double       value,
+            GError     **error)
+{
+  if (isfinite (value) && value >= 0)
+    return TRUE;
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+               _("Could not export to %s: sizes and scales cannot be negative"), path);
+  return FALSE;
+}
+
+gboolean
+ptl_export_to_file (PtlResult               *result,
+                    const char              *path,
+                    const PtlExportOptions  *options,
+                    GError                 **error)
+{
+  static const PtlExportOptions defaults = { 0 };
+  g_autofree char *directory = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *template = NULL;
+  g_autofree char *temporary = NULL;
+  PtlPlotStyle report;
+  const PtlPlotStyle *style;
+  PtlExportFormat format;
+  Writer writer = { -1, 0 };
+  cairo_status_t status;
+  double width, height, scale;
+  int saved_errno = 0;
+
+  g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!ptl_export_format_from_path (path, &format, error))
+    return FALSE;
+  if (format == PTL_EXPORT_CSV)
+    return ptl_result_save_csv (result, path, error);
+  if (format == PTL_EXPORT_JSON)
+    return ptl_result_save_json (result, path, error);
+
+  if (options == NULL)
+    options = &defaults;
+  if (options->chart_id != NULL && ptl_result_find_chart (result, options->chart_id) == NULL)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("Could not export to %s: the result has no chart “%s”"),
+                   path, options->chart_id);
+      return FALSE;
+    }
+  if (!check_size (path, options->width, error) ||
+      !check_size (path, options->height, error) ||
+      !check_size (path, options->scale, error))
+    return FALSE;
+
+  if (options->style != NULL)
+    style = options->style;
+  else
+    {
+      ptl_plot_style_init_report (&report);
+      style = &report;
+    }
+
+  width = options->width;
+  height = options->height;
+  scale = options->scale > 0 ? options->scale : 1;
+  if (width == 0 || height == 0)
+    {
+      double default_width, default_height;
+
+      /* One side given keeps the report shape; none gives the report
+       * size, where PNGs get twice the pixels unless a scale was asked. */
+      ptl_figure_get_default_size (result, options->chart_id, style, &default_width, &default_height);
+      if (width > 0)
+        height = width * default_height / default_width;
+      else if (height > 0)
+        width = height * default_width / default_height;
+      else
+        {
+          width = default_width;
+          height = default_height;
+          if (options->scale == 0)
+            scale = DEFAULT_SCALE;
+        }
+    }
+
+  if (format == PTL_EXPORT_PNG && (ceil (width * scale) > MAX_PIXELS || ceil (height * scale) > MAX_PIXELS))
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("Could not export to %s: %.0f × %.0f pixels is larger than %d a side"),
+                   path, ceil (width * scale), ceil (height * scale), MAX_PIXELS);
+      return FALSE;
+    }
+
+  /* A temporary beside @path, renamed over it once complete: readers never
+   * see half a file, and a failure leaves nothing behind. */
+  directory = g_path_get_dirname (path);
+  basename = g_path_get_basename (path);
+  template = g_strdup_printf (".%s.XXXXXX", basename);
+  temporary = g_build_filename (directory, template, NULL);
+  writer.fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0666);
+  if (writer.fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not export to %s: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  status = render (result, options->chart_id, format, style, width, height, scale, &writer);
+  if (status != CAIRO_STATUS_SUCCESS)
+    saved_errno = writer.saved_errno;
+  else if (fsync (writer.fd) != 0)
+    saved_errno = errno;
+  if (close (writer.fd) != 0 && status == CAIRO_STATUS_SUCCESS && saved_errno == 0)
+    saved_errno = errno;
+  if (status == CAIRO_STATUS_SUCCESS && saved_errno == 0 && g_rename (temporary, path) != 0)
+    saved_errno = errno;
+
+  if (status == CAIRO_STATUS_SUCCESS && saved_errno == 0)
+    return TRUE;
+
+  g_unlink (temporary);
+  if (saved_errno != 0)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not export to %s: %s"), path, g_strerror (saved_errno));
+  else
+    g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+                 _("Could not export to %s: %s"), path, cairo_status_to_string (status));
+  return FALSE;
+}

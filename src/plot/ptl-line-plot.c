@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-line-plot"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ptl-plot-private.h"
+
+/* Series this short get a marker on every point: with few points the
+ * points are the data and the lines only guide the eye. */
+#define MAX_MARKED_POINTS 50
+
+typedef struct
+{
+  double min;
+  double max;
+} Range;
+
+/* Everything measured before drawing; hit tests lay out the same way. */
+typedef struct
+{
+  PangoContext *context;
+  PangoLayout  *title;
+  PtlLegend     legend;
+  PangoLayout  *x_title;
+  PangoLayout  *y_title;
+  GPtrArray    *x_ticks;
+  GPtrArray    *y_ticks;
+  PtlAxis       x_axis;
+  PtlAxis       y_axis;
+  PtlPlotArea   area;
+  double        title_y;
+  double        legend_y;
+  double        x_ticks_y;
+  double        x_title_y;
+  gboolean      has_data;
+  gboolean      markers;
+} LineLayout;
+
+static inline void
+range_add (Range    *range,
+           double    value,
+           gboolean  log_scale)
+{
+  if (!isfinite (value) || (log_scale && value <= 0))
+    return;
+  if (value < range->min)
+    range->min = value;
+  if (value > range->max)
+    range->max = value;
+}
+
+static inline gboolean
+plottable (double   value,
+           gboolean log_scale)
+{
+  return isfinite (value) && (!log_scale || value > 0);
+}
+
+/* The data's extent, bands and straight references included (diagonals
+ * would squash the data, so they are clipped instead). Not inlined: in
+ * the large layout function GCC kept the running extremes on the stack,
+ * a third slower over a million points. */
+static G_GNUC_NO_INLINE gboolean
+measure_data (PtlChart *chart,
+              Range    *x_range,
+              Range    *y_range,
+              guint    *max_points)
+{
+  gboolean x_log = ptl_chart_get_x_log (chart);
+  gboolean y_log = ptl_chart_get_y_log (chart);
+  gboolean has_data = FALSE;
+
+  *x_range = *y_range = (Range) { INFINITY, -INFINITY };
+  *max_points = 0;
+
+  for (guint i = 0; i < ptl_chart_get_n_series (chart); i++)
+    {
+      PtlSeries *series = ptl_chart_get_series (chart, i);
+      gboolean band = ptl_series_has_band (series);
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (series, &n_points);
+
+      /* Plain locals, not the ranges behind the pointers, so the
+       * compiler can keep them in registers. */
+      double x_min = x_range->min, x_max = x_range->max;
+      double y_min = y_range->min, y_max = y_range->max;
+      guint n_plottable = 0;
+
+      *max_points = MAX (*max_points, n_points);
+      for (guint j = 0; j < n_points; j++)
+        {
+          double x = points[j].x;
+          double y = points[j].y;
+
+          if (!plottable (x, x_log) || !plottable (y, y_log))
+            continue;
+          n_plottable++;
+          x_min = x < x_min ? x : x_min;
+          x_max = x > x_max ? x : x_max;
+          y_min = y < y_min ? y : y_min;
+          y_max = y > y_max ? y : y_max;
+        }
+      x_range->min = x_min;
+      x_range->max = x_max;
+      y_range->min = y_min;
+      y_range->max = y_max;
+
+      if (band)
+        for (guint j = 0; j < n_points; j++)
+          if (plottable (points[j].x, x_log) && plottable (points[j].y, y_log))
+            {
+              range_add (y_range, points[j].lo, y_log);
+              range_add (y_range, points[j].hi, y_log);
+            }
+      has_data |= n_plottable > 0;
+    }
+
+  for (guint i = 0; i < ptl_chart_get_n_references (chart); i++)
+    {
+      const PtlReference *reference = ptl_chart_get_reference (chart, i);
+
+      if (reference->kind == PTL_REFERENCE_HORIZONTAL)
+        range_add (y_range, reference->value, y_log);
+      else if (reference->kind == PTL_REFERENCE_VERTICAL)
+        range_add (x_range, reference->value, x_log);
+    }
+
+  return has_data;
+}
+
+static void
+line_layout_init (LineLayout         *layout,
+                  PtlChart           *chart,
+                  PangoContext       *context,
+                  const PtlPlotStyle *style,
+                  double              width,
+                  double              height)
+{
+  double s = style->font_size;
+  double pad = _ptl_plot_padding (style);
+  double content_width = MAX (width - 2 * pad, 1);
+  g_autofree char *x_title = _ptl_axis_title (ptl_chart_get_x_label (chart), ptl_chart_get_x_unit (chart));
+  g_autofree char *y_title = _ptl_axis_title (ptl_chart_get_y_label (chart), ptl_chart_get_y_unit (chart));
+  g_autoptr(PangoLayout) sample = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, "0");
+  gboolean y_log = ptl_chart_get_y_log (chart);
+  PtlAxisFlags y_flags = PTL_AXIS_EXTEND;
+  Range x_range, y_range;
+  guint max_points, max_labels;
+  double top, bottom, left, right, tick_height, text_height, tick_width;
+
+  memset (layout, 0, sizeof *layout);
+  layout->context = g_object_ref (context);
+  layout->has_data = measure_data (chart, &x_range, &y_range, &max_points);
+  layout->markers = max_points <= MAX_MARKED_POINTS;
+  _ptl_plot_layout_get_size (sample, NULL, &tick_height);
+
+  top = pad;
+  layout->title = _ptl_chart_title_new (chart, context, style, content_width);
+  if (layout->title != NULL)
+    {
+      _ptl_plot_layout_get_size (layout->title, NULL, &text_height);
+      layout->title_y = top;
+      top += text_height + s * 0.4;
+    }
+  _ptl_legend_init (&layout->legend, PTL_SWATCH_LINE);
+  _ptl_legend_add_series (&layout->legend, chart, context, style, layout->markers);
+  _ptl_legend_flow (&layout->legend, style, content_width);
+  layout->legend_y = top;
+  top += layout->legend.height + s * 0.6;
+
+  bottom = height - pad;
+  if (x_title != NULL)
+    {
+      layout->x_title = _ptl_plot_layout_new (context, style, PTL_TEXT_BODY, x_title);
+      _ptl_plot_layout_get_size (layout->x_title, NULL, &text_height);
+      layout->x_title_y = bottom - text_height;
+      bottom = layout->x_title_y - s * 0.25;
+    }
+  layout->x_ticks_y = bottom - tick_height;
+  bottom = layout->x_ticks_y - s * 0.35;
+
+  left = pad;
+  if (y_title != NULL)
+    {
+      layout->y_title = _ptl_plot_layout_new (context, style, PTL_TEXT_BODY, y_title);
+      _ptl_plot_layout_get_size (layout->y_title, NULL, &text_height);
+      left += text_height + s * 0.4;
+    }
+
+  layout->area.top = top;
+  layout->area.height = MAX (bottom - top, 1);
+
+  /* A linear axis starts at zero when the data is not far from it: bars
+   * of time read wrong from a cut-off axis, a narrow band near 1000 reads
+   * better zoomed in. */
+  if (!y_log && layout->has_data && y_range.min >= 0 && y_range.min < y_range.max / 2)
+    y_flags |= PTL_AXIS_INCLUDE_ZERO;
+  ptl_axis_init (&layout->y_axis, y_range.min, y_range.max, y_log,
+                 ptl_chart_get_y_unit (chart), y_flags,
+                 _ptl_plot_max_labels (layout->area.height, tick_height * 2.2));
+  layout->y_ticks = _ptl_tick_layouts_new (&layout->y_axis, context, style, &tick_width);
+  left += tick_width + s * 0.45;
+
+  /* Room for half of the last x label past the plot's right edge. */
+  right = width - pad - s * 1.2;
+  layout->area.left = left;
+  layout->area.width = MAX (right - left, 1);
+
+  /* Fewer x labels until the widest one fits between its neighbours. */
+  max_labels = _ptl_plot_max_labels (layout->area.width, s * 4);
+  for (;;)
+    {
+      ptl_axis_init (&layout->x_axis, x_range.min, x_range.max, ptl_chart_get_x_log (chart),
+                     ptl_chart_get_x_unit (chart), PTL_AXIS_NONE, max_labels);
+      layout->x_ticks = _ptl_tick_layouts_new (&layout->x_axis, context, style, &tick_width);
+      if (max_labels <= 3 || _ptl_x_labels_fit (&layout->x_axis, layout->area.width, tick_width, s * 0.8))
+        break;
+      max_labels = MIN (max_labels, ptl_axis_get_n_labels (&layout->x_axis)) - 1;
+      g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
+      ptl_axis_clear (&layout->x_axis);
+    }
+}
+
+static void
+line_layout_clear (LineLayout *layout)
+{
+  g_clear_object (&layout->context);
+  g_clear_object (&layout->title);
+  _ptl_legend_clear (&layout->legend);
+  g_clear_object (&layout->x_title);
+  g_clear_object (&layout->y_title);
+  g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
+  g_clear_pointer (&layout->y_ticks, g_ptr_array_unref);
+  ptl_axis_clear (&layout->x_axis);
+  ptl_axis_clear (&layout->y_axis);
+}
+
+static void
+draw_band (cairo_t *cr,
+           GArray  *vertices)
+{
+  guint start = 0;
+
+  /* One closed shape per run: along the top edge, back along the bottom. */
+  while (start < vertices->len)
+    {
+      guint end = start;
+
+      while (end < vertices->len && !isnan (g_array_index (vertices, PtlBandVertex, end).x))
+        end++;
+      if (end > start)
+        {
+          for (guint i = start; i < end; i++)
+            {
+              const PtlBandVertex *v = &g_array_index (vertices, PtlBandVertex, i);
+
+              cairo_line_to (cr, v->x, v->hi);
+            }
+          for (guint i = end; i > start; i--)
+            {
+              const PtlBandVertex *v = &g_array_index (vertices, PtlBandVertex, i - 1);
+
+              cairo_line_to (cr, v->x, v->lo);
+            }
+          cairo_close_path (cr);
+          cairo_fill (cr);
+        }
+      start = end + 1;
+    }
+}
+
+static void
+stroke_line (cairo_t *cr,
+             GArray  *vertices)
+{
+  gboolean drawing = FALSE;
+
+  for (guint i = 0; i < vertices->len; i++)
+    {
+      const PtlVertex *v = &g_array_index (vertices, PtlVertex, i);
+
+      if (isnan (v->x))
+        drawing = FALSE;
+      else if (drawing)
+        cairo_line_to (cr, v->x, v->y);
+      else
+        {
+          cairo_move_to (cr, v->x, v->y);
+          /* A lone point still shows as a dot with round caps. */
+          cairo_line_to (cr, v->x, v->y);
+          drawing = TRUE;
+        }
+    }
+  cairo_stroke (cr);
+}
+
+static void
+draw_markers (cairo_t            *cr,
+              const PtlPlotStyle *style,
+              LineLayout         *layout,
+              const PtlPoint     *points,
+              guint               n_points,
+              const PtlRgba      *color)
+{
+  double radius = style->line_width * 1.75;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      double fx = ptl_axis_normalize (&layout->x_axis, points[i].x);
+      double fy = ptl_axis_normalize (&layout->y_axis, points[i].y);
+      double x, y;
+
+      if (!isfinite (fx) || !isfinite (fy))
+        continue;
+      x = layout->area.left + fx * layout->area.width;
+      y = layout->area.top + (1 - fy) * layout->area.height;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+    }
+  /* A ring of background keeps crossing series' markers apart. */
+  _ptl_plot_set_source (cr, color, 1);
+  cairo_fill_preserve (cr);
+  _ptl_plot_set_source (cr, &style->background, 1);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+void
+_ptl_line_plot_draw (PtlChart           *chart,
+                     cairo_t            *cr,
+                     const PtlPlotStyle *style,
+                     double              width,
+                     double              height)
+{
+  PangoContext *context = _ptl_plot_context_new (cr);
+  double pad = _ptl_plot_padding (style);
+  double column_width = _ptl_plot_column_width (cr);
+  guint n_series = ptl_chart_get_n_series (chart);
+  LineLayout layout;
+
+  line_layout_init (&layout, chart, context, style, width, height);
+
+  _ptl_plot_set_source (cr, &style->background, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+
+  if (layout.title != NULL)
+    _ptl_plot_show_layout (cr, layout.title, &style->foreground, pad, layout.title_y, 0, 0);
+  _ptl_legend_draw (&layout.legend, cr, style, pad, layout.legend_y);
+
+  _ptl_draw_y_axis (cr, style, &layout.y_axis, layout.y_ticks, &layout.area);
+  if (layout.y_title != NULL)
+    _ptl_draw_y_title (cr, style, layout.y_title, pad, &layout.area);
+  _ptl_draw_x_axis (cr, style, &layout.x_axis, layout.x_ticks, &layout.area, layout.x_ticks_y);
+  if (layout.x_title != NULL)
+    _ptl_plot_show_layout (cr, layout.x_title, &style->muted,
+                           layout.area.left + layout.area.width / 2, layout.x_title_y, 0.5, 0);
+
+  cairo_save (cr);
+  /* Lines along the edges of the range show whole, not cut in half. */
+  cairo_rectangle (cr, layout.area.left - style->line_width, layout.area.top - style->line_width,
+                   layout.area.width + 2 * style->line_width, layout.area.height + 2 * style->line_width);
+  cairo_clip (cr);
+
+  for (guint i = 0; i < n_series; i++)
+    {
+      PtlSeries *series = ptl_chart_get_series (chart, i);
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (series, &n_points);
+      g_autoptr(GArray) band = NULL;
+
+      if (!ptl_series_has_band (series))
+        continue;
+      band = ptl_decimate_band (points, n_points, &layout.x_axis, &layout.y_axis,
+                                &layout.area, column_width);
+      _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 0.22);
+      draw_band (cr, band);
+    }
+  cairo_restore (cr);
+
+  _ptl_draw_references (cr, context, style, chart, &layout.x_axis, &layout.y_axis, &layout.area, FALSE);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, layout.area.left - style->line_width * 2, layout.area.top - style->line_width * 2,
+                   layout.area.width + 4 * style->line_width, layout.area.height + 4 * style->line_width);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, style->line_width);
+  for (guint i = 0; i < n_series; i++)
+    {
+      PtlSeries *series = ptl_chart_get_series (chart, i);
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (series, &n_points);
+      g_autoptr(GArray) line = ptl_decimate_line (points, n_points, &layout.x_axis, &layout.y_axis,
+                                                  &layout.area, column_width);
+
+      /* A decimated line is a wall of short vertical strokes: round joins
+       * and fine antialiasing cost four times as much there and look the
+       * same, so they are kept for lines drawn point by point. */
+      if (line->len * 2 < n_points)
+        {
+          cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+          cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
+        }
+      else
+        {
+          cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+          cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+        }
+      _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 1);
+      stroke_line (cr, line);
+      if (layout.markers)
+        {
+          draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i));
+          cairo_set_line_width (cr, style->line_width);
+        }
+    }
+  cairo_restore (cr);
+
+  if (!layout.has_data)
+    _ptl_draw_no_data (cr, context, style, &layout.area);
+
+  line_layout_clear (&layout);
+  g_object_unref (context);
+}
+
+gboolean
+_ptl_line_plot_hit_test (PtlChart           *chart,
+                         const PtlPlotStyle *style,
+                         double              width,
+                         double              height,
+                         double              px,
+                         double              py,
+                         PtlChartHit        *hit)
+{
+  PangoContext *context = _ptl_plot_context_new (NULL);
+  /* Close enough: within about a finger's width of text. */
+  double best = style->font_size * 1.2;
+  gboolean found = FALSE;
+  LineLayout layout;
+
+  best *= best;
+  line_layout_init (&layout, chart, context, style, width, height);
+
+  for (guint i = 0; i < ptl_chart_get_n_series (chart); i++)
+    {
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (ptl_chart_get_series (chart, i), &n_points);
+
+      for (guint j = 0; j < n_points; j++)
+        {
+          double fx = ptl_axis_normalize (&layout.x_axis, points[j].x);
+          double fy = ptl_axis_normalize (&layout.y_axis, points[j].y);
+          double x, y, distance;
+
+          if (!isfinite (fx) || !isfinite (fy))
+            continue;
+          x = layout.area.left + fx * layout.area.width;
+          y = layout.area.top + (1 - fy) * layout.area.height;
+          distance = (x - px) * (x - px) + (y - py) * (y - py);
+          if (distance <= best)
+            {
+              best = distance;
+              found = TRUE;
+              if (hit != NULL)
+                *hit = (PtlChartHit) { i, j, x, y };
+            }
+        }
+    }
+
+  line_layout_clear (&layout);
+  g_object_unref (context);
+  return found;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-plot-bench"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ptl-plot.h"
+
+#define BENCH_WIDTH 1200
+#define BENCH_HEIGHT 800
+
+/* A fixed seed: every run draws the same chart. */
+#define BENCH_SEED 20240601
+
+static PtlResult *
+noisy_line_result (guint n_points)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (BENCH_SEED);
+  PtlResult *result = ptl_result_new ("plot-bench", _("Plot benchmark"));
+  PtlChart *chart = ptl_result_add_chart (result, "line", PTL_CHART_LINE, _("Noisy latency"));
+  PtlSeries *series;
+  double level = 1e-3;
+
+  ptl_chart_set_x_axis (chart, _("Sample"), NULL, FALSE);
+  ptl_chart_set_y_axis (chart, _("Latency"), "s", FALSE);
+  series = ptl_chart_add_series (chart, _("Random walk"));
+
+  /* A random walk with jitter on top: every pixel column holds a real
+   * spread, the worst case for decimation. */
+  for (guint i = 0; i < n_points; i++)
+    {
+      level = MAX (level + g_rand_double_range (rand, -1, 1) * 2e-6, 1e-4);
+      ptl_series_add_point (series, i, level + g_rand_double_range (rand, 0, 1) * 5e-5);
+    }
+  return result;
+}
+
+gboolean
+ptl_plot_bench_line (guint      n_points,
+                     guint      repeats,
+                     PtlStats  *seconds_per_render,
+                     GError   **error)
+{
+  g_autoptr(PtlResult) result = NULL;
+  g_autofree double *samples = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  PtlPlotStyle style;
+  PtlChart *chart;
+
+  g_return_val_if_fail (seconds_per_render != NULL, FALSE);
+
+  if (n_points == 0 || repeats == 0)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("The plot benchmark needs at least one point and one repeat"));
+      return FALSE;
+    }
+
+  result = noisy_line_result (n_points);
+  chart = ptl_result_get_chart (result, 0);
+  ptl_plot_style_init_report (&style);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, BENCH_WIDTH, BENCH_HEIGHT);
+  samples = g_new (double, repeats);
+
+  /* Render number 0 is a warm-up: it loads fonts and fills caches. */
+  for (guint i = 0; i <= repeats && status == CAIRO_STATUS_SUCCESS; i++)
+    {
+      cairo_t *cr = cairo_create (surface);
+      gint64 start, end;
+
+      start = ptl_clock_now_ns ();
+      ptl_chart_draw (chart, cr, &style, BENCH_WIDTH, BENCH_HEIGHT);
+      cairo_surface_flush (surface);
+      end = ptl_clock_now_ns ();
+
+      status = cairo_status (cr);
+      cairo_destroy (cr);
+      if (i > 0)
+        samples[i - 1] = (end - start) / 1e9;
+    }
+
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+                   _("Rendering the plot benchmark failed: %s"), cairo_status_to_string (status));
+      return FALSE;
+    }
+
+  ptl_stats_compute (seconds_per_render, samples, repeats);
+  return TRUE;
+}

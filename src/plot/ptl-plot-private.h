@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <pango/pangocairo.h>
+
+#include "ptl-axis.h"
+#include "ptl-decimate.h"
+#include "ptl-plot.h"
+
+G_BEGIN_DECLS
+
+/* What sibling renderers share: text, legend, y axis, references. All
+ * sizes derive from the style's font size, so a chart scales as a whole. */
+
+typedef enum
+{
+  PTL_TEXT_HEADING, /* a figure's title */
+  PTL_TEXT_TITLE,   /* a chart's title */
+  PTL_TEXT_BODY,    /* axis titles, notes */
+  PTL_TEXT_SMALL,   /* tick labels, legend, value labels */
+} PtlTextRole;
+
+/* @cr may be NULL: a context for measuring only (hit tests), laid out
+ * exactly as drawing would be. */
+PangoContext   *_ptl_plot_context_new        (cairo_t            *cr);
+PangoLayout    *_ptl_plot_layout_new         (PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              PtlTextRole         role,
+                                              const char         *text);
+void            _ptl_plot_layout_get_size    (PangoLayout        *layout,
+                                              double             *width,
+                                              double             *height);
+/* Draws @layout with its (@xalign, @yalign) fraction at (@x, @y). */
+void            _ptl_plot_show_layout        (cairo_t            *cr,
+                                              PangoLayout        *layout,
+                                              const PtlRgba      *color,
+                                              double              x,
+                                              double              y,
+                                              double              xalign,
+                                              double              yalign);
+
+void            _ptl_plot_set_source         (cairo_t            *cr,
+                                              const PtlRgba      *color,
+                                              double              alpha);
+const PtlRgba  *_ptl_plot_series_color       (const PtlPlotStyle *style,
+                                              guint               index);
+
+/* Margins and gaps, in user units. */
+double          _ptl_plot_padding            (const PtlPlotStyle *style);
+
+/* Tick labels that fit in @length units along an axis. */
+guint           _ptl_plot_max_labels         (double              length,
+                                              double              label_size);
+
+/* Whether labels @label_width wide at @axis' labelled ticks keep @gap
+ * between them along @plot_width. */
+gboolean        _ptl_x_labels_fit            (const PtlAxis      *axis,
+                                              double              plot_width,
+                                              double              label_width,
+                                              double              gap);
+
+typedef enum
+{
+  PTL_SWATCH_LINE,
+  PTL_SWATCH_BAR,
+} PtlSwatch;
+
+typedef struct
+{
+  PangoLayout *layout;
+  PtlRgba      color;
+  gboolean     band;   /* a translucent box behind the swatch */
+  gboolean     marker;
+  double       x;      /* top-left, relative to the legend */
+  double       y;
+} PtlLegendEntry;
+
+typedef struct
+{
+  PtlSwatch  swatch;
+  GArray    *entries; /* PtlLegendEntry */
+  double     height;
+} PtlLegend;
+
+void            _ptl_legend_init             (PtlLegend          *legend,
+                                              PtlSwatch           swatch);
+void            _ptl_legend_add              (PtlLegend          *legend,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              const char         *text,
+                                              const PtlRgba      *color,
+                                              gboolean            band,
+                                              gboolean            marker);
+/* One entry per series of @chart, in the series' colours. */
+void            _ptl_legend_add_series       (PtlLegend          *legend,
+                                              PtlChart           *chart,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              gboolean            markers);
+/* Places the entries in rows across @width and sets the height. */
+void            _ptl_legend_flow             (PtlLegend          *legend,
+                                              const PtlPlotStyle *style,
+                                              double              width);
+void            _ptl_legend_draw             (PtlLegend          *legend,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              x,
+                                              double              y);
+void            _ptl_legend_clear            (PtlLegend          *legend);
+
+/* The chart's title (NULL when it has none) wrapped to @width. */
+PangoLayout    *_ptl_chart_title_new         (PtlChart           *chart,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              double              width);
+
+/* An axis title: "Label" when ticks carry the unit, else "Label (unit)".
+ * NULL when there is nothing to say. */
+char           *_ptl_axis_title              (const char         *label,
+                                              const char         *unit);
+
+/* The y tick labels, widest width in *@width. */
+GPtrArray      *_ptl_tick_layouts_new        (const PtlAxis      *axis,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              double             *width);
+
+/* Horizontal grid lines at @y_axis' ticks, tick labels to the left of
+ * @area, and the left and bottom axis lines. */
+void            _ptl_draw_y_axis             (cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              const PtlAxis      *y_axis,
+                                              GPtrArray          *tick_layouts,
+                                              const PtlPlotArea  *area);
+/* Vertical grid lines at @x_axis' ticks, their labels' tops at
+ * @labels_y. */
+void            _ptl_draw_x_axis             (cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              const PtlAxis      *x_axis,
+                                              GPtrArray          *tick_layouts,
+                                              const PtlPlotArea  *area,
+                                              double              labels_y);
+/* The y axis title, rotated, its top edge at @x. */
+void            _ptl_draw_y_title            (cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              PangoLayout        *title,
+                                              double              x,
+                                              const PtlPlotArea  *area);
+
+/* Dashed reference lines with their labels, clipped to @area. @x_axis is
+ * NULL for bar charts, which draw horizontal references only; @y_axis for
+ * timelines, which draw vertical ones only. With @labels_outside the
+ * labels of horizontal lines go right of @area, in a margin
+ * _ptl_reference_labels_width () wide. */
+void            _ptl_draw_references         (cairo_t            *cr,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              PtlChart           *chart,
+                                              const PtlAxis      *x_axis,
+                                              const PtlAxis      *y_axis,
+                                              const PtlPlotArea  *area,
+                                              gboolean            labels_outside);
+double          _ptl_reference_labels_width  (PtlChart           *chart,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style);
+
+/* "No data", centred in @area. */
+void            _ptl_draw_no_data            (cairo_t            *cr,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              const PtlPlotArea  *area);
+
+/* Chart units per device pixel column along x, for decimation. */
+double          _ptl_plot_column_width       (cairo_t            *cr);
+
+/* The renderers behind ptl_chart_draw () and ptl_chart_hit_test (). */
+void            _ptl_line_plot_draw          (PtlChart           *chart,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height);
+gboolean        _ptl_line_plot_hit_test      (PtlChart           *chart,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height,
+                                              double              px,
+                                              double              py,
+                                              PtlChartHit        *hit);
+void            _ptl_timeline_plot_draw      (PtlChart           *chart,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height);
+gboolean        _ptl_timeline_plot_hit_test  (PtlChart           *chart,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height,
+                                              double              px,
+                                              double              py,
+                                              PtlChartHit        *hit);
+void            _ptl_bar_plot_draw           (PtlChart           *chart,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height);
+gboolean        _ptl_bar_plot_hit_test       (PtlChart           *chart,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height,
+                                              double              px,
+                                              double              py,
+                                              PtlChartHit        *hit);
+
+G_END_DECLS

@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-timeline-plot"
+
+/* Timelines (Gantt charts): one lane per CPU or thread, a slice per run.
+ * A scheduler simulation makes far more slices than a lane has pixels, so
+ * slices narrower than a pixel column are merged: each such column gets
+ * one box in the colour of the key that filled most of it, as a wider
+ * slice would show. Slices a column wide or more are drawn exactly. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ptl-plot-private.h"
+
+/* A column remembers this many keys; more in one pixel is noise. */
+#define COLUMN_KEYS 4
+
+typedef struct
+{
+  PangoContext *context;
+  PangoLayout  *title;
+  PtlLegend     legend;
+  PangoLayout  *x_title;
+  GPtrArray    *x_ticks;
+  GPtrArray    *lanes;       /* PangoLayout per lane */
+  GArray       *key_colors;  /* PtlRgba per key */
+  PtlAxis       x_axis;
+  PtlPlotArea   area;
+  double        title_y;
+  double        legend_y;
+  double        x_ticks_y;
+  double        x_title_y;
+  double        lane_height;
+  double        bar_height;
+  guint         n_lanes;
+  gboolean      has_data;
+} TimelineLayout;
+
+/* Narrow slices of one lane waiting for their pixel column to end. */
+typedef struct
+{
+  double column_start;
+  double column_end;
+  guint  n_keys;
+  guint  keys[COLUMN_KEYS];
+  double widths[COLUMN_KEYS];
+} Column;
+
+/* Colours by key: the palette in order for keys that matter, a neutral
+ * tint in a few strengths for muted ones (idle, switching). */
+static GArray *
+key_colors_new (PtlChart           *chart,
+                const PtlPlotStyle *style)
+{
+  guint n_keys = ptl_chart_get_n_keys (chart);
+  GArray *colors = g_array_sized_new (FALSE, FALSE, sizeof (PtlRgba), n_keys);
+  guint n_plain = 0, n_muted = 0;
+
+  for (guint k = 0; k < n_keys; k++)
+    {
+      PtlRgba color;
+
+      if (ptl_chart_get_key_muted (chart, k))
+        {
+          color = style->muted;
+          color.alpha *= 0.25 + 0.2 * (n_muted++ % 3);
+        }
+      else
+        color = *_ptl_plot_series_color (style, n_plain++);
+      g_array_append_val (colors, color);
+    }
+  return colors;
+}
+
+static gboolean
+measure_time (PtlChart *chart,
+              double   *min,
+              double   *max)
+{
+  guint n_slices, n_markers;
+  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
+  const PtlMarker *markers = ptl_chart_get_markers (chart, &n_markers);
+
+  *min = INFINITY;
+  *max = -INFINITY;
+  for (guint i = 0; i < n_slices; i++)
+    if (isfinite (slices[i].start) && isfinite (slices[i].end))
+      {
+        *min = MIN (*min, MIN (slices[i].start, slices[i].end));
+        *max = MAX (*max, MAX (slices[i].start, slices[i].end));
+      }
+  for (guint i = 0; i < n_markers; i++)
+    if (isfinite (markers[i].x))
+      {
+        *min = MIN (*min, markers[i].x);
+        *max = MAX (*max, markers[i].x);
+      }
+  for (guint i = 0; i < ptl_chart_get_n_references (chart); i++)
+    {
+      const PtlReference *reference = ptl_chart_get_reference (chart, i);
+
+      if (reference->kind == PTL_REFERENCE_VERTICAL && isfinite (reference->value))
+        {
+          *min = MIN (*min, reference->value);
+          *max = MAX (*max, reference->value);
+        }
+    }
+  return *min <= *max;
+}
+
+static void
+timeline_layout_init (TimelineLayout     *layout,
+                      PtlChart           *chart,
+                      PangoContext       *context,
+                      const PtlPlotStyle *style,
+                      double              width,
+                      double              height)
+{
+  double s = style->font_size;
+  double pad = _ptl_plot_padding (style);
+  double content_width = MAX (width - 2 * pad, 1);
+  double max_lane_width = MAX (width * 0.3, s);
+  g_autofree char *x_title = _ptl_axis_title (ptl_chart_get_x_label (chart), ptl_chart_get_x_unit (chart));
+  g_autoptr(PangoLayout) sample = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, "0");
+  double top, bottom, left, min, max, tick_height, text_height, lanes_width = 0, tick_width;
+  guint max_labels;
+
+  memset (layout, 0, sizeof *layout);
+  layout->context = g_object_ref (context);
+  layout->n_lanes = ptl_chart_get_n_lanes (chart);
+  layout->has_data = measure_time (chart, &min, &max) && layout->n_lanes > 0;
+  layout->key_colors = key_colors_new (chart, style);
+  _ptl_plot_layout_get_size (sample, NULL, &tick_height);
+
+  top = pad;
+  layout->title = _ptl_chart_title_new (chart, context, style, content_width);
+  if (layout->title != NULL)
+    {
+      _ptl_plot_layout_get_size (layout->title, NULL, &text_height);
+      layout->title_y = top;
+      top += text_height + s * 0.4;
+    }
+  _ptl_legend_init (&layout->legend, PTL_SWATCH_BAR);
+  for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
+    _ptl_legend_add (&layout->legend, context, style, ptl_chart_get_key (chart, k),
+                     &g_array_index (layout->key_colors, PtlRgba, k), FALSE, FALSE);
+  _ptl_legend_flow (&layout->legend, style, content_width);
+  layout->legend_y = top;
+  top += layout->legend.height + s * 0.6;
+
+  bottom = height - pad;
+  if (x_title != NULL)
+    {
+      layout->x_title = _ptl_plot_layout_new (context, style, PTL_TEXT_BODY, x_title);
+      _ptl_plot_layout_get_size (layout->x_title, NULL, &text_height);
+      layout->x_title_y = bottom - text_height;
+      bottom = layout->x_title_y - s * 0.25;
+    }
+  layout->x_ticks_y = bottom - tick_height;
+  bottom = layout->x_ticks_y - s * 0.35;
+
+  layout->lanes = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint l = 0; l < layout->n_lanes; l++)
+    {
+      PangoLayout *label = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, ptl_chart_get_lane (chart, l));
+      double label_width;
+
+      pango_layout_set_width (label, (int) (max_lane_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+      _ptl_plot_layout_get_size (label, &label_width, NULL);
+      lanes_width = MAX (lanes_width, label_width);
+      g_ptr_array_add (layout->lanes, label);
+    }
+
+  left = pad + lanes_width + (lanes_width > 0 ? s * 0.5 : 0);
+  layout->area.left = left;
+  layout->area.top = top;
+  layout->area.width = MAX (width - pad - s * 1.2 - left, 1);
+  layout->area.height = MAX (bottom - top, 1);
+  layout->lane_height = layout->area.height / MAX (layout->n_lanes, 1);
+  /* Bars thick enough to see a colour, thin enough to read as lanes. */
+  layout->bar_height = MIN (layout->lane_height * 0.7, s * 2);
+
+  max_labels = _ptl_plot_max_labels (layout->area.width, s * 4);
+  for (;;)
+    {
+      ptl_axis_init (&layout->x_axis, layout->has_data ? min : NAN, max, FALSE,
+                     ptl_chart_get_x_unit (chart), PTL_AXIS_NONE, max_labels);
+      layout->x_ticks = _ptl_tick_layouts_new (&layout->x_axis, context, style, &tick_width);
+      if (max_labels <= 3 || _ptl_x_labels_fit (&layout->x_axis, layout->area.width, tick_width, s * 0.8))
+        break;
+      max_labels = MIN (max_labels, ptl_axis_get_n_labels (&layout->x_axis)) - 1;
+      g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
+      ptl_axis_clear (&layout->x_axis);
+    }
+}
+
+static void
+timeline_layout_clear (TimelineLayout *layout)
+{
+  g_clear_object (&layout->context);
+  g_clear_object (&layout->title);
+  _ptl_legend_clear (&layout->legend);
+  g_clear_object (&layout->x_title);
+  g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
+  g_clear_pointer (&layout->lanes, g_ptr_array_unref);
+  g_clear_pointer (&layout->key_colors, g_array_unref);
+  ptl_axis_clear (&layout->x_axis);
+}
+
+/* Top of @lane's bar. */
+static double
+bar_top (const TimelineLayout *layout,
+         guint                 lane)
+{
+  return layout->area.top + (lane + 0.5) * layout->lane_height - layout->bar_height / 2;
+}
+
+static void
+fill_box (cairo_t              *cr,
+          const TimelineLayout *layout,
+          guint                 lane,
+          guint                 key,
+          double                x0,
+          double                x1)
+{
+  const PtlRgba *color;
+
+  if (key >= layout->key_colors->len)
+    return;
+  color = &g_array_index (layout->key_colors, PtlRgba, key);
+  _ptl_plot_set_source (cr, color, 1);
+  cairo_rectangle (cr, x0, bar_top (layout, lane), x1 - x0, layout->bar_height);
+  cairo_fill (cr);
+}
+
+static void
+flush_column (cairo_t              *cr,
+              const TimelineLayout *layout,
+              guint                 lane,
+              Column               *column)
+{
+  guint best = 0;
+
+  if (column->n_keys == 0)
+    return;
+  for (guint i = 1; i < column->n_keys; i++)
+    if (column->widths[i] > column->widths[best])
+      best = i;
+  fill_box (cr, layout, lane, column->keys[best], column->column_start, column->column_end);
+  column->n_keys = 0;
+}
+
+/* Adds a slice narrower than a column to its lane's column, starting a
+ * new column when it lies in another. */
+static void
+add_to_column (cairo_t              *cr,
+               const TimelineLayout *layout,
+               guint                 lane,
+               Column               *column,
+               guint                 key,
+               double                x0,
+               double                x1,
+               double                column_width)
+{
+  guint slot;
+
+  if (column->n_keys > 0 && (x0 < column->column_start || x0 >= column->column_end))
+    flush_column (cr, layout, lane, column);
+  if (column->n_keys == 0)
+    {
+      column->column_start = floor (x0 / column_width) * column_width;
+      column->column_end = column->column_start + column_width;
+    }
+
+  for (slot = 0; slot < column->n_keys; slot++)
+    if (column->keys[slot] == key)
+      break;
+  if (slot == column->n_keys)
+    {
+      if (column->n_keys < COLUMN_KEYS)
+        column->n_keys++;
+      else
+        {
+          /* Full: the key with the least time so far makes room. */
+          slot = 0;
+          for (guint i = 1; i < COLUMN_KEYS; i++)
+            if (column->widths[i] < column->widths[slot])
+              slot = i;
+        }
+      column->keys[slot] = key;
+      column->widths[slot] = 0;
+    }
+  column->widths[slot] += x1 - x0;
+}
+
+static void
+draw_slices (cairo_t              *cr,
+             const TimelineLayout *layout,
+             PtlChart             *chart,
+             double                column_width)
+{
+  guint n_slices;
+  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
+  g_autofree Column *columns = g_new0 (Column, layout->n_lanes);
+  double left = layout->area.left;
+  double right = layout->area.left + layout->area.width;
+
+  for (guint i = 0; i < n_slices; i++)
+    {
+      const PtlSlice *slice = &slices[i];
+      double f0 = ptl_axis_normalize (&layout->x_axis, MIN (slice->start, slice->end));
+      double f1 = ptl_axis_normalize (&layout->x_axis, MAX (slice->start, slice->end));
+      double x0, x1;
+
+      if (slice->lane >= layout->n_lanes || !isfinite (f0) || !isfinite (f1))
+        continue;
+      x0 = CLAMP (left + f0 * layout->area.width, left, right);
+      x1 = CLAMP (left + f1 * layout->area.width, left, right);
+
+      if (x1 - x0 >= column_width)
+        {
+          flush_column (cr, layout, slice->lane, &columns[slice->lane]);
+          fill_box (cr, layout, slice->lane, slice->key, x0, x1);
+        }
+      else
+        add_to_column (cr, layout, slice->lane, &columns[slice->lane], slice->key, x0, x1, column_width);
+    }
+
+  for (guint l = 0; l < layout->n_lanes; l++)
+    flush_column (cr, layout, l, &columns[l]);
+}
+
+static void
+draw_markers (cairo_t              *cr,
+              const PtlPlotStyle   *style,
+              const TimelineLayout *layout,
+              PtlChart             *chart)
+{
+  guint n_markers;
+  const PtlMarker *markers = ptl_chart_get_markers (chart, &n_markers);
+  double size = style->font_size * 0.4;
+
+  /* Small triangles pointing down at the top of the lane's bar. */
+  for (guint i = 0; i < n_markers; i++)
+    {
+      double f = ptl_axis_normalize (&layout->x_axis, markers[i].x);
+      double x, y;
+
+      if (markers[i].lane >= layout->n_lanes || !(f >= 0 && f <= 1))
+        continue;
+      x = layout->area.left + f * layout->area.width;
+      y = bar_top (layout, markers[i].lane);
+      cairo_move_to (cr, x - size, y - size * 1.4);
+      cairo_line_to (cr, x + size, y - size * 1.4);
+      cairo_line_to (cr, x, y);
+      cairo_close_path (cr);
+    }
+  _ptl_plot_set_source (cr, &style->foreground, 1);
+  cairo_fill (cr);
+}
+
+void
+_ptl_timeline_plot_draw (PtlChart           *chart,
+                         cairo_t            *cr,
+                         const PtlPlotStyle *style,
+                         double              width,
+                         double              height)
+{
+  PangoContext *context = _ptl_plot_context_new (cr);
+  double pad = _ptl_plot_padding (style);
+  TimelineLayout layout;
+
+  timeline_layout_init (&layout, chart, context, style, width, height);
+
+  _ptl_plot_set_source (cr, &style->background, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+
+  if (layout.title != NULL)
+    _ptl_plot_show_layout (cr, layout.title, &style->foreground, pad, layout.title_y, 0, 0);
+  _ptl_legend_draw (&layout.legend, cr, style, pad, layout.legend_y);
+
+  _ptl_draw_x_axis (cr, style, &layout.x_axis, layout.x_ticks, &layout.area, layout.x_ticks_y);
+  if (layout.x_title != NULL)
+    _ptl_plot_show_layout (cr, layout.x_title, &style->muted,
+                           layout.area.left + layout.area.width / 2, layout.x_title_y, 0.5, 0);
+
+  /* With more lanes than lines of text fit, name every second (third…)
+   * lane rather than print names over each other. */
+  if (layout.n_lanes > 0)
+    {
+      double text_height;
+      guint step;
+
+      _ptl_plot_layout_get_size (g_ptr_array_index (layout.lanes, 0), NULL, &text_height);
+      step = (guint) ceil (text_height * 1.1 / layout.lane_height);
+      for (guint l = 0; l < layout.n_lanes; l += MAX (step, 1))
+        {
+          double center = layout.area.top + (l + 0.5) * layout.lane_height;
+
+          _ptl_plot_show_layout (cr, g_ptr_array_index (layout.lanes, l), &style->foreground,
+                                 layout.area.left - style->font_size * 0.5, center, 1, 0.5);
+        }
+    }
+
+  cairo_save (cr);
+  cairo_rectangle (cr, layout.area.left, layout.area.top, layout.area.width, layout.area.height);
+  cairo_clip (cr);
+  if (layout.has_data)
+    {
+      draw_slices (cr, &layout, chart, _ptl_plot_column_width (cr));
+      draw_markers (cr, style, &layout, chart);
+    }
+  cairo_restore (cr);
+
+  _ptl_draw_references (cr, context, style, chart, &layout.x_axis, NULL, &layout.area, FALSE);
+
+  cairo_save (cr);
+  _ptl_plot_set_source (cr, &style->muted, 1);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, layout.area.left, layout.area.top);
+  cairo_line_to (cr, layout.area.left, layout.area.top + layout.area.height);
+  cairo_line_to (cr, layout.area.left + layout.area.width, layout.area.top + layout.area.height);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  if (!layout.has_data)
+    _ptl_draw_no_data (cr, context, style, &layout.area);
+
+  timeline_layout_clear (&layout);
+  g_object_unref (context);
+}
+
+gboolean
+_ptl_timeline_plot_hit_test (PtlChart           *chart,
+                             const PtlPlotStyle *style,
+                             double              width,
+                             double              height,
+                             double              px,
+                             double              py,
+                             PtlChartHit        *hit)
+{
+  PangoContext *context = _ptl_plot_context_new (NULL);
+  guint n_slices;
+  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
+  /* A slice too thin to aim at is found within a few units. */
+  double best = 3;
+  gboolean found = FALSE;
+  TimelineLayout layout;
+  double lane_y, top;
+  guint lane;
+
+  timeline_layout_init (&layout, chart, context, style, width, height);
+
+  lane_y = (py - layout.area.top) / layout.lane_height;
+  if (!layout.has_data || px < layout.area.left || px > layout.area.left + layout.area.width ||
+      lane_y < 0 || lane_y >= layout.n_lanes)
+    goto out;
+  lane = (guint) lane_y;
+  top = bar_top (&layout, lane);
+  if (py < top || py > top + layout.bar_height)
+    goto out;
+
+  for (guint i = 0; i < n_slices; i++)
+    {
+      double f0, f1, x0, x1, distance;
+
+      if (slices[i].lane != lane)
+        continue;
+      f0 = ptl_axis_normalize (&layout.x_axis, MIN (slices[i].start, slices[i].end));
+      f1 = ptl_axis_normalize (&layout.x_axis, MAX (slices[i].start, slices[i].end));
+      if (!isfinite (f0) || !isfinite (f1))
+        continue;
+      x0 = layout.area.left + f0 * layout.area.width;
+      x1 = layout.area.left + f1 * layout.area.width;
+      distance = px < x0 ? x0 - px : px > x1 ? px - x1 : 0;
+      if (distance <= best)
+        {
+          best = distance;
+          found = TRUE;
+          if (hit != NULL)
+            *hit = (PtlChartHit) {
+              lane,
+              i,
+              CLAMP ((x0 + x1) / 2, layout.area.left, layout.area.left + layout.area.width),
+              top + layout.bar_height / 2,
+            };
+          if (distance == 0)
+            break;
+        }
+    }
+
+out:
+  timeline_layout_clear (&layout);
+  g_object_unref (context);
+  return found;
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "ptl-core.h"
+
+/* The command line as a user runs it: the real ptlab binary, its exit
+ * status, what it prints and what it leaves on disk. */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Outcome;
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_free (outcome->out);
+  g_free (outcome->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
+
+static void
+run_ptlab (Outcome    *outcome,
+           const char *first,
+           ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+  int wait_status;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("PTLAB"));
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &outcome->out, &outcome->err, &wait_status, &error);
+  g_assert_no_error (error);
+  outcome->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+}
+
+static char *
+make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("ptlab-cli-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tmp_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle && (name = g_dir_read_name (handle)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (handle && g_dir_read_name (handle))
+    n++;
+  return n;
+}
+
+static void
+test_list_and_describe (void)
+{
+  g_auto(Outcome) list = { 0 };
+  g_auto(Outcome) describe = { 0 };
+  g_auto(Outcome) help = { 0 };
+
+  run_ptlab (&list, "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_true (g_str_has_prefix (list.out, "models"));
+  g_assert_nonnull (strstr (list.out, "Comparison"));
+
+  run_ptlab (&describe, "describe", "models", NULL);
+  g_assert_cmpint (describe.status, ==, 0);
+  g_assert_nonnull (strstr (describe.out, "workload"));
+  g_assert_nonnull (strstr (describe.out, "cpu | io | mixed"));
+  g_assert_nonnull (strstr (describe.out, "default"));
+
+  run_ptlab (&help, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "ptlab run"));
+}
+
+static void
+test_bad_input (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *csv = g_build_filename (dir, "x.csv", NULL);
+  g_autofree char *docx = g_build_filename (dir, "x.docx", NULL);
+  static const struct { const char *args[6]; const char *message_part; } cases[] = {
+    { { "run", "nosuch", NULL }, "No experiment “nosuch”; known: models" },
+    { { "run", "models", "--param", "bogus=1", NULL }, "its parameters are: workload" },
+    { { "run", "models", "--param", "tasks=100000", NULL }, "0 – 1000" },
+    { { "run", "models", "--param", "tasks=many", NULL }, "“many”" },
+    { { "run", "models", "--param", "workload=gpu", NULL }, "cpu | io | mixed" },
+    { { "run", "models", "--param", "tasks", NULL }, "NAME=VALUE" },
+    { { "run", "models", "--export", "/nonexistent-dir/a.svg", NULL }, "does not exist" },
+    { { "run", "models", "--frobnicate", NULL }, "frobnicate" },
+    { { "describe", NULL }, "Usage" },
+    { { "bench", "nosuch", NULL }, "No benchmark" },
+    { { "frob", NULL }, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+
+      /* "frob" is not a command: it would open the window, so skip it. */
+      if (cases[i].message_part == NULL)
+        continue;
+      run_ptlab (&outcome, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+                 cases[i].args[3], cases[i].args[4], NULL);
+      g_assert_cmpint (outcome.status, ==, 2);
+      if (strstr (outcome.err, cases[i].message_part) == NULL)
+        g_error ("case %u: stderr “%s” lacks “%s”", i, outcome.err, cases[i].message_part);
+      g_assert_cmpstr (outcome.out, ==, "");
+      /* One line, no stack of warnings. */
+      g_assert_cmpint (strchr (outcome.err, '\n') - outcome.err, ==, strlen (outcome.err) - 1);
+    }
+
+  {
+    g_auto(Outcome) outcome = { 0 };
+
+    run_ptlab (&outcome, "run", "models", "--export", csv, "--export", docx, NULL);
+    g_assert_cmpint (outcome.status, ==, 2);
+    g_assert_nonnull (strstr (outcome.err, ".png"));
+    /* Checked before running: nothing was written, not even the good one. */
+    g_assert_cmpuint (count_entries (dir), ==, 0);
+  }
+
+  remove_tmp_dir (dir);
+}
+
+static void
+test_run_and_export (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *svg = g_build_filename (dir, "models.svg", NULL);
+  g_autofree char *png = g_build_filename (dir, "models.png", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "models.pdf", NULL);
+  g_autofree char *csv = g_build_filename (dir, "models.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "models.json", NULL);
+  g_autofree char *again = g_build_filename (dir, "again.svg", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Outcome) run = { 0 };
+  g_auto(Outcome) as_json = { 0 };
+  g_auto(Outcome) reexport = { 0 };
+
+  run_ptlab (&run, "run", "models", "-p", "workload=io", "-p", "tasks=4", "-p", "io-ms=5",
+             "-p", "repeats=1", "-p", "sweep=false",
+             "--export", svg, "--export", png, "--export", pdf, "--export", csv, "--export", json, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "mode"));
+  g_assert_nonnull (strstr (run.out, "speedup"));
+  g_assert_nonnull (strstr (run.out, "event-loop"));
+  /* stderr is not a terminal here: no progress line. */
+  g_assert_cmpstr (run.err, ==, "");
+
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (pdf, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (png, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "\x89PNG"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "chart,series,x,x_unit,y,y_unit,low,high\r\nwall,"));
+  g_clear_pointer (&contents, g_free);
+
+  loaded = ptl_result_load_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ptl_result_get_experiment_id (loaded), ==, "models");
+  g_assert_cmpint (json_object_get_int_member (ptl_result_get_parameters (loaded), "tasks"), ==, 4);
+  g_assert_cmpint (ptl_table_find_column (ptl_result_get_summary (loaded), "speedup"), >=, 0);
+
+  run_ptlab (&reexport, "export", json, again, NULL);
+  g_assert_cmpint (reexport.status, ==, 0);
+  g_assert_true (g_file_test (again, G_FILE_TEST_IS_REGULAR));
+
+  run_ptlab (&as_json, "run", "models", "-p", "workload=io", "-p", "tasks=2", "-p", "io-ms=2",
+             "-p", "repeats=1", "-p", "sweep=false", "--json", NULL);
+  g_assert_cmpint (as_json.status, ==, 0);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root;
+
+    g_assert_true (json_parser_load_from_data (parser, as_json.out, -1, &error));
+    g_assert_no_error (error);
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpstr (json_object_get_string_member (root, "experiment"), ==, "models");
+    g_assert_true (json_object_has_member (root, "machine"));
+    g_assert_true (json_object_has_member (root, "series"));
+    g_assert_true (json_object_has_member (json_object_get_object_member (root, "summary"), "rows"));
+  }
+
+  remove_tmp_dir (dir);
+}
+
+static void
+test_interrupt (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *svg = g_build_filename (dir, "never.svg", NULL);
+  gint64 start;
+
+  /* A run of minutes, interrupted after half a second like Ctrl-C. */
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              g_getenv ("PTLAB"), "run", "models", "-p", "workload=io", "-p", "tasks=1000",
+                              "-p", "io-ms=1000", "-p", "repeats=20", "--export", svg, NULL);
+  g_assert_no_error (error);
+  g_usleep (500 * 1000);
+  start = g_get_monotonic_time ();
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  g_assert_false (g_file_test (svg, G_FILE_TEST_EXISTS));
+  remove_tmp_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ptl/cli/list-describe", test_list_and_describe);
+  g_test_add_func ("/ptl/cli/bad-input", test_bad_input);
+  g_test_add_func ("/ptl/cli/run-export", test_run_and_export);
+  g_test_add_func ("/ptl/cli/interrupt", test_interrupt);
+
+  return g_test_run ();
+}

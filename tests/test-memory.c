@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ptl-memory-experiment.h"
+#include "ptl-proc-memory.h"
+#include "ptl-registry.h"
+
+/* The "memory" experiment at small sizes: its charts, series and units;
+ * an idle exec'd process costs more than an idle thread; RSS overcounts
+ * what forked children share; a lowered RLIMIT_NPROC or a creation that
+ * fails gives a note or a limit error, not a crash; cancelling leaves no
+ * child, thread or descriptor behind. The /proc parsers on fixed text. */
+
+static PtlExperiment *
+new_memory (const char * const *params)
+{
+  g_autoptr(GError) error = NULL;
+  PtlExperiment *experiment = ptl_registry_create ("memory", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; params != NULL && params[i] != NULL; i += 2)
+    {
+      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
+      g_assert_no_error (error);
+    }
+  return experiment;
+}
+
+static PtlResult *
+run_memory (const char * const *params)
+{
+  g_autoptr(PtlExperiment) experiment = new_memory (params);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *table = NULL;
+  PtlResult *result;
+
+  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  table = ptl_table_format_text (ptl_result_get_summary (result));
+  g_test_message ("%s", table);
+  return result;
+}
+
+static gboolean
+has_note (PtlResult  *result,
+          const char *text)
+{
+  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
+    if (strstr (ptl_result_get_note (result, i), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The summary's figure in @column for @kind; NAN when it has no row. */
+static double
+summary_value (PtlResult  *result,
+               const char *kind,
+               const char *column)
+{
+  PtlTable *table = ptl_result_get_summary (result);
+
+  for (guint r = 0; r < ptl_table_get_n_rows (table); r++)
+    if (g_strcmp0 (ptl_table_get_text (table, r, 0), kind) == 0)
+      return ptl_table_get_number (table, r, ptl_table_find_column (table, column));
+  return NAN;
+}
+
+/* Pure parts */
+
+typedef struct
+{
+  guint        max_workers;
+  const guint *sizes;
+  guint        n_sizes;
+} SweepCase;
+
+static const guint sweep_1[] = { 1 };
+static const guint sweep_7[] = { 1, 2, 5, 7 };
+static const guint sweep_10[] = { 1, 2, 5, 10 };
+static const guint sweep_300[] = { 1, 2, 5, 10, 20, 50, 100, 200, 300 };
+static const guint sweep_1000[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 };
+
+static const SweepCase sweep_cases[] = {
+  { 1, sweep_1, G_N_ELEMENTS (sweep_1) },
+  { 7, sweep_7, G_N_ELEMENTS (sweep_7) },
+  { 10, sweep_10, G_N_ELEMENTS (sweep_10) },
+  { 300, sweep_300, G_N_ELEMENTS (sweep_300) },
+  { 1000, sweep_1000, G_N_ELEMENTS (sweep_1000) },
+};
+
+static void
+test_sweep_sizes (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sweep_cases); i++)
+    {
+      const SweepCase *c = &sweep_cases[i];
+      guint sizes[32];
+      guint n = ptl_memory_sweep_sizes (c->max_workers, sizes, G_N_ELEMENTS (sizes));
+
+      g_assert_cmpmem (sizes, n * sizeof (guint), c->sizes, c->n_sizes * sizeof (guint));
+    }
+}
+
+static const char smaps_rollup[] =
+  "55d0c8a4e000-7ffd4a5f2000 ---p 00000000 00:00 0                          [rollup]\n"
+  "Rss:                1464 kB\n"
+  "Pss:                 176 kB\n"
+  "Pss_Dirty:           124 kB\n"
+  "Pss_Anon:            100 kB\n"
+  "Shared_Clean:       1288 kB\n";
+
+static void
+test_parse (void)
+{
+  PtlProcMemory memory;
+
+  g_assert_true (ptl_proc_parse_smaps_rollup (smaps_rollup, &memory));
+  g_assert_cmpint (memory.rss, ==, 1464 * 1024);
+  /* "Pss:" and not "Pss_Dirty:" nor "Pss_Anon:". */
+  g_assert_cmpint (memory.pss, ==, 176 * 1024);
+  g_assert_false (ptl_proc_parse_smaps_rollup ("Rss: 12 kB\n", &memory));
+
+  g_assert_cmpint (ptl_proc_parse_kib_field ("Name:\thelper\nVmPTE:\t      440 kB\n", "VmPTE"), ==, 440 * 1024);
+  g_assert_cmpint (ptl_proc_parse_kib_field ("MemAvailable:   24138000 kB\n", "MemAvailable"),
+                   ==, G_GINT64_CONSTANT (24138000) * 1024);
+  g_assert_cmpint (ptl_proc_parse_kib_field ("VmPTEx: 1 kB\n", "VmPTE"), ==, -1);
+  g_assert_cmpint (ptl_proc_parse_kib_field ("VmPTE: kB\n", "VmPTE"), ==, -1);
+}
+
+static void
+test_read_self (void)
+{
+  g_autoptr(GError) error = NULL;
+  PtlProcMemory memory;
+  PtlProcTaskLimits limits;
+
+  g_assert_true (ptl_proc_read_memory (getpid (), &memory, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (memory.rss, >, 0);
+  g_assert_cmpint (memory.pss, >, 0);
+  g_assert_cmpint (memory.pss, <=, memory.rss);
+  g_assert_cmpint (ptl_proc_read_mem_available (), >, 0);
+
+  ptl_proc_read_task_limits (&limits);
+  g_assert_cmpuint (limits.user_tasks, >=, 1);
+  g_assert_cmpuint (limits.system_tasks, >=, limits.user_tasks);
+
+  g_assert_false (ptl_proc_read_memory (G_MAXINT, &memory, &error));
+  g_assert_nonnull (error);
+}
+
+/* The experiment */
+
+static void
+test_output (void)
+{
+  static const char * const params[] = { "max-workers", "10", "repeats", "1", NULL };
+  static const char * const charts[] = { "total-pss", "pss-per-worker", "rss-per-worker" };
+  static const char * const kinds[] = { "threads", "forked", "exec'd" };
+  static const double sizes[] = { 1, 2, 5, 10 };
+  static const char * const columns[][2] = {
+    { "kind", "" }, { "workers", "" }, { "pss per worker", "B" }, { "rss per worker", "B" },
+    { "total pss", "B" },
+  };
+  g_autoptr(PtlResult) result = run_memory (params);
+  PtlTable *table = ptl_result_get_summary (result);
+
+  for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
+    {
+      PtlChart *chart = ptl_result_find_chart (result, charts[c]);
+
+      g_assert_nonnull (chart);
+      g_assert_cmpint (ptl_chart_get_kind (chart), ==, PTL_CHART_LINE);
+      g_assert_true (ptl_chart_get_x_log (chart));
+      g_assert_cmpstr (ptl_chart_get_y_unit (chart), ==, "B");
+      g_assert_cmpuint (ptl_chart_get_n_series (chart), ==, G_N_ELEMENTS (kinds));
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          PtlSeries *series = ptl_chart_find_series (chart, kinds[k]);
+          const PtlPoint *points;
+          guint n_points;
+
+          g_assert_nonnull (series);
+          points = ptl_series_get_points (series, &n_points);
+          g_assert_cmpuint (n_points, ==, G_N_ELEMENTS (sizes));
+          for (guint p = 0; p < n_points; p++)
+            {
+              g_assert_cmpfloat (points[p].x, ==, sizes[p]);
+              g_assert_cmpfloat (points[p].y, >, 0);
+            }
+        }
+    }
+
+  g_assert_cmpuint (ptl_table_get_n_columns (table), ==, G_N_ELEMENTS (columns));
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      const char *unit = ptl_table_get_column_unit (table, c);
+
+      g_assert_cmpint (ptl_table_find_column (table, columns[c][0]), ==, c);
+      g_assert_cmpstr (unit ? unit : "", ==, columns[c][1]);
+    }
+  g_assert_cmpuint (ptl_table_get_n_rows (table), ==, G_N_ELEMENTS (kinds));
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    g_assert_cmpfloat (summary_value (result, kinds[k], "workers"), ==, 10);
+  g_assert_true (has_note (result, "page tables"));
+}
+
+/* What every guide gets wrong, measured: an idle thread costs tens of
+ * KiB, not its 8 MiB stack; an exec'd process costs more than a thread;
+ * a forked child's RSS counts the parent's pages it only shares. */
+static void
+test_relations (void)
+{
+  static const char * const params[] = { "max-workers", "20", "repeats", "1", "parent-mib", "8", NULL };
+  g_autoptr(PtlResult) result = run_memory (params);
+  double thread_pss = summary_value (result, "threads", "pss per worker");
+  double exec_pss = summary_value (result, "exec'd", "pss per worker");
+  double fork_pss = summary_value (result, "forked", "pss per worker");
+  double fork_rss = summary_value (result, "forked", "rss per worker");
+
+  g_test_message ("PSS per worker: thread %.0f B, exec'd %.0f B, forked %.0f B (RSS %.0f B)",
+                  thread_pss, exec_pss, fork_pss, fork_rss);
+  g_assert_cmpfloat (thread_pss, >, 0);
+  g_assert_cmpfloat (thread_pss, <, 1024 * 1024);
+  g_assert_cmpfloat (exec_pss, >, thread_pss);
+  g_assert_cmpfloat (fork_rss, >=, 8 * 1024 * 1024);
+  g_assert_cmpfloat (fork_pss, <, fork_rss / 4);
+}
+
+/* A lowered RLIMIT_NPROC, set in a subprocess that runs the experiment
+ * and prints what it got: a note or a limit error naming the limit. */
+static void
+run_and_report (const char * const *params)
+{
+  g_autoptr(PtlExperiment) experiment = new_memory (params);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlResult) result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+
+  if (result == NULL)
+    {
+      g_assert_error (error, PTL_ERROR, PTL_ERROR_LIMIT);
+      g_print ("error: %s\n", error->message);
+      return;
+    }
+  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
+    g_print ("note: %s\n", ptl_result_get_note (result, i));
+}
+
+static void
+set_nproc_limit (guint64 limit)
+{
+  struct rlimit nproc;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NPROC, &nproc), ==, 0);
+  nproc.rlim_cur = limit;
+  g_assert_cmpint (setrlimit (RLIMIT_NPROC, &nproc), ==, 0);
+}
+
+static void
+test_nproc_limit (void)
+{
+  if (g_test_subprocess ())
+    {
+      static const char * const params[] = { "max-workers", "1000", "repeats", "1", NULL };
+      PtlProcTaskLimits limits;
+
+      /* Room for the lab's own threads and a few small sizes, not for 1000. */
+      ptl_proc_read_task_limits (&limits);
+      set_nproc_limit (limits.user_tasks + 64 + 30);
+      run_and_report (params);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*RLIMIT_NPROC*");
+}
+
+/* Below what is running already: nothing can be measured. Only as root,
+ * whom the kernel exempts; anybody else could not even start the run's
+ * own thread under such a limit. */
+static void
+test_nproc_exhausted (void)
+{
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root, whom RLIMIT_NPROC does not bind");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      static const char * const params[] = { "max-workers", "10", "repeats", "1", NULL };
+
+      set_nproc_limit (1);
+      run_and_report (params);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("error: *RLIMIT_NPROC*");
+}
+
+/* A creation that really fails: under RLIMIT_AS a host cannot map many
+ * 256 MiB thread stacks. The threads sweep ends with a note naming the
+ * failure, the others go on, and the result keeps what was measured. */
+static void
+test_creation_fails (void)
+{
+  if (g_test_subprocess ())
+    {
+      static const char * const params[] = { "max-workers", "20", "repeats", "1",
+                                             "stack-kib", "262144", NULL };
+      struct rlimit address_space = { (rlim_t) 4 << 30, RLIM_INFINITY };
+      g_autoptr(PtlExperiment) experiment = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PtlResult) result = NULL;
+
+      g_assert_cmpint (getrlimit (RLIMIT_AS, &address_space), ==, 0);
+      address_space.rlim_cur = (rlim_t) 4 << 30;
+      g_assert_cmpint (setrlimit (RLIMIT_AS, &address_space), ==, 0);
+
+      experiment = new_memory (params);
+      result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (has_note (result, "pthread_create failed at"));
+      g_assert_cmpfloat (summary_value (result, "threads", "workers"), <, 20);
+      g_assert_cmpfloat (summary_value (result, "threads", "workers"), >=, 1);
+      g_assert_cmpfloat (summary_value (result, "exec'd", "workers"), ==, 20);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_validate (void)
+{
+  static const char * const params[] = { "stack-kib", "64", "touch-kib", "64", NULL };
+  g_autoptr(PtlExperiment) experiment = new_memory (params);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlResult) result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+}
+
+/* Cancelling */
+
+static guint
+count_entries (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Processes whose parent is this one, and processes running our helper
+ * (forked workers belong to their host, or to init once it is gone). */
+static void
+count_processes (guint *children,
+                 guint *helpers)
+{
+  const char *helper = g_getenv ("PTLAB_HELPER");
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (helper);
+  g_assert_nonnull (proc);
+  *children = *helpers = 0;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat_path = NULL;
+      g_autofree char *cmdline_path = NULL;
+      g_autofree char *stat = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize length;
+      const char *after_comm;
+      char state;
+      int ppid;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      cmdline_path = g_build_filename ("/proc", name, "cmdline", NULL);
+      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      after_comm = strrchr (stat, ')');
+      if (after_comm == NULL || sscanf (after_comm + 1, " %c %d", &state, &ppid) != 2 || state == 'Z')
+        continue;
+      if (ppid == getpid ())
+        (*children)++;
+      if (g_file_get_contents (cmdline_path, &cmdline, &length, NULL) && length > 0 &&
+          strcmp (cmdline, helper) == 0 && strlen (cmdline) + 1 < length &&
+          g_str_has_prefix (cmdline + strlen (cmdline) + 1, "idle"))
+        (*helpers)++;
+    }
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  const char   *prefix;
+  guint         timeout_id;
+  gint64        cancelled_ns;
+  gint64        done_ns;
+  PtlResult    *result;
+  GError       *error;
+  gboolean      done;
+} CancelCase;
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  CancelCase *c = user_data;
+
+  c->timeout_id = 0;
+  c->cancelled_ns = ptl_clock_now_ns ();
+  g_cancellable_cancel (c->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_progress_cb (PtlResult  *snapshot,
+                    double      fraction,
+                    const char *message,
+                    gpointer    user_data)
+{
+  CancelCase *c = user_data;
+
+  /* A few milliseconds in: while the workers are being created. */
+  if (c->timeout_id == 0 && c->cancelled_ns == 0 && g_str_has_prefix (message, c->prefix))
+    c->timeout_id = g_timeout_add (5, cancel_cb, c);
+}
+
+static void
+cancel_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CancelCase *c = user_data;
+
+  c->done_ns = ptl_clock_now_ns ();
+  c->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &c->error);
+  c->done = TRUE;
+}
+
+static void
+test_cancel (gconstpointer data)
+{
+  static const char * const params[] = { "max-workers", "1000", "repeats", "1", NULL };
+  static const char * const tiny[] = { "max-workers", "2", "repeats", "1", NULL };
+  g_autoptr(PtlExperiment) experiment = new_memory (params);
+  CancelCase c = { g_cancellable_new (), data, 0, 0, 0, NULL, NULL, FALSE };
+  g_autoptr(PtlResult) warm = NULL;
+  guint threads, fds, children, helpers;
+  gint64 deadline;
+
+  /* What GLib keeps for the whole process (GTask's worker pool, the main
+   * context's wakeup descriptor) exists before counting. */
+  warm = run_memory (tiny);
+  threads = count_entries ("/proc/self/task");
+  fds = count_entries ("/proc/self/fd");
+
+  ptl_experiment_run_async (experiment, c.cancellable, cancel_progress_cb, &c, NULL, cancel_done_cb, &c);
+  while (!c.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_null (c.result);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (c.cancelled_ns, >, 0);
+  g_test_message ("cancelled at %s: callback %.1f ms later", (const char *) data,
+                  (c.done_ns - c.cancelled_ns) / 1e6);
+  g_assert_cmpint (c.done_ns - c.cancelled_ns, <, 500 * G_GINT64_CONSTANT (1000000));
+
+  /* Forked workers die a moment after their host (PR_SET_PDEATHSIG);
+   * GTask's worker goes back to its pool just after the callback. */
+  deadline = ptl_clock_now_ns () + 2 * G_GINT64_CONSTANT (1000000000);
+  do
+    {
+      count_processes (&children, &helpers);
+      if (children == 0 && helpers == 0 && count_entries ("/proc/self/task") <= threads)
+        break;
+      g_usleep (10000);
+    }
+  while (ptl_clock_now_ns () < deadline);
+  g_assert_cmpuint (children, ==, 0);
+  g_assert_cmpuint (helpers, ==, 0);
+  g_assert_cmpuint (count_entries ("/proc/self/task"), <=, threads);
+  g_assert_cmpuint (count_entries ("/proc/self/fd"), <=, fds);
+  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
+  g_assert_cmpint (errno, ==, ECHILD);
+
+  g_clear_error (&c.error);
+  g_clear_object (&c.cancellable);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ptl/memory/sweep-sizes", test_sweep_sizes);
+  g_test_add_func ("/ptl/memory/parse", test_parse);
+  g_test_add_func ("/ptl/memory/read-self", test_read_self);
+  g_test_add_func ("/ptl/memory/output", test_output);
+  g_test_add_func ("/ptl/memory/relations", test_relations);
+  g_test_add_func ("/ptl/memory/validate", test_validate);
+  g_test_add_func ("/ptl/memory/nproc-limit", test_nproc_limit);
+  g_test_add_func ("/ptl/memory/nproc-exhausted", test_nproc_exhausted);
+  g_test_add_func ("/ptl/memory/creation-fails", test_creation_fails);
+  g_test_add_data_func ("/ptl/memory/cancel/threads", "threads: 1000", test_cancel);
+  g_test_add_data_func ("/ptl/memory/cancel/forked", "forked: 1000", test_cancel);
+  g_test_add_data_func ("/ptl/memory/cancel/exec", "exec'd: 1000", test_cancel);
+
+  return g_test_run ();
+}
