@@ -340,6 +340,7 @@ make_result (void)
   ptl_chart_set_x_axis (line, "workers", "", FALSE);
   ptl_chart_set_y_axis (line, "speedup", "x", TRUE);
   ptl_chart_add_reference (line, PTL_REFERENCE_DIAGONAL, 1, "ideal");
+  ptl_chart_set_x_range (line, 0, 4);
   series = ptl_chart_add_series (line, "thread-pool");
   ptl_series_add_point (series, 1, 1.0);
   ptl_series_add_point (series, 2, 1.96);
@@ -393,6 +394,14 @@ test_result_json_round_trip (void)
   g_assert_cmpfloat (points[0].hi, ==, 0.9);
   g_assert_true (isnan (points[1].lo));
   g_assert_true (ptl_chart_get_y_log (ptl_result_find_chart (loaded, "sweep")));
+  {
+    double min, max;
+
+    g_assert_true (ptl_chart_get_x_range (ptl_result_find_chart (loaded, "sweep"), &min, &max));
+    g_assert_cmpfloat (min, ==, 0);
+    g_assert_cmpfloat (max, ==, 4);
+    g_assert_false (ptl_chart_get_x_range (ptl_result_find_chart (loaded, "wall"), NULL, NULL));
+  }
   g_assert_cmpuint (ptl_result_get_n_notes (loaded), ==, 1);
   g_assert_false (ptl_table_cell_is_number (ptl_result_get_summary (loaded), 1, 1));
 

@@ -362,8 +362,9 @@ test_cpu (void)
   check_shape (result, 3);
   g_assert_cmpuint (progress.n_calls, >, 0);
 
-  /* 4 × 50 ms of arithmetic, give or take scheduling. */
-  g_assert_cmpfloat (sequential, >, 0.15);
+  /* 4 × 50 ms of arithmetic. Wide margins: the calibration itself runs
+   * on a shared machine, and a busy moment during it shrinks the work. */
+  g_assert_cmpfloat (sequential, >, 0.05);
   g_assert_cmpfloat (sequential, <, 1.0);
   /* Processes take one child's peak RSS each. */
   g_assert_cmpfloat (cell (result, "processes", "memory"), >, 4 * 256 * 1024);

@@ -32,6 +32,8 @@ struct _PtlChart
   char         *y_unit;
   gboolean      x_log;
   gboolean      y_log;
+  double        x_min;      /* fixed range, NAN when unset */
+  double        x_max;
   GStrv         categories;
   GArray       *references;
   GPtrArray    *series;
@@ -192,6 +194,8 @@ chart_new (PtlResult    *owner,
   chart->x_unit = g_strdup ("");
   chart->y_label = g_strdup ("");
   chart->y_unit = g_strdup ("");
+  chart->x_min = NAN;
+  chart->x_max = NAN;
   chart->references = g_array_new (FALSE, TRUE, sizeof (PtlReference));
   g_array_set_clear_func (chart->references, reference_clear);
   chart->series = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
@@ -309,6 +313,8 @@ ptl_result_copy (PtlResult *self)
       g_free (chart_copy->y_unit);
       chart_copy->y_unit = g_strdup (chart->y_unit);
       chart_copy->x_log = chart->x_log;
+      chart_copy->x_min = chart->x_min;
+      chart_copy->x_max = chart->x_max;
       chart_copy->y_log = chart->y_log;
       chart_copy->categories = g_strdupv (chart->categories);
 
@@ -585,6 +591,34 @@ ptl_chart_set_y_axis (PtlChart   *chart,
 {
   g_return_if_fail (chart != NULL);
   set_axis (chart, &chart->y_label, &chart->y_unit, &chart->y_log, label, unit, log_scale);
+}
+
+void
+ptl_chart_set_x_range (PtlChart *chart,
+                       double    min,
+                       double    max)
+{
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (isnan (min) || isnan (max) || min <= max);
+
+  g_mutex_lock (&chart->owner->mutex);
+  chart->x_min = min;
+  chart->x_max = max;
+  g_mutex_unlock (&chart->owner->mutex);
+}
+
+gboolean
+ptl_chart_get_x_range (PtlChart *chart,
+                       double   *min,
+                       double   *max)
+{
+  g_return_val_if_fail (chart != NULL, FALSE);
+
+  if (min != NULL)
+    *min = chart->x_min;
+  if (max != NULL)
+    *max = chart->x_max;
+  return !isnan (chart->x_min) || !isnan (chart->x_max);
 }
 
 void
@@ -1277,6 +1311,14 @@ ptl_result_to_json (PtlResult *self)
       json_object_set_string_member (object, "x_label", chart->x_label);
       json_object_set_string_member (object, "x_unit", chart->x_unit);
       json_object_set_boolean_member (object, "x_log", chart->x_log);
+      if (ptl_chart_get_x_range (chart, NULL, NULL))
+        {
+          JsonArray *range = json_array_new ();
+
+          json_array_add_element (range, number_node (chart->x_min));
+          json_array_add_element (range, number_node (chart->x_max));
+          json_object_set_array_member (object, "x_range", range);
+        }
       json_object_set_string_member (object, "y_label", chart->y_label);
       json_object_set_string_member (object, "y_unit", chart->y_unit);
       json_object_set_boolean_member (object, "y_log", chart->y_log);
@@ -1648,7 +1690,7 @@ load_chart (PtlResult  *self,
   g_autofree char *id = NULL, *title = NULL, *kind_name = NULL;
   g_autofree char *x_label = NULL, *x_unit = NULL, *y_label = NULL, *y_unit = NULL;
   JsonObject *object;
-  JsonNode *categories, *references;
+  JsonNode *categories, *references, *range;
   PtlChart *chart;
   gboolean x_log, y_log;
   int kind;
@@ -1678,6 +1720,23 @@ load_chart (PtlResult  *self,
   chart = ptl_result_add_chart (self, id, kind, title);
   ptl_chart_set_x_axis (chart, x_label, x_unit, x_log);
   ptl_chart_set_y_axis (chart, y_label, y_unit, y_log);
+
+  range = member_of_type (object, where, "x_range", JSON_NODE_ARRAY, FALSE, error);
+  if (range == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (range != NULL)
+    {
+      JsonArray *array = json_node_get_array (range);
+      double min, max;
+
+      if (json_array_get_length (array) != 2 ||
+          !read_number (json_array_get_element (array, 0), where, &min, error) ||
+          !read_number (json_array_get_element (array, 1), where, &max, error))
+        return invalid (error, where, _("has an x_range that is not a pair of numbers"));
+      if (!isnan (min) && !isnan (max) && min > max)
+        return invalid (error, where, _("has an x_range whose start is after its end"));
+      ptl_chart_set_x_range (chart, min, max);
+    }
 
   categories = member_of_type (object, where, "categories", JSON_NODE_ARRAY, FALSE, error);
   if (categories == NULL && error != NULL && *error != NULL)

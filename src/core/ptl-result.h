@@ -104,6 +104,15 @@ void             ptl_chart_set_y_axis          (PtlChart         *chart,
                                                 const char       *label,
                                                 const char       *unit,
                                                 gboolean          log_scale);
+/* A fixed x range the chart spans at least, so charts compared side by
+ * side share one axis; NAN for either end means "from the data". */
+void             ptl_chart_set_x_range         (PtlChart         *chart,
+                                                double            min,
+                                                double            max);
+/* FALSE when no range was set. */
+gboolean         ptl_chart_get_x_range         (PtlChart         *chart,
+                                                double           *min,
+                                                double           *max);
 /* For PTL_CHART_BAR: the x categories; a point's x is the category index. */
 void             ptl_chart_set_categories      (PtlChart         *chart,
                                                 const char * const *categories);

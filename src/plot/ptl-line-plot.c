@@ -126,6 +126,7 @@ measure_data (PtlChart *chart,
       else if (reference->kind == PTL_REFERENCE_VERTICAL)
         range_add (x_range, reference->value, x_log);
     }
+  _ptl_plot_extend_to_x_range (chart, &x_range->min, &x_range->max);
 
   return has_data;
 }

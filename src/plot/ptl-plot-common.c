@@ -115,6 +115,21 @@ _ptl_plot_series_color (const PtlPlotStyle *style,
   return &style->series[index % PTL_PLOT_N_SERIES_COLORS];
 }
 
+void
+_ptl_plot_extend_to_x_range (PtlChart *chart,
+                             double   *min,
+                             double   *max)
+{
+  double range_min, range_max;
+
+  if (!ptl_chart_get_x_range (chart, &range_min, &range_max))
+    return;
+  if (isfinite (range_min))
+    *min = MIN (*min, range_min);
+  if (isfinite (range_max))
+    *max = MAX (*max, range_max);
+}
+
 double
 _ptl_plot_padding (const PtlPlotStyle *style)
 {

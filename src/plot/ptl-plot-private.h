@@ -45,6 +45,10 @@ void            _ptl_plot_set_source         (cairo_t            *cr,
 const PtlRgba  *_ptl_plot_series_color       (const PtlPlotStyle *style,
                                               guint               index);
 
+/* Widens [*min, *max] to the chart's fixed x range, if it has one. */
+void            _ptl_plot_extend_to_x_range (PtlChart *chart,
+                                             double   *min,
+                                             double   *max);
 /* Margins and gaps, in user units. */
 double          _ptl_plot_padding            (const PtlPlotStyle *style);
 

@@ -106,6 +106,7 @@ measure_time (PtlChart *chart,
           *max = MAX (*max, reference->value);
         }
     }
+  _ptl_plot_extend_to_x_range (chart, min, max);
   return *min <= *max;
 }
 

@@ -31,9 +31,8 @@ char             *_ptl_sched_workload_describe (PtlSchedWorkload *workload,
  * keyed by the process, its I/O in a muted "I/O" key, an arrival marker),
  * and the idle/switch lane (muted "idle" and, with @with_switch_key,
  * "switch" keys). Time is in seconds, one unit being @seconds_per_unit.
- * When the schedule ends before @end_unit, the idle
- * lane is idle up to it, so charts compared side by side span the same
- * time. Returns the chart. */
+ * With @end_unit > 0 the chart spans the time up to it, so charts compared
+ * side by side share one time axis. Returns the chart. */
 PtlChart         *_ptl_sched_add_outcome_chart (PtlResult              *result,
                                                 const char             *id,
                                                 const char             *title,

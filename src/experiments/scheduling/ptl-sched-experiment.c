@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 #include <string.h>
 
 #include "ptl-sched-experiment.h"
@@ -170,7 +169,6 @@ _ptl_sched_add_outcome_chart (PtlResult             *result,
   guint n, idle_lane, idle_key;
   guint io_key = G_MAXUINT, switch_key = G_MAXUINT;
   gboolean has_io = FALSE;
-  gint64 schedule_end;
 
   g_return_val_if_fail (PTL_IS_RESULT (result), NULL);
   g_return_val_if_fail (PTL_IS_SCHED_WORKLOAD (workload), NULL);
@@ -248,10 +246,8 @@ _ptl_sched_add_outcome_chart (PtlResult             *result,
         }
     }
 
-  schedule_end = outcome->totals.start + outcome->totals.makespan;
-  if (schedule_end < end_unit)
-    ptl_chart_add_slice (chart, idle_lane, idle_key,
-                         schedule_end * seconds_per_unit, end_unit * seconds_per_unit);
+  if (end_unit > 0)
+    ptl_chart_set_x_range (chart, outcome->totals.start * seconds_per_unit, end_unit * seconds_per_unit);
   return chart;
 }
 
@@ -378,8 +374,7 @@ best_row (PtlTable *table,
 static void
 add_notes (PtlSchedExperiment *self,
            PtlResult          *result,
-           PtlSchedWorkload   *workload,
-           gboolean            padded)
+           PtlSchedWorkload   *workload)
 {
   guint n = ptl_sched_workload_get_n_processes (workload);
   double seconds_per_unit = self->time_unit_ms / 1000;
@@ -408,9 +403,6 @@ add_notes (PtlSchedExperiment *self,
   if (uses_priorities (self->algorithm))
     ptl_result_add_note (result, _("A lower priority number means a higher priority (0 runs before 7), "
                                    "as in the common textbooks."));
-  if (padded)
-    ptl_result_add_note (result, _("Every timeline spans the same time, up to the end of the longest "
-                                   "schedule: one that finishes earlier shows its CPU idle afterwards."));
 
   if (self->algorithm == PTL_SCHED_ALGORITHM_ALL)
     {
@@ -449,7 +441,6 @@ ptl_sched_experiment_run (PtlExperiment  *experiment,
   PtlSchedAlgorithm algorithms[PTL_SCHED_N_ALGORITHMS];
   double seconds_per_unit = self->time_unit_ms / 1000;
   guint n_algorithms = 0;
-  gboolean padded = FALSE;
   gint64 end = 0;
 
   workload = _ptl_sched_workload_resolve (self->workload, self->processes, self->seed, error);
@@ -486,11 +477,10 @@ ptl_sched_experiment_run (PtlExperiment  *experiment,
 
       _ptl_sched_add_outcome_chart (result, id, ptl_sched_algorithm_get_title (algorithms[i]), workload,
                                     outcome, self->switch_cost > 0, seconds_per_unit, end);
-      padded |= outcome->totals.start + outcome->totals.makespan < end;
     }
   add_bar_charts (result, workload, algorithms, outcomes, seconds_per_unit);
   add_table (result, algorithms, outcomes, seconds_per_unit);
-  add_notes (self, result, workload, padded);
+  add_notes (self, result, workload);
 
   ptl_run_progress (run, 1, _("Simulated %u algorithms"), n_algorithms);
   return TRUE;
