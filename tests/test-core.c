@@ -210,6 +210,9 @@ test_stats_format (void)
     { 42, "tasks", "42 tasks" },
     { NAN, "s", "–" },
     { 7, "", "7" },
+    { 1000, "", "1000" },
+    { 1234.5, "", "1.23e+03" },
+    { 12000, "tasks", "12000 tasks" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

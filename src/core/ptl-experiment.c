@@ -19,6 +19,12 @@ ptl_param_unit_quark (void)
   return g_quark_from_static_string ("ptl-param-unit");
 }
 
+static GQuark
+ptl_param_labels_quark (void)
+{
+  return g_quark_from_static_string ("ptl-param-choice-labels");
+}
+
 static void
 ptl_experiment_class_init (PtlExperimentClass *klass)
 {
@@ -143,6 +149,33 @@ ptl_param_get_unit (GParamSpec *pspec)
   g_return_val_if_fail (G_IS_PARAM_SPEC (pspec), NULL);
   unit = g_param_spec_get_qdata (pspec, ptl_param_unit_quark ());
   return unit ? unit : "";
+}
+
+void
+ptl_param_set_choice_labels (GParamSpec         *pspec,
+                             const char * const *labels)
+{
+  g_return_if_fail (G_IS_PARAM_SPEC_ENUM (pspec));
+  g_return_if_fail (labels == NULL ||
+                    g_strv_length ((char **) labels) == G_PARAM_SPEC_ENUM (pspec)->enum_class->n_values);
+  g_param_spec_set_qdata (pspec, ptl_param_labels_quark (), (gpointer) labels);
+}
+
+const char *
+ptl_param_get_choice_label (GParamSpec *pspec,
+                            guint       index)
+{
+  const char * const *labels;
+  GEnumClass *klass;
+
+  g_return_val_if_fail (G_IS_PARAM_SPEC_ENUM (pspec), NULL);
+  klass = G_PARAM_SPEC_ENUM (pspec)->enum_class;
+  g_return_val_if_fail (index < klass->n_values, NULL);
+
+  labels = g_param_spec_get_qdata (pspec, ptl_param_labels_quark ());
+  if (labels == NULL)
+    return klass->values[index].value_nick;
+  return g_dgettext (GETTEXT_PACKAGE, labels[index]);
 }
 
 static char *

@@ -80,6 +80,15 @@ PtlExperiment *ptl_experiment_dup            (PtlExperiment        *self);
 void          ptl_param_set_unit             (GParamSpec           *pspec,
                                               const char           *unit);
 const char   *ptl_param_get_unit             (GParamSpec           *pspec);
+/* For an enum parameter: what the form shows for each value, in the
+ * enum's value order (e.g. "First come, first served" for fcfs).
+ * @labels is a static NULL-terminated array, not copied. */
+void          ptl_param_set_choice_labels    (GParamSpec           *pspec,
+                                              const char * const   *labels);
+/* The label of the @index-th value, translated, or its nick when the
+ * experiment gave none. */
+const char   *ptl_param_get_choice_label     (GParamSpec           *pspec,
+                                              guint                 index);
 /* "1 – 1000", "cpu | io | mixed", "true | false", "any text". */
 char         *ptl_param_describe_range       (GParamSpec           *pspec);
 char         *ptl_param_describe_type        (GParamSpec           *pspec);

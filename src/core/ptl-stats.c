@@ -183,6 +183,9 @@ ptl_format_value (double      value,
 
   if (isnan (value))
     return g_strdup ("–");
+  /* Counts (workers, switches) print whole: 1000, not 1e+03. */
+  if ((unit == NULL || *unit == '\0') && value == floor (value) && fabs (value) < 1e15)
+    return g_strdup_printf ("%.0f", value);
   if (unit == NULL || *unit == '\0')
     return g_strdup_printf ("%.3g", value);
   if (strcmp (unit, "s") == 0)
@@ -197,5 +200,7 @@ ptl_format_value (double      value,
     return g_strdup_printf (fabs (value) >= 100 ? "%.0f×" : fabs (value) >= 10 ? "%.1f×" : "%.2f×", value);
   if (strcmp (unit, "%") == 0)
     return g_strdup_printf ("%.1f %%", value);
+  if (value == floor (value) && fabs (value) < 1e15)
+    return g_strdup_printf ("%.0f %s", value, unit);
   return g_strdup_printf ("%.3g %s", value, unit);
 }

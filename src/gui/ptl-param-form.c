@@ -595,14 +595,16 @@ ptl_param_form_create_row (PtlParamForm *self,
   else if (G_TYPE_IS_ENUM (type))
     {
       g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-      g_autoptr(GtkStringList) nicks = gtk_string_list_new (NULL);
+      g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
       g_autofree char *subtitle = ptl_param_form_dup_subtitle (pspec, FALSE);
 
+      /* Readable labels in the list; the subtitle keeps the nicks the
+       * command line takes. */
       for (guint i = 0; i < klass->n_values; i++)
-        gtk_string_list_append (nicks, klass->values[i].value_nick);
+        gtk_string_list_append (labels, ptl_param_get_choice_label (pspec, i));
 
       row->row = adw_combo_row_new ();
-      adw_combo_row_set_model (ADW_COMBO_ROW (row->row), G_LIST_MODEL (nicks));
+      adw_combo_row_set_model (ADW_COMBO_ROW (row->row), G_LIST_MODEL (labels));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), subtitle);
       g_object_set_data (G_OBJECT (row->row), "ptl-param-row", row);
       g_signal_connect_object (row->row, "notify::selected",

@@ -1120,6 +1120,12 @@ ptl_models_experiment_class_init (PtlModelsExperimentClass *klass)
     g_param_spec_enum ("workload", N_("Workload"),
                        N_("What each task does: cpu computes, io waits, mixed computes and then waits"),
                        PTL_TYPE_MODELS_WORKLOAD, PTL_MODELS_WORKLOAD_CPU, flags);
+  {
+    static const char * const workload_labels[] = {
+      N_("CPU-bound: compute"), N_("I/O-bound: wait"), N_("Mixed: compute, then wait"), NULL,
+    };
+    ptl_param_set_choice_labels (properties[PROP_WORKLOAD], workload_labels);
+  }
   properties[PROP_TASKS] =
     g_param_spec_uint ("tasks", N_("Tasks"),
                        N_("How many tasks each mode runs; 0 picks the classic size for the workload: "

@@ -695,6 +695,14 @@ ptl_sched_experiment_class_init (PtlSchedExperimentClass *klass)
                        N_("The scheduling algorithm to simulate; all runs every one of them on the same "
                           "workload and compares them"),
                        PTL_TYPE_SCHED_ALGORITHM_CHOICE, PTL_SCHED_ALGORITHM_ALL, flags);
+  {
+    static const char *choice_labels[PTL_SCHED_N_ALGORITHMS + 2];
+
+    for (guint i = 0; i < PTL_SCHED_N_ALGORITHMS; i++)
+      choice_labels[i] = ptl_sched_algorithm_list_titles ()[i];
+    choice_labels[PTL_SCHED_N_ALGORITHMS] = N_("All of them, compared");
+    ptl_param_set_choice_labels (properties[PROP_ALGORITHM], choice_labels);
+  }
   properties[PROP_WORKLOAD] =
     g_param_spec_string ("workload", N_("Workload"),
                          N_("A generator (cpu-bound, io-bound, mixed, convoy, many-short) or the path of "

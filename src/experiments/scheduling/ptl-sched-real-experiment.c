@@ -9,7 +9,6 @@
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -114,16 +113,17 @@ typedef struct
   GThread          *thread;
 
   /* set before the thread starts */
-  guint             index;
   gint64            arrival_ns;   /* after t0 */
   int               nice;
 
-  /* written by the thread, read once it has been joined */
+  /* written by the thread before it reaches the start line (read under
+   * the lock there) */
   gboolean          failed;
   PtlSchedRealStep  failed_step;
   int               failed_value;
   int               failed_errno;
-  gboolean          completed;
+
+  /* written by the thread, read once it has been joined */
   gint64            finished_ns;
   gint64            cpu_ns;
   gint64            run_delay_ns; /* -1: the kernel did not say */
@@ -339,7 +339,6 @@ play_process (Worker *worker)
   worker->run_delay_ns = delay_start >= 0 ? read_run_delay_ns () : -1;
   if (worker->run_delay_ns >= 0)
     worker->run_delay_ns -= delay_start;
-  worker->completed = TRUE;
 }
 
 static gpointer
@@ -457,6 +456,8 @@ play (Lab     *lab,
   g_mutex_lock (&lab->lock);
   while (ok && lab->n_ready < n_started && !g_cancellable_is_cancelled (lab->stop))
     g_cond_wait_until (&lab->cond, &lab->lock, g_get_monotonic_time () + PROGRESS_EVERY_US);
+  /* Stopped while some were still setting up: their fields are theirs. */
+  ok = ok && lab->n_ready == n_started;
   for (guint i = 0; ok && i < n_started; i++)
     if (lab->workers[i].failed)
       {
@@ -549,12 +550,12 @@ list_cpus (Lab *lab)
 {
   GArray *cpus = g_array_new (FALSE, FALSE, sizeof (int));
   cpu_set_t allowed;
-  gboolean have_mask;
 
   CPU_ZERO (&allowed);
-  have_mask = lab->pin_cpu < 0 && sched_getaffinity (0, sizeof allowed, &allowed) == 0;
   if (lab->pin_cpu >= 0)
     CPU_SET (lab->pin_cpu, &allowed);
+  else if (sched_getaffinity (0, sizeof allowed, &allowed) != 0)
+    CPU_ZERO (&allowed);
   for (guint i = 0; i < lab->n_workers; i++)
     {
       PtlSchedTrace *trace = lab->workers[i].trace;
@@ -566,7 +567,6 @@ list_cpus (Lab *lab)
   for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
     if (CPU_ISSET (cpu, &allowed))
       g_array_append_val (cpus, cpu);
-  g_debug ("%u CPU lanes (affinity mask %s)", cpus->len, have_mask ? "read" : "not used");
   return cpus;
 }
 
@@ -872,7 +872,6 @@ ptl_sched_real_experiment_run (PtlExperiment  *experiment,
       Worker *worker = &lab->workers[i];
 
       worker->lab = lab;
-      worker->index = i;
       worker->bursts = ptl_sched_workload_get_bursts (workload, i, &worker->n_bursts);
       worker->arrival_ns = llround (ptl_sched_workload_get_arrival (workload, i) * self->time_unit_ms * NS_PER_MS);
       worker->nice = MIN (19, base_nice + (int) (i * self->nice_step));
@@ -1162,6 +1161,7 @@ ptl_sched_real_experiment_class_init (PtlSchedRealExperimentClass *klass)
     g_param_spec_enum ("model", N_("Model"),
                        N_("The algorithm the simulator predicts with, on one CPU"),
                        PTL_TYPE_SCHED_ALGORITHM, PTL_SCHED_RR, flags);
+  ptl_param_set_choice_labels (properties[PROP_MODEL], ptl_sched_algorithm_list_titles ());
   properties[PROP_MODEL_QUANTUM_MS] =
     g_param_spec_double ("model-quantum-ms", N_("Model quantum"),
                          N_("The model's time slice (rr, and the top MLFQ queue); Linux's fair scheduler "

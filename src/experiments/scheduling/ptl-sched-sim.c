@@ -167,10 +167,11 @@ static const char * const algorithm_titles[] = {
   N_("Priority"),
   N_("Priority (preemptive)"),
   N_("Multilevel feedback queue"),
+  NULL,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (algorithm_nicks) == PTL_SCHED_N_ALGORITHMS + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (algorithm_titles) == PTL_SCHED_N_ALGORITHMS);
+G_STATIC_ASSERT (G_N_ELEMENTS (algorithm_titles) == PTL_SCHED_N_ALGORITHMS + 1);
 
 /* Heap */
 
@@ -880,6 +881,12 @@ ptl_sched_algorithm_get_title (PtlSchedAlgorithm algorithm)
   g_return_val_if_fail ((guint) algorithm < PTL_SCHED_N_ALGORITHMS, NULL);
 
   return _(algorithm_titles[algorithm]);
+}
+
+const char * const *
+ptl_sched_algorithm_list_titles (void)
+{
+  return algorithm_titles;
 }
 
 const char * const *
