@@ -17,7 +17,7 @@
  * thread, with it; statuses are decoded as waitpid () reports them;
  * cancelling leaves no child, thread or descriptor behind. */
 
-#define WORK_MS "150"
+#define WORK_MS "400"
 
 static PtlExperiment *
 new_isolation (const char * const *params)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -319,7 +320,7 @@ test_creation_fails (void)
     {
       static const char * const params[] = { "max-workers", "20", "repeats", "1",
                                              "stack-kib", "262144", NULL };
-      struct rlimit address_space = { (rlim_t) 4 << 30, RLIM_INFINITY };
+      struct rlimit address_space;
       g_autoptr(PtlExperiment) experiment = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(PtlResult) result = NULL;

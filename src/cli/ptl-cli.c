@@ -41,7 +41,7 @@ static int cmd_help (int argc, char *argv[]);
 static const Command commands[] = {
   { "list", "list", N_("Print the experiments, one a line: id, category, title"), cmd_list },
   { "describe", "describe ID", N_("Explain an experiment and its parameters"), cmd_describe },
-  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json]",
+  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--monitor-ms MS]",
     N_("Run an experiment, print its summary, write exports"), cmd_run },
   { "export", "export RESULT.json FILE…", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
@@ -243,6 +243,7 @@ cmd_run (int   argc,
   g_autofree char *chart_id = NULL;
   gboolean as_json = FALSE;
   gboolean quiet = FALSE;
+  int monitor_ms = 0;
   double width = 0, height = 0, scale = 0;
   GOptionEntry entries[] = {
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("Set a parameter (see “ptlab describe ID”)"), N_("NAME=VALUE") },
@@ -253,12 +254,14 @@ cmd_run (int   argc,
     { "height", 0, 0, G_OPTION_ARG_DOUBLE, &height, N_("Export height in pixels/points"), N_("H") },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("PNG pixels per point (2 for HiDPI)"), N_("S") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
+    { "monitor-ms", 0, 0, G_OPTION_ARG_INT, &monitor_ms, N_("Sample the lab’s threads and child processes every MS ms (10 – 2000; 0, the default, is off) and add their CPU and memory charts"), N_("MS") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("ID — run an experiment"));
   g_autoptr(PtlExperiment) experiment = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(PtlProcMonitor) monitor = NULL;
   PtlExportOptions options = { 0 };
   RunState state = { 0 };
   guint sigint_id, sigterm_id;
@@ -272,6 +275,10 @@ cmd_run (int   argc,
     return usage_error (_("Usage: ptlab run ID [--param NAME=VALUE]… [--export FILE]… [--json] (see “ptlab list”)"));
   if (width < 0 || height < 0 || scale < 0 || width > 20000 || height > 20000 || scale > 8)
     return usage_error (_("--width and --height must be 1 – 20000, --scale 1 – 8"));
+  if (monitor_ms != 0 &&
+      (monitor_ms < PTL_PROC_MONITOR_MIN_INTERVAL_MS || monitor_ms > PTL_PROC_MONITOR_MAX_INTERVAL_MS))
+    return usage_error (_("--monitor-ms must be %d – %d (or 0 for no monitor), not %d"),
+                        PTL_PROC_MONITOR_MIN_INTERVAL_MS, PTL_PROC_MONITOR_MAX_INTERVAL_MS, monitor_ms);
 
   experiment = ptl_registry_create (argv[1], &error);
   if (experiment == NULL)
@@ -293,6 +300,17 @@ cmd_run (int   argc,
     if ((status = check_export_path (exports[i])) != EXIT_DONE)
       return status;
 
+  /* The monitor samples /proc on the main loop below while the run goes. */
+  if (monitor_ms > 0)
+    {
+      monitor = ptl_proc_monitor_new (monitor_ms);
+      if (!ptl_proc_monitor_start (monitor, &error))
+        {
+          g_printerr ("ptlab: %s\n", error->message);
+          return EXIT_FAILED;
+        }
+    }
+
   state.loop = g_main_loop_new (NULL, FALSE);
   state.cancellable = cancellable;
   state.show_progress = !quiet && isatty (STDERR_FILENO);
@@ -301,6 +319,8 @@ cmd_run (int   argc,
 
   ptl_experiment_run_async (experiment, cancellable, progress_cb, &state, NULL, run_done_cb, &state);
   g_main_loop_run (state.loop);
+  if (monitor != NULL)
+    ptl_proc_monitor_stop (monitor);
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
@@ -319,6 +339,9 @@ cmd_run (int   argc,
       g_clear_error (&state.error);
       return code;
     }
+
+  if (monitor != NULL)
+    ptl_proc_monitor_add_to_result (monitor, state.result);
 
   if (as_json)
     {

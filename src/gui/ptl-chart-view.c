@@ -106,6 +106,49 @@ append_escaped (GString    *text,
   g_string_append (text, escaped);
 }
 
+/* A timeline hit is a slice (hit->point indexes the chart's slices, on
+ * lane hit->series): what ran there, when, and for how long. */
+static char *
+ptl_chart_view_dup_slice_tooltip (PtlChart          *chart,
+                                  const PtlChartHit *hit)
+{
+  const char *unit = ptl_chart_get_x_unit (chart);
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  g_autofree char *length = NULL;
+  const PtlSlice *slices;
+  const PtlSlice *slice;
+  const char *lane;
+  const char *key;
+  GString *text;
+  guint n_slices;
+
+  slices = ptl_chart_get_slices (chart, &n_slices);
+  if (hit->point >= n_slices)
+    return NULL;
+  slice = &slices[hit->point];
+  if (slice->lane >= ptl_chart_get_n_lanes (chart) || slice->key >= ptl_chart_get_n_keys (chart))
+    return NULL;
+
+  lane = ptl_chart_get_lane (chart, slice->lane);
+  key = ptl_chart_get_key (chart, slice->key);
+  start = ptl_format_value (slice->start, unit);
+  end = ptl_format_value (slice->end, unit);
+  length = ptl_format_value (slice->end - slice->start, unit);
+
+  /* A lane named after its key (a process running on its own lane) says
+   * it once; otherwise both, e.g. "P2: I/O" or "CPU 1: P3". */
+  text = g_string_new (NULL);
+  if (g_strcmp0 (lane, key) == 0)
+    append_escaped (text, "<b>%s</b>", key);
+  else
+    /* TRANSLATORS: a timeline lane and what occupied it, e.g. "P2: I/O" */
+    append_escaped (text, _("<b>%s</b>: %s"), lane, key);
+  /* TRANSLATORS: a timeline slice in a chart tooltip; times such as "12 ms" */
+  append_escaped (text, _("\nFrom %s to %s\nLength: %s"), start, end, length);
+  return g_string_free (text, FALSE);
+}
+
 static char *
 ptl_chart_view_dup_tooltip (PtlChart          *chart,
                             const PtlChartHit *hit)
@@ -119,6 +162,9 @@ ptl_chart_view_dup_tooltip (PtlChart          *chart,
   const char *y_label;
   GString *text;
   guint n_points;
+
+  if (ptl_chart_get_kind (chart) == PTL_CHART_TIMELINE)
+    return ptl_chart_view_dup_slice_tooltip (chart, hit);
 
   if (hit->series >= ptl_chart_get_n_series (chart))
     return NULL;
@@ -152,6 +198,34 @@ ptl_chart_view_dup_tooltip (PtlChart          *chart,
     }
 
   return g_string_free (text, FALSE);
+}
+
+/* The marker takes the colour of what it marks. Timelines colour by key,
+ * as the plot library does: plain keys take the palette in order, muted
+ * ones (idle, I/O) the muted colour. */
+static PtlRgba
+ptl_chart_view_hit_color (PtlChart           *chart,
+                          const PtlPlotStyle *style,
+                          const PtlChartHit  *hit)
+{
+  const PtlSlice *slices;
+  guint n_slices;
+  guint n_plain = 0;
+  guint key;
+
+  if (ptl_chart_get_kind (chart) != PTL_CHART_TIMELINE)
+    return style->series[hit->series % PTL_PLOT_N_SERIES_COLORS];
+
+  slices = ptl_chart_get_slices (chart, &n_slices);
+  if (hit->point >= n_slices)
+    return style->muted;
+  key = slices[hit->point].key;
+  if (key >= ptl_chart_get_n_keys (chart) || ptl_chart_get_key_muted (chart, key))
+    return style->muted;
+  for (guint k = 0; k < key; k++)
+    if (!ptl_chart_get_key_muted (chart, k))
+      n_plain++;
+  return style->series[n_plain % PTL_PLOT_N_SERIES_COLORS];
 }
 
 static void
@@ -271,18 +345,18 @@ ptl_chart_view_snapshot (GtkWidget   *widget,
   if (self->has_hit)
     {
       PtlPlotStyle style;
-      const PtlRgba *color;
+      PtlRgba color;
       cairo_t *cr;
 
       ptl_chart_view_init_style (self, &style);
-      color = &style.series[self->hit.series % PTL_PLOT_N_SERIES_COLORS];
+      color = ptl_chart_view_hit_color (chart, &style, &self->hit);
       cr = gtk_snapshot_append_cairo (snapshot,
                                       &GRAPHENE_RECT_INIT (self->hit.px - 2 * MARKER_SIZE,
                                                            self->hit.py - 2 * MARKER_SIZE,
                                                            4 * MARKER_SIZE,
                                                            4 * MARKER_SIZE));
       cairo_arc (cr, self->hit.px, self->hit.py, MARKER_SIZE, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha);
       cairo_fill_preserve (cr);
       cairo_set_source_rgba (cr, style.foreground.red, style.foreground.green,
                              style.foreground.blue, style.foreground.alpha);

@@ -8,8 +8,10 @@
 
 #include "ptl-chart-view.h"
 #include "ptl-experiment-page-private.h"
+#include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-plot.h"
+#include "ptl-workload-editor.h"
 
 /* One experiment: its description and parameter form beside the results
  * of its latest run. Runs are numbered; progress and completions carry the
@@ -43,6 +45,8 @@ struct _PtlExperimentPage
   GtkFlowBox      *charts_box;
   GtkWidget       *summary_box;
   GtkGrid         *summary_grid;
+  PtlMonitorPanel *monitor_panel;
+  PtlWorkloadEditor *workload_editor;
 
   /* owned */
   PtlExperiment   *experiment;
@@ -51,6 +55,7 @@ struct _PtlExperimentPage
   GPtrArray       *chart_views; /* PtlChartView, in the result's chart order */
   GSettings       *settings;
   GtkNativeDialog *export_dialog;
+  PtlProcMonitor  *monitor;     /* of the latest run */
 
   gint64           run_started;
   guint            run_serial;
@@ -380,6 +385,32 @@ ptl_experiment_page_clear_results (PtlExperimentPage *self)
 }
 
 static void
+ptl_experiment_page_stop_monitor (PtlExperimentPage *self)
+{
+  if (self->monitor != NULL)
+    ptl_proc_monitor_stop (self->monitor);
+}
+
+/* Each run gets a fresh monitor, so its charts start with the run. It
+ * samples /proc in this (the main) context and never touches the run. */
+static void
+ptl_experiment_page_start_monitor (PtlExperimentPage *self)
+{
+  g_autoptr(PtlProcMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ptl_experiment_page_stop_monitor (self);
+  monitor = ptl_proc_monitor_new (ptl_monitor_panel_get_interval (self->monitor_panel));
+  if (!ptl_proc_monitor_start (monitor, &error))
+    {
+      g_clear_object (&monitor);
+      ptl_experiment_page_show_error (self, _("The live monitor is off"), error);
+    }
+  g_set_object (&self->monitor, monitor);
+  ptl_monitor_panel_set_monitor (self->monitor_panel, monitor);
+}
+
+static void
 ptl_experiment_page_progress_cb (PtlResult  *snapshot,
                                  double      fraction,
                                  const char *message,
@@ -390,6 +421,10 @@ ptl_experiment_page_progress_cb (PtlResult  *snapshot,
   if (self == NULL || !self->running)
     return;
 
+  /* The snapshot is a private copy: the monitor's charts so far go in,
+   * so the chart grid already has the shape of the final result. */
+  if (self->monitor != NULL)
+    ptl_proc_monitor_add_to_result (self->monitor, snapshot);
   ptl_experiment_page_show_result (self, snapshot);
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
   if (message != NULL)
@@ -414,6 +449,7 @@ ptl_experiment_page_run_cb (GObject      *object,
 
   self->running = FALSE;
   g_clear_object (&self->cancellable);
+  ptl_experiment_page_stop_monitor (self);
 
   if (result != NULL)
     {
@@ -422,6 +458,8 @@ ptl_experiment_page_run_cb (GObject      *object,
       /* TRANSLATORS: %s is a duration such as "4.2 s" */
       g_autofree char *message = g_strdup_printf (_("Finished in %s"), elapsed);
 
+      if (self->monitor != NULL)
+        ptl_proc_monitor_add_to_result (self->monitor, result);
       ptl_experiment_page_show_result (self, result);
       self->finished = TRUE;
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
@@ -527,6 +565,8 @@ ptl_experiment_page_dispose (GObject *object)
     gtk_native_dialog_destroy (self->export_dialog);
   g_clear_object (&self->export_dialog);
 
+  ptl_experiment_page_stop_monitor (self);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->experiment);
   g_clear_object (&self->result);
   g_clear_object (&self->settings);
@@ -651,6 +691,8 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PTL_TYPE_PARAM_FORM);
+  g_type_ensure (PTL_TYPE_MONITOR_PANEL);
+  g_type_ensure (PTL_TYPE_WORKLOAD_EDITOR);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -672,6 +714,8 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, charts_box);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_box);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_grid);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, monitor_panel);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, workload_editor);
   gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_form_valid_cb);
 }
 
@@ -682,6 +726,10 @@ ptl_experiment_page_init (PtlExperimentPage *self)
   self->settings = g_settings_new (APPLICATION_ID);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_settings_bind (self->settings, "monitor-interval-ms",
+                   self->monitor_panel, "interval-ms",
+                   G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (self->flap, "notify",
                            G_CALLBACK (ptl_experiment_page_flap_notify_cb), self,
@@ -699,6 +747,7 @@ ptl_experiment_page_set_experiment (PtlExperimentPage *self,
                                     PtlExperiment     *experiment)
 {
   const char *explanation;
+  gboolean can_edit_workload;
 
   g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
   g_return_if_fail (experiment == NULL || PTL_IS_EXPERIMENT (experiment));
@@ -710,6 +759,7 @@ ptl_experiment_page_set_experiment (PtlExperimentPage *self,
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  ptl_experiment_page_stop_monitor (self);
   self->run_serial++;
   self->running = FALSE;
 
@@ -724,6 +774,10 @@ ptl_experiment_page_set_experiment (PtlExperimentPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->explanation_expander),
                           explanation != NULL && *explanation != '\0');
   ptl_param_form_set_experiment (self->form, experiment);
+  /* After the form, which restores the saved workload parameter. */
+  can_edit_workload = experiment != NULL && ptl_workload_editor_can_edit (experiment);
+  ptl_workload_editor_set_experiment (self->workload_editor, can_edit_workload ? experiment : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->workload_editor), can_edit_workload);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPERIMENT]);
   ptl_experiment_page_notify_state (self);
@@ -811,6 +865,8 @@ ptl_experiment_page_run (PtlExperimentPage *self)
   gtk_label_set_text (self->progress_label, _("Starting…"));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->results_scroller), 0);
 
+  /* Sampling starts before the run, so its first threads are seen. */
+  ptl_experiment_page_start_monitor (self);
   ptl_experiment_run_async (self->experiment,
                             self->cancellable,
                             ptl_experiment_page_progress_cb,

@@ -9,6 +9,7 @@
  * `ptlab-helper exit`. A few untimed batches come first. It prints, one
  * "key=value" a line:
  *   parent_rss_bytes  its peak resident set when it started creating
+ *   parent_mappings   its number of memory mappings then (fork copies each)
  *   elapsed_ns        the time of all complete timed batches together
  *   rated             how many creations those batches made
  *   cpu_ns            its own CPU time during them (user + system)
@@ -42,6 +43,22 @@ children_cpu_ns (void)
     return 0;
   return ((long long) usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000LL +
          ((long long) usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000LL;
+}
+
+/* Lines of /proc/self/maps; -1 when it cannot be read. */
+static long
+count_mappings (void)
+{
+  FILE *maps = fopen ("/proc/self/maps", "re");
+  long n = 0;
+  int c;
+
+  if (maps == NULL)
+    return -1;
+  while ((c = getc (maps)) != EOF)
+    n += c == '\n';
+  fclose (maps);
+  return n;
 }
 
 static void
@@ -104,7 +121,7 @@ helper_create_main (int    argc,
 
   if (touch_mib > 0)
     {
-      touched = ptl_spawn_touch (touch_mib * 1024 * 1024);
+      touched = ptl_spawn_touch (touch_mib * 1024 * 1024, NULL);
       if (touched == NULL)
         {
           perror ("ptlab-helper: mmap");
@@ -112,7 +129,7 @@ helper_create_main (int    argc,
         }
     }
   helper_read_peak_rss (&peak_rss);
-  printf ("parent_rss_bytes=%lld\n", peak_rss);
+  printf ("parent_rss_bytes=%lld\nparent_mappings=%ld\n", peak_rss, count_mappings ());
 
   for (uint64_t warm = 0; warm < WARMUP_CREATIONS && failure.call == NULL; warm += concurrency)
     ptl_spawn_batch (&plan, latencies, starts, pids, &elapsed, &failure);

@@ -9,9 +9,13 @@
 #include "ptl-chart-view.h"
 #include "ptl-core.h"
 #include "ptl-experiment-page-private.h"
+#include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
+#include "ptl-plot.h"
 #include "ptl-registry.h"
+#include "ptl-sched-sim.h"
 #include "ptl-window-private.h"
+#include "ptl-workload-editor.h"
 
 /* The window against the real core, experiments and plot library, under
  * a display (Xvfb in CI). Runs use small parameters so each takes well
@@ -214,6 +218,7 @@ test_templates (void)
   g_type_ensure (PTL_TYPE_WINDOW);
   g_type_ensure (PTL_TYPE_EXPERIMENT_PAGE);
   g_type_ensure (PTL_TYPE_PARAM_FORM);
+  g_type_ensure (PTL_TYPE_MONITOR_PANEL);
 
   names = g_resources_enumerate_children (RESOURCE_BASE "/ui", 0, &error);
   g_assert_no_error (error);
@@ -297,11 +302,24 @@ test_sidebar (void)
 static void
 test_run (void)
 {
+  static const char *monitor_charts[][2] = {
+    { "monitor-cpu", "%" },
+    { "monitor-rss", "B" },
+  };
   PtlWindow *window = open_models_window ();
   PtlExperimentPage *page = _ptl_window_get_page (window);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  PtlMonitorPanel *panel;
+  PtlProcMonitor *monitor;
   GtkGrid *summary;
   PtlResult *result;
   PtlTable *table;
+
+  /* The monitor's interval comes from the settings, through the panel. */
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (window), PTL_TYPE_MONITOR_PANEL));
+  g_assert_nonnull (panel);
+  g_settings_set_int (settings, "monitor-interval-ms", 50);
+  g_assert_cmpint (ptl_monitor_panel_get_interval (panel), ==, 50);
 
   g_assert_false (ptl_experiment_page_get_can_export (page));
   run_to_completion (window);
@@ -345,6 +363,23 @@ test_run (void)
         g_assert_cmpfloat (gtk_label_get_xalign (GTK_LABEL (cell)), ==, 1.0);
     }
   g_assert_nonnull (gtk_grid_get_child_at (summary, 0, 1 + ptl_table_get_n_rows (table)));
+
+  /* The live monitor watched the run, stopped with it, and its charts
+   * became part of the result. */
+  monitor = ptl_monitor_panel_get_monitor (panel);
+  g_assert_nonnull (monitor);
+  g_assert_false (ptl_proc_monitor_get_running (monitor));
+  g_assert_cmpuint (ptl_proc_monitor_get_interval (monitor), ==, 50);
+  g_assert_cmpuint (ptl_monitor_panel_get_n_rows (panel), >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (monitor_charts); i++)
+    {
+      PtlChart *chart = ptl_result_find_chart (result, monitor_charts[i][0]);
+
+      g_assert_nonnull (chart);
+      g_assert_cmpstr (ptl_chart_get_y_unit (chart), ==, monitor_charts[i][1]);
+      g_assert_cmpuint (ptl_chart_get_n_series (chart), >=, 1);
+    }
+  g_settings_reset (settings, "monitor-interval-ms");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -555,16 +590,344 @@ test_param_form (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The cell of the workload table in row @row and column @column
+ * ("name", "arrival", "bursts" or "priority"). */
+static GtkEditable *
+find_cell (PtlWorkloadEditor *editor,
+           guint              row,
+           const char        *column)
+{
+  GtkWidget *list = find_named (GTK_WIDGET (editor), "processes");
+  GtkListBoxRow *list_row;
+  GtkWidget *cell;
+
+  g_assert_true (GTK_IS_LIST_BOX (list));
+  list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) row);
+  g_assert_nonnull (list_row);
+  cell = find_named (GTK_WIDGET (list_row), column);
+  g_assert_true (GTK_IS_EDITABLE (cell));
+  return GTK_EDITABLE (cell);
+}
+
+/* New widgets get their size on the next frame. */
+static void
+wait_for_size (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  while (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* The scheduling workload in the window: the table follows the
+ * parameter, edits are saved and become the parameter, refusals change
+ * nothing, and a run of every algorithm shows its Gantt charts. */
+static void
+test_sched_workload (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlSchedWorkload) saved = NULL;
+  g_autoptr(GFile) bad_file = NULL;
+  g_autoptr(GFile) good_file = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  PtlWorkloadEditor *editor;
+  PtlExperiment *experiment;
+  PtlSchedWorkload *workload;
+  GtkEditable *cell;
+  gint64 arrival;
+  guint n;
+
+  gtk_window_present (GTK_WINDOW (window));
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
+  g_assert_nonnull (editor);
+
+  /* "models" has a workload parameter too, but a choice, not a file. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_assert_true (ptl_window_show_experiment (window, "sched-real"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  experiment = ptl_experiment_page_get_experiment (page);
+  g_assert_true (ptl_workload_editor_get_experiment (editor) == experiment);
+
+  /* The table shows what the parameter names: a generator at first. */
+  spec = ptl_experiment_dup_param_text (experiment, "workload");
+  g_assert_true (g_strv_contains (ptl_sched_workload_list_kinds (), spec));
+  workload = ptl_workload_editor_get_workload (editor);
+  g_assert_nonnull (workload);
+  n = ptl_sched_workload_get_n_processes (workload);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpstr (gtk_editable_get_text (find_cell (editor, 0, "name")), ==,
+                   ptl_sched_workload_get_name (workload, 0));
+
+  /* Adding a process saves the workload in the user's data folder and
+   * makes that file the parameter. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "workload.add", NULL));
+  path = ptl_workload_editor_dup_path (editor);
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+  g_clear_pointer (&spec, g_free);
+  spec = ptl_experiment_dup_param_text (experiment, "workload");
+  g_assert_cmpstr (spec, ==, path);
+  workload = ptl_workload_editor_get_workload (editor);
+  g_assert_cmpuint (ptl_sched_workload_get_n_processes (workload), ==, n + 1);
+  saved = ptl_sched_workload_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ptl_sched_workload_get_n_processes (saved), ==, n + 1);
+  g_assert_cmpstr (gtk_editable_get_text (find_cell (editor, n, "name")), ==,
+                   ptl_sched_workload_get_name (saved, n));
+
+  /* An arrival the format refuses: the cell says why, nothing changes. */
+  arrival = ptl_sched_workload_get_arrival (workload, 0);
+  before = read_file (path);
+  cell = find_cell (editor, 0, "arrival");
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char *refused[] = { "abc", "-1" };
+
+      gtk_editable_set_text (cell, refused[i]);
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
+      g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (cell)));
+      g_assert_nonnull (ptl_workload_editor_get_message (editor));
+      g_assert_true (ptl_workload_editor_get_workload (editor) == workload);
+      g_assert_cmpint (ptl_sched_workload_get_arrival (workload, 0), ==, arrival);
+      after = read_file (path);
+      g_assert_cmpstr (after, ==, before);
+      g_clear_pointer (&after, g_free);
+    }
+
+  /* A valid one is applied and saved. */
+  gtk_editable_set_text (cell, "3");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
+  g_assert_null (ptl_workload_editor_get_message (editor));
+  workload = ptl_workload_editor_get_workload (editor);
+  g_assert_cmpint (ptl_sched_workload_get_arrival (workload, 0), ==, 3);
+  g_clear_object (&saved);
+  saved = ptl_sched_workload_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ptl_sched_workload_get_arrival (saved, 0), ==, 3);
+  g_assert_true (ptl_param_form_get_valid (_ptl_experiment_page_get_form (page)));
+
+  /* A malformed file is refused with the loader's line, and nothing
+   * changes. */
+  bad_file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "bad-arrival.csv", NULL));
+  g_assert_false (ptl_workload_editor_import (editor, bad_file, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "line 3"));
+  g_assert_nonnull (strstr (ptl_workload_editor_get_message (editor), "line 3"));
+  g_clear_error (&error);
+  g_assert_true (ptl_workload_editor_get_workload (editor) == workload);
+  g_clear_pointer (&spec, g_free);
+  spec = ptl_experiment_dup_param_text (experiment, "workload");
+  g_assert_cmpstr (spec, ==, path);
+
+  /* A good one becomes the user's own copy. */
+  good_file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "io-mix.csv", NULL));
+  g_assert_true (ptl_workload_editor_import (editor, good_file, &error));
+  g_assert_no_error (error);
+  g_assert_null (ptl_workload_editor_get_message (editor));
+  workload = ptl_workload_editor_get_workload (editor);
+  g_assert_cmpuint (ptl_sched_workload_get_n_processes (workload), ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (find_cell (editor, 0, "bursts")), ==, "2;10;2;10;2");
+
+  /* Export writes the format the name asks for, and only a known one. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("ptlab-workload-XXXXXX", &error);
+    g_autofree char *json = g_build_filename (dir, "workload.json", NULL);
+    g_autofree char *text = g_build_filename (dir, "workload.txt", NULL);
+    g_autoptr(GFile) json_file = g_file_new_for_path (json);
+    g_autoptr(GFile) text_file = g_file_new_for_path (text);
+    g_autoptr(PtlSchedWorkload) exported = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (ptl_workload_editor_export (editor, json_file, &error));
+    g_assert_no_error (error);
+    exported = ptl_sched_workload_load (json, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ptl_sched_workload_get_n_processes (exported), ==, 3);
+
+    g_assert_false (ptl_workload_editor_export (editor, text_file, &error));
+    g_assert_error (error, PTL_ERROR, PTL_ERROR_UNSUPPORTED_FORMAT);
+    g_clear_error (&error);
+    g_assert_nonnull (ptl_workload_editor_get_message (editor));
+    g_assert_false (g_file_test (text, G_FILE_TEST_EXISTS));
+
+    g_unlink (json);
+    g_rmdir (dir);
+  }
+
+  /* A generator: the parameter names it, and the table shows it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "workload.generate", "s", "convoy"));
+  g_clear_pointer (&spec, g_free);
+  spec = ptl_experiment_dup_param_text (experiment, "workload");
+  g_assert_cmpstr (spec, ==, "convoy");
+  {
+    g_autofree char *processes = ptl_experiment_dup_param_text (experiment, "processes");
+
+    workload = ptl_workload_editor_get_workload (editor);
+    g_assert_cmpuint (ptl_sched_workload_get_n_processes (workload), ==, g_ascii_strtoull (processes, NULL, 10));
+  }
+
+  /* Every algorithm: a Gantt chart each, and the summary. */
+  ptl_experiment_set_param (experiment, "algorithm", "all", &error);
+  g_assert_no_error (error);
+  iterate_pending ();
+  run_to_completion (window);
+  {
+    PtlResult *result = ptl_experiment_page_get_result (page);
+    GtkFlowBox *charts = _ptl_experiment_page_get_charts (page);
+    GtkWidget *gantt_view = NULL;
+    guint n_gantt = 0;
+
+    g_assert_nonnull (result);
+    for (guint i = 0; i < ptl_result_get_n_charts (result); i++)
+      {
+        GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (charts, (int) i);
+        GtkWidget *view;
+        PtlChart *chart;
+
+        g_assert_nonnull (child);
+        view = find_descendant (GTK_WIDGET (child), PTL_TYPE_CHART_VIEW);
+        chart = ptl_chart_view_get_chart (PTL_CHART_VIEW (view));
+        g_assert_nonnull (chart);
+        if (g_str_has_prefix (ptl_chart_get_id (chart), "gantt-"))
+          {
+            g_assert_cmpint (ptl_chart_get_kind (chart), ==, PTL_CHART_TIMELINE);
+            if (gantt_view == NULL)
+              gantt_view = view;
+            n_gantt++;
+          }
+      }
+    g_assert_cmpuint (n_gantt, ==, PTL_SCHED_N_ALGORITHMS);
+    g_assert_cmpuint (ptl_table_get_n_rows (ptl_result_get_summary (result)), ==, PTL_SCHED_N_ALGORITHMS);
+    g_assert_true (gtk_widget_is_visible (GTK_WIDGET (_ptl_experiment_page_get_summary (page))));
+    g_assert_true (GTK_IS_LABEL (gtk_grid_get_child_at (_ptl_experiment_page_get_summary (page),
+                                                        0, 1 + PTL_SCHED_N_ALGORITHMS)));
+
+    /* Hovering a Gantt chart: some point hits a slice of the lane under
+     * it, and the view has a tooltip for it. */
+    {
+      PtlChart *chart = ptl_chart_view_get_chart (PTL_CHART_VIEW (gantt_view));
+      const PtlSlice *slices;
+      PtlPlotStyle style;
+      PtlChartHit hit = { 0 };
+      gboolean found = FALSE;
+      gboolean has_tooltip = FALSE;
+      guint n_slices;
+      int hit_x = 0;
+      int hit_y = 0;
+      int width;
+      int height;
+
+      wait_for_size (gantt_view);
+      width = gtk_widget_get_width (gantt_view);
+      height = gtk_widget_get_height (gantt_view);
+      ptl_plot_style_init_light (&style);
+      for (int y = 0; y < height && !found; y += 2)
+        for (int x = 0; x < width && !found; x += 4)
+          if (ptl_chart_hit_test (chart, &style, width, height, x, y, &hit))
+            {
+              found = TRUE;
+              hit_x = x;
+              hit_y = y;
+            }
+      g_assert_true (found);
+      slices = ptl_chart_get_slices (chart, &n_slices);
+      g_assert_cmpuint (hit.point, <, n_slices);
+      g_assert_cmpuint (slices[hit.point].lane, ==, hit.series);
+
+      {
+        GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+
+        g_signal_emit_by_name (gantt_view, "query-tooltip", hit_x, hit_y, FALSE, tooltip, &has_tooltip);
+        g_object_unref (tooltip);
+      }
+      g_assert_true (has_tooltip);
+    }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = NULL;
+  int status;
+
+  /* The workload editor saves into the user's data folder: a private one,
+   * set before anything asks GLib for it. */
+  data_home = g_dir_make_tmp ("ptlab-test-window-XXXXXX", NULL);
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
   g_test_init (&argc, &argv, NULL);
 
   /* Without a display there is nothing to test: 77 tells meson "skipped". */
   if (!gtk_init_check ())
     {
       g_printerr ("No display: skipping the window tests\n");
+      remove_tree (data_home);
       return 77;
     }
   adw_init ();
@@ -575,6 +938,9 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/run", test_run);
   g_test_add_func ("/ptl/gui/cancel", test_cancel);
   g_test_add_func ("/ptl/gui/export", test_export);
+  g_test_add_func ("/ptl/gui/sched-workload", test_sched_workload);
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_tree (data_home);
+  return status;
 }

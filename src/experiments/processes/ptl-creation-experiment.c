@@ -88,6 +88,13 @@ static const guint sweep_mib[] = { 0, 16, 64, 256 };
 #define MEMORY_MARGIN    (G_GINT64_CONSTANT (64) << 20)
 #define MIB              (G_GINT64_CONSTANT (1) << 20)
 
+/* The creating process, as fork () sees it. */
+typedef struct
+{
+  gint64 rss;      /* peak resident set, bytes; -1 unknown */
+  gint64 mappings; /* memory mappings; -1 unknown */
+} Parent;
+
 /* What one mechanism measured, over all its rounds. */
 typedef struct
 {
@@ -479,7 +486,7 @@ measure_in_helper (Lab        *lab,
                    guint       concurrency,
                    guint       touch_mib,
                    Tally      *tally,
-                   gint64     *parent_rss,
+                   Parent     *parent,
                    GError    **error)
 {
   g_autofree char *n_text = g_strdup_printf ("%u", creations);
@@ -514,8 +521,10 @@ measure_in_helper (Lab        *lab,
         parse_i64 (line + strlen ("cpu_ns="), &cpu);
       else if (g_str_has_prefix (line, "children_cpu_ns="))
         parse_i64 (line + strlen ("children_cpu_ns="), &children_cpu);
-      else if (g_str_has_prefix (line, "parent_rss_bytes=") && parent_rss != NULL)
-        parse_i64 (line + strlen ("parent_rss_bytes="), parent_rss);
+      else if (g_str_has_prefix (line, "parent_rss_bytes=") && parent != NULL)
+        parse_i64 (line + strlen ("parent_rss_bytes="), &parent->rss);
+      else if (g_str_has_prefix (line, "parent_mappings=") && parent != NULL)
+        parse_i64 (line + strlen ("parent_mappings="), &parent->mappings);
       else if (g_str_has_prefix (line, "failed="))
         failed = line + strlen ("failed=");
     }
@@ -720,28 +729,31 @@ slope (const double *x,
 }
 
 static void
-note_where (PtlResult *result,
-            gboolean   from_app,
-            guint      parent_mib,
-            gint64     helper_rss,
-            gint64     lab_rss)
+note_where (PtlResult    *result,
+            gboolean      from_app,
+            guint         parent_mib,
+            const Parent *helper,
+            const Parent *lab)
 {
-  g_autofree char *lab_text = ptl_format_value (lab_rss, "B");
-  g_autofree char *helper_text = ptl_format_value (helper_rss, "B");
+  g_autofree char *lab_text = ptl_format_value (lab->rss, "B");
+  g_autofree char *helper_text = ptl_format_value (helper->rss, "B");
 
   if (from_app)
     ptl_result_add_note (result,
-                         _("Every mechanism ran inside the lab process (peak resident set %s, with "
-                           "parent-mib = %u MiB written): fork copies the page tables of all of it, "
-                           "which is what the default from = helper avoids."),
-                         lab_text, parent_mib);
+                         _("Every mechanism ran inside the lab process (peak resident set %s with "
+                           "parent-mib = %u MiB written, %" G_GINT64_FORMAT " memory mappings): fork "
+                           "copies the page tables of all of it and every mapping, which is what the "
+                           "default from = helper avoids."),
+                         lab_text, parent_mib, lab->mappings);
   else
     ptl_result_add_note (result,
                          _("fork, vfork, posix-spawn and fork-exec ran inside ptlab-helper, a small "
-                           "process (peak resident set %s with parent-mib = %u MiB written); thread, "
-                           "pthread and gsubprocess ran in the lab itself (peak resident set %s). "
-                           "from = app measures all of them from the lab for contrast."),
-                         helper_text, parent_mib, lab_text);
+                           "process (peak resident set %s with parent-mib = %u MiB written, "
+                           "%" G_GINT64_FORMAT " memory mappings); thread, pthread and gsubprocess ran "
+                           "in the lab itself (peak resident set %s, %" G_GINT64_FORMAT " mappings). "
+                           "fork copies every mapping, and each shared library adds several: from = app "
+                           "measures all of them from the lab for contrast."),
+                         helper_text, parent_mib, helper->mappings, lab_text, lab->mappings);
   ptl_result_add_note (result,
                        _("posix-spawn, fork-exec and gsubprocess run “ptlab-helper exit”, which only "
                          "loads libc and exits: their cost includes exec and the dynamic loader. "
@@ -820,12 +832,12 @@ measure_round (Lab                    *lab,
                Mechanism               mechanism,
                guint                   n_batches,
                Tally                  *tally,
-               gint64                 *helper_rss,
+               Parent                 *helper,
                GError                **error)
 {
   if (self->from == PTL_CREATION_FROM_HELPER && !is_thread (mechanism) && mechanism != MECH_GSUBPROCESS)
     return measure_in_helper (lab, mechanism, n_batches * self->concurrency, self->concurrency,
-                              self->parent_mib, tally, helper_rss, error);
+                              self->parent_mib, tally, helper, error);
   return measure_in_lab (lab, mechanism, n_batches, self->concurrency, tally, error);
 }
 
@@ -859,11 +871,13 @@ run_sweep (Lab                    *lab,
         }
       if (self->from == PTL_CREATION_FROM_APP && bytes > 0)
         {
-          touched = ptl_spawn_touch (bytes);
+          touched = ptl_spawn_touch (bytes, &lab->stop);
           if (touched == NULL)
             {
               int saved = errno;
 
+              if (g_cancellable_set_error_if_cancelled (lab->cancellable, error))
+                return FALSE;
               g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT, _("Could not write %u MiB in the lab: %s"),
                            sweep_mib[s], g_strerror (saved));
               return FALSE;
@@ -942,7 +956,7 @@ ptl_creation_experiment_run (PtlExperiment  *experiment,
   guint batches_per_round = (n_batches + rounds - 1) / rounds;
   guint n_steps = rounds * N_MECHS + (self->size_sweep ? G_N_ELEMENTS (sweep_mib) * G_N_ELEMENTS (sweep_mechanisms) : 0);
   guint step = 0;
-  gint64 helper_rss = -1;
+  Parent helper = { -1, -1 }, parent = { -1, -1 };
   int cpu = -1;
   Output out = { NULL };
   gboolean ok = TRUE;
@@ -967,11 +981,13 @@ ptl_creation_experiment_run (PtlExperiment  *experiment,
   if (from_app && self->parent_mib > 0)
     {
       lab->touched_bytes = self->parent_mib * MIB;
-      lab->touched = ptl_spawn_touch (lab->touched_bytes);
+      lab->touched = ptl_spawn_touch (lab->touched_bytes, &lab->stop);
       if (lab->touched == NULL)
         {
           int saved = errno;
 
+          if (g_cancellable_set_error_if_cancelled (lab->cancellable, error))
+            return FALSE;
           g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT, _("Could not write %u MiB in the lab: %s"),
                        self->parent_mib, g_strerror (saved));
           return FALSE;
@@ -988,32 +1004,35 @@ ptl_creation_experiment_run (PtlExperiment  *experiment,
     for (guint m = 0; m < N_MECHS && ok; m++)
       {
         ptl_run_progress (run, (double) step / n_steps, _("%s: round %u of %u"), mechanism_names[m], r + 1, rounds);
-        ok = measure_round (lab, self, m, batches_per_round, &tallies[m], &helper_rss, &failure);
+        ok = measure_round (lab, self, m, batches_per_round, &tallies[m], &helper, &failure);
         /* GSubprocess against a bare posix_spawn () from the same process. */
         if (ok && m == MECH_GSUBPROCESS && !from_app)
           ok = measure_in_lab (lab, MECH_POSIX_SPAWN, batches_per_round, self->concurrency, &bare, &failure);
         step++;
       }
 
-  if (!ok && !g_error_matches (failure, PTL_ERROR, PTL_ERROR_LIMIT))
+  /* A limit ends the run but what was measured before stands. */
+  if (failure == NULL || g_error_matches (failure, PTL_ERROR, PTL_ERROR_LIMIT))
     {
       for (guint m = 0; m < N_MECHS; m++)
-        tally_clear (&tallies[m]);
-      tally_clear (&bare);
+        {
+          const char *where = from_app || is_thread (m) || m == MECH_GSUBPROCESS ? "lab" : "helper";
+
+          publish_mechanism (result, &out, m, &tallies[m], where, &stats[m]);
+        }
+      ptl_stats_compute (&bare_stats, (const double *) (gpointer) bare.samples->data, bare.samples->len);
+      if (bare.samples->len > 0)
+        ptl_result_add_samples (result, "create/posix-spawn-from-lab", "s",
+                                (const double *) (gpointer) bare.samples->data, bare.samples->len);
+    }
+  for (guint m = 0; m < N_MECHS; m++)
+    tally_clear (&tallies[m]);
+  tally_clear (&bare);
+  if (failure != NULL && !g_error_matches (failure, PTL_ERROR, PTL_ERROR_LIMIT))
+    {
       g_propagate_error (error, g_steal_pointer (&failure));
       return FALSE;
     }
-
-  for (guint m = 0; m < N_MECHS; m++)
-    {
-      const char *where = from_app || is_thread (m) || m == MECH_GSUBPROCESS ? "lab" : "helper";
-
-      publish_mechanism (result, &out, m, &tallies[m], where, &stats[m]);
-    }
-  ptl_stats_compute (&bare_stats, (const double *) (gpointer) bare.samples->data, bare.samples->len);
-  if (bare.samples->len > 0)
-    ptl_result_add_samples (result, "create/posix-spawn-from-lab", "s",
-                            (const double *) (gpointer) bare.samples->data, bare.samples->len);
 
   if (failure != NULL)
     {
@@ -1022,23 +1041,26 @@ ptl_creation_experiment_run (PtlExperiment  *experiment,
 
       for (guint m = 0; m < N_MECHS; m++)
         measured += stats[m].n;
-      for (guint m = 0; m < N_MECHS; m++)
-        tally_clear (&tallies[m]);
-      tally_clear (&bare);
       if (measured == 0)
         {
           g_propagate_error (error, g_steal_pointer (&failure));
           return FALSE;
         }
-      ptl_result_add_note (result, _("The run stopped early at a limit: %s. What is shown was measured before."),
+      ptl_result_add_note (result, _("The run stopped early at a limit: %s. What is shown was measured "
+                                     "before; the size sweep did not run."),
                            failure->message);
-      return TRUE;
     }
 
-  ptl_spawn_record_int (result, "lab-peak-rss-bytes", ptl_spawn_get_peak_rss ());
+  parent.rss = ptl_spawn_get_peak_rss ();
+  parent.mappings = ptl_spawn_count_mappings ();
+  ptl_spawn_record_int (result, "lab-peak-rss-bytes", parent.rss);
+  ptl_spawn_record_int (result, "lab-mappings", parent.mappings);
   if (!from_app)
-    ptl_spawn_record_int (result, "helper-peak-rss-bytes", helper_rss);
-  note_where (result, from_app, self->parent_mib, helper_rss, ptl_spawn_get_peak_rss ());
+    {
+      ptl_spawn_record_int (result, "helper-peak-rss-bytes", helper.rss);
+      ptl_spawn_record_int (result, "helper-mappings", helper.mappings);
+    }
+  note_where (result, from_app, self->parent_mib, &helper, &parent);
   note_subprocess (result, &stats[MECH_GSUBPROCESS], from_app ? &stats[MECH_POSIX_SPAWN] : &bare_stats);
   if (self->concurrency > 1)
     ptl_result_add_note (result,
@@ -1065,11 +1087,7 @@ ptl_creation_experiment_run (PtlExperiment  *experiment,
   note_noise (result, stats);
   ptl_spawn_note_virtualization (result);
 
-  for (guint m = 0; m < N_MECHS; m++)
-    tally_clear (&tallies[m]);
-  tally_clear (&bare);
-
-  if (self->size_sweep)
+  if (self->size_sweep && failure == NULL)
     {
       /* The sweep's sizes replace parent-mib: release it first. */
       ptl_spawn_untouch (lab->touched, lab->touched_bytes);
@@ -1210,10 +1228,11 @@ ptl_creation_experiment_class_init (PtlCreationExperimentClass *klass)
        "times the pair.\n\n"
        "The mechanisms. thread is g_thread_try_new () + g_thread_join (); pthread is the raw "
        "pthread_create () + pthread_join () underneath it. A thread shares everything with its "
-       "creator, so the kernel only makes a stack and a task: tens of microseconds, most of it "
-       "waking the new thread and then its creator. fork copies the parent: not its memory (that "
+       "creator, so the kernel only makes a task and glibc a stack (usually a cached one): a few "
+       "to tens of microseconds, most of it waking the new thread and then its creator. fork copies the parent: not its memory (that "
        "is shared copy-on-write) but its page tables, one entry for every page it has written, and "
-       "it must tear them down again when the child exits. vfork lends the parent's memory to the "
+       "the description of each of its memory mappings (every shared library adds several); all "
+       "of it is torn down again when the child exits. vfork lends the parent's memory to the "
        "child and suspends the parent until the child exits or execs: nothing is copied. "
        "posix-spawn is how glibc starts a program today: a vfork-like clone, then exec. fork-exec "
        "is the classic fork () followed by execv (), which pays fork's copy only to throw it away. "
@@ -1223,13 +1242,15 @@ ptl_creation_experiment_class_init (PtlCreationExperimentClass *klass)
        "the process mechanisms run inside ptlab-helper, a process of about a megabyte; from = app "
        "runs them inside the lab (tens of MiB, more for the window) and shows what a large program "
        "pays. The size sweep writes 0, 16, 64 and 256 MiB in the parent first: fork grows "
-       "linearly, by tens of microseconds per MiB, while vfork and posix-spawn stay flat. That is "
-       "why large programs (and Python's multiprocessing since 3.14) start children with "
+       "with the memory written, while vfork and posix-spawn stay flat; a note gives the growth "
+       "per MiB. That is why large programs (and Python's multiprocessing since 3.14) start children with "
        "posix_spawn or a fork server instead of forking themselves.\n\n"
        "What to look for. The bars show the median with p5–p95; the y axis is logarithmic because "
        "the mechanisms differ by 10–100×. The distribution chart shows the whole spread: the "
        "median is where a curve crosses 50 %, and a long right tail means occasional slow "
-       "creations (another program, an idle CPU waking up). CPU time beside wall time shows how "
+       "creations (another program, an idle CPU waking up). Unpinned, a curve often climbs in two "
+       "steps: creations whose thread or child ran on the creator's CPU, and those that woke the "
+       "other one; placement = same-cpu keeps only the first kind. CPU time beside wall time shows how "
        "much of the cost is work and how much is waiting. With concurrency above 1, several are "
        "created before any is reaped: the rate shows whether creations overlap on several CPUs.\n\n"
        "How it is measured: every creation is timed alone with the monotonic clock, from just "

@@ -12,8 +12,9 @@
 #include "ptl-ipc-private.h"
 
 /* eventfd: a kernel counter, one per direction. A send adds 1, a receive
- * reads (and clears) it: a pure wake-up that carries no data, so the
- * message size is ignored. Each side holds its own duplicates of both
+ * takes 1 (EFD_SEMAPHORE: two signals sent before the first is read stay
+ * two, as two messages would): a pure wake-up that carries no data, so
+ * the message size is ignored. Each side holds its own duplicates of both
  * counters, which keeps the rule that a side closes only its own
  * descriptors. An eventfd has no end of file: abort and interrupt raise
  * the stop flag and then signal, and every receive checks the flag. */
@@ -85,8 +86,8 @@ static gboolean
 eventfd_open (PtlIpcChannel  *channel,
               GError        **error)
 {
-  int to_peer = eventfd (0, EFD_CLOEXEC);
-  int to_lab = to_peer >= 0 ? eventfd (0, EFD_CLOEXEC) : -1;
+  int to_peer = eventfd (0, EFD_CLOEXEC | EFD_SEMAPHORE);
+  int to_lab = to_peer >= 0 ? eventfd (0, EFD_CLOEXEC | EFD_SEMAPHORE) : -1;
 
   if (to_lab < 0)
     {

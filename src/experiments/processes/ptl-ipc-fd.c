@@ -17,7 +17,8 @@
 
 /* The descriptor family: pipe, unix stream and datagram sockets, TCP over
  * 127.0.0.1. Each side owns its descriptors; closing them is the abort,
- * because the other side then reads end of file or gets EPIPE. */
+ * because the other side then reads end of file or gets EPIPE (datagram
+ * sockets need a little more help, see below). */
 
 /* A datagram carries at most this much: well under the default socket
  * buffer (net.core.wmem_default, 208 KiB), so no tuning is needed. */
@@ -185,6 +186,16 @@ dgram_abort (PtlIpcChannel *channel,
   _ptl_ipc_close_end (channel, side);
 }
 
+/* A dead peer's datagram socket does not wake ours: shutting ours down
+ * does (its receive returns 0), and keeps the descriptor open, since the
+ * lab may be using it right now. */
+static void
+dgram_interrupt (PtlIpcChannel *channel)
+{
+  if (channel->end[0].in >= 0)
+    shutdown (channel->end[0].in, SHUT_RDWR);
+}
+
 static gboolean
 pipe_open (PtlIpcChannel  *channel,
            GError        **error)
@@ -340,6 +351,7 @@ const PtlIpcMechanism ptl_ipc_unix_dgram = {
   .send = dgram_send,
   .receive = dgram_receive,
   .abort = dgram_abort,
+  .interrupt = dgram_interrupt,
 };
 
 const PtlIpcMechanism ptl_ipc_tcp = {

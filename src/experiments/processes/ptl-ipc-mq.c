@@ -55,14 +55,16 @@ mq_channel_send (PtlIpcChannel *channel,
     {
       gsize piece = MIN (size, channel->unit);
 
+      /* Checked before, not after: a message that went out counts, even
+       * if the peer took it and stopped at once. */
+      if (_ptl_ipc_stopped (channel))
+        return -ECANCELED;
       if (mq_send (channel->end[side].out, (const char *) data, piece, 0) != 0)
         {
           if (errno == EINTR)
             continue;
           return -errno;
         }
-      if (_ptl_ipc_stopped (channel))
-        return -ECANCELED;
       data += piece;
       size -= piece;
     }
@@ -91,6 +93,7 @@ mq_channel_receive (PtlIpcChannel *channel,
             continue;
           return -errno;
         }
+      /* What woke us may be the empty message of an abort. */
       if (_ptl_ipc_stopped (channel))
         return -ECANCELED;
       if ((gsize) n != piece)

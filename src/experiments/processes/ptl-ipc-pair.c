@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -24,16 +25,25 @@
  * a count) into the channel's control page, then rings: a 1-byte message.
  * echo: the peer sends back each of count messages of size bytes as it
  * receives it. sink: the peer receives count messages, stamps the time,
- * and answers with 1 byte. The peer measures its own CPU time and leaves
- * it in the control page before its last message of the command.
+ * and answers with 1 byte; the lab sends them from the stream's source,
+ * the peer receives them into the stream's sink, each where the last one
+ * ended. The peer measures its own CPU time and leaves it in the control
+ * page before its last message of the command.
  *
  * The peer. A process peer is forked from the lab's thread and inherits
- * its pinning; until it exits it runs only ptl_ipc_serve () and other
+ * its pinning; until it exits it runs only serve () and other
  * async-signal-safe code. A watcher thread waits on its pidfd and on the
  * cancellable: when the run is cancelled it kills the child, and when the
  * child is gone it wakes the lab's side of a mechanism that has no end of
  * file (shm, mqueue, eventfd). A thread peer cannot die alone; the caller
  * stops it between commands. */
+
+struct _PtlIpcStream
+{
+  guint8 *source; /* private to the lab */
+  guint8 *sink;   /* shared with every peer */
+  gsize   size;
+};
 
 enum
 {
@@ -52,6 +62,10 @@ struct _PtlIpcPair
   gsize           buffer_size;
   GCancellable   *cancellable;
 
+  /* borrowed */
+  PtlIpcStream   *stream;
+  gsize           stream_offset; /* where the lab's next message starts */
+
   PtlIpcPeerKind  kind;
   PtlPlacement    placement;
 
@@ -66,15 +80,33 @@ struct _PtlIpcPair
   GError         *thread_error; /* set (atomically) before the thread aborts */
 };
 
+/* Where a message of @size bytes goes in a stream buffer: where the last
+ * one ended, or back at the start when it would not fit. */
+static inline guint8 *
+stream_next (guint8 *buffer,
+             gsize   buffer_size,
+             gsize  *offset,
+             gsize   size)
+{
+  guint8 *at;
+
+  if (*offset + size > buffer_size)
+    *offset = 0;
+  at = buffer + *offset;
+  *offset += size;
+  return at;
+}
+
 /* The peer's side of the protocol. Async-signal-safe. 0 after a stop,
  * else a negative errno. */
 static int
-serve (PtlIpcChannel *channel,
-       guint8        *buffer,
-       gsize          buffer_size)
+serve (PtlIpcPair *pair)
 {
+  PtlIpcChannel *channel = pair->channel;
   const PtlIpcMechanism *mechanism = channel->mechanism;
   PtlIpcControl *control = channel->control;
+  guint8 *buffer = pair->peer_buffer;
+  gsize sink_offset = 0;
 
   for (;;)
     {
@@ -87,7 +119,8 @@ serve (PtlIpcChannel *channel,
         return rc;
       size = control->size;
       count = control->count;
-      if (control->op != OP_STOP && (size > buffer_size || count == 0))
+      if ((control->op == OP_ECHO && (size > pair->buffer_size || count == 0)) ||
+          (control->op == OP_SINK && (pair->stream == NULL || size > pair->stream->size || count == 0)))
         return -EPROTO;
       cpu_start = ptl_clock_thread_cpu_ns ();
 
@@ -110,7 +143,9 @@ serve (PtlIpcChannel *channel,
         case OP_SINK:
           for (guint64 i = 0; i < count; i++)
             {
-              rc = mechanism->receive (channel, 1, buffer, size);
+              guint8 *into = stream_next (pair->stream->sink, pair->stream->size, &sink_offset, size);
+
+              rc = mechanism->receive (channel, 1, into, size);
               if (rc < 0)
                 return rc;
             }
@@ -135,7 +170,7 @@ serve (PtlIpcChannel *channel,
 static int
 peer_main (PtlIpcPair *pair)
 {
-  int rc = serve (pair->channel, pair->peer_buffer, pair->buffer_size);
+  int rc = serve (pair);
 
   if (rc < 0)
     {
@@ -198,6 +233,11 @@ child_main (PtlIpcPair *pair,
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (getppid () != parent)
     _exit (1);
+  /* A child maps its parent's shared pages only when it first touches
+   * them: take those faults now rather than while timed (Linux 5.14; on
+   * older kernels they stay in the first transfers). */
+  if (pair->stream != NULL)
+    madvise (pair->stream->sink, pair->stream->size, MADV_POPULATE_WRITE);
   _exit (peer_main (pair) == 0 ? 0 : 1);
 }
 
@@ -320,6 +360,7 @@ ptl_ipc_pair_new (const PtlIpcMechanism  *mechanism,
                   PtlIpcPeerKind          peer,
                   PtlPlacement            placement,
                   gsize                   max_message,
+                  PtlIpcStream           *stream,
                   GCancellable           *cancellable,
                   GError                **error)
 {
@@ -336,6 +377,7 @@ ptl_ipc_pair_new (const PtlIpcMechanism  *mechanism,
   pair->quit_fd = -1;
   pair->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   pair->buffer_size = MAX (max_message, 1);
+  pair->stream = stream;
 
   /* Touched now, so neither side takes page faults while timed (a forked
    * peer shares them until it writes). */
@@ -346,7 +388,8 @@ ptl_ipc_pair_new (const PtlIpcMechanism  *mechanism,
   memset (pair->lab_in, 0, pair->buffer_size);
   memset (pair->peer_buffer, 0, pair->buffer_size);
 
-  pair->channel = _ptl_ipc_channel_open (mechanism, pair->buffer_size, error);
+  pair->channel = _ptl_ipc_channel_open (mechanism,
+                                         MAX (pair->buffer_size, stream != NULL ? stream->size : 0), error);
   if (pair->channel == NULL)
     return NULL;
 
@@ -395,6 +438,9 @@ ptl_ipc_pair_free (PtlIpcPair *pair)
 
   if (pair->channel != NULL)
     {
+      /* The watcher goes first: it may touch the lab's descriptors, which
+       * the abort may close. */
+      stop_watcher (pair);
       /* Wake the peer for good: it leaves whatever it waits for. */
       pair->channel->mechanism->abort (pair->channel, 0);
       if (pair->pid > 0)
@@ -404,7 +450,6 @@ ptl_ipc_pair_free (PtlIpcPair *pair)
           else
             kill (pair->pid, SIGKILL);
         }
-      stop_watcher (pair);
       if (pair->pid > 0)
         reap (pair);
       if (pair->thread != NULL)
@@ -450,7 +495,14 @@ set_call_error (PtlIpcPair  *pair,
                    name, what, g_strerror (peer_error));
       return;
     }
-  /* A dead child: peek at how it died without reaping it yet. */
+  /* A dead child: peek at how it died without reaping it yet. Its
+   * descriptors close before it is a zombie, so give it a moment. */
+  if (pair->pid > 0 && pair->pidfd >= 0)
+    {
+      struct pollfd exited = { pair->pidfd, POLLIN, 0 };
+
+      poll (&exited, 1, 100);
+    }
   if (pair->pid > 0 &&
       waitid (P_PID, (id_t) pair->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
       info.si_pid == pair->pid && (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED))
@@ -546,7 +598,8 @@ ptl_ipc_pair_sink (PtlIpcPair  *pair,
 
   g_return_val_if_fail (pair != NULL, FALSE);
   g_return_val_if_fail (ptl_ipc_mechanism_carries_data (pair->channel->mechanism), FALSE);
-  g_return_val_if_fail (size > 0 && size <= pair->buffer_size, FALSE);
+  g_return_val_if_fail (pair->stream != NULL, FALSE);
+  g_return_val_if_fail (size > 0 && size <= pair->stream->size, FALSE);
   g_return_val_if_fail (n_messages > 0, FALSE);
   g_return_val_if_fail (elapsed_ns != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -562,7 +615,9 @@ ptl_ipc_pair_sink (PtlIpcPair  *pair,
 
   start = ptl_clock_now_ns ();
   for (guint64 i = 0; i < n_messages && rc == 0; i++)
-    rc = mechanism->send (channel, 0, pair->lab_out, size);
+    rc = mechanism->send (channel, 0,
+                          stream_next (pair->stream->source, pair->stream->size, &pair->stream_offset, size),
+                          size);
   if (rc == 0)
     rc = mechanism->receive (channel, 0, pair->lab_in, 1);
   if (rc < 0)
@@ -632,4 +687,64 @@ ptl_ipc_pair_close (PtlIpcPair  *pair,
       return FALSE;
     }
   return TRUE;
+}
+
+PtlIpcStream *
+ptl_ipc_stream_new (gsize    size,
+                    GError **error)
+{
+  g_autoptr(PtlIpcStream) stream = g_new0 (PtlIpcStream, 1);
+  gpointer sink;
+
+  g_return_val_if_fail (size > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sink = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (sink == MAP_FAILED)
+    {
+      _ptl_ipc_set_errno_error (error, errno, _("Could not map a shared buffer"));
+      return NULL;
+    }
+  stream->sink = sink;
+  stream->size = size;
+  stream->source = g_try_malloc (size);
+  if (stream->source == NULL)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT, _("Could not allocate %" G_GSIZE_FORMAT " bytes"), size);
+      return NULL;
+    }
+  memset (stream->source, 0x5a, size);
+  memset (stream->sink, 0, size);
+  return g_steal_pointer (&stream);
+}
+
+gsize
+ptl_ipc_stream_get_size (PtlIpcStream *stream)
+{
+  g_return_val_if_fail (stream != NULL, 0);
+
+  return stream->size;
+}
+
+gint64
+ptl_ipc_stream_copy (PtlIpcStream *stream)
+{
+  gint64 start;
+
+  g_return_val_if_fail (stream != NULL, 0);
+
+  start = ptl_clock_now_ns ();
+  memcpy (stream->sink, stream->source, stream->size);
+  return ptl_clock_now_ns () - start;
+}
+
+void
+ptl_ipc_stream_free (PtlIpcStream *stream)
+{
+  if (stream == NULL)
+    return;
+  if (stream->sink != NULL)
+    munmap (stream->sink, stream->size);
+  g_free (stream->source);
+  g_free (stream);
 }

@@ -24,6 +24,7 @@ GType        ptl_ipc_peer_kind_get_type (void);
 
 typedef struct _PtlIpcMechanism PtlIpcMechanism;
 typedef struct _PtlIpcPair PtlIpcPair;
+typedef struct _PtlIpcStream PtlIpcStream;
 
 /* Every mechanism, in display order; NULL-terminated. */
 const PtlIpcMechanism * const *ptl_ipc_list_mechanisms (guint *n_mechanisms);
@@ -50,10 +51,27 @@ GPtrArray   *ptl_ipc_parse_mechanisms               (const char  *text,
 void         ptl_ipc_block_sigpipe                  (sigset_t    *previous);
 void         ptl_ipc_restore_sigpipe                (const sigset_t *previous);
 
-/* Opens a channel of @mechanism for messages up to @max_message bytes and
- * starts its peer, placed as side 1 of @placement (the caller places
- * itself as side 0 beforehand: a forked peer starts where its parent
- * is). @cancellable, when cancelled, kills a process peer at once so no
+/* Where bandwidth transfers take their data from and put it: two buffers
+ * of @size bytes (make it larger than the cache), walked message by
+ * message, so the data comes from memory and goes to memory as fresh data
+ * would, and a memcpy between the same two buffers is the ceiling. The
+ * sink is a shared mapping, so every peer, forked or not, writes the same
+ * pages. Both are touched here. */
+PtlIpcStream *ptl_ipc_stream_new                    (gsize        size,
+                                                     GError     **error);
+gsize        ptl_ipc_stream_get_size                (PtlIpcStream *stream);
+/* One memcpy of the whole source into the sink; its duration in ns. */
+gint64       ptl_ipc_stream_copy                    (PtlIpcStream *stream);
+void         ptl_ipc_stream_free                    (PtlIpcStream *stream);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlIpcStream, ptl_ipc_stream_free)
+
+/* Opens a channel of @mechanism for round trips of up to @max_message
+ * bytes and transfers of up to @stream's size, and starts its peer,
+ * placed as side 1 of @placement (the caller places itself as side 0
+ * beforehand: a forked peer starts where its parent is). @stream, which
+ * must outlive the pair, may be NULL when no transfer will be asked for.
+ * @cancellable, when cancelled, kills a process peer at once so no
  * call waits for it; a thread peer is stopped by the caller between
  * commands. NULL and an error (PTL_ERROR_LIMIT for fork, thread or
  * queue limits) on failure, leaving nothing behind. */
@@ -61,6 +79,7 @@ PtlIpcPair  *ptl_ipc_pair_new                       (const PtlIpcMechanism  *mec
                                                      PtlIpcPeerKind          peer,
                                                      PtlPlacement            placement,
                                                      gsize                   max_message,
+                                                     PtlIpcStream           *stream,
                                                      GCancellable           *cancellable,
                                                      GError                **error);
 const PtlIpcMechanism *ptl_ipc_pair_get_mechanism   (PtlIpcPair  *pair);
@@ -75,7 +94,8 @@ gboolean     ptl_ipc_pair_echo                      (PtlIpcPair  *pair,
                                                      gint64      *round_trip_ns,
                                                      gint64      *cpu_ns,
                                                      GError     **error);
-/* @n_messages messages of @size bytes from the lab to the peer;
+/* @n_messages messages of @size bytes from the lab to the peer, from
+ * and into the stream's buffers, each message where the last one ended;
  * @elapsed_ns runs from before the first send to when the peer had the
  * last byte (it stamps that itself: no reply latency is counted). */
 gboolean     ptl_ipc_pair_sink                      (PtlIpcPair  *pair,

@@ -556,10 +556,12 @@ ptl_isolation_experiment_run (PtlExperiment  *experiment,
       for (guint i = 0; i < MAX_WORKERS; i++)
         children[i].fd = -1;
 
-      ptl_run_progress (run, (double) variant / N_VARIANTS,
-                        ngettext ("%s: %u worker, worker %u crashing with %s",
-                                  "%s: %u workers, worker %u crashing with %s", self->workers),
-                        variant_names[variant], self->workers, self->victim, crash_args[self->crash]);
+      if (crashes)
+        ptl_run_progress (run, (double) variant / N_VARIANTS, _("%s: %u workers, worker %u crashing with %s"),
+                          variant_names[variant], self->workers, self->victim, crash_args[self->crash]);
+      else
+        ptl_run_progress (run, (double) variant / N_VARIANTS, _("%s: %u workers, none crashing"),
+                          variant_names[variant], self->workers);
       if (!run_variant (self, helper, variant, cancellable, children, reports,
                         &out.origin_ns[variant], &local_error))
         {

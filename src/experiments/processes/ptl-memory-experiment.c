@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ptl-memory-experiment.h"
@@ -425,8 +425,7 @@ wait_until_idle (Lab      *lab,
 }
 
 static gboolean
-add_memory (Lab     *lab,
-            GPid     pid,
+add_memory (GPid     pid,
             Sample  *sample,
             GError **error)
 {
@@ -457,7 +456,7 @@ read_family (Lab     *lab,
         if (++n_read % READS_PER_CHECK == 0 &&
             g_cancellable_set_error_if_cancelled (lab->cancellable, error))
           return FALSE;
-        if (!add_memory (lab, g_array_index (groups[g], GPid, i), sample, error))
+        if (!add_memory (g_array_index (groups[g], GPid, i), sample, error))
           return FALSE;
       }
   return TRUE;
@@ -506,8 +505,10 @@ fits (Lab         *lab,
     {
       g_autofree char *text = ptl_proc_describe_task_limits (&limits);
 
-      *reason = g_strdup_printf (_("%u workers need %llu tasks, but %s leaves room for %llu more "
-                                   "(keeping %u free): %s"),
+      *reason = g_strdup_printf (ngettext ("%u worker needs %llu tasks, but %s leaves room for %llu more "
+                                           "(keeping %u free): %s",
+                                           "%u workers need %llu tasks, but %s leaves room for %llu more "
+                                           "(keeping %u free): %s", n),
                                  n, (unsigned long long) tasks, limit_name,
                                  (unsigned long long) room, RESERVE_TASKS, text);
       return FALSE;
@@ -518,8 +519,10 @@ fits (Lab         *lab,
       g_autofree char *need = ptl_format_value (bytes / 2, "B");
       g_autofree char *have = ptl_format_value (available, "B");
 
-      *reason = g_strdup_printf (_("%u workers would occupy about %s, and the lab uses at most half "
-                                   "of the %s that MemAvailable reports"),
+      *reason = g_strdup_printf (ngettext ("%u worker would occupy about %s, and the lab uses at most "
+                                           "half of the %s that MemAvailable reports",
+                                           "%u workers would occupy about %s, and the lab uses at most "
+                                           "half of the %s that MemAvailable reports", n),
                                  n, need, have);
       return FALSE;
     }
@@ -807,10 +810,12 @@ ptl_memory_experiment_run (PtlExperiment  *experiment,
             continue;
           if (r == 0 && !fits (lab, kind, n, state->bytes_per_worker, &reason))
             {
-              ptl_result_add_note (result, _("The %s sweep stopped before %u workers: %s."),
-                                   kind_names[kind], n, reason);
-              if (limit_error == NULL)
-                g_set_error (&limit_error, PTL_ERROR, PTL_ERROR_LIMIT, "%s", reason);
+              g_autofree char *note = g_strdup_printf (_("The %s sweep stopped before %u: %s."),
+                                                       kind_names[kind], n, reason);
+
+              ptl_result_add_note (result, "%s", note);
+              g_clear_error (&limit_error);
+              g_set_error_literal (&limit_error, PTL_ERROR, PTL_ERROR_LIMIT, note);
               state->stopped = TRUE;
               continue;
             }
@@ -826,10 +831,12 @@ ptl_memory_experiment_run (PtlExperiment  *experiment,
                   g_propagate_error (error, g_steal_pointer (&local_error));
                   goto out;
                 }
-              ptl_result_add_note (result, _("The %s sweep stopped at %u workers: %s"),
-                                   kind_names[kind], n, local_error->message);
+              g_autofree char *note = g_strdup_printf (_("The %s sweep stopped at %u: %s"),
+                                                       kind_names[kind], n, local_error->message);
+
+              ptl_result_add_note (result, "%s", note);
               g_clear_error (&limit_error);
-              limit_error = g_steal_pointer (&local_error);
+              g_set_error_literal (&limit_error, PTL_ERROR, PTL_ERROR_LIMIT, note);
               state->stopped = TRUE;
               continue;
             }
@@ -1005,8 +1012,8 @@ ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
        "grows by: the host with N workers minus the same host with none, divided by N.\n\n"
        "Virtual is not resident. A thread's stack is reserved address space (8 MiB by default, "
        "RLIMIT_STACK), but the kernel gives it a page of memory only when the thread first writes "
-       "to that page. An idle thread that used 16 KiB of its stack occupies about that, plus its "
-       "guard page's bookkeeping and its thread structures: tens of KiB, not 8 MiB. The horizontal "
+       "to that page. An idle thread that used 16 KiB of its stack occupies about that, plus the "
+       "pages holding its thread descriptor and first frames: tens of KiB, not 8 MiB. The horizontal "
        "line marks the reserved stack, the guess the measurement replaces.\n\n"
        "Why PSS. RSS counts every page a process has in memory, including the pages it shares: the C "
        "library's code, or a forked parent's data that neither side has written since the fork. Add "
@@ -1018,8 +1025,8 @@ ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
        "pages each child wrote.\n\n"
        "What to look for. Threads are the cheapest: their cost is the stack they touched. An exec'd "
        "process costs its own private pages (stack, heap, the program's writable data, relocations) "
-       "plus its share of the libraries: even a tiny C program is a hundred KiB or more; a Python "
-       "interpreter is tens of MiB. A forked child costs only the pages it writes after the fork, "
+       "plus its share of the libraries: even a tiny C program is a hundred KiB or more; an idle Python "
+       "interpreter is about ten MiB. A forked child costs only the pages it writes after the fork, "
        "until it writes to the shared ones. Per-worker figures settle as N grows, as fixed costs are "
        "divided among more workers.\n\n"
        "Not in the figures: page tables (VmPTE, shown in a note) and each task's kernel stack; "
@@ -1034,7 +1041,7 @@ ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
     g_param_spec_uint ("max-workers", N_("Most workers"),
                        N_("The largest number of idle workers of each kind; the sweep measures 1, 2, 5, "
                           "10, 20, 50 … up to it, and stops earlier at RLIMIT_NPROC or when memory runs short"),
-                       1, 100000, 200, flags);
+                       1, 100000, 1000, flags);
   ptl_param_set_unit (properties[PROP_MAX_WORKERS], N_("workers"));
   properties[PROP_STACK_KIB] =
     g_param_spec_uint ("stack-kib", N_("Thread stack size"),
@@ -1066,7 +1073,7 @@ ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
 static void
 ptl_memory_experiment_init (PtlMemoryExperiment *self)
 {
-  self->max_workers = 200;
+  self->max_workers = 1000;
   self->stack_kib = 8192;
   self->touch_kib = 16;
   self->parent_mib = 16;

@@ -77,8 +77,8 @@ static const guint sweep_us[] = { 10, 30, 100, 300, 1000, 3000, 10000 };
 #define POOL_SEED            G_GUINT64_CONSTANT (0x9001)
 #define BUDGET_US            100000 /* arithmetic per point and strategy */
 #define MIN_TASKS            20
-#define CALIBRATION_TRIALS   8
-#define CALIBRATION_TRIAL_NS G_GINT64_CONSTANT (5000000)
+#define CALIBRATION_TRIALS   20
+#define CALIBRATION_TRIAL_NS G_GINT64_CONSTANT (1000000)
 #define POLL_INTERVAL_MS     100
 #define NOISY_SPREAD         1.0
 
@@ -746,7 +746,9 @@ measure (Lab       *lab,
 }
 
 /* Kernel iterations per microsecond on one core. Interference only ever
- * makes a trial slower, so the fastest of several ~5 ms trials counts. */
+ * makes a trial slower, so the fastest of many ~1 ms trials counts: short
+ * enough that on a busy machine some of them run without being
+ * preempted. */
 static gboolean
 calibrate (Lab     *lab,
            double  *per_us,
@@ -904,17 +906,21 @@ note_ratios (PtlResult    *result,
              const double *rates)
 {
   const guint last = n_sizes - 1;
+  g_autofree char *first_text = NULL;
+  g_autofree char *last_text = NULL;
 
   if (n_sizes < 2)
     return;
+  first_text = ptl_format_value (sizes[0] / 1e6, "s");
+  last_text = ptl_format_value (sizes[last] / 1e6, "s");
   ptl_result_add_note (result,
                        _("Tasks per second, pool over one per task: the process pool ran %.1f× as many "
-                         "%u µs tasks as a process per task, and %.1f× as many %u µs tasks; the thread pool "
+                         "%s tasks as a process per task, and %.1f× as many %s tasks; the thread pool "
                          "%.1f× and %.1f× as many as a thread per task. Spawning dominates short tasks "
                          "and fades behind long ones."),
-                       rates[STRATEGY_PROCESS_POOL] / rates[STRATEGY_PROCESS_PER_TASK], sizes[0],
+                       rates[STRATEGY_PROCESS_POOL] / rates[STRATEGY_PROCESS_PER_TASK], first_text,
                        rates[last * N_STRATEGIES + STRATEGY_PROCESS_POOL] /
-                         rates[last * N_STRATEGIES + STRATEGY_PROCESS_PER_TASK], sizes[last],
+                         rates[last * N_STRATEGIES + STRATEGY_PROCESS_PER_TASK], last_text,
                        rates[STRATEGY_THREAD_POOL] / rates[STRATEGY_THREAD_PER_TASK],
                        rates[last * N_STRATEGIES + STRATEGY_THREAD_POOL] /
                          rates[last * N_STRATEGIES + STRATEGY_THREAD_PER_TASK]);
@@ -1030,6 +1036,7 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
         }
       ptl_result_add_note (result, _("The run stopped early at a limit: %s. What is shown was measured before."),
                            local_error->message);
+      ptl_spawn_note_virtualization (result);
       return TRUE;
     }
 

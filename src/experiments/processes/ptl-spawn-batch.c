@@ -200,7 +200,8 @@ ptl_spawn_batch (const PtlSpawnPlan *plan,
 }
 
 void *
-ptl_spawn_touch (size_t bytes)
+ptl_spawn_touch (size_t     bytes,
+                 const int *stop)
 {
   size_t page = (size_t) sysconf (_SC_PAGESIZE);
   char *memory;
@@ -215,7 +216,16 @@ ptl_spawn_touch (size_t bytes)
    * would copy 512 times fewer entries and hide the effect measured. */
   madvise (memory, bytes, MADV_NOHUGEPAGE);
   for (size_t offset = 0; offset < bytes; offset += page)
-    memory[offset] = 1;
+    {
+      /* Writing a GiB takes a while: a stop is seen every 4 MiB. */
+      if (stop != NULL && offset % (4u << 20) == 0 && __atomic_load_n (stop, __ATOMIC_RELAXED))
+        {
+          munmap (memory, bytes);
+          errno = ECANCELED;
+          return NULL;
+        }
+      memory[offset] = 1;
+    }
   return memory;
 }
 

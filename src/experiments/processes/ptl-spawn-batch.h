@@ -59,8 +59,11 @@ unsigned    ptl_spawn_batch               (const PtlSpawnPlan *plan,
 
 /* Maps @bytes of private memory and writes to every page, so that a
  * fork () has that many page-table entries to copy. NULL for 0 bytes
- * and on failure (errno set). Release with ptl_spawn_untouch (). */
-void       *ptl_spawn_touch               (size_t              bytes);
+ * and on failure (errno set); when @stop is non-NULL and reads non-zero
+ * it gives up part way (errno ECANCELED). Release with
+ * ptl_spawn_untouch (). */
+void       *ptl_spawn_touch               (size_t              bytes,
+                                           const int          *stop);
 void        ptl_spawn_untouch             (void               *memory,
                                            size_t              bytes);
 

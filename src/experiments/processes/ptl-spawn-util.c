@@ -391,6 +391,19 @@ ptl_spawn_get_peak_rss (void)
   return g_ascii_strtoll (line + strlen ("\nVmHWM:"), NULL, 10) * 1024;
 }
 
+gint64
+ptl_spawn_count_mappings (void)
+{
+  g_autofree char *maps = NULL;
+  gint64 n = 0;
+
+  if (!g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL))
+    return -1;
+  for (const char *c = maps; *c != '\0'; c++)
+    n += *c == '\n';
+  return n;
+}
+
 /* A new parameters object with one more member: the result's may be
  * copied by another thread at any time, so it is replaced, not changed. */
 static void

@@ -73,6 +73,9 @@ void     ptl_spawn_unpin_thread      (const cpu_set_t    *saved);
 
 /* Peak resident set of this process (VmHWM) in bytes, -1 when unknown. */
 gint64   ptl_spawn_get_peak_rss      (void);
+/* Memory mappings of this process (lines of /proc/self/maps), -1 when
+ * unknown: fork () copies each, so they count as much as its size. */
+gint64   ptl_spawn_count_mappings    (void);
 
 /* Adds a member to the result's parameters (placement and the like). */
 void     ptl_spawn_record_string     (PtlResult          *result,
