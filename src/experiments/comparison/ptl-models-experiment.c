@@ -12,6 +12,7 @@
 #include "ptl-child-pool.h"
 #include "ptl-gil.h"
 #include "ptl-kernel.h"
+#include "ptl-kernel-calibrate.h"
 #include "ptl-models-experiment.h"
 
 /* "Concurrency models": the same tasks run six ways, timed as a whole.
@@ -606,42 +607,6 @@ measure (Lab     *lab,
   return TRUE;
 }
 
-/* Kernel iterations per millisecond on one core. Interference only ever
- * makes a trial slower, so the fastest of several ~5 ms trials counts;
- * this also warms the CPU and caches up before the first measurement. */
-static gboolean
-calibrate (Lab     *lab,
-           double  *per_ms,
-           GError **error)
-{
-  guint64 state = MODELS_SEED;
-  guint64 n = PTL_KERNEL_BLOCK;
-  double best = 0;
-  guint trials = 0;
-
-  while (trials < CALIBRATION_TRIALS)
-    {
-      gint64 start = ptl_clock_now_ns ();
-      gint64 elapsed;
-
-      state = ptl_kernel_run (state, n);
-      elapsed = ptl_clock_now_ns () - start;
-      if (g_cancellable_set_error_if_cancelled (lab->stop, error))
-        return FALSE;
-      if (elapsed < CALIBRATION_TRIAL_NS)
-        {
-          n *= 2;
-          continue;
-        }
-      best = MAX (best, n * 1e6 / elapsed);
-      trials++;
-    }
-
-  lab->calibration_state = state;
-  *per_ms = best;
-  return TRUE;
-}
-
 /* Start, run and reap one helper that does no work: the price the
  * processes mode pays per task on top of the work. */
 static gboolean
@@ -873,7 +838,9 @@ ptl_models_experiment_run (PtlExperiment  *experiment,
       double per_ms;
 
       ptl_run_progress (run, 0, _("Calibrating the arithmetic"));
-      if (!calibrate (lab, &per_ms, error))
+      lab->calibration_state = MODELS_SEED;
+      if (!ptl_kernel_calibrate (&lab->calibration_state, CALIBRATION_TRIALS, CALIBRATION_TRIAL_NS,
+                                 lab->stop, &per_ms, error))
         return FALSE;
       lab->chunk_iterations = MAX (1, (guint64) llround (per_ms * self->cpu_ms));
       ptl_result_add_note (result, _("One task's arithmetic is %.3g million steps of the kernel, calibrated "

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ptl-kernel.h"
+#include "ptl-kernel-calibrate.h"
 #include "ptl-pool-experiment.h"
 #include "ptl-spawn-util.h"
 
@@ -745,43 +746,6 @@ measure (Lab       *lab,
   return TRUE;
 }
 
-/* Kernel iterations per microsecond on one core. Interference only ever
- * makes a trial slower, so the fastest of many ~1 ms trials counts: short
- * enough that on a busy machine some of them run without being
- * preempted. */
-static gboolean
-calibrate (Lab     *lab,
-           double  *per_us,
-           GError **error)
-{
-  guint64 state = POOL_SEED;
-  guint64 n = PTL_KERNEL_BLOCK;
-  double best = 0;
-  guint trials = 0;
-
-  while (trials < CALIBRATION_TRIALS)
-    {
-      gint64 start = ptl_clock_now_ns ();
-      gint64 elapsed;
-
-      state = ptl_kernel_run (state, n);
-      elapsed = ptl_clock_now_ns () - start;
-      if (g_cancellable_set_error_if_cancelled (lab->cancellable, error))
-        return FALSE;
-      if (elapsed < CALIBRATION_TRIAL_NS)
-        {
-          n *= 2;
-          continue;
-        }
-      best = MAX (best, n * 1e3 / elapsed);
-      trials++;
-    }
-
-  lab->calibration_state = state;
-  *per_us = best;
-  return TRUE;
-}
-
 /* Output */
 
 typedef struct
@@ -971,8 +935,11 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
   ptl_spawn_record_int (result, "workers-used", n_workers);
 
   ptl_run_progress (run, 0, _("Calibrating the arithmetic"));
-  if (!calibrate (lab, &per_us, error))
+  lab->calibration_state = POOL_SEED;
+  if (!ptl_kernel_calibrate (&lab->calibration_state, CALIBRATION_TRIALS, CALIBRATION_TRIAL_NS,
+                             lab->cancellable, &per_us, error))
     return FALSE;
+  per_us /= 1000;
 
   ptl_run_progress (run, 0, _("Starting the pools"));
   {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ptl-kernel.h"
+#include "ptl-kernel-calibrate.h"
 #include "ptl-sched-experiment-private.h"
 #include "ptl-sched-real-experiment.h"
 #include "ptl-sched-trace.h"
@@ -369,37 +370,16 @@ worker_thread (gpointer data)
 
 /* In the run's thread */
 
-/* Kernel iterations per millisecond of CPU time: the fastest of a few
- * ~5 ms trials. Timed by this thread's CPU clock, so a preemption during
- * a trial (the machine may be busy) does not make the work look slower;
- * what remains, a sibling hyperthread or a cold cache, only ever slows a
- * trial down. */
+/* Sizes the threads' work from the kernel's speed on one core. */
 static gboolean
 calibrate (Lab     *lab,
            GError **error)
 {
   guint64 state = KERNEL_SEED;
-  guint64 n = PTL_KERNEL_BLOCK;
-  double best = 0;
-  guint trials = 0;
+  double best;
 
-  while (trials < CALIBRATION_TRIALS)
-    {
-      gint64 start = ptl_clock_thread_cpu_ns ();
-      gint64 elapsed;
-
-      state = ptl_kernel_run (state, n);
-      elapsed = ptl_clock_thread_cpu_ns () - start;
-      if (g_cancellable_set_error_if_cancelled (lab->stop, error))
-        return FALSE;
-      if (elapsed < CALIBRATION_TRIAL_NS)
-        {
-          n *= 2;
-          continue;
-        }
-      best = MAX (best, n * 1e6 / elapsed);
-      trials++;
-    }
+  if (!ptl_kernel_calibrate (&state, CALIBRATION_TRIALS, CALIBRATION_TRIAL_NS, lab->stop, &best, error))
+    return FALSE;
 
   lab->iterations_per_ms = best;
   lab->block = MAX (64, (guint64) (best * NOTE_EVERY_NS / 1e6));
