@@ -73,7 +73,7 @@ cmd_help (int   argc,
   g_print (_("Process Thread Lab %s — measure concurrency on this machine\n\n"), PACKAGE_VERSION);
   g_print (_("Usage:\n  ptlab                 open the window\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  ptlab %-60s\n      %s\n", commands[i].synopsis, _(commands[i].description));
+    g_print ("  ptlab %s\n      %s\n", commands[i].synopsis, _(commands[i].description));
   g_print (_("\nExit status: 0 done, 1 the run or an export failed, 2 bad usage or input, "
              "130 interrupted (Ctrl-C).\n"
              "Export formats come from the extension: .png .svg .pdf .csv .json\n"));
