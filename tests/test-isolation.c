@@ -2,14 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "ptl-isolation-experiment.h"
 #include "ptl-proc-child.h"
-#include "ptl-registry.h"
+#include "ptl-test-util.h"
 
 /* The "isolation" experiment at small sizes: a crashing child process
  * leaves its siblings to finish and the test process alive; the same
@@ -17,38 +15,10 @@
  * thread, with it; statuses are decoded as waitpid () reports them;
  * cancelling leaves no child, thread or descriptor behind. */
 
-#define WORK_MS "400"
-
-static PtlExperiment *
-new_isolation (const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  PtlExperiment *experiment = ptl_registry_create ("isolation", &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; params != NULL && params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  return experiment;
-}
-
-static PtlResult *
-run_isolation (const char * const *params)
-{
-  g_autoptr(PtlExperiment) experiment = new_isolation (params);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *table = NULL;
-  PtlResult *result;
-
-  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  table = ptl_table_format_text (ptl_result_get_summary (result));
-  g_test_message ("%s", table);
-  return result;
-}
+#define WORK_MS         "400"
+#define CANCEL_AFTER_MS 200
+#define MAX_LATENCY_MS  500
+#define SETTLE_MS       2000
 
 /* Every child was reaped: waitpid () has nothing left to report. */
 static void
@@ -87,7 +57,7 @@ test_output (void)
   static const char * const columns[][2] = {
     { "variant", "" }, { "worker", "" }, { "ended", "" }, { "ran", "s" }, { "siblings finished", "" },
   };
-  g_autoptr(PtlResult) result = run_isolation (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("isolation", params);
   PtlTable *table = ptl_result_get_summary (result);
   PtlChart *timeline = ptl_result_find_chart (result, "timeline");
   const PtlSlice *slices;
@@ -144,7 +114,7 @@ test_processes_isolate (void)
 {
   static const char * const params[] = { "workers", "4", "victim", "1", "crash", "segfault",
                                          "work-ms", WORK_MS, NULL };
-  g_autoptr(PtlResult) result = run_isolation (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("isolation", params);
   PtlTable *table = ptl_result_get_summary (result);
   double work_s = g_ascii_strtod (WORK_MS, NULL) / 1000;
   guint n_rows = 0;
@@ -182,7 +152,7 @@ test_threads_share_fate (void)
 {
   static const char * const params[] = { "workers", "4", "victim", "0", "crash", "segfault",
                                          "work-ms", WORK_MS, NULL };
-  g_autoptr(PtlResult) result = run_isolation (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("isolation", params);
   PtlTable *table = ptl_result_get_summary (result);
   double work_s = g_ascii_strtod (WORK_MS, NULL) / 1000;
   gboolean noted = FALSE;
@@ -229,7 +199,7 @@ test_crash_kind (gconstpointer data)
 {
   const CrashCase *c = data;
   const char * const params[] = { "workers", "2", "victim", "1", "crash", c->crash, "work-ms", "60", NULL };
-  g_autoptr(PtlResult) result = run_isolation (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("isolation", params);
   PtlTable *table = ptl_result_get_summary (result);
   gboolean crashes = strcmp (c->crash, "none") != 0;
 
@@ -271,7 +241,7 @@ static void
 test_validate (void)
 {
   static const char * const params[] = { "workers", "3", "victim", "3", NULL };
-  g_autoptr(PtlExperiment) experiment = new_isolation (params);
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("isolation", params);
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlResult) result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
 
@@ -279,137 +249,24 @@ test_validate (void)
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
 }
 
-/* Cancelling */
-
-static guint
-count_entries (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-/* Processes whose parent is this one, from /proc/<pid>/stat. */
-static guint
-count_children (void)
-{
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *after_comm;
-      char state;
-      int ppid;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      after_comm = strrchr (stat, ')');
-      if (after_comm != NULL && sscanf (after_comm + 1, " %c %d", &state, &ppid) == 2 &&
-          ppid == getpid ())
-        n++;
-    }
-  return n;
-}
-
-typedef struct
-{
-  GCancellable *cancellable;
-  const char   *prefix;
-  guint         timeout_id;
-  gint64        cancelled_ns;
-  gint64        done_ns;
-  PtlResult    *result;
-  GError       *error;
-  gboolean      done;
-} CancelCase;
-
-static gboolean
-cancel_cb (gpointer user_data)
-{
-  CancelCase *c = user_data;
-
-  c->timeout_id = 0;
-  c->cancelled_ns = ptl_clock_now_ns ();
-  g_cancellable_cancel (c->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-cancel_progress_cb (PtlResult  *snapshot,
-                    double      fraction,
-                    const char *message,
-                    gpointer    user_data)
-{
-  CancelCase *c = user_data;
-
-  /* Well inside the variant, before the victim crashes. */
-  if (c->timeout_id == 0 && c->cancelled_ns == 0 && g_str_has_prefix (message, c->prefix))
-    c->timeout_id = g_timeout_add (200, cancel_cb, c);
-}
-
-static void
-cancel_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  CancelCase *c = user_data;
-
-  c->done_ns = ptl_clock_now_ns ();
-  c->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &c->error);
-  c->done = TRUE;
-}
-
+/* Cancelling, well inside the variant, before the victim crashes. */
 static void
 test_cancel (gconstpointer data)
 {
   static const char * const params[] = { "workers", "4", "work-ms", "1500", NULL };
   static const char * const tiny[] = { "workers", "2", "work-ms", "20", "crash", "none", NULL };
-  g_autoptr(PtlExperiment) experiment = new_isolation (params);
-  CancelCase c = { g_cancellable_new (), data, 0, 0, 0, NULL, NULL, FALSE };
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("isolation", params);
   g_autoptr(PtlResult) warm = NULL;
-  guint threads, fds;
-  gint64 deadline;
+  PtlTestLeaks before;
 
   /* What GLib keeps for the whole process (GTask's worker pool, the main
    * context's wakeup descriptor) exists before counting. */
-  warm = run_isolation (tiny);
-  threads = count_entries ("/proc/self/task");
-  fds = count_entries ("/proc/self/fd");
+  warm = ptl_test_run ("isolation", tiny);
+  before = ptl_test_leaks_snapshot ();
 
-  ptl_experiment_run_async (experiment, c.cancellable, cancel_progress_cb, &c, NULL, cancel_done_cb, &c);
-  while (!c.done)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_null (c.result);
-  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (c.cancelled_ns, >, 0);
-  g_test_message ("cancelled in %s: callback %.1f ms later", (const char *) data,
-                  (c.done_ns - c.cancelled_ns) / 1e6);
-  g_assert_cmpint (c.done_ns - c.cancelled_ns, <, 500 * G_GINT64_CONSTANT (1000000));
-
+  ptl_test_assert_cancel_at (experiment, data, CANCEL_AFTER_MS, MAX_LATENCY_MS);
   /* GTask's worker goes back to its pool just after the callback. */
-  deadline = ptl_clock_now_ns () + 2 * G_GINT64_CONSTANT (1000000000);
-  while (count_entries ("/proc/self/task") > threads && ptl_clock_now_ns () < deadline)
-    g_usleep (10000);
-  g_assert_cmpuint (count_entries ("/proc/self/task"), <=, threads);
-  g_assert_cmpuint (count_children (), ==, 0);
-  assert_no_children ();
-  g_assert_cmpuint (count_entries ("/proc/self/fd"), <=, fds);
-
-  g_clear_error (&c.error);
-  g_clear_object (&c.cancellable);
+  ptl_test_leaks_assert_none (&before, SETTLE_MS);
 }
 
 int

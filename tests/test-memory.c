@@ -1,17 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ptl-memory-experiment.h"
 #include "ptl-proc-memory.h"
-#include "ptl-registry.h"
+#include "ptl-test-util.h"
 
 /* The "memory" experiment at small sizes: its charts, series and units;
  * an idle exec'd process costs more than an idle thread; RSS overcounts
@@ -19,36 +15,9 @@
  * fails gives a note or a limit error, not a crash; cancelling leaves no
  * child, thread or descriptor behind. The /proc parsers on fixed text. */
 
-static PtlExperiment *
-new_memory (const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  PtlExperiment *experiment = ptl_registry_create ("memory", &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; params != NULL && params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  return experiment;
-}
-
-static PtlResult *
-run_memory (const char * const *params)
-{
-  g_autoptr(PtlExperiment) experiment = new_memory (params);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *table = NULL;
-  PtlResult *result;
-
-  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  table = ptl_table_format_text (ptl_result_get_summary (result));
-  g_test_message ("%s", table);
-  return result;
-}
+#define CANCEL_AFTER_MS 5
+#define MAX_LATENCY_MS  500
+#define SETTLE_MS       2000
 
 static gboolean
 has_note (PtlResult  *result,
@@ -58,20 +27,6 @@ has_note (PtlResult  *result,
     if (strstr (ptl_result_get_note (result, i), text) != NULL)
       return TRUE;
   return FALSE;
-}
-
-/* The summary's figure in @column for @kind; NAN when it has no row. */
-static double
-summary_value (PtlResult  *result,
-               const char *kind,
-               const char *column)
-{
-  PtlTable *table = ptl_result_get_summary (result);
-
-  for (guint r = 0; r < ptl_table_get_n_rows (table); r++)
-    if (g_strcmp0 (ptl_table_get_text (table, r, 0), kind) == 0)
-      return ptl_table_get_number (table, r, ptl_table_find_column (table, column));
-  return NAN;
 }
 
 /* Pure parts */
@@ -171,7 +126,7 @@ test_output (void)
     { "kind", "" }, { "workers", "" }, { "pss per worker", "B" }, { "rss per worker", "B" },
     { "total pss", "B" },
   };
-  g_autoptr(PtlResult) result = run_memory (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("memory", params);
   PtlTable *table = ptl_result_get_summary (result);
 
   for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
@@ -210,7 +165,7 @@ test_output (void)
     }
   g_assert_cmpuint (ptl_table_get_n_rows (table), ==, G_N_ELEMENTS (kinds));
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-    g_assert_cmpfloat (summary_value (result, kinds[k], "workers"), ==, 10);
+    g_assert_cmpfloat (ptl_test_cell (result, kinds[k], "workers"), ==, 10);
   g_assert_true (has_note (result, "page tables"));
 }
 
@@ -221,11 +176,11 @@ static void
 test_relations (void)
 {
   static const char * const params[] = { "max-workers", "20", "repeats", "1", "parent-mib", "8", NULL };
-  g_autoptr(PtlResult) result = run_memory (params);
-  double thread_pss = summary_value (result, "threads", "pss per worker");
-  double exec_pss = summary_value (result, "exec'd", "pss per worker");
-  double fork_pss = summary_value (result, "forked", "pss per worker");
-  double fork_rss = summary_value (result, "forked", "rss per worker");
+  g_autoptr(PtlResult) result = ptl_test_run ("memory", params);
+  double thread_pss = ptl_test_cell (result, "threads", "pss per worker");
+  double exec_pss = ptl_test_cell (result, "exec'd", "pss per worker");
+  double fork_pss = ptl_test_cell (result, "forked", "pss per worker");
+  double fork_rss = ptl_test_cell (result, "forked", "rss per worker");
 
   g_test_message ("PSS per worker: thread %.0f B, exec'd %.0f B, forked %.0f B (RSS %.0f B)",
                   thread_pss, exec_pss, fork_pss, fork_rss);
@@ -238,23 +193,6 @@ test_relations (void)
 
 /* A lowered RLIMIT_NPROC, set in a subprocess that runs the experiment
  * and prints what it got: a note or a limit error naming the limit. */
-static void
-run_and_report (const char * const *params)
-{
-  g_autoptr(PtlExperiment) experiment = new_memory (params);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtlResult) result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-
-  if (result == NULL)
-    {
-      g_assert_error (error, PTL_ERROR, PTL_ERROR_LIMIT);
-      g_print ("error: %s\n", error->message);
-      return;
-    }
-  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-    g_print ("note: %s\n", ptl_result_get_note (result, i));
-}
-
 static void
 set_nproc_limit (guint64 limit)
 {
@@ -271,12 +209,14 @@ test_nproc_limit (void)
   if (g_test_subprocess ())
     {
       static const char * const params[] = { "max-workers", "1000", "repeats", "1", NULL };
+      g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("memory", params);
+      g_autoptr(PtlResult) result = NULL;
       PtlProcTaskLimits limits;
 
       /* Room for the lab's own threads and a few small sizes, not for 1000. */
       ptl_proc_read_task_limits (&limits);
       set_nproc_limit (limits.user_tasks + 64 + 30);
-      run_and_report (params);
+      result = ptl_test_run_and_report (experiment);
       return;
     }
 
@@ -299,9 +239,11 @@ test_nproc_exhausted (void)
   if (g_test_subprocess ())
     {
       static const char * const params[] = { "max-workers", "10", "repeats", "1", NULL };
+      g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("memory", params);
+      g_autoptr(PtlResult) result = NULL;
 
       set_nproc_limit (1);
-      run_and_report (params);
+      result = ptl_test_run_and_report (experiment);
       return;
     }
 
@@ -329,13 +271,13 @@ test_creation_fails (void)
       address_space.rlim_cur = (rlim_t) 4 << 30;
       g_assert_cmpint (setrlimit (RLIMIT_AS, &address_space), ==, 0);
 
-      experiment = new_memory (params);
+      experiment = ptl_test_new_experiment ("memory", params);
       result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_true (has_note (result, "pthread_create failed at"));
-      g_assert_cmpfloat (summary_value (result, "threads", "workers"), <, 20);
-      g_assert_cmpfloat (summary_value (result, "threads", "workers"), >=, 1);
-      g_assert_cmpfloat (summary_value (result, "exec'd", "workers"), ==, 20);
+      g_assert_cmpfloat (ptl_test_cell (result, "threads", "workers"), <, 20);
+      g_assert_cmpfloat (ptl_test_cell (result, "threads", "workers"), >=, 1);
+      g_assert_cmpfloat (ptl_test_cell (result, "exec'd", "workers"), ==, 20);
       return;
     }
 
@@ -347,7 +289,7 @@ static void
 test_validate (void)
 {
   static const char * const params[] = { "stack-kib", "64", "touch-kib", "64", NULL };
-  g_autoptr(PtlExperiment) experiment = new_memory (params);
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("memory", params);
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlResult) result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
 
@@ -357,156 +299,70 @@ test_validate (void)
 
 /* Cancelling */
 
-static guint
-count_entries (const char *path)
+/* Processes running our helper's "idle" mode: forked workers belong to
+ * their host, or to init once it is gone, never to this process. */
+static void
+count_idle_helper_cb (const char *pid,
+                      const char *stat,
+                      gpointer    user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *helper = g_getenv ("PTLAB_HELPER");
+  g_autofree char *cmdline_path = g_build_filename ("/proc", pid, "cmdline", NULL);
+  g_autofree char *cmdline = NULL;
+  guint *n = user_data;
+  gsize length;
+  char state;
+  int ppid;
+
+  g_assert_nonnull (helper);
+  if (!ptl_test_parse_stat (stat, &state, &ppid) || state == 'Z')
+    return;
+  if (g_file_get_contents (cmdline_path, &cmdline, &length, NULL) && length > 0 &&
+      strcmp (cmdline, helper) == 0 && strlen (cmdline) + 1 < length &&
+      g_str_has_prefix (cmdline + strlen (cmdline) + 1, "idle"))
+    (*n)++;
+}
+
+static guint
+count_idle_helpers (void)
+{
   guint n = 0;
 
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
+  ptl_test_foreach_process ("stat", count_idle_helper_cb, &n);
   return n;
 }
 
-/* Processes whose parent is this one, and processes running our helper
- * (forked workers belong to their host, or to init once it is gone). */
-static void
-count_processes (guint *children,
-                 guint *helpers)
-{
-  const char *helper = g_getenv ("PTLAB_HELPER");
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (helper);
-  g_assert_nonnull (proc);
-  *children = *helpers = 0;
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *stat_path = NULL;
-      g_autofree char *cmdline_path = NULL;
-      g_autofree char *stat = NULL;
-      g_autofree char *cmdline = NULL;
-      gsize length;
-      const char *after_comm;
-      char state;
-      int ppid;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      cmdline_path = g_build_filename ("/proc", name, "cmdline", NULL);
-      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
-        continue;
-      after_comm = strrchr (stat, ')');
-      if (after_comm == NULL || sscanf (after_comm + 1, " %c %d", &state, &ppid) != 2 || state == 'Z')
-        continue;
-      if (ppid == getpid ())
-        (*children)++;
-      if (g_file_get_contents (cmdline_path, &cmdline, &length, NULL) && length > 0 &&
-          strcmp (cmdline, helper) == 0 && strlen (cmdline) + 1 < length &&
-          g_str_has_prefix (cmdline + strlen (cmdline) + 1, "idle"))
-        (*helpers)++;
-    }
-}
-
-typedef struct
-{
-  GCancellable *cancellable;
-  const char   *prefix;
-  guint         timeout_id;
-  gint64        cancelled_ns;
-  gint64        done_ns;
-  PtlResult    *result;
-  GError       *error;
-  gboolean      done;
-} CancelCase;
-
 static gboolean
-cancel_cb (gpointer user_data)
+settled_cb (gpointer user_data)
 {
-  CancelCase *c = user_data;
+  const PtlTestLeaks *before = user_data;
 
-  c->timeout_id = 0;
-  c->cancelled_ns = ptl_clock_now_ns ();
-  g_cancellable_cancel (c->cancellable);
-  return G_SOURCE_REMOVE;
+  return ptl_test_count_children () == 0 && count_idle_helpers () == 0 &&
+         ptl_test_count_entries ("/proc/self/task") <= before->threads;
 }
 
-static void
-cancel_progress_cb (PtlResult  *snapshot,
-                    double      fraction,
-                    const char *message,
-                    gpointer    user_data)
-{
-  CancelCase *c = user_data;
-
-  /* A few milliseconds in: while the workers are being created. */
-  if (c->timeout_id == 0 && c->cancelled_ns == 0 && g_str_has_prefix (message, c->prefix))
-    c->timeout_id = g_timeout_add (5, cancel_cb, c);
-}
-
-static void
-cancel_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  CancelCase *c = user_data;
-
-  c->done_ns = ptl_clock_now_ns ();
-  c->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &c->error);
-  c->done = TRUE;
-}
-
+/* A few milliseconds in: while the workers are being created. */
 static void
 test_cancel (gconstpointer data)
 {
   static const char * const params[] = { "max-workers", "1000", "repeats", "1", NULL };
   static const char * const tiny[] = { "max-workers", "2", "repeats", "1", NULL };
-  g_autoptr(PtlExperiment) experiment = new_memory (params);
-  CancelCase c = { g_cancellable_new (), data, 0, 0, 0, NULL, NULL, FALSE };
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("memory", params);
   g_autoptr(PtlResult) warm = NULL;
-  guint threads, fds, children, helpers;
-  gint64 deadline;
+  PtlTestLeaks before;
 
   /* What GLib keeps for the whole process (GTask's worker pool, the main
    * context's wakeup descriptor) exists before counting. */
-  warm = run_memory (tiny);
-  threads = count_entries ("/proc/self/task");
-  fds = count_entries ("/proc/self/fd");
+  warm = ptl_test_run ("memory", tiny);
+  before = ptl_test_leaks_snapshot ();
 
-  ptl_experiment_run_async (experiment, c.cancellable, cancel_progress_cb, &c, NULL, cancel_done_cb, &c);
-  while (!c.done)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_null (c.result);
-  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (c.cancelled_ns, >, 0);
-  g_test_message ("cancelled at %s: callback %.1f ms later", (const char *) data,
-                  (c.done_ns - c.cancelled_ns) / 1e6);
-  g_assert_cmpint (c.done_ns - c.cancelled_ns, <, 500 * G_GINT64_CONSTANT (1000000));
+  ptl_test_assert_cancel_at (experiment, data, CANCEL_AFTER_MS, MAX_LATENCY_MS);
 
   /* Forked workers die a moment after their host (PR_SET_PDEATHSIG);
    * GTask's worker goes back to its pool just after the callback. */
-  deadline = ptl_clock_now_ns () + 2 * G_GINT64_CONSTANT (1000000000);
-  do
-    {
-      count_processes (&children, &helpers);
-      if (children == 0 && helpers == 0 && count_entries ("/proc/self/task") <= threads)
-        break;
-      g_usleep (10000);
-    }
-  while (ptl_clock_now_ns () < deadline);
-  g_assert_cmpuint (children, ==, 0);
-  g_assert_cmpuint (helpers, ==, 0);
-  g_assert_cmpuint (count_entries ("/proc/self/task"), <=, threads);
-  g_assert_cmpuint (count_entries ("/proc/self/fd"), <=, fds);
-  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
-  g_assert_cmpint (errno, ==, ECHILD);
-
-  g_clear_error (&c.error);
-  g_clear_object (&c.cancellable);
+  ptl_test_wait_until (settled_cb, &before, SETTLE_MS);
+  g_assert_cmpuint (count_idle_helpers (), ==, 0);
+  ptl_test_leaks_assert_none (&before, 0);
 }
 
 int

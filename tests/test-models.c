@@ -9,7 +9,7 @@
 #include "ptl-gil.h"
 #include "ptl-kernel.h"
 #include "ptl-models-experiment.h"
-#include "ptl-registry.h"
+#include "ptl-test-util.h"
 
 /* The "models" experiment at small sizes: its output has every mode, chart
  * and unit; the relations every concurrency guide states hold, with wide
@@ -19,21 +19,6 @@
 static const char * const modes[] = {
   "sequential", "threads", "thread-pool", "processes", "event-loop", "gil-threads", NULL,
 };
-
-static PtlExperiment *
-new_models (const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  PtlExperiment *experiment = ptl_registry_create ("models", &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  return experiment;
-}
 
 typedef struct
 {
@@ -63,39 +48,17 @@ progress_cb (PtlResult  *snapshot,
     }
 }
 
+/* A run that must succeed, watching its progress. */
 static PtlResult *
 run_models (const char * const *params,
             Progress           *progress)
 {
-  g_autoptr(PtlExperiment) experiment = new_models (params);
   g_autoptr(GError) error = NULL;
-  g_autofree char *table = NULL;
-  PtlResult *result;
+  PtlResult *result = ptl_test_run_full ("models", params, progress_cb, progress, &error);
 
-  result = ptl_experiment_run_sync (experiment, NULL, progress ? progress_cb : NULL, progress, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
-
-  table = ptl_table_format_text (ptl_result_get_summary (result));
-  g_test_message ("%s", table);
-  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-    g_test_message ("note: %s", ptl_result_get_note (result, i));
   return result;
-}
-
-static double
-cell (PtlResult  *result,
-      const char *mode,
-      const char *column)
-{
-  PtlTable *table = ptl_result_get_summary (result);
-  int c = ptl_table_find_column (table, column);
-
-  g_assert_cmpint (c, >=, 0);
-  for (guint row = 0; row < ptl_table_get_n_rows (table); row++)
-    if (g_strcmp0 (ptl_table_get_text (table, row, 0), mode) == 0)
-      return ptl_table_get_number (table, row, c);
-  g_assert_not_reached ();
 }
 
 /* The fastest of the repeats of @mode (the low end of its wall-time bar):
@@ -176,12 +139,12 @@ check_shape (PtlResult *result,
   for (guint row = 0; modes[row] != NULL; row++)
     {
       g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, modes[row]);
-      g_assert_cmpfloat (cell (result, modes[row], "wall"), >, 0);
-      g_assert_cmpfloat (cell (result, modes[row], "speedup"), >, 0);
-      g_assert_cmpfloat (cell (result, modes[row], "cpu"), >, 0);
-      g_assert_cmpfloat (cell (result, modes[row], "memory"), >=, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, modes[row], "wall"), >, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, modes[row], "speedup"), >, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, modes[row], "cpu"), >, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, modes[row], "memory"), >=, 0);
     }
-  g_assert_cmpfloat (cell (result, "sequential", "speedup"), ==, 1.0);
+  g_assert_cmpfloat (ptl_test_cell (result, "sequential", "speedup"), ==, 1.0);
 
   check_mode_chart (result, "wall", "s", repeats);
   check_mode_chart (result, "speedup", "x", repeats);
@@ -246,7 +209,7 @@ test_params (void)
     { "sweep", "maybe" },
     { "threads", "4" },
   };
-  g_autoptr(PtlExperiment) experiment = new_models ((const char *[]) { NULL });
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("models", NULL);
   g_autofree GParamSpec **params = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -357,7 +320,7 @@ test_cpu (void)
                            "repeats", "3", "sweep", "false", NULL };
   Progress progress = { 0 };
   g_autoptr(PtlResult) result = run_models (params, &progress);
-  double sequential = cell (result, "sequential", "wall");
+  double sequential = ptl_test_cell (result, "sequential", "wall");
 
   check_shape (result, 3);
   g_assert_cmpuint (progress.n_calls, >, 0);
@@ -367,7 +330,7 @@ test_cpu (void)
   g_assert_cmpfloat (sequential, >, 0.05);
   g_assert_cmpfloat (sequential, <, 1.0);
   /* Processes take one child's peak RSS each. */
-  g_assert_cmpfloat (cell (result, "processes", "memory"), >, 4 * 256 * 1024);
+  g_assert_cmpfloat (ptl_test_cell (result, "processes", "memory"), >, 4 * 256 * 1024);
 
   if (ptl_machine_get_n_cpus () < 2)
     {
@@ -383,15 +346,15 @@ test_io (void)
 {
   const char *params[] = { "workload", "io", "tasks", "20", "io-ms", "20",
                            "repeats", "1", "sweep", "false", NULL };
-  g_autoptr(PtlResult) result = run_models (params, NULL);
-  double sequential = cell (result, "sequential", "wall");
+  g_autoptr(PtlResult) result = ptl_test_run ("models", params);
+  double sequential = ptl_test_cell (result, "sequential", "wall");
 
   check_shape (result, 1);
   g_assert_cmpfloat (sequential, >=, 20 * 0.020);
-  g_assert_cmpfloat (cell (result, "event-loop", "speedup"), >=, 3);
-  g_assert_cmpfloat (cell (result, "threads", "speedup"), >=, 3);
+  g_assert_cmpfloat (ptl_test_cell (result, "event-loop", "speedup"), >=, 3);
+  g_assert_cmpfloat (ptl_test_cell (result, "threads", "speedup"), >=, 3);
   /* Waits release the GIL. */
-  g_assert_cmpfloat (cell (result, "gil-threads", "speedup"), >=, 3);
+  g_assert_cmpfloat (ptl_test_cell (result, "gil-threads", "speedup"), >=, 3);
 }
 
 static void
@@ -465,7 +428,7 @@ test_helper_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(PtlExperiment) experiment = new_models (params);
+      g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("models", params);
       g_autoptr(PtlResult) result = NULL;
 
       g_setenv ("PTLAB_HELPER", cases[i].helper, TRUE);

@@ -1,17 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <grp.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "ptl-pool-experiment.h"
-#include "ptl-registry.h"
+#include "ptl-test-util.h"
 
 /* The "pool" experiment at small sizes: every chart, series, unit and
  * column is there; pools beat a process or thread per task for 10 µs
@@ -24,58 +18,8 @@ static const char * const strategies[] = {
 };
 
 #define CANCEL_AFTER_MS 300
-#define MAX_LATENCY_NS  (500 * G_GINT64_CONSTANT (1000000))
-#define SETTLE_NS       (2000 * G_GINT64_CONSTANT (1000000))
-#define NOBODY          65534
-
-static PtlExperiment *
-new_pool (const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  PtlExperiment *experiment = ptl_registry_create ("pool", &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  return experiment;
-}
-
-static PtlResult *
-run_pool (const char * const *params)
-{
-  g_autoptr(PtlExperiment) experiment = new_pool (params);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *table = NULL;
-  PtlResult *result;
-
-  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-
-  table = ptl_table_format_text (ptl_result_get_summary (result));
-  g_test_message ("%s", table);
-  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-    g_test_message ("note: %s", ptl_result_get_note (result, i));
-  return result;
-}
-
-static double
-cell (PtlResult  *result,
-      const char *strategy,
-      const char *column)
-{
-  PtlTable *table = ptl_result_get_summary (result);
-  int c = ptl_table_find_column (table, column);
-
-  g_assert_cmpint (c, >=, 0);
-  for (guint row = 0; row < ptl_table_get_n_rows (table); row++)
-    if (g_strcmp0 (ptl_table_get_text (table, row, 0), strategy) == 0)
-      return ptl_table_get_number (table, row, c);
-  g_assert_not_reached ();
-}
+#define MAX_LATENCY_MS  500
+#define SETTLE_MS       2000
 
 static void
 check_table (PtlResult *result,
@@ -99,18 +43,18 @@ check_table (PtlResult *result,
       const char *s = strategies[row];
 
       g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, s);
-      g_assert_cmpfloat (cell (result, s, "rate"), >, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, s, "rate"), >, 0);
       /* A task cannot come back before its arithmetic is done. */
-      g_assert_cmpfloat (cell (result, s, "median"), >=, task_s * 0.5);
-      g_assert_cmpfloat (cell (result, s, "p95"), >=, cell (result, s, "median"));
-      g_assert_cmpfloat_with_epsilon (cell (result, s, "overhead"), cell (result, s, "median") - task_s, 1e-12);
-      g_assert_cmpfloat (cell (result, s, "cpu"), >, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, s, "median"), >=, task_s * 0.5);
+      g_assert_cmpfloat (ptl_test_cell (result, s, "p95"), >=, ptl_test_cell (result, s, "median"));
+      g_assert_cmpfloat_with_epsilon (ptl_test_cell (result, s, "overhead"), ptl_test_cell (result, s, "median") - task_s, 1e-12);
+      g_assert_cmpfloat (ptl_test_cell (result, s, "cpu"), >, 0);
     }
   /* Only the pools have a start-up cost of their own. */
-  g_assert_true (isnan (cell (result, "process-per-task", "startup")));
-  g_assert_true (isnan (cell (result, "thread-per-task", "startup")));
-  g_assert_cmpfloat (cell (result, "process-pool", "startup"), >, 0);
-  g_assert_cmpfloat (cell (result, "thread-pool", "startup"), >, 0);
+  g_assert_true (isnan (ptl_test_cell (result, "process-per-task", "startup")));
+  g_assert_true (isnan (ptl_test_cell (result, "thread-per-task", "startup")));
+  g_assert_cmpfloat (ptl_test_cell (result, "process-pool", "startup"), >, 0);
+  g_assert_cmpfloat (ptl_test_cell (result, "thread-pool", "startup"), >, 0);
 }
 
 static void
@@ -179,7 +123,7 @@ test_params (void)
     { "sweep", "maybe" },
     { "strategy", "pool" },
   };
-  g_autoptr(PtlExperiment) experiment = new_pool ((const char *[]) { NULL });
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("pool", NULL);
   g_autofree GParamSpec **params = NULL;
   g_autoptr(GError) error = NULL;
   guint n_params;
@@ -213,7 +157,7 @@ static void
 test_sweep (void)
 {
   const char *params[] = { "task-us", "250", "tasks", "30", NULL };
-  g_autoptr(PtlResult) result = run_pool (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("pool", params);
   PtlChart *latency;
   gboolean have_diagonal = FALSE;
 
@@ -235,42 +179,13 @@ static void
 test_short_tasks (void)
 {
   const char *params[] = { "task-us", "10", "tasks", "300", "sweep", "false", NULL };
-  g_autoptr(PtlResult) result = run_pool (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("pool", params);
 
   check_table (result, 10e-6);
   check_line_chart (result, "throughput", "ops/s", 1);
-  g_assert_cmpfloat (cell (result, "process-pool", "rate"), >, 2 * cell (result, "process-per-task", "rate"));
-  g_assert_cmpfloat (cell (result, "thread-pool", "rate"), >, cell (result, "thread-per-task", "rate"));
-  g_assert_cmpfloat (cell (result, "process-pool", "median"), <, cell (result, "process-per-task", "median"));
-}
-
-/* Tasks (threads included) that belong to @uid, from /proc. */
-static guint
-count_user_tasks (uid_t uid)
-{
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *status = NULL;
-      const char *uid_line, *threads_line;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "status", NULL);
-      if (!g_file_get_contents (path, &status, NULL, NULL))
-        continue;
-      uid_line = strstr (status, "\nUid:");
-      threads_line = strstr (status, "\nThreads:");
-      if (uid_line != NULL && threads_line != NULL &&
-          g_ascii_strtoull (uid_line + strlen ("\nUid:"), NULL, 10) == uid)
-        n += g_ascii_strtoull (threads_line + strlen ("\nThreads:"), NULL, 10);
-    }
-  return n;
+  g_assert_cmpfloat (ptl_test_cell (result, "process-pool", "rate"), >, 2 * ptl_test_cell (result, "process-per-task", "rate"));
+  g_assert_cmpfloat (ptl_test_cell (result, "thread-pool", "rate"), >, ptl_test_cell (result, "thread-per-task", "rate"));
+  g_assert_cmpfloat (ptl_test_cell (result, "process-pool", "median"), <, ptl_test_cell (result, "process-per-task", "median"));
 }
 
 /* In a child test process: as an ordinary user (root ignores the limit),
@@ -280,35 +195,7 @@ limit_child (void)
 {
   const char *warm[] = { "task-us", "10", "tasks", "5", "sweep", "false", NULL };
   const char *params[] = { "task-us", "10", "tasks", "20", "workers", "4", "sweep", "false", NULL };
-  g_autoptr(PtlExperiment) warm_experiment = new_pool (warm);
-  g_autoptr(PtlExperiment) experiment = new_pool (params);
-  g_autoptr(PtlResult) warm_result = NULL;
-  g_autoptr(PtlResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  struct rlimit limit;
-
-  /* GLib's own threads (the run's worker among them) exist from here on. */
-  warm_result = ptl_experiment_run_sync (warm_experiment, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  if (getuid () == 0)
-    {
-      g_assert_cmpint (setgroups (0, NULL), ==, 0);
-      g_assert_cmpint (setgid (NOBODY), ==, 0);
-      g_assert_cmpint (setuid (NOBODY), ==, 0);
-    }
-  limit.rlim_cur = limit.rlim_max = count_user_tasks (getuid ()) + 2;
-  g_assert_cmpint (setrlimit (RLIMIT_NPROC, &limit), ==, 0);
-
-  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-  if (result == NULL)
-    {
-      g_assert_error (error, PTL_ERROR, PTL_ERROR_LIMIT);
-      printf ("error: %s\n", error->message);
-    }
-  else
-    for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-      printf ("note: %s\n", ptl_result_get_note (result, i));
+  g_autoptr(PtlResult) result = ptl_test_run_with_task_room ("pool", warm, params, 2);
 }
 
 static void
@@ -326,157 +213,17 @@ test_limit (void)
 
 /* Cancelling */
 
-typedef struct
-{
-  const char   *prefix; /* the progress message that starts the phase */
-  GCancellable *cancellable;
-  guint         timeout_id;
-  gint64        cancelled_ns;
-  gint64        done_ns;
-  GError       *error;
-  PtlResult    *result;
-  gboolean      done;
-} Case;
-
-static guint
-count_entries (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-/* Processes whose parent is this one, from /proc/<pid>/stat. */
-static guint
-count_children (void)
-{
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *after_comm;
-      char state;
-      int ppid;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      after_comm = strrchr (stat, ')');
-      if (after_comm != NULL && sscanf (after_comm + 1, " %c %d", &state, &ppid) == 2 &&
-          ppid == getpid ())
-        n++;
-    }
-  return n;
-}
-
-static gboolean
-cancel_cb (gpointer user_data)
-{
-  Case *c = user_data;
-
-  c->timeout_id = 0;
-  c->cancelled_ns = ptl_clock_now_ns ();
-  g_cancellable_cancel (c->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_cb (PtlResult  *snapshot,
-             double      fraction,
-             const char *message,
-             gpointer    user_data)
-{
-  Case *c = user_data;
-
-  if (c->prefix != NULL && c->timeout_id == 0 && c->cancelled_ns == 0 &&
-      message != NULL && g_str_has_prefix (message, c->prefix))
-    {
-      g_test_message ("%s → cancelling in %d ms", message, CANCEL_AFTER_MS);
-      c->timeout_id = g_timeout_add (CANCEL_AFTER_MS, cancel_cb, c);
-    }
-}
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Case *c = user_data;
-
-  c->done_ns = ptl_clock_now_ns ();
-  c->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &c->error);
-  c->done = TRUE;
-}
-
-static void
-run_case (Case               *c,
-          const char * const *params)
-{
-  g_autoptr(PtlExperiment) experiment = new_pool (params);
-
-  c->cancellable = g_cancellable_new ();
-  ptl_experiment_run_async (experiment, c->cancellable, progress_cb, c, NULL, done_cb, c);
-  while (!c->done)
-    g_main_context_iteration (NULL, TRUE);
-  g_clear_object (&c->cancellable);
-}
-
 /* A complete run first, so that what GLib keeps for the whole process
  * (GTask's workers) exists before counting. */
-static guint baseline_threads;
-static guint baseline_fds;
+static PtlTestLeaks baseline;
 
 static void
 take_baseline (void)
 {
   const char *tiny[] = { "task-us", "10", "tasks", "5", "sweep", "false", NULL };
-  Case warm = { NULL };
 
-  if (baseline_threads > 0)
-    return;
-  run_case (&warm, tiny);
-  g_assert_no_error (warm.error);
-  g_clear_object (&warm.result);
-  baseline_threads = count_entries ("/proc/self/task");
-  baseline_fds = count_entries ("/proc/self/fd");
-}
-
-static void
-assert_nothing_left (void)
-{
-  gint64 deadline = ptl_clock_now_ns () + SETTLE_NS;
-  guint threads, fds;
-
-  /* GThreadPool threads end just after the pool is freed (they cannot be
-   * joined): give them a moment. */
-  do
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      threads = count_entries ("/proc/self/task");
-      fds = count_entries ("/proc/self/fd");
-      if (threads <= baseline_threads && fds <= baseline_fds)
-        break;
-      g_usleep (10000);
-    }
-  while (ptl_clock_now_ns () < deadline);
-
-  g_assert_cmpuint (threads, <=, baseline_threads);
-  g_assert_cmpuint (fds, <=, baseline_fds);
-  g_assert_cmpuint (count_children (), ==, 0);
-  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
-  g_assert_cmpint (errno, ==, ECHILD);
+  if (baseline.threads == 0)
+    baseline = ptl_test_leaks_snapshot_after_run ("pool", tiny);
 }
 
 /* Each strategy runs 20 tasks of 100 ms, at most two at a time: about a
@@ -485,18 +232,13 @@ static void
 test_cancel (gconstpointer data)
 {
   const char *params[] = { "task-us", "100000", "tasks", "20", "workers", "2", "sweep", "false", NULL };
-  Case c = { data };
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("pool", params);
 
   take_baseline ();
-  run_case (&c, params);
-
-  g_assert_cmpint (c.cancelled_ns, !=, 0);
-  g_assert_null (c.result);
-  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_test_message ("%s callback %.1f ms after cancel", c.prefix, (c.done_ns - c.cancelled_ns) / 1e6);
-  g_assert_cmpint (c.done_ns - c.cancelled_ns, <, MAX_LATENCY_NS);
-  g_clear_error (&c.error);
-  assert_nothing_left ();
+  ptl_test_assert_cancel_at (experiment, data, CANCEL_AFTER_MS, MAX_LATENCY_MS);
+  /* GThreadPool threads end just after the pool is freed (they cannot be
+   * joined): give them a moment. */
+  ptl_test_leaks_assert_none (&baseline, SETTLE_MS);
 }
 
 int

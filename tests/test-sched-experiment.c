@@ -5,9 +5,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-sim.h"
+#include "ptl-test-util.h"
 
 /* The "sched" experiment on tiny workloads: a timeline per algorithm with
  * the right lanes, keys and slices; a summary whose averages are the
@@ -50,55 +50,11 @@ remove_temp (const char *path)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
-static PtlExperiment *
-new_sched (const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  PtlExperiment *experiment = ptl_registry_create ("sched", &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  return experiment;
-}
-
-static PtlResult *
-run_sched (const char * const *params)
-{
-  g_autoptr(PtlExperiment) experiment = new_sched (params);
-  g_autoptr(GError) error = NULL;
-  PtlResult *result;
-
-  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  return result;
-}
-
 static gboolean
 close_to (double a,
           double b)
 {
   return fabs (a - b) <= 1e-9 * MAX (1, fabs (b));
-}
-
-/* The sum of the slices of @lane keyed @key. */
-static double
-lane_time (PtlChart *chart,
-           guint     lane,
-           guint     key)
-{
-  guint n_slices;
-  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
-  double sum = 0;
-
-  for (guint i = 0; i < n_slices; i++)
-    if (slices[i].lane == lane && slices[i].key == key)
-      sum += slices[i].end - slices[i].start;
-  return sum;
 }
 
 static double
@@ -175,8 +131,8 @@ check_timeline (PtlChart               *chart,
 
       for (guint b = 0; b < n_bursts; b++)
         *(b % 2 == 0 ? &cpu : &io) += bursts[b];
-      g_assert_true (close_to (lane_time (chart, p, p), cpu * seconds_per_unit));
-      g_assert_true (close_to (lane_time (chart, p, io_key), io * seconds_per_unit));
+      g_assert_true (close_to (ptl_test_lane_time (chart, p, p), cpu * seconds_per_unit));
+      g_assert_true (close_to (ptl_test_lane_time (chart, p, io_key), io * seconds_per_unit));
     }
 
   for (guint i = 0; i < n_slices; i++)
@@ -308,7 +264,7 @@ test_params (void)
     { "mlfq-quantum", "0" },
     { "time-unit-ms", "0" },
   };
-  g_autoptr(PtlExperiment) experiment = new_sched ((const char *[]) { NULL });
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("sched", NULL);
   g_autofree GParamSpec **params = NULL;
   g_autoptr(GError) error = NULL;
   guint n_params;
@@ -359,7 +315,7 @@ test_each_algorithm (void)
         g_autofree char *cost = g_strdup_printf ("%u", switch_cost);
         const char *params[] = { "algorithm", nicks[a], "workload", path, "time-unit-ms", "2",
                                  "switch-cost", cost, NULL };
-        g_autoptr(PtlResult) result = run_sched (params);
+        g_autoptr(PtlResult) result = ptl_test_run ("sched", params);
         g_autoptr(PtlSchedOutcome) outcome = simulate (workload, a, switch_cost);
         g_autofree char *id = g_strdup_printf ("gantt-%s", nicks[a]);
         PtlTable *table = ptl_result_get_summary (result);
@@ -412,7 +368,7 @@ test_all (void)
                                       "{\"name\": \"B\", \"arrival\": 1, \"burst\": 3},"
                                       "{\"name\": \"C\", \"arrival\": 2, \"bursts\": [2, 1, 4], \"priority\": 1}]}");
   const char *params[] = { "algorithm", "all", "workload", path, NULL };
-  g_autoptr(PtlResult) result = run_sched (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("sched", params);
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlSchedWorkload) workload = ptl_sched_workload_load (path, &error);
   const char * const *nicks = ptl_sched_algorithm_list_nicks ();
@@ -485,7 +441,7 @@ test_bad_workload (void)
     {
       g_autofree char *path = write_temp (cases[i].name, cases[i].contents);
       const char *params[] = { "workload", path, NULL };
-      g_autoptr(PtlExperiment) experiment = new_sched (params);
+      g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("sched", params);
       g_autoptr(PtlResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -504,7 +460,7 @@ test_bad_workload (void)
 
   {
     const char *params[] = { "workload", "convoi", NULL };
-    g_autoptr(PtlExperiment) experiment = new_sched (params);
+    g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("sched", params);
     g_autoptr(GError) error = NULL;
 
     g_assert_false (ptl_experiment_validate (experiment, &error));
@@ -514,7 +470,7 @@ test_bad_workload (void)
   }
   {
     const char *params[] = { "workload", "/nonexistent/workload.csv", NULL };
-    g_autoptr(PtlExperiment) experiment = new_sched (params);
+    g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("sched", params);
     g_autoptr(GError) error = NULL;
 
     g_assert_false (ptl_experiment_validate (experiment, &error));
@@ -549,9 +505,9 @@ test_deterministic (void)
     {
       const char *first[] = { "workload", *kind, "processes", "6", "seed", "42", NULL };
       const char *other[] = { "workload", *kind, "processes", "6", "seed", "43", NULL };
-      g_autoptr(PtlResult) a = run_sched (first);
-      g_autoptr(PtlResult) b = run_sched (first);
-      g_autoptr(PtlResult) c = run_sched (other);
+      g_autoptr(PtlResult) a = ptl_test_run ("sched", first);
+      g_autoptr(PtlResult) b = ptl_test_run ("sched", first);
+      g_autoptr(PtlResult) c = ptl_test_run ("sched", other);
       g_autofree char *table_a = ptl_table_format_text (ptl_result_get_summary (a));
       g_autofree char *table_b = ptl_table_format_text (ptl_result_get_summary (b));
       g_autofree char *slices_a = dup_timelines_text (a);
@@ -571,7 +527,7 @@ test_deterministic (void)
 static void
 test_default_convoy (void)
 {
-  g_autoptr(PtlResult) result = run_sched ((const char *[]) { NULL });
+  g_autoptr(PtlResult) result = ptl_test_run ("sched", NULL);
   PtlTable *table = ptl_result_get_summary (result);
   guint fcfs = PTL_SCHED_FCFS, srtf = PTL_SCHED_SRTF, rr = PTL_SCHED_RR;
 

@@ -11,9 +11,9 @@
 
 #include <glib/gstdio.h>
 
-#include "ptl-registry.h"
 #include "ptl-sched-real-experiment.h"
 #include "ptl-sched-trace.h"
+#include "ptl-test-util.h"
 
 /* The "sched-real" experiment: real threads play a small workload. The
  * threads' own record matches the work asked of them (within a wide
@@ -21,8 +21,9 @@
  * refused real-time policies give a clear error, and cancelling joins
  * every thread quickly. The recorder's logic is tested on made-up clocks. */
 
-#define MAX_CANCEL_LATENCY_NS (200 * G_GINT64_CONSTANT (1000000))
-#define SETTLE_NS             (2000 * G_GINT64_CONSTANT (1000000))
+#define CANCEL_AFTER_MS       300
+#define MAX_CANCEL_LATENCY_MS 200
+#define SETTLE_MS             2000
 
 /* 350 ms of CPU work at 5 ms a unit, with I/O, for three threads. */
 #define SMALL_CSV \
@@ -37,39 +38,6 @@ static const char * const table_columns[] = {
 
 static char *small_workload;
 
-static PtlExperiment *
-new_real (const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  PtlExperiment *experiment = ptl_registry_create ("sched-real", &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  return experiment;
-}
-
-static PtlResult *
-run_real (const char * const *params,
-          GError            **error)
-{
-  g_autoptr(PtlExperiment) experiment = new_real (params);
-  PtlResult *result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, error);
-
-  if (result != NULL)
-    {
-      g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (result));
-
-      g_test_message ("%s", table);
-      for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-        g_test_message ("note: %s", ptl_result_get_note (result, i));
-    }
-  return result;
-}
-
 static int
 first_allowed_cpu (void)
 {
@@ -80,21 +48,6 @@ first_allowed_cpu (void)
     if (CPU_ISSET (cpu, &set))
       return cpu;
   g_assert_not_reached ();
-}
-
-static double
-lane_time (PtlChart *chart,
-           guint     lane,
-           guint     key)
-{
-  guint n_slices;
-  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
-  double sum = 0;
-
-  for (guint i = 0; i < n_slices; i++)
-    if (slices[i].lane == lane && slices[i].key == key)
-      sum += slices[i].end - slices[i].start;
-  return sum;
 }
 
 static double
@@ -130,7 +83,7 @@ check_run (PtlResult *result)
   g_assert_cmpuint (n_lanes, >, G_N_ELEMENTS (threads));
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
-      double busy = lane_time (measured, i, i);
+      double busy = ptl_test_lane_time (measured, i, i);
 
       g_assert_cmpstr (ptl_chart_get_lane (measured, i), ==, threads[i]);
       g_assert_cmpstr (ptl_chart_get_key (measured, i), ==, threads[i]);
@@ -142,8 +95,8 @@ check_run (PtlResult *result)
   g_assert_cmpstr (ptl_chart_get_key (measured, 3), ==, "I/O");
   g_assert_true (ptl_chart_get_key_muted (measured, 3));
   /* A and C slept 20 and 15 ms. */
-  g_assert_cmpfloat (lane_time (measured, 0, 3), >=, 0.020);
-  g_assert_cmpfloat (lane_time (measured, 2, 3), >=, 0.015);
+  g_assert_cmpfloat (ptl_test_lane_time (measured, 0, 3), >=, 0.020);
+  g_assert_cmpfloat (ptl_test_lane_time (measured, 2, 3), >=, 0.015);
 
   /* The CPU lanes hold the same running time, keyed by thread. */
   slices = ptl_chart_get_slices (measured, &n_slices);
@@ -213,7 +166,7 @@ test_validate (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const char *params[] = { cases[i].name, cases[i].value, NULL };
-      g_autoptr(PtlExperiment) experiment = new_real (params);
+      g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("sched-real", params);
 
       g_assert_false (ptl_experiment_validate (experiment, &error));
       g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
@@ -233,7 +186,7 @@ test_validate (void)
   }
   {
     const char *params[] = { "workload", nine, NULL };
-    g_autoptr(PtlExperiment) experiment = new_real (params);
+    g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("sched-real", params);
 
     g_assert_false (ptl_experiment_validate (experiment, &error));
     g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
@@ -339,7 +292,7 @@ test_one_core (void)
 {
   const char *params[] = { "workload", small_workload, "time-unit-ms", "5", "affinity", "one-core", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtlResult) result = run_real (params, &error);
+  g_autoptr(PtlResult) result = ptl_test_run_full ("sched-real", params, NULL, NULL, &error);
   g_autofree char *cpu = g_strdup_printf ("CPU %d", first_allowed_cpu ());
   PtlChart *measured;
 
@@ -358,7 +311,7 @@ test_all_cores (void)
   const char *params[] = { "workload", small_workload, "time-unit-ms", "5", "affinity", "all-cores",
                            "nice-step", "2", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtlResult) result = run_real (params, &error);
+  g_autoptr(PtlResult) result = ptl_test_run_full ("sched-real", params, NULL, NULL, &error);
   PtlTable *table;
 
   g_assert_no_error (error);
@@ -374,7 +327,7 @@ run_fifo_refused (void)
   /* A generator: the unprivileged subprocess has no workload file. */
   const char *params[] = { "workload", "many-short", "processes", "3", "policy", "fifo", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtlResult) result = run_real (params, &error);
+  g_autoptr(PtlResult) result = ptl_test_run_full ("sched-real", params, NULL, NULL, &error);
 
   g_assert_null (result);
   g_assert_error (error, PTL_ERROR, PTL_ERROR_NOT_PERMITTED);
@@ -407,7 +360,7 @@ test_fifo (void)
     {
       const char *params[] = { "workload", small_workload, "time-unit-ms", "1", "policy", "fifo", NULL };
       g_autoptr(GError) error = NULL;
-      g_autoptr(PtlResult) result = run_real (params, &error);
+      g_autoptr(PtlResult) result = ptl_test_run_full ("sched-real", params, NULL, NULL, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (result);
@@ -421,107 +374,37 @@ test_fifo (void)
     g_test_skip ("the real-time priority limit permits SCHED_FIFO here");
 }
 
-typedef struct
-{
-  GCancellable *cancellable;
-  gint64        cancelled_ns;
-  gint64        done_ns;
-  GError       *error;
-  PtlResult    *result;
-  gboolean      done;
-  guint         timeout_id;
-} Cancel;
-
-static gboolean
-cancel_cb (gpointer user_data)
-{
-  Cancel *c = user_data;
-
-  c->timeout_id = 0;
-  c->cancelled_ns = ptl_clock_now_ns ();
-  g_cancellable_cancel (c->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_cb (PtlResult  *snapshot,
-             double      fraction,
-             const char *message,
-             gpointer    user_data)
-{
-  Cancel *c = user_data;
-
-  /* Cancel in the middle of the threads' work. */
-  if (c->timeout_id == 0 && c->cancelled_ns == 0 && g_str_has_prefix (message, "Running"))
-    c->timeout_id = g_timeout_add (300, cancel_cb, c);
-}
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Cancel *c = user_data;
-
-  c->done_ns = ptl_clock_now_ns ();
-  c->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &c->error);
-  c->done = TRUE;
-}
-
 static guint
 count_threads (void)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  guint n = 0;
+  return ptl_test_count_entries ("/proc/self/task");
+}
 
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
+static gboolean
+threads_back_cb (gpointer user_data)
+{
+  return count_threads () <= GPOINTER_TO_UINT (user_data);
 }
 
 static void
 run_cancel_case (const char * const *params)
 {
-  g_autoptr(PtlExperiment) experiment = new_real (params);
-  Cancel c = { NULL };
-  gint64 deadline;
+  const char *warm[] = { "workload", small_workload, "time-unit-ms", "0.5", NULL };
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("sched-real", params);
+  g_autoptr(PtlResult) warm_result = NULL;
   guint baseline;
 
   /* A complete run first, so GLib's own threads exist before counting. */
-  {
-    const char *warm[] = { "workload", small_workload, "time-unit-ms", "0.5", NULL };
-    g_autoptr(GError) error = NULL;
-    g_autoptr(PtlResult) result = run_real (warm, &error);
-
-    g_assert_no_error (error);
-  }
+  warm_result = ptl_test_run ("sched-real", warm);
   baseline = count_threads ();
 
-  c.cancellable = g_cancellable_new ();
-  ptl_experiment_run_async (experiment, c.cancellable, progress_cb, &c, NULL, done_cb, &c);
-  while (!c.done)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_cmpint (c.cancelled_ns, !=, 0);
-  g_assert_null (c.result);
-  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_test_message ("callback %.1f ms after cancel", (c.done_ns - c.cancelled_ns) / 1e6);
-  g_assert_cmpint (c.done_ns - c.cancelled_ns, <, MAX_CANCEL_LATENCY_NS);
+  /* Cancel in the middle of the threads' work. */
+  ptl_test_assert_cancel_at (experiment, "Running", CANCEL_AFTER_MS, MAX_CANCEL_LATENCY_MS);
 
   /* The run's own threads are joined before it reports; GTask's worker
    * goes back to its pool just after the callback. */
-  deadline = ptl_clock_now_ns () + SETTLE_NS;
-  while (count_threads () > baseline && ptl_clock_now_ns () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10000);
-    }
+  ptl_test_wait_until (threads_back_cb, GUINT_TO_POINTER (baseline), SETTLE_MS);
   g_assert_cmpuint (count_threads (), <=, baseline);
-
-  g_clear_error (&c.error);
-  g_clear_object (&c.cancellable);
 }
 
 static void

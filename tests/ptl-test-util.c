@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-test-util"
+
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ptl-test-util.h"
+
+#define NOBODY 65534
+
+/* One asynchronous run on the default main context, cancelled on the way
+ * when @prefix is set. */
+typedef struct
+{
+  const char   *prefix;       /* the progress message that starts the phase */
+  guint         delay_ms;     /* from that message to the cancel */
+  GCancellable *cancellable;
+  guint         timeout_id;
+  gint64        cancelled_ns;
+  gint64        done_ns;
+  GError       *error;
+  PtlResult    *result;
+  gboolean      done;
+} AsyncRun;
+
+/* A user's tasks (threads included), summed over /proc. */
+typedef struct
+{
+  uid_t uid;
+  guint n;
+} UserTasks;
+
+/* The summary row whose first cell is @row, and the index of @column. */
+static guint
+find_cell (PtlResult  *result,
+           const char *row,
+           const char *column,
+           int        *column_index)
+{
+  PtlTable *table = ptl_result_get_summary (result);
+
+  *column_index = ptl_table_find_column (table, column);
+  g_assert_cmpint (*column_index, >=, 0);
+  for (guint r = 0; r < ptl_table_get_n_rows (table); r++)
+    if (g_strcmp0 (ptl_table_get_text (table, r, 0), row) == 0)
+      return r;
+  g_assert_not_reached ();
+}
+
+static void
+log_result (PtlResult *result)
+{
+  g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (result));
+
+  g_test_message ("%s", table);
+  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
+    g_test_message ("note: %s", ptl_result_get_note (result, i));
+}
+
+static void
+add_user_tasks_cb (const char *pid,
+                   const char *status,
+                   gpointer    user_data)
+{
+  UserTasks *tasks = user_data;
+  const char *uid_line = strstr (status, "\nUid:");
+  const char *threads_line = strstr (status, "\nThreads:");
+
+  if (uid_line != NULL && threads_line != NULL &&
+      g_ascii_strtoull (uid_line + strlen ("\nUid:"), NULL, 10) == tasks->uid)
+    tasks->n += g_ascii_strtoull (threads_line + strlen ("\nThreads:"), NULL, 10);
+}
+
+static void
+count_child_cb (const char *pid,
+                const char *stat,
+                gpointer    user_data)
+{
+  guint *n = user_data;
+  char state;
+  int ppid;
+
+  if (ptl_test_parse_stat (stat, &state, &ppid) && ppid == getpid ())
+    (*n)++;
+}
+
+static gboolean
+leaks_settled_cb (gpointer user_data)
+{
+  const PtlTestLeaks *before = user_data;
+  PtlTestLeaks now = ptl_test_leaks_snapshot ();
+
+  return now.threads <= before->threads && now.fds <= before->fds;
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->timeout_id = 0;
+  run->cancelled_ns = ptl_clock_now_ns ();
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_cb (PtlResult  *snapshot,
+             double      fraction,
+             const char *message,
+             gpointer    user_data)
+{
+  AsyncRun *run = user_data;
+
+  if (run->prefix != NULL && run->timeout_id == 0 && run->cancelled_ns == 0 &&
+      message != NULL && g_str_has_prefix (message, run->prefix))
+    {
+      g_test_message ("%s → cancelling in %u ms", message, run->delay_ms);
+      run->timeout_id = g_timeout_add (run->delay_ms, cancel_cb, run);
+    }
+}
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->done_ns = ptl_clock_now_ns ();
+  run->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &run->error);
+  run->done = TRUE;
+}
+
+/* Tasks (threads included) that belong to @uid, from /proc. */
+static guint
+count_user_tasks (uid_t uid)
+{
+  UserTasks tasks = { uid, 0 };
+
+  ptl_test_foreach_process ("status", add_user_tasks_cb, &tasks);
+  return tasks.n;
+}
+
+/* Fills @run's outcome; its timeout never outlives it (a run that ends
+ * before the delay is not cancelled, and the caller's checks say so). */
+static void
+async_run (AsyncRun      *run,
+           PtlExperiment *experiment)
+{
+  ptl_experiment_run_async (experiment, run->cancellable, progress_cb, run, NULL, done_cb, run);
+  while (!run->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&run->timeout_id, g_source_remove);
+}
+
+PtlExperiment *
+ptl_test_new_experiment (const char         *id,
+                         const char * const *params)
+{
+  g_autoptr(GError) error = NULL;
+  PtlExperiment *experiment = ptl_registry_create (id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; params != NULL && params[i] != NULL; i += 2)
+    {
+      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
+      g_assert_no_error (error);
+    }
+  return experiment;
+}
+
+PtlResult *
+ptl_test_run_full (const char          *id,
+                   const char * const  *params,
+                   PtlProgressFunc      progress,
+                   gpointer             progress_data,
+                   GError             **error)
+{
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, params);
+  PtlResult *result = ptl_experiment_run_sync (experiment, NULL, progress, progress_data, error);
+
+  if (result != NULL)
+    log_result (result);
+  return result;
+}
+
+PtlResult *
+ptl_test_run (const char         *id,
+              const char * const *params)
+{
+  g_autoptr(GError) error = NULL;
+  PtlResult *result = ptl_test_run_full (id, params, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+PtlResult *
+ptl_test_run_async (PtlExperiment  *experiment,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  AsyncRun run = { NULL };
+
+  run.cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  async_run (&run, experiment);
+  g_clear_object (&run.cancellable);
+  if (run.error != NULL)
+    g_propagate_error (error, run.error);
+  return run.result;
+}
+
+double
+ptl_test_cell (PtlResult  *result,
+               const char *row,
+               const char *column)
+{
+  int c;
+  guint r = find_cell (result, row, column, &c);
+
+  return ptl_table_get_number (ptl_result_get_summary (result), r, c);
+}
+
+const char *
+ptl_test_text_cell (PtlResult  *result,
+                    const char *row,
+                    const char *column)
+{
+  int c;
+  guint r = find_cell (result, row, column, &c);
+
+  return ptl_table_get_text (ptl_result_get_summary (result), r, c);
+}
+
+double
+ptl_test_lane_time (PtlChart *chart,
+                    guint     lane,
+                    guint     key)
+{
+  guint n_slices;
+  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
+  double sum = 0;
+
+  for (guint i = 0; i < n_slices; i++)
+    if (slices[i].lane == lane && slices[i].key == key)
+      sum += slices[i].end - slices[i].start;
+  return sum;
+}
+
+void
+ptl_test_assert_cancel_at (PtlExperiment *experiment,
+                           const char    *prefix,
+                           guint          delay_ms,
+                           guint          max_latency_ms)
+{
+  AsyncRun run = { prefix, delay_ms };
+
+  g_assert_nonnull (prefix);
+  run.cancellable = g_cancellable_new ();
+  async_run (&run, experiment);
+
+  g_assert_cmpint (run.cancelled_ns, !=, 0);
+  g_assert_null (run.result);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_test_message ("cancelled after \"%s\": callback %.1f ms later", prefix, (run.done_ns - run.cancelled_ns) / 1e6);
+  g_assert_cmpint (run.done_ns - run.cancelled_ns, <, max_latency_ms * G_GINT64_CONSTANT (1000000));
+
+  g_clear_error (&run.error);
+  g_clear_object (&run.cancellable);
+}
+
+guint
+ptl_test_count_entries (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+guint
+ptl_test_count_children (void)
+{
+  guint n = 0;
+
+  ptl_test_foreach_process ("stat", count_child_cb, &n);
+  return n;
+}
+
+void
+ptl_test_foreach_process (const char         *file,
+                          PtlTestProcessFunc  func,
+                          gpointer            user_data)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, file, NULL);
+      if (g_file_get_contents (path, &text, NULL, NULL))
+        func (name, text, user_data);
+    }
+}
+
+gboolean
+ptl_test_parse_stat (const char *stat,
+                     char       *state,
+                     int        *ppid)
+{
+  /* The command name may hold spaces and parentheses: skip to the last ')'. */
+  const char *after_comm = strrchr (stat, ')');
+
+  return after_comm != NULL && sscanf (after_comm + 1, " %c %d", state, ppid) == 2;
+}
+
+gboolean
+ptl_test_wait_until (PtlTestCondition condition,
+                     gpointer         user_data,
+                     guint            timeout_ms)
+{
+  gint64 deadline = ptl_clock_now_ns () + timeout_ms * G_GINT64_CONSTANT (1000000);
+
+  for (;;)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (condition (user_data))
+        return TRUE;
+      if (ptl_clock_now_ns () >= deadline)
+        return FALSE;
+      g_usleep (10000);
+    }
+}
+
+PtlTestLeaks
+ptl_test_leaks_snapshot (void)
+{
+  return (PtlTestLeaks) {
+    .threads = ptl_test_count_entries ("/proc/self/task"),
+    .fds = ptl_test_count_entries ("/proc/self/fd"),
+  };
+}
+
+PtlTestLeaks
+ptl_test_leaks_snapshot_after_run (const char         *id,
+                                   const char * const *warm_params)
+{
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, warm_params);
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result = ptl_test_run_async (experiment, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return ptl_test_leaks_snapshot ();
+}
+
+void
+ptl_test_leaks_assert_none (const PtlTestLeaks *before,
+                            guint               settle_ms)
+{
+  PtlTestLeaks now;
+
+  ptl_test_wait_until (leaks_settled_cb, (gpointer) before, settle_ms);
+  now = ptl_test_leaks_snapshot ();
+  g_assert_cmpuint (now.threads, <=, before->threads);
+  g_assert_cmpuint (now.fds, <=, before->fds);
+  g_assert_cmpuint (ptl_test_count_children (), ==, 0);
+  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
+  g_assert_cmpint (errno, ==, ECHILD);
+}
+
+PtlResult *
+ptl_test_run_and_report (PtlExperiment *experiment)
+{
+  g_autoptr(GError) error = NULL;
+  PtlResult *result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+
+  if (result == NULL)
+    {
+      g_assert_error (error, PTL_ERROR, PTL_ERROR_LIMIT);
+      g_print ("error: %s\n", error->message);
+      return NULL;
+    }
+  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
+    g_print ("note: %s\n", ptl_result_get_note (result, i));
+  return result;
+}
+
+PtlResult *
+ptl_test_run_with_task_room (const char         *id,
+                             const char * const *warm_params,
+                             const char * const *params,
+                             guint               room)
+{
+  g_autoptr(PtlExperiment) warm_experiment = ptl_test_new_experiment (id, warm_params);
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, params);
+  g_autoptr(PtlResult) warm_result = NULL;
+  g_autoptr(GError) error = NULL;
+  struct rlimit limit;
+
+  /* GLib's own threads (the run's worker among them) exist from here on. */
+  warm_result = ptl_experiment_run_sync (warm_experiment, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  if (getuid () == 0)
+    {
+      g_assert_cmpint (setgroups (0, NULL), ==, 0);
+      g_assert_cmpint (setgid (NOBODY), ==, 0);
+      g_assert_cmpint (setuid (NOBODY), ==, 0);
+    }
+  limit.rlim_cur = limit.rlim_max = count_user_tasks (getuid ()) + room;
+  g_assert_cmpint (setrlimit (RLIMIT_NPROC, &limit), ==, 0);
+
+  return ptl_test_run_and_report (experiment);
+}
