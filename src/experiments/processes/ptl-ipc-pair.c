@@ -726,16 +726,24 @@ ptl_ipc_stream_get_size (PtlIpcStream *stream)
   return stream->size;
 }
 
-gint64
-ptl_ipc_stream_copy (PtlIpcStream *stream)
+void
+ptl_ipc_stream_copy (PtlIpcStream *stream,
+                     guint         part,
+                     guint         n_parts,
+                     gint64       *start_ns,
+                     gint64       *end_ns)
 {
-  gint64 start;
+  gsize begin, end;
 
-  g_return_val_if_fail (stream != NULL, 0);
+  g_return_if_fail (stream != NULL);
+  g_return_if_fail (part < n_parts);
+  g_return_if_fail (start_ns != NULL && end_ns != NULL);
 
-  start = ptl_clock_now_ns ();
-  memcpy (stream->sink, stream->source, stream->size);
-  return ptl_clock_now_ns () - start;
+  begin = stream->size / n_parts * part;
+  end = part + 1 == n_parts ? stream->size : stream->size / n_parts * (part + 1);
+  *start_ns = ptl_clock_now_ns ();
+  memcpy (stream->sink + begin, stream->source + begin, end - begin);
+  *end_ns = ptl_clock_now_ns ();
 }
 
 void

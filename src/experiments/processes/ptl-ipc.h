@@ -60,8 +60,13 @@ void         ptl_ipc_restore_sigpipe                (const sigset_t *previous);
 PtlIpcStream *ptl_ipc_stream_new                    (gsize        size,
                                                      GError     **error);
 gsize        ptl_ipc_stream_get_size                (PtlIpcStream *stream);
-/* One memcpy of the whole source into the sink; its duration in ns. */
-gint64       ptl_ipc_stream_copy                    (PtlIpcStream *stream);
+/* memcpy of part @part of @n_parts of the source into the sink (several
+ * CPUs can copy one part each), stamped at its start and end. */
+void         ptl_ipc_stream_copy                    (PtlIpcStream *stream,
+                                                     guint         part,
+                                                     guint         n_parts,
+                                                     gint64       *start_ns,
+                                                     gint64       *end_ns);
 void         ptl_ipc_stream_free                    (PtlIpcStream *stream);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlIpcStream, ptl_ipc_stream_free)
