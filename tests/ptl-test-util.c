@@ -60,6 +60,8 @@ log_result (PtlResult *result)
   g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (result));
 
   g_test_message ("%s", table);
+  for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
+    g_test_message ("warning: %s", ptl_result_get_warning (result, i));
   for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
     g_test_message ("note: %s", ptl_result_get_note (result, i));
 }
@@ -401,6 +403,8 @@ ptl_test_run_and_report (PtlExperiment *experiment)
       g_print ("error: %s\n", error->message);
       return NULL;
     }
+  for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
+    g_print ("warning: %s\n", ptl_result_get_warning (result, i));
   for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
     g_print ("note: %s\n", ptl_result_get_note (result, i));
   return result;

@@ -330,6 +330,7 @@ make_result (void)
   json_object_set_int_member (params, "tasks", 4);
   ptl_result_set_parameters (result, params);
   ptl_result_add_note (result, "ran on %d cores", 2);
+  ptl_result_add_warning (result, "ran in a %s", "VM");
   ptl_result_add_samples (result, "latency", "s", samples, 3);
 
   ptl_chart_set_categories (bars, (const char *[]) { "sequential", "threads, many", NULL });
@@ -406,6 +407,9 @@ test_result_json_round_trip (void)
     g_assert_false (ptl_chart_get_x_range (ptl_result_find_chart (loaded, "wall"), NULL, NULL));
   }
   g_assert_cmpuint (ptl_result_get_n_notes (loaded), ==, 1);
+  g_assert_cmpstr (ptl_result_get_note (loaded, 0), ==, "ran on 2 cores");
+  g_assert_cmpuint (ptl_result_get_n_warnings (loaded), ==, 1);
+  g_assert_cmpstr (ptl_result_get_warning (loaded, 0), ==, "ran in a VM");
   g_assert_false (ptl_table_cell_is_number (ptl_result_get_summary (loaded), 1, 1));
 
   copy = ptl_result_copy (result);

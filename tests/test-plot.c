@@ -706,8 +706,9 @@ test_figure (void)
   ptl_series_add_point (ptl_chart_add_series (bars, "one"), 0, 3);
   ptl_series_add_point (ptl_chart_add_series (bars, "two"), 0, 4);
   ptl_series_add_point (ptl_chart_add_series (bars, "three"), 0, 5);
-  ptl_result_add_note (result, "Ran in a virtual machine with %d vCPUs; the numbers are noisy "
-                       "and this note is long enough to wrap across the width of the figure.", 2);
+  ptl_result_add_warning (result, "Ran in a virtual machine with %d vCPUs; the numbers are noisy "
+                          "and this warning is long enough to wrap across the width of the figure.", 2);
+  ptl_result_add_note (result, "A note after the warning.");
 
   ptl_plot_style_init_report (&style);
   ptl_figure_draw (result, NULL, cr, &style, 1200, 900);

@@ -353,6 +353,8 @@ cmd_run (int   argc,
       g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (state.result));
 
       g_print ("%s", table);
+      for (guint i = 0; i < ptl_result_get_n_warnings (state.result); i++)
+        g_print (_("warning: %s\n"), ptl_result_get_warning (state.result, i));
       for (guint i = 0; i < ptl_result_get_n_notes (state.result); i++)
         g_print (_("note: %s\n"), ptl_result_get_note (state.result, i));
     }

@@ -78,6 +78,7 @@ struct _PtlResult
   char       *title;
   JsonObject *parameters;
   JsonObject *machine;
+  GPtrArray  *warnings;
   GPtrArray  *notes;
   GPtrArray  *charts;
   PtlTable   *summary;
@@ -228,6 +229,7 @@ ptl_result_finalize (GObject *object)
   g_free (self->title);
   g_clear_pointer (&self->parameters, json_object_unref);
   g_clear_pointer (&self->machine, json_object_unref);
+  g_ptr_array_unref (self->warnings);
   g_ptr_array_unref (self->notes);
   g_ptr_array_unref (self->charts);
   table_free (self->summary);
@@ -249,6 +251,7 @@ ptl_result_init (PtlResult *self)
   g_mutex_init (&self->mutex);
   self->parameters = json_object_new ();
   self->machine = json_object_new ();
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
   self->notes = g_ptr_array_new_with_free_func (g_free);
   self->charts = g_ptr_array_new_with_free_func ((GDestroyNotify) chart_free);
   self->summary = table_new (self);
@@ -296,6 +299,8 @@ ptl_result_copy (PtlResult *self)
   json_object_unref (copy->machine);
   copy->machine = json_object_copy (self->machine);
 
+  for (guint i = 0; i < self->warnings->len; i++)
+    g_ptr_array_add (copy->warnings, g_strdup (g_ptr_array_index (self->warnings, i)));
   for (guint i = 0; i < self->notes->len; i++)
     g_ptr_array_add (copy->notes, g_strdup (g_ptr_array_index (self->notes, i)));
 
@@ -443,24 +448,63 @@ ptl_result_set_machine (PtlResult  *self,
   g_mutex_unlock (&self->mutex);
 }
 
+static void
+add_text (PtlResult  *self,
+          GPtrArray  *texts,
+          const char *format,
+          va_list     args)
+{
+  char *text = g_strdup_vprintf (format, args);
+
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (texts, text);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+ptl_result_add_warning (PtlResult  *self,
+                        const char *format,
+                        ...)
+{
+  va_list args;
+
+  g_return_if_fail (PTL_IS_RESULT (self));
+  g_return_if_fail (format != NULL);
+
+  va_start (args, format);
+  add_text (self, self->warnings, format, args);
+  va_end (args);
+}
+
+guint
+ptl_result_get_n_warnings (PtlResult *self)
+{
+  g_return_val_if_fail (PTL_IS_RESULT (self), 0);
+  return self->warnings->len;
+}
+
+const char *
+ptl_result_get_warning (PtlResult *self,
+                        guint      index)
+{
+  g_return_val_if_fail (PTL_IS_RESULT (self), NULL);
+  g_return_val_if_fail (index < self->warnings->len, NULL);
+  return g_ptr_array_index (self->warnings, index);
+}
+
 void
 ptl_result_add_note (PtlResult  *self,
                      const char *format,
                      ...)
 {
   va_list args;
-  char *note;
 
   g_return_if_fail (PTL_IS_RESULT (self));
   g_return_if_fail (format != NULL);
 
   va_start (args, format);
-  note = g_strdup_vprintf (format, args);
+  add_text (self, self->notes, format, args);
   va_end (args);
-
-  g_mutex_lock (&self->mutex);
-  g_ptr_array_add (self->notes, note);
-  g_mutex_unlock (&self->mutex);
 }
 
 guint
@@ -1295,6 +1339,7 @@ ptl_result_to_json (PtlResult *self)
   json_object_set_string_member (root, "title", copy->title);
   json_object_set_object_member (root, "parameters", json_object_ref (copy->parameters));
   json_object_set_object_member (root, "machine", json_object_ref (copy->machine));
+  json_object_set_member (root, "warnings", string_array_node (copy->warnings));
   json_object_set_member (root, "notes", string_array_node (copy->notes));
 
   charts = json_array_new ();
@@ -2002,6 +2047,14 @@ ptl_result_new_from_json (JsonNode  *node,
     {
       g_autoptr(JsonObject) machine = json_object_copy (json_node_get_object (member));
       ptl_result_set_machine (self, machine);
+    }
+  else if (error != NULL && *error != NULL)
+    return NULL;
+
+  if ((member = member_of_type (root, "result", "warnings", JSON_NODE_ARRAY, FALSE, error)))
+    {
+      if (!load_string_list (member, "result.warnings", self->warnings, error))
+        return NULL;
     }
   else if (error != NULL && *error != NULL)
     return NULL;

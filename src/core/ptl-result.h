@@ -70,7 +70,16 @@ JsonObject      *ptl_result_get_machine        (PtlResult        *self);
 void             ptl_result_set_machine        (PtlResult        *self,
                                                 JsonObject       *machine);
 
-/* Warnings a reader must see beside the figures ("ran in a VM", "noisy"). */
+/* What casts doubt on the figures ("ran in a VM", "noisy"): shown first
+ * and marked. */
+void             ptl_result_add_warning        (PtlResult        *self,
+                                                const char       *format,
+                                                ...) G_GNUC_PRINTF (2, 3);
+guint            ptl_result_get_n_warnings     (PtlResult        *self);
+const char      *ptl_result_get_warning        (PtlResult        *self,
+                                                guint             index);
+
+/* What a reader needs to read the figures right: method, limits, causes. */
 void             ptl_result_add_note           (PtlResult        *self,
                                                 const char       *format,
                                                 ...) G_GNUC_PRINTF (2, 3);

@@ -40,8 +40,10 @@ struct _PtlExperimentPage
   GtkScrolledWindow *results_scroller;
   GtkProgressBar  *progress_bar;
   GtkLabel        *progress_label;
+  GtkWidget       *warnings_box;
+  GtkLabel        *warnings_label;
   GtkWidget       *notes_box;
-  GtkBox          *notes_list;
+  GtkLabel        *notes_label;
   GtkFlowBox      *charts_box;
   GtkWidget       *summary_box;
   GtkGrid         *summary_grid;
@@ -206,23 +208,33 @@ ptl_experiment_page_remove_children (GtkWidget *parent)
     }
 }
 
+/* One label per box, paragraphs apart: GTK 4.8's GtkBox keeps the size
+ * request mode it computed while empty, so wrapping labels added to it
+ * later get too little height. */
+static void
+ptl_experiment_page_fill_texts (GtkWidget  *box,
+                                GtkLabel   *label,
+                                PtlResult  *result,
+                                guint     (*get_n) (PtlResult *),
+                                const char *(*get) (PtlResult *, guint))
+{
+  guint n = result ? get_n (result) : 0;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n\n" : "", get (result, i));
+  gtk_label_set_text (label, text->str);
+  gtk_widget_set_visible (box, n > 0);
+}
+
+/* Warnings go above the charts, where nobody can miss them; notes below. */
 static void
 ptl_experiment_page_update_notes (PtlExperimentPage *self)
 {
-  guint n_notes = self->result ? ptl_result_get_n_notes (self->result) : 0;
-
-  ptl_experiment_page_remove_children (GTK_WIDGET (self->notes_list));
-  for (guint i = 0; i < n_notes; i++)
-    {
-      GtkWidget *label = gtk_label_new (ptl_result_get_note (self->result, i));
-
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_box_append (self->notes_list, label);
-    }
-  gtk_widget_set_visible (self->notes_box, n_notes > 0);
+  ptl_experiment_page_fill_texts (self->warnings_box, self->warnings_label, self->result,
+                                  ptl_result_get_n_warnings, ptl_result_get_warning);
+  ptl_experiment_page_fill_texts (self->notes_box, self->notes_label, self->result,
+                                  ptl_result_get_n_notes, ptl_result_get_note);
 }
 
 static gboolean
@@ -376,8 +388,7 @@ ptl_experiment_page_clear_results (PtlExperimentPage *self)
   ptl_experiment_page_remove_children (GTK_WIDGET (self->charts_box));
   g_ptr_array_set_size (self->chart_views, 0);
   ptl_experiment_page_remove_children (GTK_WIDGET (self->summary_grid));
-  ptl_experiment_page_remove_children (GTK_WIDGET (self->notes_list));
-  gtk_widget_set_visible (self->notes_box, FALSE);
+  ptl_experiment_page_update_notes (self);
   gtk_widget_set_visible (self->summary_box, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->progress_label, "");
@@ -709,8 +720,10 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, results_scroller);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, warnings_box);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, notes_box);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, notes_list);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, charts_box);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_box);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_grid);

@@ -39,6 +39,7 @@ figure_layout_init (FigureLayout       *layout,
   double pad = _ptl_plot_padding (style);
   double content_width = MAX (width - 2 * pad, 1);
   const char *title = ptl_result_get_title (result);
+  guint n_warnings = ptl_result_get_n_warnings (result);
   guint n_notes = ptl_result_get_n_notes (result);
   double top = pad, bottom = height, text_height;
 
@@ -53,12 +54,15 @@ figure_layout_init (FigureLayout       *layout,
       top += text_height + s * 0.25;
     }
 
-  if (n_notes > 0)
+  if (n_warnings + n_notes > 0)
     {
       g_autoptr(GString) text = g_string_new (NULL);
 
+      /* Warnings first, so a report cannot cut them off. */
+      for (guint i = 0; i < n_warnings; i++)
+        g_string_append_printf (text, "%s⚠ %s", text->len > 0 ? "\n" : "", ptl_result_get_warning (result, i));
       for (guint i = 0; i < n_notes; i++)
-        g_string_append_printf (text, "%s• %s", i > 0 ? "\n" : "", ptl_result_get_note (result, i));
+        g_string_append_printf (text, "%s• %s", text->len > 0 ? "\n" : "", ptl_result_get_note (result, i));
       layout->notes = _ptl_plot_layout_new (context, style, PTL_TEXT_BODY, text->str);
       pango_layout_set_width (layout->notes, (int) (content_width * PANGO_SCALE));
       pango_layout_set_wrap (layout->notes, PANGO_WRAP_WORD_CHAR);

@@ -791,7 +791,7 @@ note_noise (PtlResult      *result,
       g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", mechanism_names[m]);
 
   if (noisy->len > 0)
-    ptl_result_add_note (result,
+    ptl_result_add_warning (result,
                          _("Wide spread for %s: p95 − p5 is more than %.0f × the median (other work "
                            "or wake-ups across CPUs); compare medians, and run again on a quiet machine."),
                          noisy->str, NOISY_SPREAD);

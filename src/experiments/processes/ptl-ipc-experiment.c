@@ -792,7 +792,7 @@ add_trust_notes (Lab          *lab,
   double tick_s = 1.0 / sysconf (_SC_CLK_TCK);
 
   if (g_strcmp0 (virt, "none") != 0 && g_strcmp0 (virt, "unknown") != 0)
-    ptl_result_add_note (lab->result,
+    ptl_result_add_warning (lab->result,
                          _("This ran in a virtual machine (%s). An idle vCPU halts, and waking it is a virtual "
                            "interrupt through the hypervisor: round trips across vCPUs cost far more than on "
                            "bare metal, while those on one vCPU do not."), virt);
@@ -808,7 +808,7 @@ add_trust_notes (Lab          *lab,
                                 ptl_ipc_mechanism_get_name (subject->mechanism));
     }
   if (noisy->len > 0)
-    ptl_result_add_note (lab->result,
+    ptl_result_add_warning (lab->result,
                          _("The round trips of %s were noisy: p5 to p95 spans more than %.0f %% of the median "
                            "(other work on the machine, or the scheduler moving an unpinned side)."),
                          noisy->str, NOISY_SPREAD * 100);

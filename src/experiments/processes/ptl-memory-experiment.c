@@ -719,7 +719,7 @@ publish_summary (PtlResult *result,
                                    "(16 KiB on x86-64) and task structures that no /proc figure shows."),
                          tables->str);
   if (noisy->len > 0)
-    ptl_result_add_note (result, _("The repeats of %s differ by more than %.0f %% at some size (other "
+    ptl_result_add_warning (result, _("The repeats of %s differ by more than %.0f %% at some size (other "
                                    "processes came and went, and shared pages were divided differently); "
                                    "trust the medians."),
                          noisy->str, NOISY_SPREAD * 100);

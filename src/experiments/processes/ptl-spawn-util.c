@@ -464,7 +464,7 @@ ptl_spawn_note_virtualization (PtlResult *result)
   virtualization = json_object_get_string_member (machine, "virtualization");
   if (virtualization == NULL || g_str_equal (virtualization, "none") || g_str_equal (virtualization, "unknown"))
     return;
-  ptl_result_add_note (result,
+  ptl_result_add_warning (result,
                        _("This ran in a virtual machine (%s): a child or thread that starts on an idle "
                          "virtual CPU waits for a virtual interrupt to wake it, so creation costs here are "
                          "higher and vary more than on bare metal."),

@@ -730,12 +730,12 @@ add_notes (PtlSchedRealExperiment *self,
                                    "waiting is turnaround minus CPU time minus sleeping, by the threads' "
                                    "own clocks."));
   if (g_strcmp0 (virtualization, "none") != 0)
-    ptl_result_add_note (result, _("This machine is virtual (%s): a pause may also be the hypervisor running "
+    ptl_result_add_warning (result, _("This machine is virtual (%s): a pause may also be the hypervisor running "
                                    "something else on this virtual CPU, which the guest cannot tell from a "
                                    "preemption."),
                          virtualization);
   if (foreign_share > NOISY_SHARE)
-    ptl_result_add_note (result, _("Other work used %.0f %% of the CPUs during the run: the threads waited "
+    ptl_result_add_warning (result, _("Other work used %.0f %% of the CPUs during the run: the threads waited "
                                    "for it too."),
                          foreign_share * 100);
   if (is_real_time (self->policy) && lab->pin_cpu < 0)
