@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "ptl-registry.h"
+#include "ptl-test-util.h"
 
 /* The "ipc" experiment cleans up after itself. For every mechanism, with
  * a process peer and with a thread peer, a run cancelled while it times
@@ -19,8 +16,8 @@
  * child, shared-memory segment or message queue behind. */
 
 #define ACT_AFTER_MS   100
-#define MAX_LATENCY_NS (200 * G_GINT64_CONSTANT (1000000))
-#define SETTLE_NS      (2000 * G_GINT64_CONSTANT (1000000))
+#define MAX_LATENCY_MS 200
+#define SETTLE_MS      2000
 
 static const char * const mechanisms[] = {
   "pipe", "unix-stream", "unix-dgram", "tcp", "shm", "mqueue", "eventfd", NULL,
@@ -40,30 +37,13 @@ typedef struct
   Act         act;
 } CaseSpec;
 
+/* Killing the peer process ACT_AFTER_MS into a phase. */
 typedef struct
 {
-  const CaseSpec *spec;
-  char           *prefix;      /* the progress message that starts the phase */
-  GCancellable   *cancellable;
-  guint           timeout_id;
-  gint64          acted_ns;
-  gint64          done_ns;
-  GError         *error;
-  PtlResult      *result;
-  gboolean        done;
-} Case;
-
-static guint
-count_entries (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
+  const char *prefix;     /* the progress message that starts the phase */
+  gboolean    scheduled;
+  gint64      killed_ns;
+} KillAt;
 
 /* Names the lab made in @path: they start "ptlab-ipc-PID-". A missing
  * folder (mqueue not mounted) holds none. */
@@ -83,114 +63,62 @@ count_own_names (const char *path)
   return n;
 }
 
-/* Processes whose parent is this one, from /proc/<pid>/stat. */
-static GArray *
-list_children (void)
+static void
+add_child_cb (const char *pid,
+              const char *stat,
+              gpointer    user_data)
 {
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  GArray *children = g_array_new (FALSE, FALSE, sizeof (int));
-  const char *name;
+  GArray *children = user_data;
+  char state;
+  int ppid;
 
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
+  if (ptl_test_parse_stat (stat, &state, &ppid) && ppid == getpid ())
     {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *after_comm;
-      char state;
-      int ppid;
+      int child = atoi (pid);
 
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      /* The command name may hold spaces and parentheses: skip to the last ')'. */
-      after_comm = strrchr (stat, ')');
-      if (after_comm != NULL && sscanf (after_comm + 1, " %c %d", &state, &ppid) == 2 &&
-          ppid == getpid ())
-        {
-          int pid = atoi (name);
-
-          g_array_append_val (children, pid);
-        }
+      g_array_append_val (children, child);
     }
-  return children;
 }
 
 static gboolean
-act_cb (gpointer user_data)
+kill_peer_cb (gpointer user_data)
 {
-  Case *c = user_data;
+  KillAt *at = user_data;
+  g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (int));
 
-  c->timeout_id = 0;
-  c->acted_ns = ptl_clock_now_ns ();
-  if (c->spec->act == ACT_CANCEL)
-    {
-      g_cancellable_cancel (c->cancellable);
-    }
-  else
-    {
-      g_autoptr(GArray) children = list_children ();
-
-      g_assert_cmpuint (children->len, ==, 1);
-      g_assert_cmpint (kill (g_array_index (children, int, 0), SIGKILL), ==, 0);
-    }
+  at->killed_ns = ptl_clock_now_ns ();
+  ptl_test_foreach_process ("stat", add_child_cb, children);
+  g_assert_cmpuint (children->len, ==, 1);
+  g_assert_cmpint (kill (g_array_index (children, int, 0), SIGKILL), ==, 0);
   return G_SOURCE_REMOVE;
 }
 
 static void
-progress_cb (PtlResult  *snapshot,
-             double      fraction,
-             const char *message,
-             gpointer    user_data)
+kill_progress_cb (PtlResult  *snapshot,
+                  double      fraction,
+                  const char *message,
+                  gpointer    user_data)
 {
-  Case *c = user_data;
+  KillAt *at = user_data;
+  g_autoptr(GSource) source = NULL;
 
-  if (c->prefix != NULL && c->timeout_id == 0 && c->acted_ns == 0 &&
-      message != NULL && g_str_has_prefix (message, c->prefix))
-    {
-      g_test_message ("%s → acting in %d ms", message, ACT_AFTER_MS);
-      c->timeout_id = g_timeout_add (ACT_AFTER_MS, act_cb, c);
-    }
-}
+  if (at->scheduled || message == NULL || !g_str_has_prefix (message, at->prefix))
+    return;
 
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Case *c = user_data;
-
-  c->done_ns = ptl_clock_now_ns ();
-  c->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &c->error);
-  c->done = TRUE;
-}
-
-static void
-run_case (Case               *c,
-          const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtlExperiment) experiment = ptl_registry_create ("ipc", &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-
-  ptl_experiment_run_async (experiment, c->cancellable, progress_cb, c, NULL, done_cb, c);
-  while (!c->done)
-    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("%s → killing the peer in %d ms", message, ACT_AFTER_MS);
+  at->scheduled = TRUE;
+  /* ptl_test_run_full () iterates a private context, the thread default
+   * while it runs, not the one g_timeout_add () uses. A run that ends
+   * first destroys the source with its context, and killed_ns stays 0. */
+  source = g_timeout_source_new (ACT_AFTER_MS);
+  g_source_set_callback (source, kill_peer_cb, at, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
 }
 
 /* The baseline: complete runs with both kinds of peer first, so what GLib
  * keeps for the whole process (the GTask worker pool, the default main
  * context's wakeup descriptor) exists before counting. */
-static guint baseline_threads;
-static guint baseline_fds;
+static PtlTestLeaks baseline;
 static guint baseline_shm;
 
 static void
@@ -198,7 +126,7 @@ take_baseline (void)
 {
   static const char * const peers[] = { "process", "thread" };
 
-  if (baseline_threads != 0)
+  if (baseline.threads != 0)
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (peers); i++)
@@ -206,52 +134,45 @@ take_baseline (void)
       const char * const params[] = {
         "peer", peers[i], "round-trips", "100", "bandwidth-mib", "1", NULL,
       };
-      Case warm = { NULL };
 
-      warm.cancellable = g_cancellable_new ();
-      run_case (&warm, params);
-      g_assert_no_error (warm.error);
-      g_assert_nonnull (warm.result);
-      g_clear_object (&warm.result);
-      g_clear_object (&warm.cancellable);
+      baseline = ptl_test_leaks_snapshot_after_run ("ipc", params);
     }
-
-  baseline_threads = count_entries ("/proc/self/task");
-  baseline_fds = count_entries ("/proc/self/fd");
-  baseline_shm = count_entries ("/dev/shm");
+  baseline_shm = ptl_test_count_entries ("/dev/shm");
 }
 
 static void
 assert_nothing_left (void)
 {
-  gint64 deadline = ptl_clock_now_ns () + SETTLE_NS;
-  g_autoptr(GArray) children = NULL;
-  guint threads, fds;
-
   /* GTask's worker goes back to its pool after the callback: give it a
    * moment. */
-  do
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      threads = count_entries ("/proc/self/task");
-      fds = count_entries ("/proc/self/fd");
-      if (threads <= baseline_threads && fds <= baseline_fds)
-        break;
-      g_usleep (10000);
-    }
-  while (ptl_clock_now_ns () < deadline);
-
-  g_assert_cmpuint (threads, <=, baseline_threads);
-  g_assert_cmpuint (fds, <=, baseline_fds);
-  children = list_children ();
-  g_assert_cmpuint (children->len, ==, 0);
-  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
-  g_assert_cmpint (errno, ==, ECHILD);
+  ptl_test_leaks_assert_none (&baseline, SETTLE_MS);
   g_assert_cmpuint (count_own_names ("/dev/shm"), ==, 0);
   g_assert_cmpuint (count_own_names ("/dev/mqueue"), ==, 0);
   g_test_message ("/dev/shm holds %u entries (%u before, others' included)",
-                  count_entries ("/dev/shm"), baseline_shm);
+                  ptl_test_count_entries ("/dev/shm"), baseline_shm);
+}
+
+static void
+run_and_kill_peer (const CaseSpec     *spec,
+                   const char * const *params,
+                   const char         *prefix)
+{
+  KillAt at = { prefix };
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 done_ns;
+
+  result = ptl_test_run_full ("ipc", params, kill_progress_cb, &at, &error);
+  done_ns = ptl_clock_now_ns ();
+
+  g_assert_cmpint (at.killed_ns, !=, 0);
+  g_assert_null (result);
+  g_test_message ("%s: back %.1f ms after the kill: %s", prefix, (done_ns - at.killed_ns) / 1e6,
+                  error ? error->message : "no error");
+  g_assert_cmpint (done_ns - at.killed_ns, <, MAX_LATENCY_MS * G_GINT64_CONSTANT (1000000));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, spec->mechanism));
+  g_assert_nonnull (strstr (error->message, "killed by signal 9"));
 }
 
 static void
@@ -266,35 +187,21 @@ test_case (gconstpointer data)
     "bandwidth-mib", "4096",
     NULL,
   };
-  Case c = { spec };
-  double latency_ms;
+  g_autofree char *prefix = g_strdup_printf ("%s: %s", spec->mechanism, spec->phase);
 
   take_baseline ();
 
-  c.prefix = g_strdup_printf ("%s: %s", spec->mechanism, spec->phase);
-  c.cancellable = g_cancellable_new ();
-  run_case (&c, params);
-
-  g_assert_cmpint (c.acted_ns, !=, 0);
-  g_assert_null (c.result);
-  latency_ms = (c.done_ns - c.acted_ns) / 1e6;
-  g_test_message ("%s: callback %.1f ms after acting: %s", c.prefix, latency_ms,
-                  c.error ? c.error->message : "no error");
-  g_assert_cmpint (c.done_ns - c.acted_ns, <, MAX_LATENCY_NS);
   if (spec->act == ACT_CANCEL)
     {
-      g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("ipc", params);
+
+      ptl_test_assert_cancel_at (experiment, prefix, ACT_AFTER_MS, MAX_LATENCY_MS);
     }
   else
     {
-      g_assert_error (c.error, PTL_ERROR, PTL_ERROR_FAILED);
-      g_assert_nonnull (strstr (c.error->message, spec->mechanism));
-      g_assert_nonnull (strstr (c.error->message, "killed by signal 9"));
+      run_and_kill_peer (spec, params, prefix);
     }
 
-  g_clear_error (&c.error);
-  g_clear_object (&c.cancellable);
-  g_free (c.prefix);
   assert_nothing_left ();
 }
 
@@ -303,18 +210,20 @@ static void
 test_cancel_before (void)
 {
   static const char * const params[] = { "round-trips", "1000000", NULL };
-  Case c = { NULL };
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("ipc", params);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlResult) result = NULL;
 
   take_baseline ();
 
-  c.cancellable = g_cancellable_new ();
-  g_cancellable_cancel (c.cancellable);
-  run_case (&c, params);
-  g_assert_null (c.result);
-  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_cancellable_cancel (cancellable);
+  result = ptl_test_run_async (experiment, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  g_clear_error (&c.error);
-  g_clear_object (&c.cancellable);
+  /* Before counting: a cancellable may hold a descriptor. */
+  g_clear_object (&cancellable);
   assert_nothing_left ();
 }
 

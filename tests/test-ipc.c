@@ -6,7 +6,7 @@
 
 #include "ptl-ipc-experiment.h"
 #include "ptl-ipc-private.h"
-#include "ptl-registry.h"
+#include "ptl-test-util.h"
 
 /* The "ipc" experiment and its mechanisms at small sizes: every mechanism
  * carries bytes intact (pieces, ring wrap-around and all), in both kinds
@@ -197,30 +197,15 @@ test_parse (void)
     }
 }
 
-static PtlExperiment *
-new_ipc (const char * const *params)
-{
-  g_autoptr(GError) error = NULL;
-  PtlExperiment *experiment = ptl_registry_create ("ipc", &error);
-
-  g_assert_no_error (error);
-  g_assert_true (PTL_IS_IPC_EXPERIMENT (experiment));
-  for (guint i = 0; params[i] != NULL; i += 2)
-    {
-      ptl_experiment_set_param (experiment, params[i], params[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  return experiment;
-}
-
 static void
 test_validate (void)
 {
   static const char * const unknown[] = { "mechanisms", "pipe,carrier-pigeon", NULL };
-  g_autoptr(PtlExperiment) experiment = new_ipc (unknown);
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("ipc", unknown);
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlResult) result = NULL;
 
+  g_assert_true (PTL_IS_IPC_EXPERIMENT (experiment));
   g_assert_cmpstr (ptl_experiment_get_category (experiment), ==, "Processes");
   g_assert_cmpuint (strlen (ptl_experiment_get_explanation (experiment)), >, 1000);
 
@@ -246,40 +231,6 @@ test_validate (void)
 }
 
 /* Runs */
-
-static PtlResult *
-run_ipc (const char * const *params)
-{
-  g_autoptr(PtlExperiment) experiment = new_ipc (params);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *table = NULL;
-  PtlResult *result;
-
-  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-
-  table = ptl_table_format_text (ptl_result_get_summary (result));
-  g_test_message ("%s", table);
-  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-    g_test_message ("note: %s", ptl_result_get_note (result, i));
-  return result;
-}
-
-static double
-cell (PtlResult  *result,
-      const char *mechanism,
-      const char *column)
-{
-  PtlTable *table = ptl_result_get_summary (result);
-  int c = ptl_table_find_column (table, column);
-
-  g_assert_cmpint (c, >=, 0);
-  for (guint row = 0; row < ptl_table_get_n_rows (table); row++)
-    if (g_strcmp0 (ptl_table_get_text (table, row, 0), mechanism) == 0)
-      return ptl_table_get_number (table, row, c);
-  g_assert_not_reached ();
-}
 
 static double
 bandwidth_at (PtlResult  *result,
@@ -308,7 +259,7 @@ test_run_process (void)
   static const char * const columns[] = {
     "mechanism", "median", "p5", "p95", "p99", "mean", "cpu", "bandwidth",
   };
-  g_autoptr(PtlResult) result = run_ipc (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("ipc", params);
   PtlTable *table = ptl_result_get_summary (result);
   PtlChart *round_trip = ptl_result_find_chart (result, "round-trip");
   PtlChart *distribution = ptl_result_find_chart (result, "distribution");
@@ -328,16 +279,16 @@ test_run_process (void)
       const char *name = all_names[i];
       g_autofree char *samples = g_strdup_printf ("\"round-trip/%s\"", name);
 
-      g_assert_cmpfloat (cell (result, name, "p5"), >, 0);
-      g_assert_cmpfloat (cell (result, name, "p5"), <=, cell (result, name, "median"));
-      g_assert_cmpfloat (cell (result, name, "median"), <=, cell (result, name, "p95"));
-      g_assert_cmpfloat (cell (result, name, "p95"), <=, cell (result, name, "p99"));
-      g_assert_cmpfloat (cell (result, name, "mean"), >=, cell (result, name, "p5"));
-      g_assert_cmpfloat (cell (result, name, "cpu"), >, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, name, "p5"), >, 0);
+      g_assert_cmpfloat (ptl_test_cell (result, name, "p5"), <=, ptl_test_cell (result, name, "median"));
+      g_assert_cmpfloat (ptl_test_cell (result, name, "median"), <=, ptl_test_cell (result, name, "p95"));
+      g_assert_cmpfloat (ptl_test_cell (result, name, "p95"), <=, ptl_test_cell (result, name, "p99"));
+      g_assert_cmpfloat (ptl_test_cell (result, name, "mean"), >=, ptl_test_cell (result, name, "p5"));
+      g_assert_cmpfloat (ptl_test_cell (result, name, "cpu"), >, 0);
       if (g_str_equal (name, "eventfd"))
-        g_assert_true (isnan (cell (result, name, "bandwidth")));
+        g_assert_true (isnan (ptl_test_cell (result, name, "bandwidth")));
       else
-        g_assert_cmpfloat (cell (result, name, "bandwidth"), >, 0);
+        g_assert_cmpfloat (ptl_test_cell (result, name, "bandwidth"), >, 0);
       g_assert_nonnull (strstr (json, samples));
     }
 
@@ -390,7 +341,7 @@ test_run_process (void)
 
   /* A same-CPU pipe round trip is microseconds; a millisecond would mean
    * something waits for a timer or a tick. */
-  g_assert_cmpfloat (cell (result, "pipe", "median"), <, 1e-3);
+  g_assert_cmpfloat (ptl_test_cell (result, "pipe", "median"), <, 1e-3);
 }
 
 static void
@@ -399,13 +350,13 @@ test_run_thread (void)
   static const char * const params[] = {
     "peer", "thread", "round-trips", "200", "bandwidth", "false", "mechanisms", "pipe,shm,eventfd", NULL,
   };
-  g_autoptr(PtlResult) result = run_ipc (params);
+  g_autoptr(PtlResult) result = ptl_test_run ("ipc", params);
 
   g_assert_cmpuint (ptl_table_get_n_rows (ptl_result_get_summary (result)), ==, 3);
   g_assert_null (ptl_result_find_chart (result, "bandwidth"));
-  g_assert_cmpfloat (cell (result, "pipe", "median"), <, 1e-3);
-  g_assert_cmpfloat (cell (result, "shm", "median"), >, 0);
-  g_assert_cmpfloat (cell (result, "eventfd", "cpu"), >, 0);
+  g_assert_cmpfloat (ptl_test_cell (result, "pipe", "median"), <, 1e-3);
+  g_assert_cmpfloat (ptl_test_cell (result, "shm", "median"), >, 0);
+  g_assert_cmpfloat (ptl_test_cell (result, "eventfd", "cpu"), >, 0);
 }
 
 static void
@@ -421,8 +372,8 @@ test_run_different_cpus (void)
       g_test_skip ("needs two CPUs");
       return;
     }
-  result = run_ipc (params);
-  g_assert_cmpfloat (cell (result, "pipe", "median"), >, 0);
+  result = ptl_test_run ("ipc", params);
+  g_assert_cmpfloat (ptl_test_cell (result, "pipe", "median"), >, 0);
 }
 
 int
