@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 /* Called in the main context that started the run, with a private copy of
  * the partial result (the caller may keep a reference). Updates are
- * coalesced: a slow receiver sees fewer, never stale-ordered, calls. */
+ * coalesced, at most ten a second: a slow receiver sees fewer, never
+ * stale-ordered, calls. */
 typedef void (*PtlProgressFunc) (PtlResult  *snapshot,
                                  double      fraction,
                                  const char *message,

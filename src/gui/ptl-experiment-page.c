@@ -58,6 +58,7 @@ struct _PtlExperimentPage
   GSettings       *settings;
   GtkNativeDialog *export_dialog;
   PtlProcMonitor  *monitor;     /* of the latest run */
+  char            *summary_shown; /* the table in the grid, as text */
 
   gint64           run_started;
   guint            run_serial;
@@ -223,17 +224,22 @@ ptl_experiment_page_fill_texts (GtkWidget  *box,
 
   for (guint i = 0; i < n; i++)
     g_string_append_printf (text, "%s%s", i > 0 ? "\n\n" : "", get (result, i));
-  gtk_label_set_text (label, text->str);
+  /* Setting a long wrapping text again would lay out the page again. */
+  if (g_strcmp0 (gtk_label_get_text (label), text->str) != 0)
+    gtk_label_set_text (label, text->str);
   gtk_widget_set_visible (box, n > 0);
 }
 
-/* Warnings go above the charts, where nobody can miss them; notes below. */
+/* Warnings go above the charts, where nobody can miss them; notes below,
+ * once the run is over: some change with every snapshot (the monitor's
+ * counts), and laying out a long text ten times a second takes a good
+ * part of a core from the experiment. */
 static void
 ptl_experiment_page_update_notes (PtlExperimentPage *self)
 {
   ptl_experiment_page_fill_texts (self->warnings_box, self->warnings_label, self->result,
                                   ptl_result_get_n_warnings, ptl_result_get_warning);
-  ptl_experiment_page_fill_texts (self->notes_box, self->notes_label, self->result,
+  ptl_experiment_page_fill_texts (self->notes_box, self->notes_label, self->running ? NULL : self->result,
                                   ptl_result_get_n_notes, ptl_result_get_note);
 }
 
@@ -332,6 +338,14 @@ ptl_experiment_page_update_summary (PtlExperimentPage *self)
   PtlTable *table = ptl_result_get_summary (self->result);
   guint n_rows = table ? ptl_table_get_n_rows (table) : 0;
   guint n_columns = table ? ptl_table_get_n_columns (table) : 0;
+  g_autofree char *table_text = table ? ptl_table_format_text (table) : NULL;
+
+  /* Progress comes ten times a second; rebuilding an unchanged grid would
+   * lay out the whole window each time, CPU time taken from the run. */
+  if (g_strcmp0 (table_text, self->summary_shown) == 0)
+    return;
+  g_free (self->summary_shown);
+  self->summary_shown = g_steal_pointer (&table_text);
 
   ptl_experiment_page_remove_children (GTK_WIDGET (self->summary_grid));
 
@@ -388,6 +402,7 @@ ptl_experiment_page_clear_results (PtlExperimentPage *self)
   ptl_experiment_page_remove_children (GTK_WIDGET (self->charts_box));
   g_ptr_array_set_size (self->chart_views, 0);
   ptl_experiment_page_remove_children (GTK_WIDGET (self->summary_grid));
+  g_clear_pointer (&self->summary_shown, g_free);
   ptl_experiment_page_update_notes (self);
   gtk_widget_set_visible (self->summary_box, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
@@ -479,6 +494,7 @@ ptl_experiment_page_run_cb (GObject      *object,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       gtk_label_set_text (self->progress_label, _("Cancelled: the results shown are incomplete"));
+      ptl_experiment_page_update_notes (self);
     }
   else
     {
@@ -578,6 +594,7 @@ ptl_experiment_page_dispose (GObject *object)
 
   ptl_experiment_page_stop_monitor (self);
   g_clear_object (&self->monitor);
+  g_clear_pointer (&self->summary_shown, g_free);
   g_clear_object (&self->experiment);
   g_clear_object (&self->result);
   g_clear_object (&self->settings);
