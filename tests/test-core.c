@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "ptl-core.h"
 
@@ -642,6 +643,32 @@ test_run_async_progress (void)
   g_assert_finalize_object (state.result);
 }
 
+/* A program burning a CPU beside a run: the result must say so. */
+static void
+test_run_other_work (void)
+{
+  g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
+  g_autoptr(GSubprocess) burner = NULL;
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean warned = FALSE;
+
+  burner = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "/bin/sh", "-c", "while :; do :; done", NULL);
+  g_assert_no_error (error);
+
+  /* 1.5 s of sleeping: past the CPU-second a share needs, even on one CPU. */
+  g_assert_true (ptl_experiment_set_param (experiment, "steps", "15", NULL));
+  g_assert_true (ptl_experiment_set_param (experiment, "delay-ms", "100", NULL));
+  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+  g_subprocess_force_exit (burner);
+  g_assert_true (g_subprocess_wait (burner, NULL, NULL));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
+    warned |= strstr (ptl_result_get_warning (result, i), "Other programs kept the CPUs") != NULL;
+  g_assert_true (warned);
+}
+
 static gpointer
 cancel_later_thread (gpointer data)
 {
@@ -711,6 +738,7 @@ main (int   argc,
   g_test_add_func ("/ptl/result/table-text", test_table_text);
   g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);
   g_test_add_func ("/ptl/run/cancel-and-fail", test_run_cancel_and_fail);
+  g_test_add_func ("/ptl/run/other-work", test_run_other_work);
   g_test_add_func ("/ptl/machine/facts", test_machine_facts);
 
   return g_test_run ();

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "ptl-clock.h"
 #include "ptl-experiment.h"
 #include "ptl-machine.h"
 
@@ -647,6 +648,39 @@ run_data_free (RunData *data)
   g_free (data);
 }
 
+/* Other programs' share of all CPUs above which a run is flagged. */
+#define OTHER_WORK_LIMIT  0.15
+/* /proc/stat counts in 10 ms ticks: over less CPU time the share is noise. */
+#define OTHER_WORK_MIN_NS (G_GINT64_CONSTANT (1000000000))
+
+/* CPU time this process and the children it reaped have used. */
+static gint64
+own_cpu_ns (void)
+{
+  return ptl_clock_process_cpu_ns () + ptl_clock_children_cpu_ns ();
+}
+
+/* Every experiment's figures suffer when something else keeps the CPUs
+ * busy: the machine's busy time minus our own tells. */
+static void
+warn_about_other_work (PtlResult *result,
+                       gint64     busy_ns,
+                       gint64     total_ns,
+                       gint64     own_ns)
+{
+  double share;
+
+  if (total_ns < OTHER_WORK_MIN_NS)
+    return;
+  share = MAX (0, busy_ns - own_ns) / (double) total_ns;
+  if (share > OTHER_WORK_LIMIT)
+    ptl_result_add_warning (result,
+                            _("Other programs kept the CPUs %.0f %% busy while this ran (the machine's CPU "
+                              "time minus this program's and its children's): figures may be slower and "
+                              "noisier than on a quiet machine."),
+                            share * 100);
+}
+
 static void
 run_in_thread (GTask        *task,
                gpointer      source_object,
@@ -655,6 +689,11 @@ run_in_thread (GTask        *task,
 {
   RunData *data = task_data;
   g_autoptr(GError) error = NULL;
+  gint64 busy_start = 0, total_start = 0, busy_end, total_end, own_start;
+  gboolean have_times;
+
+  have_times = ptl_machine_read_cpu_times (&busy_start, &total_start);
+  own_start = own_cpu_ns ();
 
   if (!PTL_EXPERIMENT_GET_CLASS (data->copy)->run (data->copy, data->run, &error))
     {
@@ -665,6 +704,10 @@ run_in_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  if (have_times && ptl_machine_read_cpu_times (&busy_end, &total_end))
+    warn_about_other_work (ptl_run_get_result (data->run), busy_end - busy_start, total_end - total_start,
+                           own_cpu_ns () - own_start);
   g_task_return_pointer (task, g_object_ref (ptl_run_get_result (data->run)), g_object_unref);
 }
 

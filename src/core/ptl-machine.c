@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -180,4 +181,29 @@ ptl_machine_find_helper (GError **error)
                _("The helper program %s was not found beside ptlab nor in %s; reinstall ptlab"),
                HELPER_NAME, LIBEXECDIR);
   return NULL;
+}
+
+gboolean
+ptl_machine_read_cpu_times (gint64 *busy_ns,
+                            gint64 *total_ns)
+{
+  g_autofree char *stat = NULL;
+  guint64 v[8] = { 0 };
+  long ticks_per_s = sysconf (_SC_CLK_TCK);
+  double ns_per_tick;
+
+  g_return_val_if_fail (busy_ns != NULL && total_ns != NULL, FALSE);
+
+  if (ticks_per_s <= 0 || !g_file_get_contents ("/proc/stat", &stat, NULL, NULL) ||
+      sscanf (stat, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+              &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+    return FALSE;
+
+  /* user nice system idle iowait irq softirq steal */
+  ns_per_tick = 1e9 / ticks_per_s;
+  *busy_ns = (gint64) ((v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) * ns_per_tick);
+  *total_ns = *busy_ns + (gint64) ((v[3] + v[4]) * ns_per_tick);
+  return TRUE;
 }

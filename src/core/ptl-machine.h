@@ -14,6 +14,12 @@ JsonObject *ptl_machine_collect      (void);
 /* Online CPUs this process may run on (sched_getaffinity), at least 1. */
 guint       ptl_machine_get_n_cpus   (void);
 
+/* Busy and total time of all CPUs since boot, from /proc/stat; steal
+ * counts as busy (another guest had the vCPU). In ticks of 1/_SC_CLK_TCK
+ * (10 ms), converted to ns. FALSE where /proc/stat is unreadable. */
+gboolean    ptl_machine_read_cpu_times (gint64 *busy_ns,
+                                        gint64 *total_ns);
+
 /* The path of the small helper executable (children for experiments):
  * $PTLAB_HELPER if set, else ptlab-helper beside the running executable
  * (build tree), else LIBEXECDIR/ptlab-helper. NULL and an error when

@@ -781,9 +781,9 @@ note_noise (PtlResult    *result,
 
   if (noisy->len > 0)
     ptl_result_add_warning (result,
-                         _("The run was noisy: the repeats of %s differ by more than %.0f %% "
-                           "(something else used the CPU); trust the medians, not single bars."),
-                         noisy->str, NOISY_SPREAD * 100);
+                            _("The run was noisy: the repeats of %s differ by more than %.0f %% "
+                              "(something else used the CPU); trust the medians, not single bars."),
+                            noisy->str, NOISY_SPREAD * 100);
 }
 
 /* Runs everything; also the place where the reader's notes are written. */

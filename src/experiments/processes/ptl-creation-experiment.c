@@ -792,9 +792,9 @@ note_noise (PtlResult      *result,
 
   if (noisy->len > 0)
     ptl_result_add_warning (result,
-                         _("Wide spread for %s: p95 − p5 is more than %.0f × the median (other work "
-                           "or wake-ups across CPUs); compare medians, and run again on a quiet machine."),
-                         noisy->str, NOISY_SPREAD);
+                            _("Wide spread for %s: p95 − p5 is more than %.0f × the median (other work "
+                              "or wake-ups across CPUs); compare medians, and run again on a quiet machine."),
+                            noisy->str, NOISY_SPREAD);
 }
 
 static gboolean

@@ -76,7 +76,6 @@ static GParamSpec *properties[N_PROPS];
 #define MEMCPY_COPIES       7
 #define MEMCPY_MIN_BYTES    (64 * MIB)
 #define NOISY_SPREAD        1.0  /* (p95 - p5) / median */
-#define FOREIGN_CPU_LIMIT   0.15
 
 /* 64 B … 1 MiB in powers of 4. */
 static const gsize transfer_sizes[] = {
@@ -247,27 +246,6 @@ read_mem_available (void)
   if (line == NULL)
     return -1;
   return g_ascii_strtoll (line + strlen ("MemAvailable:"), NULL, 10) * KIB;
-}
-
-/* Busy and total time of all CPUs from /proc/stat, in clock ticks. Steal
- * counts as busy: another guest had our vCPU. */
-static gboolean
-read_cpu_ticks (guint64 *busy,
-                guint64 *total)
-{
-  g_autofree char *stat = NULL;
-  guint64 v[8] = { 0 };
-
-  if (!g_file_get_contents ("/proc/stat", &stat, NULL, NULL) ||
-      sscanf (stat, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
-              &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-    return FALSE;
-  /* user nice system idle iowait irq softirq steal */
-  *busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-  *total = *busy + v[3] + v[4];
-  return TRUE;
 }
 
 /* The other CPU's half of the ceiling copy, in step with the lab's half. */
@@ -780,22 +758,18 @@ add_method_notes (Lab *lab)
 }
 
 static void
-add_trust_notes (Lab          *lab,
-                 guint64       busy_ticks,
-                 guint64       total_ticks,
-                 gint64        own_cpu_ns)
+add_trust_notes (Lab *lab)
 {
   JsonObject *machine = ptl_result_get_machine (lab->result);
   const char *virt = machine ? json_object_get_string_member_with_default (machine, "virtualization", "unknown")
                              : "unknown";
   g_autoptr(GString) noisy = g_string_new (NULL);
-  double tick_s = 1.0 / sysconf (_SC_CLK_TCK);
 
   if (g_strcmp0 (virt, "none") != 0 && g_strcmp0 (virt, "unknown") != 0)
     ptl_result_add_warning (lab->result,
-                         _("This ran in a virtual machine (%s). An idle vCPU halts, and waking it is a virtual "
-                           "interrupt through the hypervisor: round trips across vCPUs cost far more than on "
-                           "bare metal, while those on one vCPU do not."), virt);
+                            _("This ran in a virtual machine (%s). An idle vCPU halts, and waking it is a virtual "
+                              "interrupt through the hypervisor: round trips across vCPUs cost far more than on "
+                              "bare metal, while those on one vCPU do not."), virt);
 
   for (guint i = 0; i < lab->n_subjects; i++)
     {
@@ -809,21 +783,9 @@ add_trust_notes (Lab          *lab,
     }
   if (noisy->len > 0)
     ptl_result_add_warning (lab->result,
-                         _("The round trips of %s were noisy: p5 to p95 spans more than %.0f %% of the median "
-                           "(other work on the machine, or the scheduler moving an unpinned side)."),
-                         noisy->str, NOISY_SPREAD * 100);
-
-  /* Ticks are 10 ms: over less than a CPU-second the share means little. */
-  if (total_ticks * tick_s >= 1.0)
-    {
-      double foreign = busy_ticks * tick_s - own_cpu_ns / NS_PER_S;
-      double share = foreign / (total_ticks * tick_s);
-
-      if (share > FOREIGN_CPU_LIMIT)
-        ptl_result_add_note (lab->result,
-                             _("Other work used %.0f %% of the CPUs while this ran: figures may be slower and "
-                               "noisier than on a quiet machine."), share * 100);
-    }
+                            _("The round trips of %s were noisy: p5 to p95 spans more than %.0f %% of the median "
+                              "(other work on the machine, or the scheduler moving an unpinned side)."),
+                            noisy->str, NOISY_SPREAD * 100);
 }
 
 /* Runs everything; lab_clear () undoes it whatever happened. */
@@ -882,25 +844,14 @@ ptl_ipc_experiment_run (PtlExperiment  *experiment,
 {
   PtlIpcExperiment *self = PTL_IPC_EXPERIMENT (experiment);
   Lab lab = { self, run, ptl_run_get_result (run) };
-  guint64 busy_start = 0, total_start = 0, busy_end = 0, total_end = 0;
-  gint64 own_start, own_end;
-  gboolean have_ticks, ok;
-
-  have_ticks = read_cpu_ticks (&busy_start, &total_start);
-  own_start = ptl_clock_process_cpu_ns () + ptl_clock_children_cpu_ns ();
+  gboolean ok;
 
   ptl_ipc_block_sigpipe (&lab.sigmask);
   lab.pinned = ptl_placement_apply (self->placement, 0, 0, &lab.affinity, error);
   ok = lab.pinned && run_lab (&lab, error);
 
   if (ok)
-    {
-      /* Every peer is reaped now, so their CPU time is in the children's. */
-      own_end = ptl_clock_process_cpu_ns () + ptl_clock_children_cpu_ns ();
-      have_ticks = have_ticks && read_cpu_ticks (&busy_end, &total_end);
-      add_trust_notes (&lab, have_ticks ? busy_end - busy_start : 0, have_ticks ? total_end - total_start : 0,
-                       own_end - own_start);
-    }
+    add_trust_notes (&lab);
   lab_clear (&lab);
   return ok;
 }

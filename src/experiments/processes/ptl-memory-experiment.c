@@ -720,9 +720,9 @@ publish_summary (PtlResult *result,
                          tables->str);
   if (noisy->len > 0)
     ptl_result_add_warning (result, _("The repeats of %s differ by more than %.0f %% at some size (other "
-                                   "processes came and went, and shared pages were divided differently); "
-                                   "trust the medians."),
-                         noisy->str, NOISY_SPREAD * 100);
+                                      "processes came and went, and shared pages were divided differently); "
+                                      "trust the medians."),
+                            noisy->str, NOISY_SPREAD * 100);
 }
 
 /* The hosts alone, once per repeat, so each measurement has a baseline

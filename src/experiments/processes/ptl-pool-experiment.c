@@ -1031,9 +1031,9 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
   note_ratios (result, (const guint *) (gpointer) sizes->data, sizes->len, rates);
   if (noisy->len > 0)
     ptl_result_add_warning (result,
-                         _("Wide spread for %s: p95 − p5 is more than %.0f × the median (other work or "
-                           "wake-ups across CPUs); compare medians, and run again on a quiet machine."),
-                         noisy->str, NOISY_SPREAD);
+                            _("Wide spread for %s: p95 − p5 is more than %.0f × the median (other work or "
+                              "wake-ups across CPUs); compare medians, and run again on a quiet machine."),
+                            noisy->str, NOISY_SPREAD);
   ptl_spawn_note_virtualization (result);
   return TRUE;
 }

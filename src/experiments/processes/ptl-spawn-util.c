@@ -465,8 +465,8 @@ ptl_spawn_note_virtualization (PtlResult *result)
   if (virtualization == NULL || g_str_equal (virtualization, "none") || g_str_equal (virtualization, "unknown"))
     return;
   ptl_result_add_warning (result,
-                       _("This ran in a virtual machine (%s): a child or thread that starts on an idle "
-                         "virtual CPU waits for a virtual interrupt to wake it, so creation costs here are "
-                         "higher and vary more than on bare metal."),
-                       virtualization);
+                          _("This ran in a virtual machine (%s): a child or thread that starts on an idle "
+                            "virtual CPU waits for a virtual interrupt to wake it, so creation costs here are "
+                            "higher and vary more than on bare metal."),
+                          virtualization);
 }

@@ -82,7 +82,6 @@ static GParamSpec *properties[N_PROPS];
 #define PROGRESS_EVERY_US    (100 * G_TIME_SPAN_MILLISECOND)
 #define CALIBRATION_TRIALS   6
 #define CALIBRATION_TRIAL_NS (5 * NS_PER_MS)
-#define NOISY_SHARE          0.15
 #define KERNEL_SEED          G_GUINT64_CONSTANT (0x5eed)
 
 /* Identifiers, like the parameter names. */
@@ -389,26 +388,6 @@ calibrate (Lab     *lab,
   return TRUE;
 }
 
-/* Busy time of all CPUs (steal included: another guest's work) from the
- * first line of /proc/stat. */
-static gboolean
-read_system_busy_ns (gint64 *busy_ns)
-{
-  g_autofree char *stat = NULL;
-  guint64 user, nice, system, idle, iowait, irq, softirq, steal;
-  long ticks = sysconf (_SC_CLK_TCK);
-
-  if (ticks <= 0 || !g_file_get_contents ("/proc/stat", &stat, NULL, NULL))
-    return FALSE;
-  if (sscanf (stat, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
-              &user, &nice, &system, &idle, &iowait, &irq, &softirq, &steal) != 8)
-    return FALSE;
-  *busy_ns = (gint64) ((user + nice + system + irq + softirq + steal) * (1e9 / ticks));
-  return TRUE;
-}
-
 /* Starts every thread, lifts the start line once all are set up, waits
  * for them all and joins them, on success, failure or cancellation. */
 static gboolean
@@ -691,8 +670,7 @@ add_notes (PtlSchedRealExperiment *self,
            Lab                    *lab,
            PtlResult              *result,
            PtlSchedWorkload       *scaled,
-           gboolean                kernel_waiting,
-           double                  foreign_share)
+           gboolean                kernel_waiting)
 {
   /* The scaled workload in microseconds, whose priorities are the nice values. */
   g_autofree char *description = _ptl_sched_workload_describe (scaled, 1e-6);
@@ -731,13 +709,9 @@ add_notes (PtlSchedRealExperiment *self,
                                    "own clocks."));
   if (g_strcmp0 (virtualization, "none") != 0)
     ptl_result_add_warning (result, _("This machine is virtual (%s): a pause may also be the hypervisor running "
-                                   "something else on this virtual CPU, which the guest cannot tell from a "
-                                   "preemption."),
-                         virtualization);
-  if (foreign_share > NOISY_SHARE)
-    ptl_result_add_warning (result, _("Other work used %.0f %% of the CPUs during the run: the threads waited "
-                                   "for it too."),
-                         foreign_share * 100);
+                                      "something else on this virtual CPU, which the guest cannot tell from a "
+                                      "preemption."),
+                            virtualization);
   if (is_real_time (self->policy) && lab->pin_cpu < 0)
     ptl_result_add_note (result, _("Real-time threads on every core can starve the rest of the system; the "
                                    "kernel's real-time throttling leaves it 5 %% of each second."));
@@ -816,9 +790,9 @@ ptl_sched_real_experiment_run (PtlExperiment  *experiment,
   g_autofree char *prediction_title = NULL;
   PtlChart *measured_chart, *prediction_chart;
   PtlSchedConfig config;
-  gint64 busy_before = 0, busy_after = 0, own_before, wall_before;
-  gboolean have_busy, kernel_waiting = TRUE;
-  double foreign_share = 0, predicted_end_s, measured_s;
+  gint64 wall_before;
+  gboolean kernel_waiting = TRUE;
+  double predicted_end_s, measured_s;
   int base_nice;
   guint n;
 
@@ -864,15 +838,10 @@ ptl_sched_real_experiment_run (PtlExperiment  *experiment,
     return FALSE;
 
   ptl_run_progress (run, 0, ngettext ("Running %u thread", "Running %u threads", n), n);
-  have_busy = read_system_busy_ns (&busy_before);
-  own_before = ptl_clock_process_cpu_ns ();
   wall_before = ptl_clock_now_ns ();
   if (!play (lab, error))
     return FALSE;
   measured_s = (ptl_clock_now_ns () - wall_before) / 1e9;
-  if (have_busy && read_system_busy_ns (&busy_after))
-    foreign_share = MAX (0, (busy_after - busy_before - (ptl_clock_process_cpu_ns () - own_before)) / 1e9) /
-                    (measured_s * ptl_machine_get_n_cpus ());
 
   /* The simulator, in microseconds, for the same workload. */
   scaled = scale_workload (workload, self->time_unit_ms, lab->workers);
@@ -899,7 +868,7 @@ ptl_sched_real_experiment_run (PtlExperiment  *experiment,
   ptl_chart_add_reference (prediction_chart, PTL_REFERENCE_VERTICAL, measured_end_s (lab), _("measured end"));
   add_turnaround_chart (lab, result, workload, prediction);
   add_table (lab, result, workload, kernel_waiting);
-  add_notes (self, lab, result, scaled, kernel_waiting, foreign_share);
+  add_notes (self, lab, result, scaled, kernel_waiting);
 
   ptl_run_progress (run, 1, ngettext ("%u thread finished in %.2f s", "%u threads finished in %.2f s", n),
                     n, measured_s);
