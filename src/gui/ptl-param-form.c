@@ -554,6 +554,40 @@ ptl_param_form_create_spin (PtlParamForm *self,
   return spin;
 }
 
+/* A combo row gives its subtitle the room and shrinks the chosen value to
+ * its minimum ("CPU-bound: compute" becomes "CPU…"): ask for the widest
+ * label's width, up to half the form's, on the list inside that
+ * shows the value. */
+#define CHOICE_MAX_WIDTH 160
+
+static void
+ptl_param_form_fit_choices (GtkWidget  *widget,
+                            GListModel *labels)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_VIEW (child))
+        {
+          int widest = 0;
+
+          for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+            {
+              const char *text = gtk_string_list_get_string (GTK_STRING_LIST (labels), i);
+              g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (child, text);
+              int width;
+
+              pango_layout_get_pixel_size (layout, &width, NULL);
+              widest = MAX (widest, width);
+            }
+          /* The list's row adds a few pixels of padding around the label. */
+          gtk_widget_set_size_request (child, MIN (widest + 8, CHOICE_MAX_WIDTH), -1);
+          return;
+        }
+      ptl_param_form_fit_choices (child, labels);
+    }
+}
+
 static PtlParamRow *
 ptl_param_form_create_row (PtlParamForm *self,
                            GParamSpec   *pspec)
@@ -606,6 +640,7 @@ ptl_param_form_create_row (PtlParamForm *self,
       row->row = adw_combo_row_new ();
       adw_combo_row_set_model (ADW_COMBO_ROW (row->row), G_LIST_MODEL (labels));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), subtitle);
+      ptl_param_form_fit_choices (row->row, G_LIST_MODEL (labels));
       g_object_set_data (G_OBJECT (row->row), "ptl-param-row", row);
       g_signal_connect_object (row->row, "notify::selected",
                                G_CALLBACK (ptl_param_form_combo_cb), self, 0);
