@@ -163,6 +163,34 @@ test_experiment_init (TestExperiment *self)
 /* Tests */
 
 static void
+test_stats_log_histogram (void)
+{
+  /* Bins of a decade each: [1, 10), [10, 100), [100, 1000). */
+  const double samples[] = { 2, 3, 50, 0, -1, 500, 20, 30 };
+  g_autofree double *centers = NULL;
+  g_autofree double *percent = NULL;
+  guint n_bins;
+
+  n_bins = ptl_stats_log_histogram (samples, G_N_ELEMENTS (samples), 1, &centers, &percent);
+  /* An empty bin each side of the three used: 0.1–1 and 1000–10000. */
+  g_assert_cmpuint (n_bins, ==, 5);
+  g_assert_cmpfloat_with_epsilon (centers[0], sqrt (0.1 * 1), 1e-9);
+  g_assert_cmpfloat_with_epsilon (centers[2], sqrt (10 * 100.0), 1e-9);
+  /* Zero and negative samples are left out: 6 positive ones. */
+  g_assert_cmpfloat (percent[0], ==, 0);
+  g_assert_cmpfloat_with_epsilon (percent[1], 100.0 * 2 / 6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (percent[2], 100.0 * 3 / 6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (percent[3], 100.0 * 1 / 6, 1e-9);
+  g_assert_cmpfloat (percent[4], ==, 0);
+
+  g_clear_pointer (&centers, g_free);
+  g_clear_pointer (&percent, g_free);
+  g_assert_cmpuint (ptl_stats_log_histogram (samples + 3, 2, 10, &centers, &percent), ==, 0);
+  g_assert_null (centers);
+  g_assert_null (percent);
+}
+
+static void
 test_stats_percentiles (void)
 {
   static const struct { double p; double expected; } cases[] = {
@@ -727,6 +755,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ptl/stats/percentiles", test_stats_percentiles);
+  g_test_add_func ("/ptl/stats/log-histogram", test_stats_log_histogram);
   g_test_add_func ("/ptl/stats/format", test_stats_format);
   g_test_add_func ("/ptl/params/validation", test_params_validation);
   g_test_add_func ("/ptl/params/metadata", test_params_metadata);

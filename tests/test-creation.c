@@ -81,6 +81,7 @@ check_shape (PtlResult *result)
   PtlTable *table = ptl_result_get_summary (result);
   PtlChart *cost = ptl_result_find_chart (result, "cost");
   PtlChart *distribution = ptl_result_find_chart (result, "distribution");
+  PtlChart *histogram = ptl_result_find_chart (result, "histogram");
   PtlSeries *wall;
   const PtlPoint *points;
   guint n_points;
@@ -136,6 +137,28 @@ check_shape (PtlResult *result)
           g_assert_cmpfloat (points[i].x, >=, points[i - 1].x);
           g_assert_cmpfloat (points[i].y, >, points[i - 1].y);
         }
+    }
+
+  /* The histogram: every creation in one bin, the line back at 0 at both ends. */
+  g_assert_cmpint (ptl_chart_get_kind (histogram), ==, PTL_CHART_LINE);
+  g_assert_true (ptl_chart_get_x_log (histogram));
+  g_assert_cmpstr (ptl_chart_get_y_unit (histogram), ==, "%");
+  for (guint s = 0; mechanisms[s] != NULL; s++)
+    {
+      PtlSeries *series = ptl_chart_find_series (histogram, mechanisms[s]);
+      double total = 0;
+
+      g_assert_nonnull (series);
+      points = ptl_series_get_points (series, &n_points);
+      g_assert_cmpuint (n_points, >=, 3);
+      g_assert_cmpfloat (points[0].y, ==, 0);
+      g_assert_cmpfloat (points[n_points - 1].y, ==, 0);
+      for (guint i = 0; i < n_points; i++)
+        total += points[i].y;
+      g_assert_cmpfloat_with_epsilon (total, 100, 1e-6);
+      /* Its bins hold the median. */
+      g_assert_cmpfloat (points[0].x, <, ptl_test_cell (result, mechanisms[s], "median"));
+      g_assert_cmpfloat (points[n_points - 1].x, >, ptl_test_cell (result, mechanisms[s], "median"));
     }
 
   g_assert_cmpuint (ptl_result_get_n_notes (result), >, 0);

@@ -128,6 +128,61 @@ ptl_stats_relative_spread (const PtlStats *stats)
   return (stats->p95 - stats->p5) / fabs (stats->median);
 }
 
+guint
+ptl_stats_log_histogram (const double  *samples,
+                         gsize          n,
+                         guint          bins_per_decade,
+                         double       **centers,
+                         double       **percent)
+{
+  gint64 first = G_MAXINT64, last = G_MININT64;
+  gsize n_positive = 0;
+  guint n_bins;
+  double *counts;
+
+  g_return_val_if_fail (samples != NULL || n == 0, 0);
+  g_return_val_if_fail (bins_per_decade > 0, 0);
+  g_return_val_if_fail (centers != NULL && percent != NULL, 0);
+
+  *centers = NULL;
+  *percent = NULL;
+
+  /* Bin k holds [10^(k/b), 10^((k+1)/b)). */
+  for (gsize i = 0; i < n; i++)
+    if (samples[i] > 0 && isfinite (samples[i]))
+      {
+        gint64 bin = (gint64) floor (log10 (samples[i]) * bins_per_decade);
+
+        first = MIN (first, bin);
+        last = MAX (last, bin);
+        n_positive++;
+      }
+  if (n_positive == 0)
+    return 0;
+
+  /* One empty bin each side. */
+  first--;
+  last++;
+  n_bins = (guint) (last - first + 1);
+  counts = g_new0 (double, n_bins);
+  for (gsize i = 0; i < n; i++)
+    if (samples[i] > 0 && isfinite (samples[i]))
+      {
+        gint64 bin = (gint64) floor (log10 (samples[i]) * bins_per_decade);
+
+        counts[bin - first]++;
+      }
+
+  *centers = g_new (double, n_bins);
+  for (guint i = 0; i < n_bins; i++)
+    {
+      (*centers)[i] = pow (10, (first + i + 0.5) / bins_per_decade);
+      counts[i] *= 100.0 / n_positive;
+    }
+  *percent = counts;
+  return n_bins;
+}
+
 typedef struct
 {
   double      factor;

@@ -43,6 +43,19 @@ double ptl_stats_percentile_sorted (const double *sorted,
 /* Spread of a distribution relative to its median: (p95 - p5) / median. */
 double ptl_stats_relative_spread (const PtlStats *stats);
 
+/* A histogram on a logarithmic grid of @bins_per_decade bins a decade,
+ * aligned on powers of ten so histograms of different samples share bins.
+ * Fills @centers (geometric middle of each bin) and @percent (share of the
+ * positive samples in it), from the bin before the smallest sample to the
+ * one after the largest, empty bins included, so a line through the points
+ * starts and ends at 0. Returns the number of bins (0 without positive
+ * samples); the caller frees both arrays. */
+guint  ptl_stats_log_histogram (const double  *samples,
+                                gsize          n,
+                                guint          bins_per_decade,
+                                double       **centers,
+                                double       **percent);
+
 /* Human formatting by magnitude. Units are base units:
  * "s" -> ns/µs/ms/s, "B" -> B/KiB/MiB/GiB, "B/s" -> B/s ... GiB/s,
  * "ops/s" -> ops/s, k ops/s, M ops/s, "x" -> "1.95×", "%" -> "12.5 %",
