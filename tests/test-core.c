@@ -118,11 +118,11 @@ test_experiment_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_STEPS: self->steps = g_value_get_int (value); break;
-    case PROP_DELAY_MS: self->delay_ms = g_value_get_double (value); break;
-    case PROP_FAIL: self->fail = g_value_get_boolean (value); break;
-    case PROP_FLAVOUR: self->flavour = g_value_get_enum (value); break;
-    case PROP_LABEL: g_free (self->label); self->label = g_value_dup_string (value); break;
+    case PROP_STEPS: ptl_param_store_int (object, &self->steps, value, pspec); break;
+    case PROP_DELAY_MS: ptl_param_store_double (object, &self->delay_ms, value, pspec); break;
+    case PROP_FAIL: ptl_param_store_boolean (object, &self->fail, value, pspec); break;
+    case PROP_FLAVOUR: ptl_param_store_enum (object, (int *) &self->flavour, value, pspec); break;
+    case PROP_LABEL: ptl_param_store_string (object, &self->label, value, pspec); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -342,6 +342,68 @@ test_params_metadata (void)
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
 
   g_assert_finalize_object (g_steal_pointer (&copy));
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  GPtrArray *notified = user_data;
+
+  g_ptr_array_add (notified, (gpointer) pspec->name);
+}
+
+/* Parameters are G_PARAM_EXPLICIT_NOTIFY: the ptl_param_store_* helpers
+ * notify once when a value changes and not at all when it is set again. */
+static void
+test_params_notify (void)
+{
+  static const struct {
+    const char *name;
+    const char *new_text;
+  } cases[] = {
+    { "steps", "7" },
+    { "delay-ms", "2.5" },
+    { "fail", "true" },
+    { "flavour", "fancy" },
+    { "label", "another label" },
+  };
+  g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
+  g_autoptr(GPtrArray) notified = g_ptr_array_new ();
+
+  g_signal_connect (experiment, "notify", G_CALLBACK (count_notify_cb), notified);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *current = ptl_experiment_dup_param_text (experiment, cases[i].name);
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_set_size (notified, 0);
+      g_assert_true (ptl_experiment_set_param (experiment, cases[i].name, current, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (notified->len, ==, 0);
+
+      g_assert_true (ptl_experiment_set_param (experiment, cases[i].name, cases[i].new_text, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (notified->len, ==, 1);
+      g_assert_cmpstr (g_ptr_array_index (notified, 0), ==, cases[i].name);
+
+      g_assert_true (ptl_experiment_set_param (experiment, cases[i].name, cases[i].new_text, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (notified->len, ==, 1);
+    }
+
+  /* A string may also change to and from NULL. */
+  g_ptr_array_set_size (notified, 0);
+  g_object_set (experiment, "label", NULL, NULL);
+  g_assert_cmpuint (notified->len, ==, 1);
+  g_object_set (experiment, "label", NULL, NULL);
+  g_assert_cmpuint (notified->len, ==, 1);
+  g_assert_null (TEST_EXPERIMENT (experiment)->label);
+
+  g_signal_handlers_disconnect_by_func (experiment, count_notify_cb, notified);
+  g_assert_finalize_object (g_steal_pointer (&experiment));
 }
 
 static PtlResult *
@@ -759,6 +821,7 @@ main (int   argc,
   g_test_add_func ("/ptl/stats/format", test_stats_format);
   g_test_add_func ("/ptl/params/validation", test_params_validation);
   g_test_add_func ("/ptl/params/metadata", test_params_metadata);
+  g_test_add_func ("/ptl/params/notify", test_params_notify);
   g_test_add_func ("/ptl/result/json-round-trip", test_result_json_round_trip);
   g_test_add_func ("/ptl/result/json-malformed", test_result_json_malformed);
   g_test_add_func ("/ptl/result/csv", test_result_csv);

@@ -179,6 +179,97 @@ ptl_param_get_choice_label (GParamSpec *pspec,
   return g_dgettext (GETTEXT_PACKAGE, labels[index]);
 }
 
+void
+ptl_param_store_uint (GObject      *object,
+                      guint        *field,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  g_return_if_fail (G_IS_OBJECT (object));
+  g_return_if_fail (field != NULL);
+
+  if (*field == g_value_get_uint (value))
+    return;
+  *field = g_value_get_uint (value);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+void
+ptl_param_store_int (GObject      *object,
+                     int          *field,
+                     const GValue *value,
+                     GParamSpec   *pspec)
+{
+  g_return_if_fail (G_IS_OBJECT (object));
+  g_return_if_fail (field != NULL);
+
+  if (*field == g_value_get_int (value))
+    return;
+  *field = g_value_get_int (value);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+void
+ptl_param_store_double (GObject      *object,
+                        double       *field,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  g_return_if_fail (G_IS_OBJECT (object));
+  g_return_if_fail (field != NULL);
+
+  if (*field == g_value_get_double (value))
+    return;
+  *field = g_value_get_double (value);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+void
+ptl_param_store_boolean (GObject      *object,
+                         gboolean     *field,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  g_return_if_fail (G_IS_OBJECT (object));
+  g_return_if_fail (field != NULL);
+
+  if (*field == g_value_get_boolean (value))
+    return;
+  *field = g_value_get_boolean (value);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+void
+ptl_param_store_enum (GObject      *object,
+                      int          *field,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  g_return_if_fail (G_IS_OBJECT (object));
+  g_return_if_fail (field != NULL);
+
+  if (*field == g_value_get_enum (value))
+    return;
+  *field = g_value_get_enum (value);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+void
+ptl_param_store_string (GObject       *object,
+                        char         **field,
+                        const GValue  *value,
+                        GParamSpec    *pspec)
+{
+  g_return_if_fail (G_IS_OBJECT (object));
+  g_return_if_fail (field != NULL);
+
+  if (g_strcmp0 (*field, g_value_get_string (value)) == 0)
+    return;
+  g_free (*field);
+  *field = g_value_dup_string (value);
+  g_object_notify_by_pspec (object, pspec);
+}
+
 static char *
 format_double (double value)
 {

@@ -94,6 +94,34 @@ char         *ptl_param_describe_range       (GParamSpec           *pspec);
 char         *ptl_param_describe_type        (GParamSpec           *pspec);
 char         *ptl_param_dup_default_text     (GParamSpec           *pspec);
 
+/* For set_property: store @value in @field and notify only when it changed
+ * (parameters are G_PARAM_EXPLICIT_NOTIFY). An enum field is passed as an
+ * int pointer; a string field is owned (the old one is freed). */
+void          ptl_param_store_uint           (GObject              *object,
+                                              guint                *field,
+                                              const GValue         *value,
+                                              GParamSpec           *pspec);
+void          ptl_param_store_int            (GObject              *object,
+                                              int                  *field,
+                                              const GValue         *value,
+                                              GParamSpec           *pspec);
+void          ptl_param_store_double         (GObject              *object,
+                                              double               *field,
+                                              const GValue         *value,
+                                              GParamSpec           *pspec);
+void          ptl_param_store_boolean        (GObject              *object,
+                                              gboolean             *field,
+                                              const GValue         *value,
+                                              GParamSpec           *pspec);
+void          ptl_param_store_enum           (GObject              *object,
+                                              int                  *field,
+                                              const GValue         *value,
+                                              GParamSpec           *pspec);
+void          ptl_param_store_string         (GObject              *object,
+                                              char                **field,
+                                              const GValue         *value,
+                                              GParamSpec           *pspec);
+
 void          ptl_experiment_run_async       (PtlExperiment        *self,
                                               GCancellable         *cancellable,
                                               PtlProgressFunc       progress,

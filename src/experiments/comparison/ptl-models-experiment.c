@@ -926,18 +926,6 @@ ptl_models_experiment_run (PtlExperiment  *experiment,
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_models_experiment_get_property (GObject    *object,
                                     guint       prop_id,
                                     GValue     *value,
@@ -987,40 +975,28 @@ ptl_models_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_WORKLOAD:
-      if (self->workload != (PtlModelsWorkload) g_value_get_enum (value))
-        {
-          self->workload = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_enum (object, (int *) &self->workload, value, pspec);
       break;
     case PROP_TASKS:
-      set_uint (object, &self->tasks, value, pspec);
+      ptl_param_store_uint (object, &self->tasks, value, pspec);
       break;
     case PROP_CPU_MS:
-      set_uint (object, &self->cpu_ms, value, pspec);
+      ptl_param_store_uint (object, &self->cpu_ms, value, pspec);
       break;
     case PROP_IO_MS:
-      set_uint (object, &self->io_ms, value, pspec);
+      ptl_param_store_uint (object, &self->io_ms, value, pspec);
       break;
     case PROP_WORKERS:
-      set_uint (object, &self->workers, value, pspec);
+      ptl_param_store_uint (object, &self->workers, value, pspec);
       break;
     case PROP_SWITCH_INTERVAL_MS:
-      if (self->switch_interval_ms != g_value_get_double (value))
-        {
-          self->switch_interval_ms = g_value_get_double (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_double (object, &self->switch_interval_ms, value, pspec);
       break;
     case PROP_REPEATS:
-      set_uint (object, &self->repeats, value, pspec);
+      ptl_param_store_uint (object, &self->repeats, value, pspec);
       break;
     case PROP_SWEEP:
-      if (self->sweep != g_value_get_boolean (value))
-        {
-          self->sweep = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_boolean (object, &self->sweep, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

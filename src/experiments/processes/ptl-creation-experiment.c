@@ -1142,18 +1142,6 @@ ptl_creation_experiment_validate (PtlExperiment  *experiment,
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_creation_experiment_get_property (GObject    *object,
                                       guint       prop_id,
                                       GValue     *value,
@@ -1197,34 +1185,22 @@ ptl_creation_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_ITERATIONS:
-      set_uint (object, &self->iterations, value, pspec);
+      ptl_param_store_uint (object, &self->iterations, value, pspec);
       break;
     case PROP_CONCURRENCY:
-      set_uint (object, &self->concurrency, value, pspec);
+      ptl_param_store_uint (object, &self->concurrency, value, pspec);
       break;
     case PROP_PARENT_MIB:
-      set_uint (object, &self->parent_mib, value, pspec);
+      ptl_param_store_uint (object, &self->parent_mib, value, pspec);
       break;
     case PROP_FROM:
-      if (self->from != (PtlCreationFrom) g_value_get_enum (value))
-        {
-          self->from = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_enum (object, (int *) &self->from, value, pspec);
       break;
     case PROP_SIZE_SWEEP:
-      if (self->size_sweep != g_value_get_boolean (value))
-        {
-          self->size_sweep = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_boolean (object, &self->size_sweep, value, pspec);
       break;
     case PROP_PLACEMENT:
-      if (self->placement != (PtlCreationPlacement) g_value_get_enum (value))
-        {
-          self->placement = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_enum (object, (int *) &self->placement, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

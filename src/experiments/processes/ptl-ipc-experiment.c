@@ -867,18 +867,6 @@ ptl_ipc_experiment_finalize (GObject *object)
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_ipc_experiment_get_property (GObject    *object,
                                  guint       prop_id,
                                  GValue     *value,
@@ -925,42 +913,25 @@ ptl_ipc_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MECHANISMS:
-      if (g_strcmp0 (self->mechanisms, g_value_get_string (value)) != 0)
-        {
-          g_free (self->mechanisms);
-          self->mechanisms = g_value_dup_string (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_string (object, &self->mechanisms, value, pspec);
       break;
     case PROP_PEER:
-      if (self->peer != (PtlIpcPeerKind) g_value_get_enum (value))
-        {
-          self->peer = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_enum (object, (int *) &self->peer, value, pspec);
       break;
     case PROP_PLACEMENT:
-      if (self->placement != (PtlPlacement) g_value_get_enum (value))
-        {
-          self->placement = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_enum (object, (int *) &self->placement, value, pspec);
       break;
     case PROP_ROUND_TRIPS:
-      set_uint (object, &self->round_trips, value, pspec);
+      ptl_param_store_uint (object, &self->round_trips, value, pspec);
       break;
     case PROP_MESSAGE_SIZE:
-      set_uint (object, &self->message_size, value, pspec);
+      ptl_param_store_uint (object, &self->message_size, value, pspec);
       break;
     case PROP_BANDWIDTH:
-      if (self->bandwidth != g_value_get_boolean (value))
-        {
-          self->bandwidth = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_boolean (object, &self->bandwidth, value, pspec);
       break;
     case PROP_BANDWIDTH_MIB:
-      set_uint (object, &self->bandwidth_mib, value, pspec);
+      ptl_param_store_uint (object, &self->bandwidth_mib, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

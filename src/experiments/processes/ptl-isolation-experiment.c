@@ -603,18 +603,6 @@ ptl_isolation_experiment_validate (PtlExperiment  *experiment,
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_isolation_experiment_get_property (GObject    *object,
                                        guint       prop_id,
                                        GValue     *value,
@@ -652,20 +640,16 @@ ptl_isolation_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_WORKERS:
-      set_uint (object, &self->workers, value, pspec);
+      ptl_param_store_uint (object, &self->workers, value, pspec);
       break;
     case PROP_CRASH:
-      if (self->crash != (PtlIsolationCrash) g_value_get_enum (value))
-        {
-          self->crash = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_enum (object, (int *) &self->crash, value, pspec);
       break;
     case PROP_VICTIM:
-      set_uint (object, &self->victim, value, pspec);
+      ptl_param_store_uint (object, &self->victim, value, pspec);
       break;
     case PROP_WORK_MS:
-      set_uint (object, &self->work_ms, value, pspec);
+      ptl_param_store_uint (object, &self->work_ms, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

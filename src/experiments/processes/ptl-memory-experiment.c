@@ -914,18 +914,6 @@ ptl_memory_experiment_validate (PtlExperiment  *experiment,
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_memory_experiment_get_property (GObject    *object,
                                     guint       prop_id,
                                     GValue     *value,
@@ -966,19 +954,19 @@ ptl_memory_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MAX_WORKERS:
-      set_uint (object, &self->max_workers, value, pspec);
+      ptl_param_store_uint (object, &self->max_workers, value, pspec);
       break;
     case PROP_STACK_KIB:
-      set_uint (object, &self->stack_kib, value, pspec);
+      ptl_param_store_uint (object, &self->stack_kib, value, pspec);
       break;
     case PROP_TOUCH_KIB:
-      set_uint (object, &self->touch_kib, value, pspec);
+      ptl_param_store_uint (object, &self->touch_kib, value, pspec);
       break;
     case PROP_PARENT_MIB:
-      set_uint (object, &self->parent_mib, value, pspec);
+      ptl_param_store_uint (object, &self->parent_mib, value, pspec);
       break;
     case PROP_REPEATS:
-      set_uint (object, &self->repeats, value, pspec);
+      ptl_param_store_uint (object, &self->repeats, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -1039,18 +1039,6 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_pool_experiment_get_property (GObject    *object,
                                   guint       prop_id,
                                   GValue     *value,
@@ -1088,20 +1076,16 @@ ptl_pool_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_TASK_US:
-      set_uint (object, &self->task_us, value, pspec);
+      ptl_param_store_uint (object, &self->task_us, value, pspec);
       break;
     case PROP_TASKS:
-      set_uint (object, &self->tasks, value, pspec);
+      ptl_param_store_uint (object, &self->tasks, value, pspec);
       break;
     case PROP_WORKERS:
-      set_uint (object, &self->workers, value, pspec);
+      ptl_param_store_uint (object, &self->workers, value, pspec);
       break;
     case PROP_SWEEP:
-      if (self->sweep != g_value_get_boolean (value))
-        {
-          self->sweep = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_boolean (object, &self->sweep, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

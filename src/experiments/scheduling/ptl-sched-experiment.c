@@ -487,18 +487,6 @@ ptl_sched_experiment_run (PtlExperiment  *experiment,
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_sched_experiment_finalize (GObject *object)
 {
   PtlSchedExperiment *self = PTL_SCHED_EXPERIMENT (object);
@@ -567,50 +555,37 @@ ptl_sched_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_ALGORITHM:
-      if (self->algorithm != (PtlSchedAlgorithm) g_value_get_enum (value))
-        {
-          self->algorithm = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_enum (object, (int *) &self->algorithm, value, pspec);
       break;
     case PROP_WORKLOAD:
-      if (g_strcmp0 (self->workload, g_value_get_string (value)) != 0)
-        {
-          g_free (self->workload);
-          self->workload = g_value_dup_string (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_string (object, &self->workload, value, pspec);
       break;
     case PROP_PROCESSES:
-      set_uint (object, &self->processes, value, pspec);
+      ptl_param_store_uint (object, &self->processes, value, pspec);
       break;
     case PROP_SEED:
-      set_uint (object, &self->seed, value, pspec);
+      ptl_param_store_uint (object, &self->seed, value, pspec);
       break;
     case PROP_QUANTUM:
-      set_uint (object, &self->quantum, value, pspec);
+      ptl_param_store_uint (object, &self->quantum, value, pspec);
       break;
     case PROP_AGING:
-      set_uint (object, &self->aging, value, pspec);
+      ptl_param_store_uint (object, &self->aging, value, pspec);
       break;
     case PROP_MLFQ_LEVELS:
-      set_uint (object, &self->mlfq_levels, value, pspec);
+      ptl_param_store_uint (object, &self->mlfq_levels, value, pspec);
       break;
     case PROP_MLFQ_QUANTUM:
-      set_uint (object, &self->mlfq_quantum, value, pspec);
+      ptl_param_store_uint (object, &self->mlfq_quantum, value, pspec);
       break;
     case PROP_MLFQ_BOOST:
-      set_uint (object, &self->mlfq_boost, value, pspec);
+      ptl_param_store_uint (object, &self->mlfq_boost, value, pspec);
       break;
     case PROP_SWITCH_COST:
-      set_uint (object, &self->switch_cost, value, pspec);
+      ptl_param_store_uint (object, &self->switch_cost, value, pspec);
       break;
     case PROP_TIME_UNIT_MS:
-      if (self->time_unit_ms != g_value_get_double (value))
-        {
-          self->time_unit_ms = g_value_get_double (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_double (object, &self->time_unit_ms, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

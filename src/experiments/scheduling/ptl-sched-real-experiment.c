@@ -876,42 +876,6 @@ ptl_sched_real_experiment_run (PtlExperiment  *experiment,
 }
 
 static void
-set_uint (GObject      *object,
-          guint        *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_uint (value))
-    return;
-  *field = g_value_get_uint (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
-set_double (GObject      *object,
-            double       *field,
-            const GValue *value,
-            GParamSpec   *pspec)
-{
-  if (*field == g_value_get_double (value))
-    return;
-  *field = g_value_get_double (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
-set_enum (GObject      *object,
-          int          *field,
-          const GValue *value,
-          GParamSpec   *pspec)
-{
-  if (*field == g_value_get_enum (value))
-    return;
-  *field = g_value_get_enum (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
 ptl_sched_real_experiment_finalize (GObject *object)
 {
   PtlSchedRealExperiment *self = PTL_SCHED_REAL_EXPERIMENT (object);
@@ -974,36 +938,31 @@ ptl_sched_real_experiment_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_WORKLOAD:
-      if (g_strcmp0 (self->workload, g_value_get_string (value)) != 0)
-        {
-          g_free (self->workload);
-          self->workload = g_value_dup_string (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      ptl_param_store_string (object, &self->workload, value, pspec);
       break;
     case PROP_PROCESSES:
-      set_uint (object, &self->processes, value, pspec);
+      ptl_param_store_uint (object, &self->processes, value, pspec);
       break;
     case PROP_SEED:
-      set_uint (object, &self->seed, value, pspec);
+      ptl_param_store_uint (object, &self->seed, value, pspec);
       break;
     case PROP_TIME_UNIT_MS:
-      set_double (object, &self->time_unit_ms, value, pspec);
+      ptl_param_store_double (object, &self->time_unit_ms, value, pspec);
       break;
     case PROP_NICE_STEP:
-      set_uint (object, &self->nice_step, value, pspec);
+      ptl_param_store_uint (object, &self->nice_step, value, pspec);
       break;
     case PROP_AFFINITY:
-      set_enum (object, (int *) &self->affinity, value, pspec);
+      ptl_param_store_enum (object, (int *) &self->affinity, value, pspec);
       break;
     case PROP_POLICY:
-      set_enum (object, (int *) &self->policy, value, pspec);
+      ptl_param_store_enum (object, (int *) &self->policy, value, pspec);
       break;
     case PROP_MODEL:
-      set_enum (object, (int *) &self->model, value, pspec);
+      ptl_param_store_enum (object, (int *) &self->model, value, pspec);
       break;
     case PROP_MODEL_QUANTUM_MS:
-      set_double (object, &self->model_quantum_ms, value, pspec);
+      ptl_param_store_double (object, &self->model_quantum_ms, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
