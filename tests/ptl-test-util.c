@@ -259,6 +259,19 @@ ptl_test_lane_time (PtlChart *chart,
 }
 
 void
+ptl_test_assert_cancel_before_start (PtlExperiment *experiment)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlResult) result = NULL;
+
+  g_cancellable_cancel (cancellable);
+  result = ptl_test_run_async (experiment, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+void
 ptl_test_assert_cancel_at (PtlExperiment *experiment,
                            const char    *prefix,
                            guint          delay_ms,

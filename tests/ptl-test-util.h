@@ -49,6 +49,11 @@ double         ptl_test_lane_time          (PtlChart            *chart,
 
 /* Cancelling */
 
+/* Runs @experiment with a cancellable cancelled beforehand and asserts it
+ * came back with G_IO_ERROR_CANCELLED and no result. The cancellable is
+ * gone when this returns (it may hold a descriptor a leak count sees). */
+void           ptl_test_assert_cancel_before_start (PtlExperiment *experiment);
+
 /* Runs @experiment on the default main context, cancels it @delay_ms after
  * the first progress message that starts with @prefix, and asserts that it
  * came back with G_IO_ERROR_CANCELLED, no result, and a callback less than

@@ -52,18 +52,9 @@ static void
 test_cancel_before (void)
 {
   g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("models", long_run);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtlResult) result = NULL;
 
   take_baseline ();
-  g_cancellable_cancel (cancellable);
-  result = ptl_test_run_async (experiment, cancellable, &error);
-  g_assert_null (result);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  /* Before counting: a cancellable may hold a descriptor. */
-  g_clear_object (&cancellable);
+  ptl_test_assert_cancel_before_start (experiment);
   ptl_test_leaks_assert_none (&baseline, SETTLE_MS);
 }
 

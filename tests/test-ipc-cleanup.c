@@ -211,19 +211,9 @@ test_cancel_before (void)
 {
   static const char * const params[] = { "round-trips", "1000000", NULL };
   g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("ipc", params);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtlResult) result = NULL;
 
   take_baseline ();
-
-  g_cancellable_cancel (cancellable);
-  result = ptl_test_run_async (experiment, cancellable, &error);
-  g_assert_null (result);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  /* Before counting: a cancellable may hold a descriptor. */
-  g_clear_object (&cancellable);
+  ptl_test_assert_cancel_before_start (experiment);
   assert_nothing_left ();
 }
 
