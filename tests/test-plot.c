@@ -1117,6 +1117,16 @@ test_bench (void)
 
   g_assert_false (ptl_plot_bench_line (0, 3, &stats, &error));
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+
+  g_assert_true (ptl_plot_bench_timeline (5000, 3, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.n, ==, 3);
+  g_assert_cmpfloat (stats.min, >, 0);
+  g_assert_cmpfloat (stats.median, <, 1);
+
+  g_assert_false (ptl_plot_bench_timeline (0, 3, &stats, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
 }
 
 int

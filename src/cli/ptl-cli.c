@@ -395,41 +395,57 @@ cmd_export (int   argc,
   return write_exports (result, argv + 2, NULL);
 }
 
+static void
+print_render_stats (const char     *what,
+                    const PtlStats *stats)
+{
+  g_autofree char *median = ptl_format_value (stats->median, "s");
+  g_autofree char *p5 = ptl_format_value (stats->p5, "s");
+  g_autofree char *p95 = ptl_format_value (stats->p95, "s");
+
+  /* TRANSLATORS: the first %s is e.g. "1000000-point line chart" */
+  g_print (_("plot: %s at 1200×800: median %s per render (p5 %s, p95 %s, %u renders)\n"),
+           what, median, p5, p95, (guint) stats->n);
+}
+
 static int
 bench_plot (int   argc,
             char *argv[])
 {
   int points = 1000000;
+  int slices = 100000;
   int repeats = 20;
   GOptionEntry entries[] = {
     { "points", 'n', 0, G_OPTION_ARG_INT, &points, N_("Points in the line chart (default 1000000)"), N_("N") },
+    { "slices", 's', 0, G_OPTION_ARG_INT, &slices, N_("Slices in the Gantt chart (default 100000)"), N_("S") },
     { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, N_("Renders to time (default 20)"), N_("R") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— time rendering an N-point line chart"));
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— time rendering an N-point line chart and an S-slice Gantt chart"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *median = NULL, *p5 = NULL, *p95 = NULL;
-  PtlStats stats;
+  g_autofree char *line = NULL, *gantt = NULL;
+  PtlStats line_stats, gantt_stats;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc != 1)
-    return usage_error (_("Usage: ptlab bench plot [--points N] [--repeats R]"));
-  if (points < 1 || points > 100000000 || repeats < 1 || repeats > 10000)
-    return usage_error (_("--points must be 1 – 100000000 and --repeats 1 – 10000"));
+    return usage_error (_("Usage: ptlab bench plot [--points N] [--slices S] [--repeats R]"));
+  if (points < 1 || points > 100000000 || slices < 1 || slices > 100000000 || repeats < 1 || repeats > 10000)
+    return usage_error (_("--points and --slices must be 1 – 100000000 and --repeats 1 – 10000"));
 
-  if (!ptl_plot_bench_line (points, repeats, &stats, &error))
+  if (!ptl_plot_bench_line (points, repeats, &line_stats, &error) ||
+      !ptl_plot_bench_timeline (slices, repeats, &gantt_stats, &error))
     {
       g_printerr ("ptlab: %s\n", error->message);
       return EXIT_FAILED;
     }
 
-  median = ptl_format_value (stats.median, "s");
-  p5 = ptl_format_value (stats.p5, "s");
-  p95 = ptl_format_value (stats.p95, "s");
-  g_print (_("plot: %d-point line chart at 1200×800: median %s per render (p5 %s, p95 %s, %u renders)\n"),
-           points, median, p5, p95, (guint) stats.n);
+  line = g_strdup_printf (_("%d-point line chart"), points);
+  gantt = g_strdup_printf (_("%d-slice Gantt chart"), slices);
+  print_render_stats (line, &line_stats);
+  print_render_stats (gantt, &gantt_stats);
   return EXIT_DONE;
 }
 

@@ -36,30 +36,55 @@ noisy_line_result (guint n_points)
   return result;
 }
 
-gboolean
-ptl_plot_bench_line (guint      n_points,
-                     guint      repeats,
-                     PtlStats  *seconds_per_render,
-                     GError   **error)
+/* A round-robin schedule of BENCH_LANES processes on one CPU, with a
+ * context switch between quanta of random length: n_slices slices in all,
+ * most far narrower than a pixel, which the renderer must merge. */
+#define BENCH_LANES 10
+
+static PtlResult *
+schedule_result (guint n_slices)
 {
-  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (BENCH_SEED);
+  PtlResult *result = ptl_result_new ("plot-bench", _("Plot benchmark"));
+  PtlChart *chart = ptl_result_add_chart (result, "gantt", PTL_CHART_TIMELINE, _("Round robin"));
+  guint lanes[BENCH_LANES + 1], keys[BENCH_LANES + 1];
+  double t = 0;
+
+  ptl_chart_set_x_axis (chart, _("Time"), "s", FALSE);
+  for (guint l = 0; l < BENCH_LANES; l++)
+    {
+      g_autofree char *name = g_strdup_printf ("P%u", l + 1);
+
+      lanes[l] = ptl_chart_add_lane (chart, name);
+      keys[l] = ptl_chart_add_key (chart, name, FALSE);
+      ptl_chart_add_marker (chart, lanes[l], 0);
+    }
+  lanes[BENCH_LANES] = ptl_chart_add_lane (chart, _("idle / switch"));
+  keys[BENCH_LANES] = ptl_chart_add_key (chart, _("switch"), TRUE);
+
+  for (guint i = 0; i < n_slices; i++)
+    {
+      guint lane = i % 2 == 1 ? BENCH_LANES : (i / 2) % BENCH_LANES;
+      double length = i % 2 == 1 ? 1e-6 : g_rand_double_range (rand, 1e-5, 1e-3);
+
+      ptl_chart_add_slice (chart, lanes[lane], keys[lane], t, t + length);
+      t += length;
+    }
+  return result;
+}
+
+/* Times ptl_chart_draw () of @chart after one untimed warm-up render. */
+static gboolean
+time_renders (PtlChart  *chart,
+              guint      repeats,
+              PtlStats  *seconds_per_render,
+              GError   **error)
+{
   g_autofree double *samples = NULL;
   cairo_surface_t *surface;
   cairo_status_t status = CAIRO_STATUS_SUCCESS;
   PtlPlotStyle style;
-  PtlChart *chart;
 
-  g_return_val_if_fail (seconds_per_render != NULL, FALSE);
-
-  if (n_points == 0 || repeats == 0)
-    {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
-                   _("The plot benchmark needs at least one point and one repeat"));
-      return FALSE;
-    }
-
-  result = noisy_line_result (n_points);
-  chart = ptl_result_get_chart (result, 0);
   ptl_plot_style_init_report (&style);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, BENCH_WIDTH, BENCH_HEIGHT);
   samples = g_new (double, repeats);
@@ -94,4 +119,46 @@ ptl_plot_bench_line (guint      n_points,
 
   ptl_stats_compute (seconds_per_render, samples, repeats);
   return TRUE;
+}
+
+gboolean
+ptl_plot_bench_line (guint      n_points,
+                     guint      repeats,
+                     PtlStats  *seconds_per_render,
+                     GError   **error)
+{
+  g_autoptr(PtlResult) result = NULL;
+
+  g_return_val_if_fail (seconds_per_render != NULL, FALSE);
+
+  if (n_points == 0 || repeats == 0)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("The plot benchmark needs at least one point and one repeat"));
+      return FALSE;
+    }
+
+  result = noisy_line_result (n_points);
+  return time_renders (ptl_result_get_chart (result, 0), repeats, seconds_per_render, error);
+}
+
+gboolean
+ptl_plot_bench_timeline (guint      n_slices,
+                         guint      repeats,
+                         PtlStats  *seconds_per_render,
+                         GError   **error)
+{
+  g_autoptr(PtlResult) result = NULL;
+
+  g_return_val_if_fail (seconds_per_render != NULL, FALSE);
+
+  if (n_slices == 0 || repeats == 0)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("The Gantt benchmark needs at least one slice and one repeat"));
+      return FALSE;
+    }
+
+  result = schedule_result (n_slices);
+  return time_renders (ptl_result_get_chart (result, 0), repeats, seconds_per_render, error);
 }

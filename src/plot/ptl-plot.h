@@ -123,5 +123,11 @@ gboolean  ptl_plot_bench_line         (guint                   n_points,
                                        guint                   repeats,
                                        PtlStats               *seconds_per_render,
                                        GError                **error);
+/* The same for a Gantt chart of @n_slices slices: a round robin of 10
+ * processes on one CPU, with a context switch between quanta. */
+gboolean  ptl_plot_bench_timeline     (guint                   n_slices,
+                                       guint                   repeats,
+                                       PtlStats               *seconds_per_render,
+                                       GError                **error);
 
 G_END_DECLS
