@@ -123,6 +123,8 @@ test_bad_input (void)
     { { "run", "models", "--param", "tasks", NULL }, "NAME=VALUE" },
     { { "run", "models", "--export", "/nonexistent-dir/a.svg", NULL }, "does not exist" },
     { { "run", "models", "--frobnicate", NULL }, "frobnicate" },
+    { { "run", "memory", "--max-tasks", "10", NULL }, "up to 1000 threads and processes at once, more than your limit of 10" },
+    { { "run", "memory", "--max-tasks", "0", NULL }, "--max-tasks must be 1 – 1000000" },
     { { "describe", NULL }, "Usage" },
     { { "bench", "nosuch", NULL }, "No benchmark" },
     { { "frob", NULL }, NULL },

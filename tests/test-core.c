@@ -82,6 +82,13 @@ test_experiment_run (PtlExperiment  *experiment,
   return TRUE;
 }
 
+/* One task a step: enough to drive the user's limit. */
+static guint
+test_experiment_count_tasks (PtlExperiment *experiment)
+{
+  return (guint) MAX (TEST_EXPERIMENT (experiment)->steps, 0);
+}
+
 static void
 test_experiment_finalize (GObject *object)
 {
@@ -141,6 +148,7 @@ test_experiment_class_init (TestExperimentClass *klass)
   experiment_class->title = "Test";
   experiment_class->category = "Testing";
   experiment_class->run = test_experiment_run;
+  experiment_class->count_tasks = test_experiment_count_tasks;
 
   properties[PROP_STEPS] = g_param_spec_int ("steps", "Steps", "How many", 1, 1000, 5, flags);
   properties[PROP_DELAY_MS] = g_param_spec_double ("delay-ms", "Delay", "Per step", 0, 1000, 1, flags);
@@ -733,6 +741,37 @@ test_run_async_progress (void)
   g_assert_finalize_object (state.result);
 }
 
+/* The user's cap on tasks at once refuses a run before it starts, in the
+ * same check the CLI and the form use. */
+static void
+test_run_max_tasks (void)
+{
+  g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlResult) result = NULL;
+
+  g_assert_cmpuint (ptl_experiment_get_max_tasks (), ==, PTL_MAX_TASKS_DEFAULT);
+  g_assert_true (ptl_experiment_set_param (experiment, "steps", "20", NULL));
+  g_assert_true (ptl_experiment_validate (experiment, NULL));
+
+  ptl_experiment_set_max_tasks (19);
+  g_assert_false (ptl_experiment_validate (experiment, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "up to 20 threads and processes"));
+  g_assert_nonnull (strstr (error->message, "limit of 19"));
+  g_clear_error (&error);
+
+  /* A run refuses the same, before starting anything. */
+  result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+
+  ptl_experiment_set_max_tasks (20);
+  g_assert_true (ptl_experiment_validate (experiment, NULL));
+  ptl_experiment_set_max_tasks (PTL_MAX_TASKS_DEFAULT);
+}
+
 /* A program burning a CPU beside a run: the result must say so. */
 static void
 test_run_other_work (void)
@@ -831,6 +870,7 @@ main (int   argc,
   g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);
   g_test_add_func ("/ptl/run/cancel-and-fail", test_run_cancel_and_fail);
   g_test_add_func ("/ptl/run/other-work", test_run_other_work);
+  g_test_add_func ("/ptl/run/max-tasks", test_run_max_tasks);
   g_test_add_func ("/ptl/machine/facts", test_machine_facts);
 
   return g_test_run ();

@@ -41,7 +41,7 @@ static int cmd_help (int argc, char *argv[]);
 static const Command commands[] = {
   { "list", "list", N_("Print the experiments, one a line: id, category, title"), cmd_list },
   { "describe", "describe ID", N_("Explain an experiment and its parameters"), cmd_describe },
-  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--monitor-ms MS]",
+  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--max-tasks N] [--monitor-ms MS]",
     N_("Run an experiment, print its summary, write exports"), cmd_run },
   { "export", "export RESULT.json FILE…", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
@@ -244,6 +244,7 @@ cmd_run (int   argc,
   gboolean as_json = FALSE;
   gboolean quiet = FALSE;
   int monitor_ms = 0;
+  int max_tasks = PTL_MAX_TASKS_DEFAULT;
   double width = 0, height = 0, scale = 0;
   GOptionEntry entries[] = {
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("Set a parameter (see “ptlab describe ID”)"), N_("NAME=VALUE") },
@@ -254,6 +255,7 @@ cmd_run (int   argc,
     { "height", 0, 0, G_OPTION_ARG_DOUBLE, &height, N_("Export height in pixels/points"), N_("H") },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("PNG pixels per point (2 for HiDPI)"), N_("S") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
+    { "max-tasks", 0, 0, G_OPTION_ARG_INT, &max_tasks, N_("Refuse parameters that would have more than N threads and processes at once (default 4096)"), N_("N") },
     { "monitor-ms", 0, 0, G_OPTION_ARG_INT, &monitor_ms, N_("Sample the lab’s threads and child processes every MS ms (10 – 2000; 0, the default, is off) and add their CPU and memory charts"), N_("MS") },
     { NULL }
   };
@@ -279,6 +281,9 @@ cmd_run (int   argc,
       (monitor_ms < PTL_PROC_MONITOR_MIN_INTERVAL_MS || monitor_ms > PTL_PROC_MONITOR_MAX_INTERVAL_MS))
     return usage_error (_("--monitor-ms must be %d – %d (or 0 for no monitor), not %d"),
                         PTL_PROC_MONITOR_MIN_INTERVAL_MS, PTL_PROC_MONITOR_MAX_INTERVAL_MS, monitor_ms);
+  if (max_tasks < 1 || max_tasks > PTL_MAX_TASKS_LIMIT)
+    return usage_error (_("--max-tasks must be 1 – %d, not %d"), PTL_MAX_TASKS_LIMIT, max_tasks);
+  ptl_experiment_set_max_tasks (max_tasks);
 
   experiment = ptl_registry_create (argv[1], &error);
   if (experiment == NULL)

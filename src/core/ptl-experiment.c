@@ -684,16 +684,45 @@ ptl_experiment_set_params_from_json (PtlExperiment  *self,
   return TRUE;
 }
 
+static guint max_tasks = PTL_MAX_TASKS_DEFAULT;
+
+void
+ptl_experiment_set_max_tasks (guint limit)
+{
+  g_return_if_fail (limit >= 1 && limit <= PTL_MAX_TASKS_LIMIT);
+  g_atomic_int_set (&max_tasks, limit);
+}
+
+guint
+ptl_experiment_get_max_tasks (void)
+{
+  return g_atomic_int_get (&max_tasks);
+}
+
 gboolean
 ptl_experiment_validate (PtlExperiment  *self,
                          GError        **error)
 {
   PtlExperimentClass *klass;
+  guint n_tasks, limit;
 
   g_return_val_if_fail (PTL_IS_EXPERIMENT (self), FALSE);
 
   klass = PTL_EXPERIMENT_GET_CLASS (self);
-  return klass->validate == NULL || klass->validate (self, error);
+  if (klass->validate != NULL && !klass->validate (self, error))
+    return FALSE;
+
+  n_tasks = klass->count_tasks != NULL ? klass->count_tasks (self) : 0;
+  limit = ptl_experiment_get_max_tasks ();
+  if (n_tasks > limit)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("These parameters would have up to %u threads and processes at once, more than "
+                     "your limit of %u (Preferences in the window, --max-tasks on the command line)"),
+                   n_tasks, limit);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 PtlExperiment *

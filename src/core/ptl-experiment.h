@@ -38,7 +38,12 @@ struct _PtlExperimentClass
                         PtlRun         *run,
                         GError        **error);
 
-  gpointer padding[8];
+  /* The most threads and child processes a run with these parameters has
+   * at once, for the user's limit (ptl_experiment_set_max_tasks ()).
+   * Optional: without it a run counts as small. */
+  guint    (*count_tasks) (PtlExperiment *self);
+
+  gpointer padding[7];
 };
 
 const char   *ptl_experiment_get_id          (PtlExperiment        *self);
@@ -70,8 +75,18 @@ JsonObject   *ptl_experiment_dup_params_json (PtlExperiment        *self);
 gboolean      ptl_experiment_set_params_from_json (PtlExperiment   *self,
                                               JsonObject           *params,
                                               GError              **error);
+/* Class checks, then the user's task limit. */
 gboolean      ptl_experiment_validate        (PtlExperiment        *self,
                                               GError              **error);
+
+/* The user's cap on threads and child processes one run may have at once,
+ * on top of RLIMIT_NPROC and free memory (which runs check as they go):
+ * the window's preference, the command line's --max-tasks. Process-wide;
+ * PTL_MAX_TASKS_DEFAULT until set. */
+#define PTL_MAX_TASKS_DEFAULT 4096
+#define PTL_MAX_TASKS_LIMIT   1000000
+void          ptl_experiment_set_max_tasks   (guint                 max_tasks);
+guint         ptl_experiment_get_max_tasks   (void);
 /* A new experiment of the same type with the same parameter values. */
 PtlExperiment *ptl_experiment_dup            (PtlExperiment        *self);
 

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "ptl-application.h"
+#include "ptl-core.h"
+#include "ptl-preferences-window.h"
 #include "ptl-window.h"
 
 /* AdwApplication loads style.css from the resource base path and
@@ -15,6 +17,8 @@
 struct _PtlApplication
 {
   AdwApplication parent_instance;
+
+  GSettings     *settings;
 };
 
 G_DEFINE_FINAL_TYPE (PtlApplication, ptl_application, ADW_TYPE_APPLICATION)
@@ -60,10 +64,32 @@ ptl_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+ptl_application_preferences_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  PtlApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (ptl_preferences_window_new (parent)));
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", ptl_application_quit_action },
   { "about", ptl_application_about_action },
+  { "preferences", ptl_application_preferences_action },
 };
+
+/* The core checks every run against the user's cap; the setting is its
+ * only source in the window. */
+static void
+ptl_application_max_tasks_changed_cb (PtlApplication *self,
+                                      const char     *key,
+                                      GSettings      *settings)
+{
+  ptl_experiment_set_max_tasks ((guint) CLAMP (g_settings_get_int (settings, "max-tasks"), 1, PTL_MAX_TASKS_LIMIT));
+}
 
 static void
 ptl_application_activate (GApplication *app)
@@ -79,7 +105,9 @@ ptl_application_activate (GApplication *app)
 static void
 ptl_application_startup (GApplication *app)
 {
+  PtlApplication *self = PTL_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (ptl_application_parent_class)->startup (app);
 
@@ -87,12 +115,27 @@ ptl_application_startup (GApplication *app)
                                    app_entries, G_N_ELEMENTS (app_entries),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::max-tasks",
+                           G_CALLBACK (ptl_application_max_tasks_changed_cb), self, G_CONNECT_SWAPPED);
+  ptl_application_max_tasks_changed_cb (self, "max-tasks", self->settings);
+}
+
+static void
+ptl_application_dispose (GObject *object)
+{
+  g_clear_object (&PTL_APPLICATION (object)->settings);
+  G_OBJECT_CLASS (ptl_application_parent_class)->dispose (object);
 }
 
 static void
 ptl_application_class_init (PtlApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ptl_application_dispose;
 
   app_class->activate = ptl_application_activate;
   app_class->startup = ptl_application_startup;

@@ -36,6 +36,7 @@ struct _PtlParamForm
   GSettings           *settings;
 
   guint                syncing;     /* > 0 while widgets follow the experiment */
+  guint                revalidate_id;
   gboolean             valid;
 };
 
@@ -678,6 +679,28 @@ ptl_param_form_reset_cb (PtlParamForm *self,
   ptl_param_form_reset (self);
 }
 
+static gboolean
+ptl_param_form_revalidate_cb (gpointer data)
+{
+  PtlParamForm *self = data;
+
+  self->revalidate_id = 0;
+  ptl_param_form_revalidate (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The user's task limit takes part in validation. PtlApplication hands
+ * the new value to the core from its own handler of this change; an idle
+ * revalidation comes after it, whatever order the handlers run in. */
+static void
+ptl_param_form_max_tasks_changed_cb (PtlParamForm *self,
+                                     const char   *key,
+                                     GSettings    *settings)
+{
+  if (self->revalidate_id == 0)
+    self->revalidate_id = g_idle_add (ptl_param_form_revalidate_cb, self);
+}
+
 static void
 ptl_param_form_dispose (GObject *object)
 {
@@ -686,6 +709,7 @@ ptl_param_form_dispose (GObject *object)
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
   g_clear_object (&self->experiment);
+  g_clear_handle_id (&self->revalidate_id, g_source_remove);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PTL_TYPE_PARAM_FORM);
@@ -780,6 +804,8 @@ ptl_param_form_init (PtlParamForm *self)
 {
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ptl_param_row_free);
   self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::max-tasks",
+                           G_CALLBACK (ptl_param_form_max_tasks_changed_cb), self, G_CONNECT_SWAPPED);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -11,6 +11,7 @@
 #include "ptl-experiment-page-private.h"
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
+#include "ptl-preferences-window.h"
 #include "ptl-plot.h"
 #include "ptl-registry.h"
 #include "ptl-sched-sim.h"
@@ -104,18 +105,22 @@ set_search (GtkEditable *search,
   iterate_pending ();
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first of @widget and its descendants, depth first, that @match takes. */
 static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
+find_widget (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  if (match (widget, data))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_descendant (child, type);
+      GtkWidget *found = find_widget (child, match, data);
 
       if (found != NULL)
         return found;
@@ -123,24 +128,61 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+match_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static gboolean
+match_action (GtkWidget     *widget,
+              gconstpointer  action)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+match_name (GtkWidget     *widget,
+            gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+match_label_text (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  return find_widget (widget, match_type, GSIZE_TO_POINTER (type));
+}
+
 static GtkWidget *
 find_actionable (GtkWidget  *widget,
                  const char *action)
 {
-  if (GTK_IS_ACTIONABLE (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
+  return find_widget (widget, match_action, action);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action);
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  return find_widget (widget, match_name, name);
+}
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static GtkWidget *
+find_label_containing (GtkWidget  *widget,
+                       const char *text)
+{
+  return find_widget (widget, match_label_text, text);
 }
 
 /* Whether @action is enabled, as the header bar button bound to it shows. */
@@ -219,6 +261,7 @@ test_templates (void)
   g_type_ensure (PTL_TYPE_EXPERIMENT_PAGE);
   g_type_ensure (PTL_TYPE_PARAM_FORM);
   g_type_ensure (PTL_TYPE_MONITOR_PANEL);
+  g_type_ensure (PTL_TYPE_PREFERENCES_WINDOW);
 
   names = g_resources_enumerate_children (RESOURCE_BASE "/ui", 0, &error);
   g_assert_no_error (error);
@@ -295,6 +338,36 @@ test_sidebar (void)
 
   set_search (search, "");
   g_assert_cmpuint (count_visible_rows (list), ==, n_types);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The user's task limit (Preferences) takes part in the form's check:
+ * the models window asks for 4 tasks, so a limit of 3 refuses it. The
+ * application hands the setting to the core; without one here, the test
+ * does. */
+static void
+test_max_tasks (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkLabel *label;
+
+  g_assert_true (ptl_experiment_page_get_can_run (page));
+
+  ptl_experiment_set_max_tasks (3);
+  g_settings_set_int (settings, "max-tasks", 3);
+  iterate_pending ();
+  g_assert_false (ptl_experiment_page_get_can_run (page));
+  label = GTK_LABEL (find_label_containing (GTK_WIDGET (page), "more than your limit of 3"));
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (label)));
+
+  ptl_experiment_set_max_tasks (PTL_MAX_TASKS_DEFAULT);
+  g_settings_reset (settings, "max-tasks");
+  iterate_pending ();
+  g_assert_true (ptl_experiment_page_get_can_run (page));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -588,25 +661,6 @@ test_param_form (void)
   g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, g_ascii_strtod (tasks_default, NULL));
 
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The cell of the workload table in row @row and column @column
@@ -935,6 +989,7 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/templates", test_templates);
   g_test_add_func ("/ptl/gui/sidebar", test_sidebar);
   g_test_add_func ("/ptl/gui/param-form", test_param_form);
+  g_test_add_func ("/ptl/gui/max-tasks", test_max_tasks);
   g_test_add_func ("/ptl/gui/run", test_run);
   g_test_add_func ("/ptl/gui/cancel", test_cancel);
   g_test_add_func ("/ptl/gui/export", test_export);

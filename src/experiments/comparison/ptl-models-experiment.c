@@ -925,6 +925,17 @@ ptl_models_experiment_run (PtlExperiment  *experiment,
   return TRUE;
 }
 
+/* Thread-per-task and process modes start every task at once; the sweep
+ * goes up to twice the cores. */
+static guint
+ptl_models_experiment_count_tasks (PtlExperiment *experiment)
+{
+  PtlModelsExperiment *self = PTL_MODELS_EXPERIMENT (experiment);
+  guint n_tasks = self->tasks != 0 ? self->tasks : classic_tasks[self->workload];
+
+  return MAX (n_tasks, self->sweep ? 2 * ptl_machine_get_n_cpus () : 0);
+}
+
 static void
 ptl_models_experiment_get_property (GObject    *object,
                                     guint       prop_id,
@@ -1058,6 +1069,7 @@ ptl_models_experiment_class_init (PtlModelsExperimentClass *klass)
        "until another thread has taken the lock.");
 
   experiment_class->run = ptl_models_experiment_run;
+  experiment_class->count_tasks = ptl_models_experiment_count_tasks;
 
   properties[PROP_WORKLOAD] =
     g_param_spec_enum ("workload", N_("Workload"),

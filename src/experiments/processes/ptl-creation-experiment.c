@@ -1141,6 +1141,12 @@ ptl_creation_experiment_validate (PtlExperiment  *experiment,
   return TRUE;
 }
 
+static guint
+ptl_creation_experiment_count_tasks (PtlExperiment *experiment)
+{
+  return PTL_CREATION_EXPERIMENT (experiment)->concurrency;
+}
+
 static void
 ptl_creation_experiment_get_property (GObject    *object,
                                       guint       prop_id,
@@ -1264,6 +1270,7 @@ ptl_creation_experiment_class_init (PtlCreationExperimentClass *klass)
 
   experiment_class->validate = ptl_creation_experiment_validate;
   experiment_class->run = ptl_creation_experiment_run;
+  experiment_class->count_tasks = ptl_creation_experiment_count_tasks;
 
   properties[PROP_ITERATIONS] =
     g_param_spec_uint ("iterations", N_("Creations"),

@@ -913,6 +913,12 @@ ptl_memory_experiment_validate (PtlExperiment  *experiment,
   return TRUE;
 }
 
+static guint
+ptl_memory_experiment_count_tasks (PtlExperiment *experiment)
+{
+  return PTL_MEMORY_EXPERIMENT (experiment)->max_workers;
+}
+
 static void
 ptl_memory_experiment_get_property (GObject    *object,
                                     guint       prop_id,
@@ -1024,6 +1030,7 @@ ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
 
   experiment_class->validate = ptl_memory_experiment_validate;
   experiment_class->run = ptl_memory_experiment_run;
+  experiment_class->count_tasks = ptl_memory_experiment_count_tasks;
 
   properties[PROP_MAX_WORKERS] =
     g_param_spec_uint ("max-workers", N_("Most workers"),

@@ -1038,6 +1038,14 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
   return TRUE;
 }
 
+static guint
+ptl_pool_experiment_count_tasks (PtlExperiment *experiment)
+{
+  PtlPoolExperiment *self = PTL_POOL_EXPERIMENT (experiment);
+
+  return self->workers != 0 ? self->workers : ptl_machine_get_n_cpus ();
+}
+
 static void
 ptl_pool_experiment_get_property (GObject    *object,
                                   guint       prop_id,
@@ -1135,6 +1143,7 @@ ptl_pool_experiment_class_init (PtlPoolExperimentClass *klass)
        "coordinating thread with the monotonic clock and kept in the result.");
 
   experiment_class->run = ptl_pool_experiment_run;
+  experiment_class->count_tasks = ptl_pool_experiment_count_tasks;
 
   properties[PROP_TASK_US] =
     g_param_spec_uint ("task-us", N_("Task size"),
