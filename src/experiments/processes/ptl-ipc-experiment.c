@@ -837,6 +837,16 @@ ptl_ipc_experiment_validate (PtlExperiment  *experiment,
   return mechanisms != NULL && ptl_placement_check (self->placement, error);
 }
 
+/* A peer per mechanism, all started before the first round trip. */
+static guint
+ptl_ipc_experiment_count_tasks (PtlExperiment *experiment)
+{
+  PtlIpcExperiment *self = PTL_IPC_EXPERIMENT (experiment);
+  g_autoptr(GPtrArray) mechanisms = ptl_ipc_parse_mechanisms (self->mechanisms ? self->mechanisms : "", NULL);
+
+  return mechanisms != NULL ? mechanisms->len : 0;
+}
+
 static gboolean
 ptl_ipc_experiment_run (PtlExperiment  *experiment,
                         PtlRun         *run,
@@ -1005,6 +1015,7 @@ ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
        "the run ends or is cancelled; the names are unlinked as soon as both sides have them.");
 
   experiment_class->validate = ptl_ipc_experiment_validate;
+  experiment_class->count_tasks = ptl_ipc_experiment_count_tasks;
   experiment_class->run = ptl_ipc_experiment_run;
 
   properties[PROP_MECHANISMS] =

@@ -602,6 +602,12 @@ ptl_isolation_experiment_validate (PtlExperiment  *experiment,
   return TRUE;
 }
 
+static guint
+ptl_isolation_experiment_count_tasks (PtlExperiment *experiment)
+{
+  return PTL_ISOLATION_EXPERIMENT (experiment)->workers;
+}
+
 static void
 ptl_isolation_experiment_get_property (GObject    *object,
                                        guint       prop_id,
@@ -700,6 +706,7 @@ ptl_isolation_experiment_class_init (PtlIsolationExperimentClass *klass)
        "a run leaves nothing behind.");
 
   experiment_class->validate = ptl_isolation_experiment_validate;
+  experiment_class->count_tasks = ptl_isolation_experiment_count_tasks;
   experiment_class->run = ptl_isolation_experiment_run;
 
   properties[PROP_WORKERS] =

@@ -885,6 +885,14 @@ ptl_sched_real_experiment_finalize (GObject *object)
   G_OBJECT_CLASS (ptl_sched_real_experiment_parent_class)->finalize (object);
 }
 
+/* A thread per process of the workload (a generated one; a file's count
+ * is checked when it loads). */
+static guint
+ptl_sched_real_experiment_count_tasks (PtlExperiment *experiment)
+{
+  return PTL_SCHED_REAL_EXPERIMENT (experiment)->processes;
+}
+
 static void
 ptl_sched_real_experiment_get_property (GObject    *object,
                                         guint       prop_id,
@@ -1027,6 +1035,7 @@ ptl_sched_real_experiment_class_init (PtlSchedRealExperimentClass *klass)
 
   experiment_class->validate = ptl_sched_real_experiment_validate;
   experiment_class->run = ptl_sched_real_experiment_run;
+  experiment_class->count_tasks = ptl_sched_real_experiment_count_tasks;
 
   properties[PROP_WORKLOAD] =
     g_param_spec_string ("workload", N_("Workload"),
