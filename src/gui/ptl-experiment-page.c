@@ -61,6 +61,7 @@ struct _PtlExperimentPage
   char            *summary_shown; /* the table in the grid, as text */
 
   gint64           run_started;
+  gint64           run_ui_cpu_ns; /* the main thread's CPU time at the start */
   guint            run_serial;
   gboolean         running;
   gboolean         finished;   /* result is a complete run, fit for export */
@@ -457,6 +458,28 @@ ptl_experiment_page_progress_cb (PtlResult  *snapshot,
     gtk_label_set_text (self->progress_label, message);
 }
 
+/* The window's own share of a CPU (drawing, the live monitor) above which
+ * a run says so: it came out of the figures' CPUs. */
+#define WINDOW_CPU_LIMIT 0.10
+
+/* The main thread's CPU time is the window's: experiments run in workers
+ * and children. The core's check for other programs counts it as the
+ * lab's own, so it is reported here. */
+static void
+ptl_experiment_page_warn_about_window (PtlExperimentPage *self,
+                                       PtlResult         *result,
+                                       double             wall_s)
+{
+  double share = (ptl_clock_thread_cpu_ns () - self->run_ui_cpu_ns) / 1e9 / MAX (wall_s, 1e-3);
+
+  if (share > WINDOW_CPU_LIMIT)
+    ptl_result_add_warning (result,
+                            _("The window itself used %.0f %% of a CPU while this ran (live charts and the "
+                              "monitor), time the experiment could not have. For the cleanest figures run it "
+                              "from the command line: ptlab run %s"),
+                            share * 100, ptl_experiment_get_id (self->experiment));
+}
+
 static void
 ptl_experiment_page_run_cb (GObject      *object,
                             GAsyncResult *async_result,
@@ -486,6 +509,7 @@ ptl_experiment_page_run_cb (GObject      *object,
 
       if (self->monitor != NULL)
         ptl_proc_monitor_add_to_result (self->monitor, result);
+      ptl_experiment_page_warn_about_window (self, result, seconds);
       ptl_experiment_page_show_result (self, result);
       self->finished = TRUE;
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
@@ -886,6 +910,7 @@ ptl_experiment_page_run (PtlExperimentPage *self)
   self->running = TRUE;
   self->finished = FALSE;
   self->run_started = g_get_monotonic_time ();
+  self->run_ui_cpu_ns = ptl_clock_thread_cpu_ns ();
   self->cancellable = g_cancellable_new ();
 
   /* Keep the old results on screen until the first snapshot replaces them,
