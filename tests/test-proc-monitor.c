@@ -224,6 +224,7 @@ test_interval (void)
   g_autoptr(GError) error = NULL;
   guint n_notify = 0;
   GSource *source;
+  guint source_id;
   gpointer gone;
 
   /* Clamped to the range. */
@@ -240,14 +241,17 @@ test_interval (void)
   g_assert_no_error (error);
   source = g_main_context_find_source_by_user_data (NULL, monitor);
   g_assert_nonnull (source);
+  /* Ids, not pointers: a new source may reuse the freed one's memory. */
+  source_id = g_source_get_id (source);
 
   /* A new interval replaces the timeout while running; the same one is
    * not news. */
   ptl_proc_monitor_set_interval (monitor, 250);
   ptl_proc_monitor_set_interval (monitor, 250);
   g_assert_cmpuint (n_notify, ==, 1);
-  g_assert_true (g_main_context_find_source_by_user_data (NULL, monitor) != source);
-  g_assert_nonnull (g_main_context_find_source_by_user_data (NULL, monitor));
+  source = g_main_context_find_source_by_user_data (NULL, monitor);
+  g_assert_nonnull (source);
+  g_assert_cmpuint (g_source_get_id (source), !=, source_id);
 
   /* A run shorter than the interval still ends with a sample to chart. */
   g_usleep (20000);
