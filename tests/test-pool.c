@@ -173,8 +173,10 @@ test_sweep (void)
   g_assert_cmpuint (ptl_result_get_n_notes (result), >, 0);
 }
 
-/* 10 µs tasks: starting a worker costs more than the task; a pool
- * hands the task over for much less. */
+/* 10 µs tasks: starting a process costs far more than the task; a pool
+ * hands the task over for much less. Threads are left out: creating one
+ * (~7 µs) and waking a sleeping pool worker cost about the same on a VM,
+ * so which wins varies from run to run. */
 static void
 test_short_tasks (void)
 {
@@ -184,7 +186,6 @@ test_short_tasks (void)
   check_table (result, 10e-6);
   check_line_chart (result, "throughput", "ops/s", 1);
   g_assert_cmpfloat (ptl_test_cell (result, "process-pool", "rate"), >, 2 * ptl_test_cell (result, "process-per-task", "rate"));
-  g_assert_cmpfloat (ptl_test_cell (result, "thread-pool", "rate"), >, ptl_test_cell (result, "thread-per-task", "rate"));
   g_assert_cmpfloat (ptl_test_cell (result, "process-pool", "median"), <, ptl_test_cell (result, "process-per-task", "median"));
 }
 

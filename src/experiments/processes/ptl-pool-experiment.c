@@ -1119,7 +1119,7 @@ ptl_pool_experiment_class_init (PtlPoolExperimentClass *klass)
        "per task, over task sizes from 10 µs to 10 ms.");
   experiment_class->explanation =
     N_("Starting a worker costs something: a process tens to hundreds of microseconds (see "
-       "“Creation cost”), a thread tens of microseconds. A pool pays that once and then only hands "
+       "“Creation cost”), a thread a few to tens of microseconds. A pool pays that once and then only hands "
        "tasks over, which costs a few microseconds. Whether that matters depends on how long the "
        "task is, and this experiment shows where the line falls on your machine.\n\n"
        "The strategies. process-per-task starts ptlab-helper for every task, reads its answer and "
@@ -1132,7 +1132,9 @@ ptl_pool_experiment_class_init (PtlPoolExperimentClass *klass)
        "What to look for. On the throughput chart the pools stay near the ceiling (workers ÷ task "
        "size, while there are enough cores), and the per-task strategies fall away from it as "
        "tasks get short: with 10 µs tasks a process per task spends almost all of its time "
-       "starting processes. As tasks grow, every curve meets the same line, because the task "
+       "starting processes. The two thread strategies come close: creating a thread costs about "
+       "what waking a pool thread asleep on its queue costs (more on a virtual machine, where "
+       "waking an idle CPU goes through the hypervisor), so either may come out ahead. As tasks grow, every curve meets the same line, because the task "
        "itself dominates. On the latency chart the dashed diagonal is the task alone; the gap "
        "above it is each strategy's overhead per task, which the table shows for the default size "
        "(overhead = median latency − task time). The pools' own start-up cost is in the startup "
