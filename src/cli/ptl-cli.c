@@ -14,6 +14,7 @@
 #include "ptl-plot.h"
 #include "ptl-registry.h"
 #include "ptl-sched-sim.h"
+#include "ptl-server.h"
 
 enum
 {
@@ -36,6 +37,7 @@ static int cmd_describe (int argc, char *argv[]);
 static int cmd_run (int argc, char *argv[]);
 static int cmd_export (int argc, char *argv[]);
 static int cmd_bench (int argc, char *argv[]);
+static int cmd_serve (int argc, char *argv[]);
 static int cmd_help (int argc, char *argv[]);
 
 static const Command commands[] = {
@@ -44,6 +46,7 @@ static const Command commands[] = {
   { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--max-tasks N] [--monitor-ms MS]",
     N_("Run an experiment, print its summary, write exports"), cmd_run },
   { "export", "export RESULT.json FILE…", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
+  { "serve", "serve [--port N]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
 };
@@ -512,6 +515,69 @@ cmd_bench (int   argc,
     if (g_strcmp0 (argv[1], benches[i].name) == 0)
       return benches[i].main (argc - 1, argv + 1);
   return usage_error (_("No benchmark “%s”; benchmarks: plot, sched"), argv[1]);
+}
+
+static void
+server_stopped_cb (PtlServer *server,
+                   gpointer   user_data)
+{
+  g_main_loop_quit (user_data);
+}
+
+static gboolean
+stop_server_cb (gpointer user_data)
+{
+  ptl_server_shutdown (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_serve (int   argc,
+           char *argv[])
+{
+  int port = 8470;
+  GOptionEntry entries[] = {
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 and ::1 (default 8470; 0 picks a free one)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— offer the experiments over HTTP"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(GStrv) uris = NULL;
+  guint sigint_id, sigterm_id, bound_port;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab serve [--port N]"));
+  if (port < 0 || port > 65535)
+    return usage_error (_("--port must be 0 – 65535, not %d"), port);
+
+  server = ptl_server_new ();
+  if (!ptl_server_listen (server, port, &bound_port, &error))
+    {
+      g_printerr (_("ptlab: cannot listen on port %d: %s\n"), port, error->message);
+      return EXIT_FAILED;
+    }
+
+  /* The first line names the port, for scripts that asked for port 0. */
+  uris = ptl_server_dup_uris (server);
+  g_print (_("Listening on port %u: %s\n"), bound_port, uris[0] != NULL ? uris[0] : "");
+  for (guint i = 1; uris[i] != NULL; i++)
+    g_print (_("Also on %s\n"), uris[i]);
+  g_print (_("Ctrl-C stops the server, cancelling a run in progress.\n"));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (server, "stopped", G_CALLBACK (server_stopped_cb), loop);
+  sigint_id = g_unix_signal_add (SIGINT, stop_server_cb, server);
+  sigterm_id = g_unix_signal_add (SIGTERM, stop_server_cb, server);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  return EXIT_DONE;
 }
 
 gboolean
