@@ -8,6 +8,7 @@
 #include "ptl-creation-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
+#include "ptl-loop-blocking-experiment.h"
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
 #include "ptl-pool-experiment.h"
@@ -28,6 +29,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_ipc_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
+  ptl_loop_blocking_experiment_get_type,
 };
 
 const GType *
