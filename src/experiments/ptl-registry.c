@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ptl-async-patterns-experiment.h"
 #include "ptl-creation-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
@@ -29,6 +30,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_ipc_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
+  ptl_async_patterns_experiment_get_type,
   ptl_loop_blocking_experiment_get_type,
 };
 
