@@ -394,7 +394,6 @@ range_error (GParamSpec  *pspec,
              GError     **error)
 {
   g_autofree char *range = ptl_param_describe_range (pspec);
-  g_autofree char *type = ptl_param_describe_type (pspec);
 
   if (G_IS_PARAM_SPEC_ENUM (pspec))
     g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
@@ -402,10 +401,14 @@ range_error (GParamSpec  *pspec,
   else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
     g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
                  _("Parameter “%s” must be true or false, not “%s”"), pspec->name, text);
+  /* Whole sentences per type: an English article chosen in code cannot
+   * be translated (Korean has none, and reorders the sentence). */
+  else if (G_IS_PARAM_SPEC_DOUBLE (pspec))
+    g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                 _("Parameter “%s” must be a number in %s, not “%s”"), pspec->name, range, text);
   else
     g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
-                 _("Parameter “%s” must be %s %s in %s, not “%s”"), pspec->name,
-                 g_str_has_prefix (type, "i") ? _("an") : _("a"), type, range, text);
+                 _("Parameter “%s” must be an integer in %s, not “%s”"), pspec->name, range, text);
   return FALSE;
 }
 
