@@ -3,6 +3,10 @@
 
 #include "config.h"
 
+/* PRId64 rather than G_GINT64_FORMAT in translatable strings: xgettext
+ * understands only the <inttypes.h> macros. */
+#include <inttypes.h>
+
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <math.h>
@@ -768,7 +772,7 @@ note_where (PtlResult    *result,
   if (from_app)
     ptl_result_add_note (result,
                          _("Every mechanism ran inside the lab process (peak resident set %s with "
-                           "parent-mib = %u MiB written, %" G_GINT64_FORMAT " memory mappings): fork "
+                           "parent-mib = %u MiB written, %" PRId64 " memory mappings): fork "
                            "copies the page tables of all of it and every mapping, which is what the "
                            "default from = helper avoids."),
                          lab_text, parent_mib, lab->mappings);
@@ -776,7 +780,7 @@ note_where (PtlResult    *result,
     ptl_result_add_note (result,
                          _("fork, vfork, posix-spawn and fork-exec ran inside ptlab-helper, a small "
                            "process (peak resident set %s with parent-mib = %u MiB written, "
-                           "%" G_GINT64_FORMAT " memory mappings); thread, pthread and gsubprocess ran "
+                           "%" PRId64 " memory mappings); thread, pthread and gsubprocess ran "
                            "in the lab itself (peak resident set %s, %" G_GINT64_FORMAT " mappings). "
                            "fork copies every mapping, and each shared library adds several: from = app "
                            "measures all of them from the lab for contrast."),

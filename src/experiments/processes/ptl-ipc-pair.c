@@ -710,7 +710,7 @@ ptl_ipc_stream_new (gsize    size,
   stream->source = g_try_malloc (size);
   if (stream->source == NULL)
     {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT, _("Could not allocate %" G_GSIZE_FORMAT " bytes"), size);
+      g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT, _("Could not allocate %zu bytes"), size);
       return NULL;
     }
   memset (stream->source, 0x5a, size);

@@ -3,6 +3,10 @@
 
 #include "config.h"
 
+/* PRIu64 rather than G_GUINT64_FORMAT in translatable strings: xgettext
+ * understands only the <inttypes.h> macros. */
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -290,9 +294,9 @@ ptl_spawn_dup_nproc_limit (void)
   if (getrlimit (RLIMIT_NPROC, &rlimit) != 0 || rlimit.rlim_cur == RLIM_INFINITY)
     return g_strdup (_("RLIMIT_NPROC is unlimited"));
   if (getuid () == 0 || geteuid () == 0)
-    return g_strdup_printf (_("RLIMIT_NPROC is %" G_GUINT64_FORMAT " but does not apply to root"),
+    return g_strdup_printf (_("RLIMIT_NPROC is %" PRIu64 " but does not apply to root"),
                             (guint64) rlimit.rlim_cur);
-  return g_strdup_printf (_("RLIMIT_NPROC is %" G_GUINT64_FORMAT), (guint64) rlimit.rlim_cur);
+  return g_strdup_printf (_("RLIMIT_NPROC is %" PRIu64), (guint64) rlimit.rlim_cur);
 }
 
 gint64
