@@ -781,7 +781,7 @@ note_where (PtlResult    *result,
                          _("fork, vfork, posix-spawn and fork-exec ran inside ptlab-helper, a small "
                            "process (peak resident set %s with parent-mib = %u MiB written, "
                            "%" PRId64 " memory mappings); thread, pthread and gsubprocess ran "
-                           "in the lab itself (peak resident set %s, %" G_GINT64_FORMAT " mappings). "
+                           "in the lab itself (peak resident set %s, %" PRId64 " mappings). "
                            "fork copies every mapping, and each shared library adds several: from = app "
                            "measures all of them from the lab for contrast."),
                          helper_text, parent_mib, helper->mappings, lab_text, lab->mappings);
