@@ -83,6 +83,27 @@ cmd_help (int   argc,
   return EXIT_DONE;
 }
 
+/* printf pads by bytes; a translated category (Korean: 3 bytes and two
+ * columns a syllable) must be padded by the columns a terminal shows. */
+static char *
+pad_to_columns (const char *text,
+                int         columns)
+{
+  GString *out = g_string_new (text);
+  int used = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_iszerowidth (c))
+        used += g_unichar_iswide (c) ? 2 : 1;
+    }
+  for (; used < columns; used++)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
 static int
 cmd_list (int   argc,
           char *argv[])
@@ -98,8 +119,10 @@ cmd_list (int   argc,
     {
       g_autoptr(PtlExperiment) experiment = g_object_new (types[i], NULL);
 
-      g_print ("%-12s %-14s %s\n", ptl_experiment_get_id (experiment),
-               ptl_experiment_get_category (experiment), ptl_experiment_get_title (experiment));
+      g_autofree char *category = pad_to_columns (ptl_experiment_get_category (experiment), 14);
+
+      g_print ("%-12s %s %s\n", ptl_experiment_get_id (experiment),
+               category, ptl_experiment_get_title (experiment));
     }
   return EXIT_DONE;
 }
@@ -133,8 +156,11 @@ cmd_describe (int   argc,
       g_autofree char *def = ptl_param_dup_default_text (params[i]);
       const char *unit = ptl_param_get_unit (params[i]);
 
-      g_print ("  %-20s %s, %s%s%s, default %s\n      %s\n", params[i]->name, type, range,
-               *unit ? " " : "", unit, def, g_param_spec_get_blurb (params[i]));
+      /* TRANSLATORS: one parameter in “ptlab describe”: its name, type, range,
+       * a space and its unit (or nothing), default value, then its description */
+      g_print (_("  %-20s %s, %s%s%s, default %s\n      %s\n"), params[i]->name, type, range,
+               *unit ? " " : "", *unit ? _(unit) : "", def,
+               _(g_param_spec_get_blurb (params[i])));  /* marked N_() by each experiment */
     }
   return EXIT_DONE;
 }
