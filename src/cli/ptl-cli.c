@@ -87,19 +87,11 @@ cmd_help (int   argc,
  * columns a syllable) must be padded by the columns a terminal shows. */
 static char *
 pad_to_columns (const char *text,
-                int         columns)
+                guint       columns)
 {
   GString *out = g_string_new (text);
-  int used = 0;
 
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_iszerowidth (c))
-        used += g_unichar_iswide (c) ? 2 : 1;
-    }
-  for (; used < columns; used++)
+  for (guint used = ptl_text_get_columns (text); used < columns; used++)
     g_string_append_c (out, ' ');
   return g_string_free (out, FALSE);
 }

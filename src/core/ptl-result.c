@@ -1238,6 +1238,25 @@ ptl_table_format_cell (PtlTable *table,
   return g_strdup (cell->text ? cell->text : "");
 }
 
+guint
+ptl_text_get_columns (const char *text)
+{
+  guint columns = 0;
+
+  g_return_val_if_fail (text != NULL, 0);
+
+  /* A terminal shows Hangul and other wide characters in two columns and
+   * combining marks in none, so bytes and characters both misalign them. */
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_iszerowidth (c))
+        columns += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return columns;
+}
+
 char *
 ptl_table_format_text (PtlTable *table)
 {
@@ -1252,14 +1271,16 @@ ptl_table_format_text (PtlTable *table)
   n_rows = ptl_table_get_n_rows (table);
   widths = g_new0 (guint, MAX (n_columns, 1));
 
+  /* Column names are English keys (JSON, CSV, tests); experiments mark them
+   * with N_() and people read them translated. */
   for (guint c = 0; c < n_columns; c++)
-    widths[c] = g_utf8_strlen (ptl_table_get_column_name (table, c), -1);
+    widths[c] = ptl_text_get_columns (_(ptl_table_get_column_name (table, c)));
   for (guint r = 0; r < n_rows; r++)
     for (guint c = 0; c < n_columns; c++)
       {
         char *text = ptl_table_format_cell (table, r, c);
 
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (text, -1));
+        widths[c] = MAX (widths[c], ptl_text_get_columns (text));
         g_ptr_array_add (cells, text);
       }
 
@@ -1269,9 +1290,9 @@ ptl_table_format_text (PtlTable *table)
 
       for (guint c = 0; c < n_columns; c++)
         {
-          const char *text = r == 0 ? ptl_table_get_column_name (table, c)
+          const char *text = r == 0 ? _(ptl_table_get_column_name (table, c))
                                     : g_ptr_array_index (cells, (r - 1) * n_columns + c);
-          guint pad = widths[c] - g_utf8_strlen (text, -1);
+          guint pad = widths[c] - ptl_text_get_columns (text);
           gboolean numeric = FALSE;
 
           /* Numeric columns (header included) right-aligned, text left. */

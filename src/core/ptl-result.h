@@ -235,6 +235,7 @@ char            *ptl_table_format_cell         (PtlTable         *table,
                                                 guint             row,
                                                 guint             column);
 /* The whole table as aligned plain text, for the CLI. */
+guint            ptl_text_get_columns          (const char       *text);
 char            *ptl_table_format_text         (PtlTable         *table);
 
 /* Files. Saves are atomic: a failed save leaves no partial file. */

@@ -355,12 +355,13 @@ ptl_experiment_page_update_summary (PtlExperimentPage *self)
       gboolean numeric = FALSE;
 
       /* Cells are already formatted with their unit, so the heading is the
-       * column's name alone; numbers line up on the right. */
+       * column's name alone, translated (names are English keys marked
+       * N_() by the experiments); numbers line up on the right. */
       for (guint row = 0; row < n_rows && !numeric; row++)
         numeric = ptl_table_cell_is_number (table, row, column);
 
       gtk_grid_attach (self->summary_grid,
-                       ptl_experiment_page_create_cell (ptl_table_get_column_name (table, column),
+                       ptl_experiment_page_create_cell (_(ptl_table_get_column_name (table, column)),
                                                         numeric, TRUE),
                        column, 0, 1, 1);
 

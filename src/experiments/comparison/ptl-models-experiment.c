@@ -696,11 +696,11 @@ create_output (PtlResult *result,
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, "mode", NULL);
-  ptl_table_add_column (out->summary, "wall", "s");
-  ptl_table_add_column (out->summary, "speedup", "x");
-  ptl_table_add_column (out->summary, "cpu", "s");
-  ptl_table_add_column (out->summary, "memory", "B");
+  ptl_table_add_column (out->summary, N_("mode"), NULL);
+  ptl_table_add_column (out->summary, N_("wall"), "s");
+  ptl_table_add_column (out->summary, N_("speedup"), "x");
+  ptl_table_add_column (out->summary, N_("cpu"), "s");
+  ptl_table_add_column (out->summary, N_("memory"), "B");
 }
 
 static void

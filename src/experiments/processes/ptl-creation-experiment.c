@@ -648,14 +648,14 @@ create_output (PtlResult  *result,
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, "mechanism", NULL);
-  ptl_table_add_column (out->summary, "median", "s");
-  ptl_table_add_column (out->summary, "p5", "s");
-  ptl_table_add_column (out->summary, "p95", "s");
-  ptl_table_add_column (out->summary, "p99", "s");
-  ptl_table_add_column (out->summary, "rate", "ops/s");
-  ptl_table_add_column (out->summary, "cpu", "s");
-  ptl_table_add_column (out->summary, "where", NULL);
+  ptl_table_add_column (out->summary, N_("mechanism"), NULL);
+  ptl_table_add_column (out->summary, N_("median"), "s");
+  ptl_table_add_column (out->summary, N_("p5"), "s");
+  ptl_table_add_column (out->summary, N_("p95"), "s");
+  ptl_table_add_column (out->summary, N_("p99"), "s");
+  ptl_table_add_column (out->summary, N_("rate"), "ops/s");
+  ptl_table_add_column (out->summary, N_("cpu"), "s");
+  ptl_table_add_column (out->summary, N_("where"), NULL);
 }
 
 /* The cumulative distribution, CDF_STEPS + 1 points whatever the number

@@ -703,14 +703,14 @@ create_output (Lab *lab)
     }
 
   lab->summary = ptl_result_get_summary (lab->result);
-  ptl_table_add_column (lab->summary, "mechanism", NULL);
-  ptl_table_add_column (lab->summary, "median", "s");
-  ptl_table_add_column (lab->summary, "p5", "s");
-  ptl_table_add_column (lab->summary, "p95", "s");
-  ptl_table_add_column (lab->summary, "p99", "s");
-  ptl_table_add_column (lab->summary, "mean", "s");
-  ptl_table_add_column (lab->summary, "cpu", "s");
-  ptl_table_add_column (lab->summary, "bandwidth", "B/s");
+  ptl_table_add_column (lab->summary, N_("mechanism"), NULL);
+  ptl_table_add_column (lab->summary, N_("median"), "s");
+  ptl_table_add_column (lab->summary, N_("p5"), "s");
+  ptl_table_add_column (lab->summary, N_("p95"), "s");
+  ptl_table_add_column (lab->summary, N_("p99"), "s");
+  ptl_table_add_column (lab->summary, N_("mean"), "s");
+  ptl_table_add_column (lab->summary, N_("cpu"), "s");
+  ptl_table_add_column (lab->summary, N_("bandwidth"), "B/s");
 }
 
 /* What a reader must know beside the figures. */

@@ -321,11 +321,11 @@ create_output (PtlResult *result,
 
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, "variant", NULL);
-  ptl_table_add_column (out->summary, "worker", NULL);
-  ptl_table_add_column (out->summary, "ended", NULL);
-  ptl_table_add_column (out->summary, "ran", "s");
-  ptl_table_add_column (out->summary, "siblings finished", NULL);
+  ptl_table_add_column (out->summary, N_("variant"), NULL);
+  ptl_table_add_column (out->summary, N_("worker"), NULL);
+  ptl_table_add_column (out->summary, N_("ended"), NULL);
+  ptl_table_add_column (out->summary, N_("ran"), "s");
+  ptl_table_add_column (out->summary, N_("siblings finished"), NULL);
 }
 
 /* How one worker ended, for the table (@ended) and the legend (@key). */

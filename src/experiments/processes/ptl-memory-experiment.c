@@ -596,11 +596,11 @@ create_output (PtlResult *result,
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, "kind", NULL);
-  ptl_table_add_column (out->summary, "workers", NULL);
-  ptl_table_add_column (out->summary, "pss per worker", "B");
-  ptl_table_add_column (out->summary, "rss per worker", "B");
-  ptl_table_add_column (out->summary, "total pss", "B");
+  ptl_table_add_column (out->summary, N_("kind"), NULL);
+  ptl_table_add_column (out->summary, N_("workers"), NULL);
+  ptl_table_add_column (out->summary, N_("pss per worker"), "B");
+  ptl_table_add_column (out->summary, N_("rss per worker"), "B");
+  ptl_table_add_column (out->summary, N_("total pss"), "B");
 }
 
 static void

@@ -794,13 +794,13 @@ create_output (PtlResult *result,
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, "strategy", NULL);
-  ptl_table_add_column (out->summary, "rate", "ops/s");
-  ptl_table_add_column (out->summary, "median", "s");
-  ptl_table_add_column (out->summary, "p95", "s");
-  ptl_table_add_column (out->summary, "overhead", "s");
-  ptl_table_add_column (out->summary, "cpu", "s");
-  ptl_table_add_column (out->summary, "startup", "s");
+  ptl_table_add_column (out->summary, N_("strategy"), NULL);
+  ptl_table_add_column (out->summary, N_("rate"), "ops/s");
+  ptl_table_add_column (out->summary, N_("median"), "s");
+  ptl_table_add_column (out->summary, N_("p95"), "s");
+  ptl_table_add_column (out->summary, N_("overhead"), "s");
+  ptl_table_add_column (out->summary, N_("cpu"), "s");
+  ptl_table_add_column (out->summary, N_("startup"), "s");
 }
 
 /* One strategy at one size: its points, its raw samples, and its row in

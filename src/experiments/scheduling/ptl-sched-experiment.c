@@ -285,14 +285,14 @@ add_table (PtlResult               *result,
 {
   PtlTable *table = ptl_result_get_summary (result);
 
-  ptl_table_add_column (table, "algorithm", NULL);
-  ptl_table_add_column (table, "average waiting", "s");
-  ptl_table_add_column (table, "average turnaround", "s");
-  ptl_table_add_column (table, "average response", "s");
-  ptl_table_add_column (table, "throughput", _("processes/s"));
-  ptl_table_add_column (table, "cpu utilisation", "%");
-  ptl_table_add_column (table, "context switches", NULL);
-  ptl_table_add_column (table, "makespan", "s");
+  ptl_table_add_column (table, N_("algorithm"), NULL);
+  ptl_table_add_column (table, N_("average waiting"), "s");
+  ptl_table_add_column (table, N_("average turnaround"), "s");
+  ptl_table_add_column (table, N_("average response"), "s");
+  ptl_table_add_column (table, N_("throughput"), _("processes/s"));
+  ptl_table_add_column (table, N_("cpu utilisation"), "%");
+  ptl_table_add_column (table, N_("context switches"), NULL);
+  ptl_table_add_column (table, N_("makespan"), "s");
 
   for (guint i = 0; i < outcomes->len; i++)
     {

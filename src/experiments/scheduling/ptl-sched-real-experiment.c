@@ -605,13 +605,13 @@ add_table (Lab              *lab,
 {
   PtlTable *table = ptl_result_get_summary (result);
 
-  ptl_table_add_column (table, "thread", NULL);
-  ptl_table_add_column (table, "nice", NULL);
-  ptl_table_add_column (table, "requested cpu", "s");
-  ptl_table_add_column (table, "measured cpu", "s");
-  ptl_table_add_column (table, "waiting", "s");
-  ptl_table_add_column (table, "turnaround", "s");
-  ptl_table_add_column (table, "cpu switches", NULL);
+  ptl_table_add_column (table, N_("thread"), NULL);
+  ptl_table_add_column (table, N_("nice"), NULL);
+  ptl_table_add_column (table, N_("requested cpu"), "s");
+  ptl_table_add_column (table, N_("measured cpu"), "s");
+  ptl_table_add_column (table, N_("waiting"), "s");
+  ptl_table_add_column (table, N_("turnaround"), "s");
+  ptl_table_add_column (table, N_("cpu switches"), NULL);
 
   for (guint i = 0; i < lab->n_workers; i++)
     {
