@@ -160,8 +160,10 @@ export_args_clear (ExportArgs *args)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExportArgs, export_args_clear)
 
-static GOptionGroup *
-export_option_group_new (ExportArgs *args)
+/* Main entries, so `ptlab run --help` and `ptlab export --help` list them. */
+static void
+add_export_options (GOptionContext *context,
+                    ExportArgs     *args)
 {
   const GOptionEntry entries[] = {
     { "chart", 0, 0, G_OPTION_ARG_STRING, &args->chart_id, N_("Export only this chart (default: all of them; ids in “ptlab describe ID”)"), N_("ID") },
@@ -170,11 +172,8 @@ export_option_group_new (ExportArgs *args)
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &args->scale, N_("PNG pixels per point (2 for HiDPI)"), N_("S") },
     { NULL }
   };
-  GOptionGroup *group = g_option_group_new ("export", _("Export options:"), _("Show the export options"), NULL, NULL);
 
-  g_option_group_add_entries (group, entries);
-  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-  return group;
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 }
 
 /* Everything an export needs to be checked before a long run starts, so a
@@ -364,7 +363,7 @@ cmd_run (int   argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_add_group (context, export_option_group_new (&export_args));
+  add_export_options (context, &export_args);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -500,8 +499,7 @@ cmd_export (int   argc,
 
   /* Options may come anywhere: GOption takes them out and leaves the
    * file names in order. */
-  g_option_context_add_group (context, export_option_group_new (&export_args));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  add_export_options (context, &export_args);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc < 3)
