@@ -27,7 +27,8 @@ gboolean       ptl_atomic_file_write      (PtlAtomicFile  *self,
                                            gsize           len,
                                            GError        **error);
 /* Flushes, closes and renames the temporary over the target. On failure
- * the temporary is removed and the target is untouched. Once only. */
+ * the target is untouched (the temporary goes with ptl_atomic_file_free ()).
+ * Once only. */
 gboolean       ptl_atomic_file_commit     (PtlAtomicFile  *self,
                                            GError        **error);
 /* Removes the temporary unless committed. */
