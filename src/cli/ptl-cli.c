@@ -176,6 +176,18 @@ add_export_options (GOptionContext *context,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 }
 
+static int
+check_size_arg (const char *option,
+                double      value,
+                double      maximum)
+{
+  /* Written so NaN, which GOption parses from "nan", fails too. */
+  if (value >= 0 && value <= maximum)
+    return EXIT_DONE;
+  return usage_error (_("%s must be from 0 to %g (0: the default), not %g"),
+                      option, maximum, value);
+}
+
 /* Everything an export needs to be checked before a long run starts, so a
  * typo in a path or a size fails in a second, not after the experiment. */
 static int
@@ -183,11 +195,12 @@ check_exports (char * const     *paths,
                const ExportArgs *args)
 {
   PtlExportOptions options = { NULL, args->width, args->height, args->scale, NULL };
+  int status;
 
-  /* !(x >= min) also catches NaN, which GOption parses from "nan". */
-  if (!(args->width >= 0 && args->width <= 20000) || !(args->height >= 0 && args->height <= 20000) ||
-      !(args->scale >= 0 && args->scale <= 8))
-    return usage_error (_("--width and --height must be 1 – 20000, --scale 1 – 8 (or 0 for the default)"));
+  if ((status = check_size_arg ("--width", args->width, 20000)) != EXIT_DONE ||
+      (status = check_size_arg ("--height", args->height, 20000)) != EXIT_DONE ||
+      (status = check_size_arg ("--scale", args->scale, 8)) != EXIT_DONE)
+    return status;
 
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
