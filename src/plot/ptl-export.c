@@ -156,7 +156,7 @@ ptl_export_check_options (const char              *path,
 
   if (!ptl_export_format_from_path (path, &format, error))
     return FALSE;
-  /* isfinite () also refuses NaN, which every comparison lets through. */
+  /* isfinite () refuses NaN and infinities (a test like x < 0 lets NaN by). */
   if (!(isfinite (options->width) && options->width >= 0) ||
       !(isfinite (options->height) && options->height >= 0) ||
       !(isfinite (options->scale) && options->scale >= 0))
