@@ -268,6 +268,16 @@ test_run_and_export (void)
     g_assert_cmpint (no_chart.status, ==, 2);
     g_assert_nonnull (strstr (no_chart.err, "no chart “averages”; its charts are: wall, speedup"));
     g_assert_false (g_file_test (nosuch, G_FILE_TEST_EXISTS));
+    /* A side that follows the chart's shape (960 × 640) is checked once
+     * the result is there: 36,000 pixels wide is bad input too. */
+    {
+      g_auto(Outcome) too_wide = { 0 };
+      g_autofree char *wide = g_build_filename (dir, "wide.png", NULL);
+
+      run_ptlab (&too_wide, "export", json, wide, "--chart", "speedup", "--height", "12000", "--scale", "2", NULL);
+      g_assert_cmpint (too_wide.status, ==, 2);
+      g_assert_nonnull (strstr (too_wide.err, "36000 × 24000 pixels is larger than 32767"));
+    }
     /* The six files written above, and not one named "--chart". */
     g_assert_cmpuint (count_entries (dir), ==, 6);
   }

@@ -282,7 +282,10 @@ write_exports (PtlResult        *result,
       if (file == NULL || !ptl_export_write (result, file, &options, &error))
         {
           g_printerr ("ptlab: %s\n", error->message);
-          status = EXIT_FAILED;
+          /* What only the result could tell (a PNG side that follows the
+           * figure's shape) is still bad input, not a failed write. */
+          status = MAX (status, g_error_matches (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER)
+                                ? EXIT_USAGE : EXIT_FAILED);
         }
       else
         g_ptr_array_add (files, g_steal_pointer (&file));
