@@ -611,6 +611,12 @@ ptl_servers_experiment_set_property (GObject      *object,
 static void
 ptl_servers_experiment_class_init (PtlServersExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "requests", N_("Requests per second") },
+    { "p99", N_("99th percentile latency") },
+    { "memory", N_("Server memory (resident)") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -654,6 +660,7 @@ ptl_servers_experiment_class_init (PtlServersExperimentClass *klass)
        "their descriptor limit to the hard limit. Points that would need more threads or processes "
        "than your limit are skipped, and the run says so.");
 
+  experiment_class->charts = charts;
   experiment_class->run = ptl_servers_experiment_run;
   experiment_class->count_tasks = ptl_servers_experiment_count_tasks;
 

@@ -951,6 +951,12 @@ ptl_ipc_experiment_set_property (GObject      *object,
 static void
 ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "round-trip", N_("Round trip per mechanism") },
+    { "distribution", N_("Distribution of round trips") },
+    { "bandwidth", N_("Bandwidth by message size (with bandwidth)") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1013,6 +1019,7 @@ ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
        "threads of one process keeps the address space, which matters little on current CPUs. "
        "The peer's descriptors, shared memory and message queues are closed and unlinked when "
        "the run ends or is cancelled; the names are unlinked as soon as both sides have them.");
+  experiment_class->charts = charts;
 
   experiment_class->validate = ptl_ipc_experiment_validate;
   experiment_class->count_tasks = ptl_ipc_experiment_count_tasks;
