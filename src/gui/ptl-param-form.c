@@ -660,6 +660,9 @@ ptl_param_form_create_row (PtlParamForm *self,
   return row;
 }
 
+/* A removed widget can still emit: a spin button that had the focus
+ * parses its text ("input") when the focus leaves it, which happens after
+ * removal. Its handlers use the row, freed below, so they go first. */
 static void
 ptl_param_form_clear (PtlParamForm *self)
 {
@@ -667,6 +670,9 @@ ptl_param_form_clear (PtlParamForm *self)
     {
       PtlParamRow *row = g_ptr_array_index (self->rows, i);
 
+      if (row->editor != NULL)
+        g_signal_handlers_disconnect_by_data (row->editor, self);
+      g_signal_handlers_disconnect_by_data (row->row, self);
       adw_preferences_group_remove (self->group, row->row);
     }
   g_ptr_array_set_size (self->rows, 0);
@@ -708,6 +714,8 @@ ptl_param_form_dispose (GObject *object)
 
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
+  /* Before the experiment goes: a focused row's handlers would use it. */
+  ptl_param_form_clear (self);
   g_clear_object (&self->experiment);
   g_clear_handle_id (&self->revalidate_id, g_source_remove);
   g_clear_object (&self->settings);

@@ -715,7 +715,7 @@ static void
 test_sched_workload (void)
 {
   PtlWindow *window = ptl_window_new (NULL);
-  PtlExperimentPage *page = _ptl_window_get_page (window);
+  PtlExperimentPage *page;
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlSchedWorkload) saved = NULL;
   g_autoptr(GFile) bad_file = NULL;
@@ -732,16 +732,21 @@ test_sched_workload (void)
   guint n;
 
   gtk_window_present (GTK_WINDOW (window));
-  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
-  g_assert_nonnull (editor);
 
   /* "models" has a workload parameter too, but a choice, not a file. */
   g_assert_true (ptl_window_show_experiment (window, "models"));
+  page = _ptl_window_get_page (window);
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
+  g_assert_nonnull (editor);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
   g_assert_true (ptl_window_show_experiment (window, "sched-real"));
+  page = _ptl_window_get_page (window);
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
 
   g_assert_true (ptl_window_show_experiment (window, "sched"));
+  page = _ptl_window_get_page (window);
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
   experiment = ptl_experiment_page_get_experiment (page);
   g_assert_true (ptl_workload_editor_get_experiment (editor) == experiment);
@@ -944,6 +949,169 @@ test_sched_workload (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Item 1 of issue 8: a number field being edited when the user picks
+ * another experiment. Focus leaving the spin button makes it parse its
+ * text ("input") after the form dropped the row behind it; this went
+ * through freed memory. The text is typed and the +/- buttons clicked
+ * as GTK delivers them, then the sidebar row is activated. */
+static void
+test_switch_while_editing (void)
+{
+  PtlWindow *window = open_models_window ();
+  GtkListBox *list = _ptl_window_get_experiment_list (window);
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  PtlParamForm *form = _ptl_experiment_page_get_form (page);
+  PtlExperiment *models = ptl_param_form_get_experiment (form);
+  GtkSpinButton *spin;
+  GtkListBoxRow *row = NULL;
+  g_autofree char *tasks = NULL;
+
+  spin = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (form), GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (spin);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (spin)));
+  iterate_pending ();
+
+  /* What a click on "+" does: applied at once. */
+  gtk_spin_button_spin (spin, GTK_SPIN_STEP_FORWARD, 1);
+  iterate_pending ();
+  tasks = ptl_experiment_dup_param_text (models, "tasks");
+  g_assert_cmpstr (tasks, ==, "5");
+
+  /* Typed, not yet parsed: the focus change will parse it. */
+  gtk_editable_set_text (GTK_EDITABLE (spin), "6");
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (spin)) ||
+                 gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), GTK_WIDGET (spin)));
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    if (g_strcmp0 (ptl_experiment_get_id (g_object_get_data (G_OBJECT (row), "ptl-experiment")), "sched") == 0)
+      break;
+  g_assert_nonnull (row);
+  /* As a click does: the row is selected, and only then takes the focus. */
+  gtk_list_box_select_row (list, row);
+  g_signal_emit_by_name (list, "row-activated", row);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  iterate_pending ();
+
+  page = _ptl_window_get_page (window);
+  g_assert_cmpstr (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page)), ==, "sched");
+  /* The typed value went to models, where it was typed, or nowhere. */
+  g_clear_pointer (&tasks, g_free);
+  tasks = ptl_experiment_dup_param_text (models, "tasks");
+  g_assert_cmpstr (tasks, ==, "6");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The same with the form itself given another experiment (the edit is
+ * dropped), and with the window closed, while a number is being typed:
+ * nothing runs on the rows the form let go, nor reaches the other
+ * experiment. */
+static void
+test_form_switch_while_editing (void)
+{
+  g_autoptr(PtlExperiment) models = ptl_registry_create ("models", NULL);
+  g_autoptr(PtlExperiment) pool = ptl_registry_create ("pool", NULL);
+  g_autoptr(JsonObject) pool_before = NULL;
+  g_autoptr(JsonObject) pool_after = NULL;
+  g_autoptr(JsonNode) before_node = NULL;
+  g_autoptr(JsonNode) after_node = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+  g_autofree char *tasks_before = NULL;
+  g_autofree char *tasks_after = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *form = ptl_param_form_new ();
+  GtkWidget *spin;
+
+  gtk_window_set_child (GTK_WINDOW (window), form);
+  ptl_param_form_set_experiment (PTL_PARAM_FORM (form), models);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_pending ();
+
+  for (guint round = 0; round < 2; round++)
+    {
+      spin = find_descendant (form, GTK_TYPE_SPIN_BUTTON);
+      g_assert_nonnull (spin);
+      g_assert_true (gtk_widget_grab_focus (spin));
+      tasks_before = ptl_experiment_dup_param_text (models, "tasks");
+      pool_before = ptl_experiment_dup_params_json (pool);
+      gtk_editable_set_text (GTK_EDITABLE (spin), "7");
+
+      if (round == 0)
+        {
+          ptl_param_form_set_experiment (PTL_PARAM_FORM (form), pool);
+          iterate_pending ();
+          /* Back to models for the second round. */
+          ptl_param_form_set_experiment (PTL_PARAM_FORM (form), models);
+          iterate_pending ();
+        }
+      else
+        {
+          gtk_window_destroy (GTK_WINDOW (window));
+          iterate_pending ();
+        }
+
+      /* Closing the window moves the focus first, which applies the
+       * edit while the form still holds models: either is right there. */
+      tasks_after = ptl_experiment_dup_param_text (models, "tasks");
+      if (round == 0)
+        g_assert_cmpstr (tasks_after, ==, tasks_before);
+      pool_after = ptl_experiment_dup_params_json (pool);
+      before_node = json_node_init_object (json_node_alloc (), pool_before);
+      after_node = json_node_init_object (json_node_alloc (), pool_after);
+      before_text = json_to_string (before_node, FALSE);
+      after_text = json_to_string (after_node, FALSE);
+      g_assert_cmpstr (after_text, ==, before_text);
+
+      g_clear_pointer (&tasks_before, g_free);
+      g_clear_pointer (&tasks_after, g_free);
+      g_clear_pointer (&pool_before, json_object_unref);
+      g_clear_pointer (&pool_after, json_object_unref);
+      g_clear_pointer (&before_node, json_node_unref);
+      g_clear_pointer (&after_node, json_node_unref);
+      g_clear_pointer (&before_text, g_free);
+      g_clear_pointer (&after_text, g_free);
+    }
+}
+
+/* A refused cell of the workload table keeps the focus while the table
+ * is rebuilt (a generator chosen): the focus leaves it only once its row
+ * is gone, and nothing may be looked up for that row. */
+static void
+test_workload_rebuild_while_editing (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  PtlWorkloadEditor *editor;
+  GtkEditable *cell;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)),
+                                                 PTL_TYPE_WORKLOAD_EDITOR));
+  g_assert_nonnull (editor);
+  iterate_pending ();
+
+  cell = find_cell (editor, 0, "arrival");
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (cell)));
+  gtk_editable_set_text (cell, "abc");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
+
+  /* Another generator than the one shown, so the table is rebuilt. */
+  {
+    PtlExperiment *experiment = ptl_workload_editor_get_experiment (editor);
+    g_autofree char *shown = ptl_experiment_dup_param_text (experiment, "workload");
+    const char * const *kinds = ptl_sched_workload_list_kinds ();
+    const char *other = g_strcmp0 (kinds[0], shown) != 0 ? kinds[0] : kinds[1];
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "workload.generate", "s", other));
+  }
+  iterate_pending ();
+  g_assert_null (ptl_workload_editor_get_message (editor));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_cell (editor, 0, "arrival")), "error"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -989,11 +1157,14 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/templates", test_templates);
   g_test_add_func ("/ptl/gui/sidebar", test_sidebar);
   g_test_add_func ("/ptl/gui/param-form", test_param_form);
+  g_test_add_func ("/ptl/gui/switch-while-editing", test_switch_while_editing);
+  g_test_add_func ("/ptl/gui/form-switch-while-editing", test_form_switch_while_editing);
   g_test_add_func ("/ptl/gui/max-tasks", test_max_tasks);
   g_test_add_func ("/ptl/gui/run", test_run);
   g_test_add_func ("/ptl/gui/cancel", test_cancel);
   g_test_add_func ("/ptl/gui/export", test_export);
   g_test_add_func ("/ptl/gui/sched-workload", test_sched_workload);
+  g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
 
   status = g_test_run ();
   remove_tree (data_home);
