@@ -1112,6 +1112,145 @@ test_workload_rebuild_while_editing (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+match_css_class (GtkWidget     *widget,
+                 gconstpointer  name)
+{
+  return gtk_widget_has_css_class (widget, name);
+}
+
+/* Whether the sidebar marks @id's row as running. */
+static gboolean
+sidebar_shows_running (PtlWindow  *window,
+                       const char *id)
+{
+  GtkListBox *list = _ptl_window_get_experiment_list (window);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      PtlExperiment *experiment = g_object_get_data (G_OBJECT (row), "ptl-experiment");
+
+      if (g_strcmp0 (ptl_experiment_get_id (experiment), id) == 0)
+        {
+          GtkWidget *mark = find_widget (GTK_WIDGET (row), match_css_class, "ptl-running");
+
+          g_assert_nonnull (mark);
+          return gtk_widget_get_visible (mark);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+set_params (PtlExperiment     *experiment,
+            const char * const params[][2],
+            guint              n_params)
+{
+  for (guint i = 0; i < n_params; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      ptl_experiment_set_param (experiment, params[i][0], params[i][1], &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* Item 2 of issue 8: each experiment keeps its result and parameters while
+ * others are shown, and a run goes on behind another page, marked in the
+ * sidebar; the window's actions follow the page shown. */
+static void
+test_pages_keep_results (void)
+{
+  static const char * const long_models[][2] = {
+    { "tasks", "200" }, { "io-ms", "100" }, { "repeats", "20" }, { "sweep", "true" },
+  };
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *models_page = _ptl_window_get_page (window);
+  PtlExperimentPage *sched_page;
+  PtlResult *sched_result;
+  g_autofree char *quantum = NULL;
+  GtkGrid *summary;
+
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  sched_page = _ptl_window_get_page (window);
+  g_assert_true (sched_page != models_page);
+  set_params (ptl_experiment_page_get_experiment (sched_page),
+              (const char * const[][2]) { { "quantum", "3" } }, 1);
+  run_to_completion (window);
+  sched_result = ptl_experiment_page_get_result (sched_page);
+  g_assert_nonnull (sched_result);
+  g_assert_true (ptl_experiment_page_get_can_export (sched_page));
+
+  /* Away to models and back: the same result, table and parameters. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  g_assert_true (_ptl_window_get_page (window) == models_page);
+  g_assert_false (action_enabled (GTK_WIDGET (window), "win.export"));
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  g_assert_true (_ptl_window_get_page (window) == sched_page);
+  g_assert_true (ptl_experiment_page_get_result (sched_page) == sched_result);
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  summary = _ptl_experiment_page_get_summary (sched_page);
+  g_assert_nonnull (gtk_grid_get_child_at (summary, 0, 2));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (summary)));
+  quantum = ptl_experiment_dup_param_text (ptl_experiment_page_get_experiment (sched_page), "quantum");
+  g_assert_cmpstr (quantum, ==, "3");
+
+  /* A long models run, then sched shown while it goes on. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  set_params (ptl_experiment_page_get_experiment (models_page), long_models, G_N_ELEMENTS (long_models));
+  iterate_pending ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (ptl_experiment_page_get_running (models_page));
+  g_assert_true (sidebar_shows_running (window, "models"));
+  g_assert_false (sidebar_shows_running (window, "sched"));
+
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  iterate_pending ();
+  g_assert_true (ptl_experiment_page_get_running (models_page));
+  g_assert_true (sidebar_shows_running (window, "models"));
+  /* The actions are sched's: it may run and export, nothing to cancel. */
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.run"));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  g_assert_false (action_enabled (GTK_WIDGET (window), "win.cancel"));
+  /* Escape here does not stop the run behind. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  g_assert_true (ptl_experiment_page_get_can_cancel (models_page));
+
+  /* Back to models: still going, and its Cancel stops it. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.cancel"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  wait_until_idle (models_page, CANCEL_LIMIT_S);
+  iterate_pending ();
+  g_assert_false (sidebar_shows_running (window, "models"));
+  g_assert_true (ptl_experiment_page_get_result (sched_page) == sched_result);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A run that finishes while another page is shown lands on its own page. */
+static void
+test_run_behind_other_page (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *models_page = _ptl_window_get_page (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  g_assert_true (sidebar_shows_running (window, "models"));
+  wait_until_idle (models_page, RUN_TIMEOUT_S);
+  iterate_pending ();
+
+  g_assert_false (sidebar_shows_running (window, "models"));
+  g_assert_nonnull (ptl_experiment_page_get_result (models_page));
+  g_assert_true (ptl_experiment_page_get_can_export (models_page));
+  g_assert_null (ptl_experiment_page_get_result (_ptl_window_get_page (window)));
+  g_assert_false (action_enabled (GTK_WIDGET (window), "win.export"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1162,6 +1301,8 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/max-tasks", test_max_tasks);
   g_test_add_func ("/ptl/gui/run", test_run);
   g_test_add_func ("/ptl/gui/cancel", test_cancel);
+  g_test_add_func ("/ptl/gui/pages-keep-results", test_pages_keep_results);
+  g_test_add_func ("/ptl/gui/run-behind-other-page", test_run_behind_other_page);
   g_test_add_func ("/ptl/gui/export", test_export);
   g_test_add_func ("/ptl/gui/sched-workload", test_sched_workload);
   g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
