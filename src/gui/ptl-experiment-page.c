@@ -1104,6 +1104,78 @@ _ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
   return ptl_export_to_file (self->result, path, &options, error);
 }
 
+gboolean
+ptl_experiment_page_open_result (PtlExperimentPage  *self,
+                                 PtlResult          *result,
+                                 const char         *name,
+                                 GError            **error)
+{
+  g_autoptr(PtlExperiment) check = NULL;
+  g_autofree char *message = NULL;
+  JsonObject *params;
+
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+  g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (self->experiment != NULL, FALSE);
+
+  if (g_strcmp0 (ptl_result_get_experiment_id (result), ptl_experiment_get_id (self->experiment)) != 0)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                   _("“%s” is a result of “%s”, not of “%s”"), name,
+                   ptl_result_get_experiment_id (result), ptl_experiment_get_id (self->experiment));
+      return FALSE;
+    }
+  if (self->running)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+                   _("“%s” is running: open “%s” once it has finished or been cancelled"),
+                   ptl_experiment_get_title (self->experiment), name);
+      return FALSE;
+    }
+
+  /* All the parameters or none: a copy takes them first. */
+  params = ptl_result_get_parameters (result);
+  if (params != NULL)
+    {
+      check = ptl_experiment_dup (self->experiment);
+      if (!ptl_experiment_set_params_from_json (check, params, error))
+        return FALSE;
+      ptl_experiment_set_params_from_json (self->experiment, params, NULL);
+    }
+
+  /* Late callbacks of an earlier run must not replace it. */
+  self->run_serial++;
+  ptl_experiment_page_show_result (self, result);
+  self->finished = TRUE;
+  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  /* TRANSLATORS: %s is a file name */
+  message = g_strdup_printf (_("Opened from %s"), name);
+  gtk_label_set_text (self->progress_label, message);
+  ptl_experiment_page_notify_state (self);
+  return TRUE;
+}
+
+gboolean
+ptl_experiment_page_import_workload (PtlExperimentPage  *self,
+                                     GFile              *file,
+                                     GError            **error)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (ptl_workload_editor_get_experiment (self->workload_editor) == NULL)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                   _("“%s” takes no workload file"),
+                   self->experiment ? ptl_experiment_get_title (self->experiment) : "");
+      return FALSE;
+    }
+  return ptl_workload_editor_import (self->workload_editor, file, error);
+}
+
 PtlParamForm *
 _ptl_experiment_page_get_form (PtlExperimentPage *self)
 {

@@ -8,6 +8,7 @@
 #include "ptl-experiment-page.h"
 #include "ptl-registry.h"
 #include "ptl-window-private.h"
+#include "ptl-workload-editor.h"
 
 struct _PtlWindow
 {
@@ -561,4 +562,108 @@ _ptl_window_get_search_entry (PtlWindow *self)
   g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
 
   return GTK_EDITABLE (self->search_entry);
+}
+
+/* A file is a result when the result loader takes it, else a workload
+ * when the workload loader does; a CSV file can only be a workload. */
+gboolean
+ptl_window_open_file (PtlWindow  *self,
+                      GFile      *file,
+                      GError    **error)
+{
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(PtlSchedWorkload) workload = NULL;
+  g_autoptr(GError) result_error = NULL;
+  g_autoptr(GError) workload_error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (PTL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  name = g_file_get_basename (file);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("“%s” is not a local file"), g_file_peek_path (file));
+      return FALSE;
+    }
+
+  if (!g_str_has_suffix (path, ".csv"))
+    result = ptl_result_load_json (path, &result_error);
+  if (result != NULL)
+    {
+      const char *id = ptl_result_get_experiment_id (result);
+
+      if (!ptl_window_show_experiment (self, id))
+        {
+          g_set_error (error, PTL_ERROR, PTL_ERROR_UNKNOWN_EXPERIMENT,
+                       _("“%s” is a result of “%s”, an experiment this version of the lab does not have"),
+                       name, id);
+          return FALSE;
+        }
+      return ptl_experiment_page_open_result (ptl_window_get_visible_page (self), result, name, error);
+    }
+
+  workload = ptl_sched_workload_load (path, &workload_error);
+  if (workload == NULL)
+    {
+      if (result_error == NULL)
+        g_propagate_prefixed_error (error, g_steal_pointer (&workload_error),
+                                    _("“%s” is not a scheduling workload: "), name);
+      else
+        g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                     _("“%s” is neither a result saved by Process Thread Lab nor a scheduling workload.\n\n"
+                       "As a result: %s\n\nAs a workload: %s"),
+                     name, result_error->message, workload_error->message);
+      return FALSE;
+    }
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->experiment_list, i)) != NULL; i++)
+    if (ptl_workload_editor_can_edit (row_get_experiment (row)))
+      {
+        gtk_list_box_select_row (self->experiment_list, row);
+        return ptl_experiment_page_import_workload (ptl_window_get_visible_page (self), file, error);
+      }
+
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+               _("“%s” is a scheduling workload, but no experiment here takes one"), name);
+  return FALSE;
+}
+
+void
+ptl_window_open_files (PtlWindow  *self,
+                       GFile     **files,
+                       int         n_files)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  int n_failed = 0;
+
+  g_return_if_fail (PTL_IS_WINDOW (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ptl_window_open_file (self, files[i], &error))
+        {
+          g_string_append_printf (problems, "%s%s", n_failed > 0 ? "\n\n" : "", error->message);
+          n_failed++;
+        }
+    }
+
+  if (n_failed > 0)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  ngettext ("Could Not Open the File",
+                                                            "Could Not Open the Files", n_failed),
+                                                  problems->str);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }

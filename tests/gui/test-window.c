@@ -1348,6 +1348,114 @@ test_summary_table (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_message_dialog_of (GtkWindow *dialog,
+                      GtkWindow *parent)
+{
+  return ADW_IS_MESSAGE_DIALOG (dialog) && gtk_window_get_transient_for (dialog) == parent;
+}
+
+/* Item 10 of issue 8: `ptlab FILE` opens a saved result as it was, a
+ * scheduling workload in the scheduling experiment, and says what is
+ * wrong with anything else, in the window. */
+static void
+test_open_files (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  g_autoptr(PtlExperiment) sched = ptl_registry_create ("sched", NULL);
+  g_autoptr(PtlResult) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) result_file = NULL;
+  g_autoptr(GFile) workload_file = NULL;
+  g_autoptr(GFile) bad_workload = NULL;
+  g_autoptr(GFile) garbage_file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *result_path = NULL;
+  g_autofree char *garbage_path = NULL;
+  g_autofree char *quantum = NULL;
+  g_autofree char *spec = NULL;
+  PtlExperimentPage *page;
+  PtlResult *shown;
+  gboolean dialog_shown = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+
+  /* A result saved from a run with a quantum of 5. */
+  dir = g_dir_make_tmp ("ptlab-open-XXXXXX", &error);
+  g_assert_no_error (error);
+  ptl_experiment_set_param (sched, "quantum", "5", &error);
+  g_assert_no_error (error);
+  saved = ptl_experiment_run_sync (sched, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  result_path = g_build_filename (dir, "sched-result.json", NULL);
+  g_assert_true (ptl_result_save_json (saved, result_path, &error));
+  g_assert_no_error (error);
+
+  result_file = g_file_new_for_path (result_path);
+  g_assert_true (ptl_window_open_file (window, result_file, &error));
+  g_assert_no_error (error);
+  iterate_pending ();
+  page = _ptl_window_get_page (window);
+  g_assert_cmpstr (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page)), ==, "sched");
+  shown = ptl_experiment_page_get_result (page);
+  g_assert_nonnull (shown);
+  g_assert_cmpuint (ptl_result_get_n_charts (shown), ==, ptl_result_get_n_charts (saved));
+  g_assert_true (ptl_experiment_page_get_can_export (page));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  quantum = ptl_experiment_dup_param_text (ptl_experiment_page_get_experiment (page), "quantum");
+  g_assert_cmpstr (quantum, ==, "5");
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (page), "sched-result.json"));
+
+  /* A workload: the scheduling page, with the file as its own copy. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  workload_file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "io-mix.csv", NULL));
+  g_assert_true (ptl_window_open_file (window, workload_file, &error));
+  g_assert_no_error (error);
+  page = _ptl_window_get_page (window);
+  g_assert_true (ptl_workload_editor_can_edit (ptl_experiment_page_get_experiment (page)));
+  spec = ptl_experiment_dup_param_text (ptl_experiment_page_get_experiment (page), "workload");
+  g_assert_true (g_str_has_prefix (spec, g_get_user_data_dir ()));
+
+  /* A malformed workload: the loader's line. */
+  bad_workload = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "bad-arrival.csv", NULL));
+  g_assert_false (ptl_window_open_file (window, bad_workload, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "line 3"));
+  g_clear_error (&error);
+
+  /* Neither: both readings are explained, in a dialog over the window. */
+  garbage_path = g_build_filename (dir, "notes.json", NULL);
+  g_assert_true (g_file_set_contents (garbage_path, "{\"hello\": 1}", -1, &error));
+  garbage_file = g_file_new_for_path (garbage_path);
+  g_assert_false (ptl_window_open_file (window, garbage_file, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "notes.json"));
+  g_clear_error (&error);
+
+  ptl_window_open_files (window, &garbage_file, 1);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (is_message_dialog_of (toplevel, GTK_WINDOW (window)))
+          {
+            dialog_shown = TRUE;
+            gtk_window_destroy (toplevel);
+          }
+      }
+  }
+  g_assert_true (dialog_shown);
+
+  g_unlink (result_path);
+  g_unlink (garbage_path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1403,6 +1511,7 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/export", test_export);
   g_test_add_func ("/ptl/gui/sched-workload", test_sched_workload);
   g_test_add_func ("/ptl/gui/summary-table", test_summary_table);
+  g_test_add_func ("/ptl/gui/open-files", test_open_files);
   g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
 
   status = g_test_run ();
