@@ -23,6 +23,10 @@
 /* Messages longer than this read badly in a toast. */
 #define TOAST_MAX_CHARS 100
 
+/* Until the user chooses, windows shorter than this start with the Live
+ * Monitor's list folded: open, it left 150 px for the charts at 650. */
+#define MONITOR_EXPANDED_MIN_HEIGHT 760
+
 struct _PtlExperimentPage
 {
   GtkWidget        parent_instance;
@@ -65,6 +69,7 @@ struct _PtlExperimentPage
   gint64           run_started;
   gint64           run_ui_cpu_ns; /* the main thread's CPU time at the start */
   guint            run_serial;
+  guint            syncing_monitor; /* > 0 while the panel follows the setting */
   gboolean         running;
   gboolean         finished;   /* result is a complete run, fit for export */
 };
@@ -613,6 +618,43 @@ ptl_experiment_page_form_valid_cb (PtlExperimentPage *self,
 }
 
 static void
+ptl_experiment_page_apply_monitor_expanded (PtlExperimentPage *self)
+{
+  g_autofree char *choice = g_settings_get_string (self->settings, "monitor-expanded");
+  gboolean expanded;
+
+  if (g_str_equal (choice, "auto"))
+    expanded = g_settings_get_int (self->settings, "window-height") >= MONITOR_EXPANDED_MIN_HEIGHT;
+  else
+    expanded = g_str_equal (choice, "expanded");
+
+  self->syncing_monitor++;
+  ptl_monitor_panel_set_expanded (self->monitor_panel, expanded);
+  self->syncing_monitor--;
+}
+
+/* The user's choice, for every page and the next start. */
+static void
+ptl_experiment_page_monitor_expanded_cb (PtlExperimentPage *self,
+                                         GParamSpec        *pspec,
+                                         PtlMonitorPanel   *panel)
+{
+  if (self->syncing_monitor > 0)
+    return;
+
+  g_settings_set_string (self->settings, "monitor-expanded",
+                         ptl_monitor_panel_get_expanded (panel) ? "expanded" : "collapsed");
+}
+
+static void
+ptl_experiment_page_monitor_setting_cb (PtlExperimentPage *self,
+                                        const char        *key,
+                                        GSettings         *settings)
+{
+  ptl_experiment_page_apply_monitor_expanded (self);
+}
+
+static void
 ptl_experiment_page_flap_notify_cb (PtlExperimentPage *self,
                                     GParamSpec        *pspec,
                                     AdwFlap           *flap)
@@ -866,6 +908,17 @@ ptl_experiment_page_init (PtlExperimentPage *self)
                            G_CALLBACK (ptl_experiment_page_flap_notify_cb), self,
                            G_CONNECT_SWAPPED);
   ptl_experiment_page_setup_summary_scroll (self);
+
+  ptl_experiment_page_apply_monitor_expanded (self);
+  g_signal_connect_object (self->monitor_panel, "notify::expanded",
+                           G_CALLBACK (ptl_experiment_page_monitor_expanded_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::monitor-expanded",
+                           G_CALLBACK (ptl_experiment_page_monitor_setting_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::window-height",
+                           G_CALLBACK (ptl_experiment_page_monitor_setting_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

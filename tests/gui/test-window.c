@@ -1456,6 +1456,62 @@ test_open_files (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* From item 9 of issue 8: the Live Monitor's list starts folded in a
+ * short window, open in a tall one, and then as the user left it, in
+ * every page and the next window. */
+static void
+test_monitor_expanded (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  PtlWindow *window;
+  PtlMonitorPanel *panel;
+  PtlMonitorPanel *other_panel;
+
+  g_settings_set_int (settings, "window-height", 650);
+  window = ptl_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_false (ptl_monitor_panel_get_expanded (panel));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_set_int (settings, "window-height", 900);
+  window = ptl_window_new (NULL);
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_true (ptl_monitor_panel_get_expanded (panel));
+
+  /* The user folds it: remembered, and other pages follow. */
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  other_panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_true (other_panel != panel);
+  ptl_monitor_panel_set_expanded (panel, FALSE);
+  g_assert_false (ptl_monitor_panel_get_expanded (other_panel));
+  {
+    g_autofree char *choice = g_settings_get_string (settings, "monitor-expanded");
+
+    g_assert_cmpstr (choice, ==, "collapsed");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Opened again by the user in a short window: it stays open. */
+  g_settings_set_int (settings, "window-height", 650);
+  window = ptl_window_new (NULL);
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_false (ptl_monitor_panel_get_expanded (panel));
+  ptl_monitor_panel_set_expanded (panel, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = ptl_window_new (NULL);
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_true (ptl_monitor_panel_get_expanded (panel));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "monitor-expanded");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1512,6 +1568,7 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/sched-workload", test_sched_workload);
   g_test_add_func ("/ptl/gui/summary-table", test_summary_table);
   g_test_add_func ("/ptl/gui/open-files", test_open_files);
+  g_test_add_func ("/ptl/gui/monitor-expanded", test_monitor_expanded);
   g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
 
   status = g_test_run ();
