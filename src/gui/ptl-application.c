@@ -59,6 +59,8 @@ ptl_application_about_action (GSimpleAction *action,
                                       "scheduling and I/O — and watch the measurements arrive "
                                       "as live charts."),
                         "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", PACKAGE_URL,
+                        "issue-url", PACKAGE_BUGREPORT,
                         "translator-credits", _("translator-credits"),
                         NULL);
   gtk_window_present (GTK_WINDOW (about));
