@@ -37,8 +37,7 @@ struct _PtlExperimentPage
   GtkLabel        *category_label;
   GtkLabel        *title_label;
   GtkLabel        *summary_label;
-  GtkExpander     *explanation_expander;
-  GtkLabel        *explanation_label;
+  GtkWidget       *explanation_button;
   PtlParamForm    *form;
   GtkStack        *results_stack;
   GtkScrolledWindow *results_scroller;
@@ -654,6 +653,112 @@ ptl_experiment_page_monitor_setting_cb (PtlExperimentPage *self,
   ptl_experiment_page_apply_monitor_expanded (self);
 }
 
+/* Explanations are paragraphs apart; a section starts with a short lead
+ * sentence ("The modes.", "What to look for."), which becomes its
+ * heading. Longer first sentences are prose and stay in the text. */
+#define EXPLANATION_HEADING_MAX_CHARS 40
+
+static GtkWidget *
+ptl_experiment_page_create_paragraph (const char *text,
+                                      gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), !heading);
+  gtk_widget_add_css_class (label, heading ? "heading" : "ptl-explanation");
+  if (heading)
+    gtk_widget_set_margin_top (label, 6);
+  return label;
+}
+
+static GtkWidget *
+ptl_experiment_page_create_explanation (const char *explanation)
+{
+  g_auto(GStrv) paragraphs = g_strsplit (explanation, "\n\n", -1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    {
+      const char *text = paragraphs[i];
+      const char *end = text;
+
+      /* The lead sentence ends at the first ". " or ": ". */
+      while (*end != '\0' && !((*end == '.' || *end == ':') && end[1] == ' '))
+        end++;
+
+      if (i > 0 && *end != '\0' && g_utf8_strlen (text, end - text) <= EXPLANATION_HEADING_MAX_CHARS)
+        {
+          g_autofree char *heading = g_strndup (text, end - text);
+
+          gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (heading, TRUE));
+          text = end + 2;
+        }
+      gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (text, FALSE));
+    }
+  return box;
+}
+
+static void
+ptl_experiment_page_explain_cb (PtlExperimentPage *self,
+                                GtkButton         *button)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkEventController *shortcuts;
+  GtkWidget *window;
+  GtkWidget *header;
+  GtkWidget *title;
+  GtkWidget *content;
+  GtkWidget *scroller;
+  GtkWidget *clamp;
+  GtkWidget *text;
+
+  if (self->experiment == NULL)
+    return;
+
+  title = adw_window_title_new (_("How It Works"), ptl_experiment_get_title (self->experiment));
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+
+  text = ptl_experiment_page_create_explanation (ptl_experiment_get_explanation (self->experiment));
+  gtk_widget_set_margin_top (text, 18);
+  gtk_widget_set_margin_bottom (text, 24);
+  gtk_widget_set_margin_start (text, 18);
+  gtk_widget_set_margin_end (text, 18);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 720);
+  adw_clamp_set_child (ADW_CLAMP (clamp), text);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+
+  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (content), header);
+  gtk_box_append (GTK_BOX (content), scroller);
+
+  window = g_object_new (ADW_TYPE_WINDOW,
+                         "title", _("How It Works"),
+                         "transient-for", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                         "destroy-with-parent", TRUE,
+                         "default-width", 760,
+                         "default-height", 640,
+                         "content", content,
+                         NULL);
+
+  /* Read, then gone: Escape closes it as it does a dialog. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (window, shortcuts);
+  gtk_window_present (GTK_WINDOW (window));
+  /* The first paragraph would take the focus and show all selected. */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+}
+
 static void
 ptl_experiment_page_flap_notify_cb (PtlExperimentPage *self,
                                     GParamSpec        *pspec,
@@ -871,8 +976,7 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, category_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_expander);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_button);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, form);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, results_scroller);
@@ -890,6 +994,7 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, monitor_panel);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, workload_editor);
   gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_form_valid_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_explain_cb);
 }
 
 static void
@@ -955,9 +1060,7 @@ ptl_experiment_page_set_experiment (PtlExperimentPage *self,
   gtk_label_set_text (self->category_label, experiment ? ptl_experiment_get_category (experiment) : "");
   gtk_label_set_text (self->title_label, experiment ? ptl_experiment_get_title (experiment) : "");
   gtk_label_set_text (self->summary_label, experiment ? ptl_experiment_get_summary (experiment) : "");
-  gtk_label_set_text (self->explanation_label, explanation ? explanation : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->explanation_expander),
-                          explanation != NULL && *explanation != '\0');
+  gtk_widget_set_visible (self->explanation_button, explanation != NULL && *explanation != '\0');
   ptl_param_form_set_experiment (self->form, experiment);
   /* After the form, which restores the saved workload parameter. */
   can_edit_workload = experiment != NULL && ptl_workload_editor_can_edit (experiment);

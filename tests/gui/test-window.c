@@ -1512,6 +1512,50 @@ test_monitor_expanded (void)
   g_settings_reset (settings, "monitor-expanded");
 }
 
+/* From item 9 of issue 8: "How It Works" opens in a window of its own,
+ * sections under headings, rather than a long block in the side pane. */
+static void
+test_explanation (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  GtkWidget *button = NULL;
+  GtkWindow *explanation = NULL;
+  GListModel *toplevels;
+  GtkWidget *heading;
+
+  for (GtkWidget *label = find_label_containing (GTK_WIDGET (page), "How It Works");
+       label != NULL && button == NULL;
+       label = gtk_widget_get_parent (label))
+    if (GTK_IS_BUTTON (label))
+      button = label;
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  iterate_pending ();
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && explanation == NULL; i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        explanation = toplevel;
+    }
+  g_assert_nonnull (explanation);
+  /* Wider than the side pane's 360 px, and the models text has sections. */
+  wait_for_size (GTK_WIDGET (explanation));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (explanation)), >, 360);
+  heading = find_widget (GTK_WIDGET (explanation), match_css_class, "heading");
+  g_assert_nonnull (heading);
+  g_assert_true (GTK_IS_LABEL (heading));
+  g_assert_cmpuint (g_utf8_strlen (gtk_label_get_text (GTK_LABEL (heading)), -1), <=, 40);
+  g_assert_false (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (heading)), "."));
+
+  gtk_window_destroy (explanation);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1569,6 +1613,7 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/summary-table", test_summary_table);
   g_test_add_func ("/ptl/gui/open-files", test_open_files);
   g_test_add_func ("/ptl/gui/monitor-expanded", test_monitor_expanded);
+  g_test_add_func ("/ptl/gui/explanation", test_explanation);
   g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
 
   status = g_test_run ();
