@@ -1556,6 +1556,79 @@ test_explanation (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* From item 9 of issue 8: a parameter listing some of a set of choices
+ * ("Mechanisms: all") gets one check per choice the parameter declares;
+ * every check is "all", an empty list cannot run. */
+static void
+test_list_param (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  PtlParamForm *form;
+  PtlExperiment *ipc;
+  GtkWidget *expander;
+  GtkWidget *checks[32];
+  const char * const *choices;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "ipc"));
+  form = _ptl_experiment_page_get_form (_ptl_window_get_page (window));
+  ipc = ptl_param_form_get_experiment (form);
+  choices = ptl_param_get_list_choices (ptl_experiment_find_param (ipc, "mechanisms"));
+  g_assert_nonnull (choices);
+  ptl_experiment_set_param (ipc, "mechanisms", "all", &error);
+  g_assert_no_error (error);
+
+  expander = find_descendant (GTK_WIDGET (form), ADW_TYPE_EXPANDER_ROW);
+  g_assert_nonnull (expander);
+  for (GtkWidget *check = find_descendant (expander, GTK_TYPE_CHECK_BUTTON);
+       check != NULL && n < G_N_ELEMENTS (checks);
+       check = NULL)
+    {
+      /* Every check, in order, below the expander. */
+      GtkWidget *list = gtk_widget_get_ancestor (check, GTK_TYPE_LIST_BOX);
+
+      for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+        checks[n++] = find_descendant (row, GTK_TYPE_CHECK_BUTTON);
+    }
+  g_assert_cmpuint (n, ==, g_strv_length ((char **) choices));
+  for (guint i = 0; i < n; i++)
+    g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[i])));
+
+  /* One off: the others, in the declared order. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (checks[1]), FALSE);
+  text = ptl_experiment_dup_param_text (ipc, "mechanisms");
+  g_assert_false (g_str_equal (text, "all"));
+  g_assert_null (strstr (text, choices[1]));
+  g_assert_true (g_str_has_prefix (text, choices[0]));
+  g_clear_pointer (&text, g_free);
+
+  /* All on again is "all". */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (checks[1]), TRUE);
+  text = ptl_experiment_dup_param_text (ipc, "mechanisms");
+  g_assert_cmpstr (text, ==, "all");
+  g_clear_pointer (&text, g_free);
+
+  /* None: the experiment's check says why, and it cannot run. */
+  for (guint i = 0; i < n; i++)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (checks[i]), FALSE);
+  g_assert_false (ptl_param_form_get_valid (form));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (form), "No IPC mechanism"));
+
+  /* Set elsewhere (reset, the command line's value): the checks follow. */
+  ptl_experiment_set_param (ipc, "mechanisms", choices[0], &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[0])));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[1])));
+  g_assert_true (ptl_param_form_get_valid (form));
+
+  ptl_experiment_set_param (ipc, "mechanisms", "all", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1614,6 +1687,7 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/open-files", test_open_files);
   g_test_add_func ("/ptl/gui/monitor-expanded", test_monitor_expanded);
   g_test_add_func ("/ptl/gui/explanation", test_explanation);
+  g_test_add_func ("/ptl/gui/list-param", test_list_param);
   g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
 
   status = g_test_run ();
