@@ -60,6 +60,9 @@ ptl_window_find_row (PtlWindow  *self,
 {
   GtkListBoxRow *row;
 
+  if (self->experiment_list == NULL)
+    return NULL;
+
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->experiment_list, i)) != NULL; i++)
     if (g_strcmp0 (ptl_experiment_get_id (row_get_experiment (row)), id) == 0)
       return row;
