@@ -754,9 +754,11 @@ ptl_experiment_page_explain_cb (PtlExperimentPage *self,
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
                                                           gtk_named_action_new ("window.close")));
   gtk_widget_add_controller (window, shortcuts);
+  /* The text scrolls by keyboard from the start; the first paragraph
+   * would otherwise take the focus and show all selected. */
+  gtk_widget_set_focusable (scroller, TRUE);
+  gtk_window_set_focus (GTK_WINDOW (window), scroller);
   gtk_window_present (GTK_WINDOW (window));
-  /* The first paragraph would take the focus and show all selected. */
-  gtk_window_set_focus (GTK_WINDOW (window), NULL);
 }
 
 static void
