@@ -27,6 +27,12 @@ ptl_param_labels_quark (void)
   return g_quark_from_static_string ("ptl-param-choice-labels");
 }
 
+static GQuark
+ptl_param_list_quark (void)
+{
+  return g_quark_from_static_string ("ptl-param-list-choices");
+}
+
 static void
 ptl_experiment_class_init (PtlExperimentClass *klass)
 {
@@ -240,6 +246,22 @@ ptl_param_get_choice_label (GParamSpec *pspec,
   if (labels == NULL)
     return klass->values[index].value_nick;
   return g_dgettext (GETTEXT_PACKAGE, labels[index]);
+}
+
+void
+ptl_param_set_list_choices (GParamSpec         *pspec,
+                            const char * const *choices)
+{
+  g_return_if_fail (G_IS_PARAM_SPEC_STRING (pspec));
+  g_return_if_fail (choices == NULL || choices[0] != NULL);
+  g_param_spec_set_qdata (pspec, ptl_param_list_quark (), (gpointer) choices);
+}
+
+const char * const *
+ptl_param_get_list_choices (GParamSpec *pspec)
+{
+  g_return_val_if_fail (G_IS_PARAM_SPEC (pspec), NULL);
+  return g_param_spec_get_qdata (pspec, ptl_param_list_quark ());
 }
 
 void

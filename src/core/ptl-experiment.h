@@ -129,6 +129,15 @@ void          ptl_param_set_choice_labels    (GParamSpec           *pspec,
  * experiment gave none. */
 const char   *ptl_param_get_choice_label     (GParamSpec           *pspec,
                                               guint                 index);
+/* For a string parameter holding PTL_PARAM_LIST_ALL or a comma-separated
+ * list of some of @choices (a static NULL-terminated array, not copied):
+ * what may be listed, so the form can offer one check per choice. The
+ * experiment's own rule still decides what it accepts. */
+#define PTL_PARAM_LIST_ALL "all"
+void          ptl_param_set_list_choices     (GParamSpec           *pspec,
+                                              const char * const   *choices);
+/* NULL for a parameter that is not such a list. */
+const char * const *ptl_param_get_list_choices (GParamSpec         *pspec);
 /* "1 – 1000", "cpu | io | mixed", "true | false", "any text". */
 char         *ptl_param_describe_range       (GParamSpec           *pspec);
 char         *ptl_param_describe_type        (GParamSpec           *pspec);

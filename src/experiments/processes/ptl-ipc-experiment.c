@@ -1059,6 +1059,19 @@ ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
                        1, 4096, 16, flags);
   ptl_param_set_unit (properties[PROP_BANDWIDTH_MIB], "MiB");
 
+  /* The names the mechanisms parameter may list, for the form's checks. */
+  {
+    static const char *names[16];
+    const PtlIpcMechanism * const *mechanisms;
+    guint n_mechanisms;
+
+    mechanisms = ptl_ipc_list_mechanisms (&n_mechanisms);
+    g_assert (n_mechanisms < G_N_ELEMENTS (names));
+    for (guint i = 0; i < n_mechanisms; i++)
+      names[i] = ptl_ipc_mechanism_get_name (mechanisms[i]);
+    ptl_param_set_list_choices (properties[PROP_MECHANISMS], names);
+  }
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
