@@ -16,6 +16,7 @@
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
+#include "ptl-servers-experiment.h"
 
 /* Adding an experiment: include its header and add one line below. */
 
@@ -32,6 +33,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_sched_real_experiment_get_type,
   ptl_async_patterns_experiment_get_type,
   ptl_loop_blocking_experiment_get_type,
+  ptl_servers_experiment_get_type,
 };
 
 const GType *

@@ -98,6 +98,20 @@ typedef struct
 gboolean  ptl_export_format_from_path (const char        *path,
                                        PtlExportFormat   *format,
                                        GError           **error);
+/* Checks what can be checked of an export to @path before there is a
+ * result: the format from the extension, sizes and scale finite and not
+ * negative, and for PNG each side given within what an image holds. The
+ * chart id and a side left to the figure's shape are checked on writing. */
+gboolean  ptl_export_check_options    (const char              *path,
+                                       const PtlExportOptions  *options,
+                                       GError                 **error);
+/* Writes @result into @file in the format its path names, without
+ * committing it, so a caller can write several files and then commit
+ * them all, or none when interrupted. @options may be NULL. */
+gboolean  ptl_export_write            (PtlResult              *result,
+                                       PtlAtomicFile          *file,
+                                       const PtlExportOptions *options,
+                                       GError                **error);
 /* Writes @result to @path in the format its extension names. Atomic: on
  * failure no file (and no partial file) is left at @path. @options may be
  * NULL. */

@@ -848,6 +848,16 @@ ptl_async_patterns_experiment_set_property (GObject      *object,
 static void
 ptl_async_patterns_experiment_class_init (PtlAsyncPatternsExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "timeline-gather", N_("Wait for all (asyncio.gather)") },
+    { "timeline-first", N_("First completed, then cancel the rest (asyncio.wait)") },
+    { "timeline-bounded", N_("Bounded concurrency (asyncio.Semaphore)") },
+    { "timeline-timeout", N_("A timeout on each task (asyncio.wait_for)") },
+    { "timeline-cancel-tree", N_("Cancelling a tree of tasks (TaskGroup)") },
+    { "timeline-queue", N_("Producer and consumers (asyncio.Queue)") },
+    { "wall-vs-waits", N_("Wall time against the waits it overlapped") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -893,6 +903,7 @@ ptl_async_patterns_experiment_class_init (PtlAsyncPatternsExperimentClass *klass
        "monotonic clock; the waits are GLib timeouts, which fire to the millisecond.");
 
   experiment_class->validate = ptl_async_patterns_experiment_validate;
+  experiment_class->charts = charts;
   experiment_class->run = ptl_async_patterns_experiment_run;
   experiment_class->count_tasks = ptl_async_patterns_experiment_count_tasks;
 

@@ -964,6 +964,12 @@ ptl_loop_blocking_experiment_set_property (GObject      *object,
 static void
 ptl_loop_blocking_experiment_class_init (PtlLoopBlockingExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "loop-lag", N_("Loop lag: how late the probe's tick fired") },
+    { "latency", N_("Latency of the other requests") },
+    { "throughput", N_("Requests completed per second") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1010,6 +1016,7 @@ ptl_loop_blocking_experiment_class_init (PtlLoopBlockingExperimentClass *klass)
        "start of the run to take block-ms on one core. On a machine with one core the worker thread "
        "competes with the loop for the CPU, and the thread handler helps less.");
 
+  experiment_class->charts = charts;
   experiment_class->run = ptl_loop_blocking_experiment_run;
   experiment_class->count_tasks = ptl_loop_blocking_experiment_count_tasks;
 
