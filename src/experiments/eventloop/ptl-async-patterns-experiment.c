@@ -688,15 +688,15 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
         return FALSE;
     }
 
-  ptl_table_add_column (table, _("Pattern"), NULL);
-  ptl_table_add_column (table, _("Tasks"), NULL);
-  ptl_table_add_column (table, _("Done"), NULL);
-  ptl_table_add_column (table, _("Cancelled"), NULL);
-  ptl_table_add_column (table, _("Timed out"), NULL);
-  ptl_table_add_column (table, _("Wall time"), "s");
-  ptl_table_add_column (table, _("Sum of waits"), "s");
-  ptl_table_add_column (table, _("Longest wait"), "s");
-  ptl_table_add_column (table, _("Wall / sum"), "x");
+  ptl_table_add_column (table, N_("Pattern"), NULL);
+  ptl_table_add_column (table, N_("Tasks"), NULL);
+  ptl_table_add_column (table, N_("Done"), NULL);
+  ptl_table_add_column (table, N_("Cancelled"), NULL);
+  ptl_table_add_column (table, N_("Timed out"), NULL);
+  ptl_table_add_column (table, N_("Wall time"), "s");
+  ptl_table_add_column (table, N_("Sum of waits"), "s");
+  ptl_table_add_column (table, N_("Longest wait"), "s");
+  ptl_table_add_column (table, N_("Wall / sum"), "x");
 
   chart = ptl_result_add_chart (result, "wall-vs-waits", PTL_CHART_BAR,
                                 _("Wall time against the waits it overlapped"));

@@ -738,16 +738,16 @@ add_results (PtlResult   *result,
   ptl_chart_set_y_axis (throughput_chart, _("Completed"), "ops/s", FALSE);
   ptl_chart_add_reference (throughput_chart, PTL_REFERENCE_HORIZONTAL, rate, _("sent"));
 
-  ptl_table_add_column (table, _("Handler"), NULL);
-  ptl_table_add_column (table, _("Lag p50"), "s");
-  ptl_table_add_column (table, _("Lag p99"), "s");
-  ptl_table_add_column (table, _("Lag max"), "s");
-  ptl_table_add_column (table, _("Missed ticks"), NULL);
-  ptl_table_add_column (table, _("Latency p50"), "s");
-  ptl_table_add_column (table, _("Latency p99"), "s");
-  ptl_table_add_column (table, _("Completed"), "ops/s");
-  ptl_table_add_column (table, _("Slow request"), "s");
-  ptl_table_add_column (table, _("Loop CPU"), "s");
+  ptl_table_add_column (table, N_("Handler"), NULL);
+  ptl_table_add_column (table, N_("Lag p50"), "s");
+  ptl_table_add_column (table, N_("Lag p99"), "s");
+  ptl_table_add_column (table, N_("Lag max"), "s");
+  ptl_table_add_column (table, N_("Missed ticks"), NULL);
+  ptl_table_add_column (table, N_("Latency p50"), "s");
+  ptl_table_add_column (table, N_("Latency p99"), "s");
+  ptl_table_add_column (table, N_("Completed"), "ops/s");
+  ptl_table_add_column (table, N_("Slow request"), "s");
+  ptl_table_add_column (table, N_("Loop CPU"), "s");
 
   for (guint i = 0; i < n_handlers; i++)
     {
