@@ -1129,6 +1129,80 @@ test_bench (void)
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
 }
 
+/* Hostile but finite input draws in bounded time: a timeline spanning
+ * -1e308 to 1e308, a line whose x differ in the last bits of 1e15 (both
+ * once looped for ever in the tick loop), an empty bar chart (memset of
+ * a NULL array, caught by -fsanitize=undefined), a hundred thousand lanes. A file
+ * holding an infinity is refused with an error. */
+static void
+test_hostile (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Hostile");
+  PtlChart *huge = ptl_result_add_chart (result, "huge", PTL_CHART_TIMELINE, "Huge");
+  PtlChart *narrow = ptl_result_add_chart (result, "narrow", PTL_CHART_LINE, "Narrow");
+  PtlChart *empty = ptl_result_add_chart (result, "empty", PTL_CHART_BAR, "Empty");
+  PtlChart *lanes = ptl_result_add_chart (result, "lanes", PTL_CHART_TIMELINE, "Lanes");
+  PtlChart *charts[] = { huge, narrow, empty, lanes };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(PtlResult) small = NULL;
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *infinite = NULL;
+  g_auto(GStrv) parts = NULL;
+  PtlSeries *series;
+  PtlPlotStyle style;
+  guint key;
+
+  ptl_chart_set_x_axis (huge, "Time", "s", FALSE);
+  ptl_chart_set_x_range (huge, -1e308, 1e308);
+  ptl_chart_add_lane (huge, "CPU 0");
+  key = ptl_chart_add_key (huge, "P1", FALSE);
+  ptl_chart_add_slice (huge, 0, key, -1e308, 1e308);
+  ptl_chart_add_slice (huge, 0, key, 0, 0.065);
+
+  ptl_chart_set_x_axis (narrow, "Time", "s", FALSE);
+  series = ptl_chart_add_series (narrow, "edge");
+  ptl_series_add_point (series, 1e15, 1);
+  ptl_series_add_point (series, 1e15 + 0.125, 2);
+
+  key = ptl_chart_add_key (lanes, "busy", FALSE);
+  for (guint l = 0; l < 100000; l++)
+    ptl_chart_add_lane (lanes, "lane");
+  ptl_chart_add_slice (lanes, 99999, key, 0, 1);
+
+  ptl_plot_style_init_light (&style);
+  for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+    {
+      cairo_surface_t *surface = render_chart (charts[i], &style);
+
+      g_assert_cmpuint (count_drawn (surface, &style), >, 100);
+      cairo_surface_destroy (surface);
+    }
+
+  /* The slice over the whole range fills its lane. */
+  {
+    cairo_surface_t *surface = render_chart (huge, &style);
+
+    g_assert_cmpuint (count_pixels (surface, rgba_pixel (&style.series[0]), TOLERANCE), >, WIDTH * 10);
+    cairo_surface_destroy (surface);
+  }
+
+  /* json-glib reads 1e999 as infinity: the loader refuses it. */
+  small = ptl_result_new ("test", "Infinite");
+  ptl_series_add_point (ptl_chart_add_series (ptl_result_add_chart (small, "line", PTL_CHART_LINE, NULL), "x"),
+                        123456.5, 3);
+  text = ptl_result_to_json_string (small);
+  parts = g_strsplit (text, "123456.5", 2);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  infinite = g_strjoinv ("1e999", parts);
+  node = json_from_string (infinite, &error);
+  g_assert_no_error (error);
+  loaded = ptl_result_new_from_json (node, &error);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_null (loaded);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1155,6 +1229,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/export-write-error", test_export_write_error);
   g_test_add_func ("/ptl/plot/default-size", test_default_size);
   g_test_add_func ("/ptl/plot/bench", test_bench);
+  g_test_add_func ("/ptl/plot/hostile", test_hostile);
 
   return g_test_run ();
 }

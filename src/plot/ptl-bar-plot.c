@@ -68,7 +68,10 @@ index_points (BarLayout *layout,
   layout->n_categories = n_categories;
   layout->index = g_array_new (FALSE, FALSE, sizeof (int));
   g_array_set_size (layout->index, n_series * n_categories);
-  memset (layout->index->data, 0xff, sizeof (int) * n_series * n_categories);
+  /* A loop, not memset: an empty chart's array has no data pointer, and
+   * memset (NULL, …, 0) is undefined. */
+  for (guint k = 0; k < layout->index->len; k++)
+    g_array_index (layout->index, int, k) = -1;
 
   for (guint i = 0; i < n_series; i++)
     {

@@ -396,7 +396,9 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
       guint step;
 
       _ptl_plot_layout_get_size (g_ptr_array_index (layout.lanes, 0), NULL, &text_height);
-      step = (guint) ceil (text_height * 1.1 / layout.lane_height);
+      /* At most every lane: a million lanes make the ratio too large for
+       * a guint. */
+      step = (guint) MIN (ceil (text_height * 1.1 / layout.lane_height), layout.n_lanes);
       for (guint l = 0; l < layout.n_lanes; l += MAX (step, 1))
         {
           double center = layout.area.top + (l + 0.5) * layout.lane_height;
