@@ -1203,6 +1203,78 @@ test_hostile (void)
   g_assert_null (loaded);
 }
 
+/* The charts of all eight experiments, from results saved by
+ * `ptlab run ID --json` with quick parameters (tests/data/results): at
+ * a large and a small size, in every style, no label placed among the
+ * data overlaps a data mark or another label. */
+static void
+test_labels_clear (void)
+{
+  static const char * const experiments[] = {
+    "models", "creation", "pool", "isolation", "memory", "ipc", "sched", "sched-real",
+  };
+  static const double sizes[][2] = { { 1200, 800 }, { 600, 400 } };
+  void (*styles[]) (PtlPlotStyle *) = {
+    ptl_plot_style_init_light, ptl_plot_style_init_dark, ptl_plot_style_init_report,
+  };
+  guint n_labels = 0, n_charts = 0;
+
+  for (guint e = 0; e < G_N_ELEMENTS (experiments); e++)
+    {
+      g_autofree char *name = g_strconcat (experiments[e], ".json", NULL);
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "results", name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PtlResult) result = ptl_result_load_json (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (ptl_result_get_n_charts (result), >, 0);
+      for (guint c = 0; c < ptl_result_get_n_charts (result); c++)
+        for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+          for (guint t = 0; t < G_N_ELEMENTS (styles); t++)
+            {
+              PtlChart *chart = ptl_result_get_chart (result, c);
+              g_autoptr(GArray) marks = NULL;
+              g_autoptr(GArray) labels = NULL;
+              PtlPlotStyle style;
+
+              styles[t] (&style);
+              ptl_chart_get_boxes (chart, &style, sizes[z][0], sizes[z][1], &marks, &labels);
+              g_test_message ("%s/%s at %g×%g, style %u: %u marks, %u labels", experiments[e],
+                              ptl_chart_get_id (chart), sizes[z][0], sizes[z][1], t, marks->len, labels->len);
+              g_assert_cmpuint (marks->len, >, 0);
+              n_labels += labels->len;
+              n_charts++;
+
+              for (guint i = 0; i < labels->len; i++)
+                {
+                  const PtlBox *label = &g_array_index (labels, PtlBox, i);
+
+                  for (guint j = 0; j < marks->len; j++)
+                    {
+                      const PtlBox *mark = &g_array_index (marks, PtlBox, j);
+
+                      if (ptl_boxes_overlap (label, mark))
+                        g_error ("%s/%s at %g×%g: label %u (%g, %g, %g × %g) overlaps mark %u (%g, %g, %g × %g)",
+                                 experiments[e], ptl_chart_get_id (chart), sizes[z][0], sizes[z][1],
+                                 i, label->x, label->y, label->width, label->height,
+                                 j, mark->x, mark->y, mark->width, mark->height);
+                    }
+                  for (guint j = 0; j < i; j++)
+                    g_assert_false (ptl_boxes_overlap (label, &g_array_index (labels, PtlBox, j)));
+                  /* Inside the chart. */
+                  g_assert_cmpfloat (label->x, >=, 0);
+                  g_assert_cmpfloat (label->y, >=, 0);
+                  g_assert_cmpfloat (label->x + label->width, <=, sizes[z][0]);
+                  g_assert_cmpfloat (label->y + label->height, <=, sizes[z][1]);
+                }
+            }
+    }
+
+  /* Placement keeps most labels: bar values and reference names. */
+  g_test_message ("%u labels on %u charts", n_labels, n_charts);
+  g_assert_cmpuint (n_labels, >, n_charts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1230,6 +1302,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/default-size", test_default_size);
   g_test_add_func ("/ptl/plot/bench", test_bench);
   g_test_add_func ("/ptl/plot/hostile", test_hostile);
+  g_test_add_func ("/ptl/plot/labels-clear", test_labels_clear);
 
   return g_test_run ();
 }

@@ -431,7 +431,8 @@ static void
 draw_bars (cairo_t            *cr,
            const PtlPlotStyle *style,
            BarLayout          *layout,
-           PtlChart           *chart)
+           PtlChart           *chart,
+           PtlLabelPlacer     *placer)
 {
   guint n_series = ptl_chart_get_n_series (chart);
 
@@ -452,14 +453,17 @@ draw_bars (cairo_t            *cr,
         _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 1);
         cairo_rectangle (cr, bar.left + gap / 2, top, bar.width - gap, bottom - top);
         cairo_fill (cr);
+        _ptl_label_placer_add_mark (placer, bar.left + gap / 2, top, bar.left + bar.width - gap / 2, bottom);
 
         if (error_bar_extent (layout, point, &y_lo, &y_hi))
           {
             double x = bar.left + bar.width / 2;
             double cap = bar.width * 0.18;
+            double half = MAX (1, style->line_width * 0.6) / 2;
 
+            _ptl_label_placer_add_mark (placer, x - cap - half, y_lo + half, x + cap + half, y_hi - half);
             _ptl_plot_set_source (cr, &style->foreground, 0.85);
-            cairo_set_line_width (cr, MAX (1, style->line_width * 0.6));
+            cairo_set_line_width (cr, half * 2);
             cairo_move_to (cr, x, y_lo);
             cairo_line_to (cr, x, y_hi);
             cairo_move_to (cr, x - cap, y_lo);
@@ -471,19 +475,28 @@ draw_bars (cairo_t            *cr,
       }
 }
 
-/* The value over each bar (under it when negative), past its error bar.
- * All or none: a chart where only some bars carry their value reads as if
- * the others had none. A label that would leave the plot is left out. */
+/* How far a value label may be pushed off its bar's end (in label
+ * heights) to clear a reference line or a neighbour's error bar, before
+ * it would read as another bar's. */
+#define MAX_VALUE_NUDGE 2.0
+
+/* The value over each bar (under it when negative), past its error bar,
+ * nudged off reference lines and neighbours' error bars; a value with no
+ * free place is left out (the bar's tooltip still has it). If any value
+ * is wider than its bar, none is shown: a chart where only some bars
+ * carry their value reads as if the others had none. */
 static void
 draw_value_labels (cairo_t            *cr,
                    const PtlPlotStyle *style,
                    BarLayout          *layout,
-                   PtlChart           *chart)
+                   PtlChart           *chart,
+                   PtlLabelPlacer     *placer)
 {
   guint n_series = ptl_chart_get_n_series (chart);
   double group_width = layout->area.width / MAX (layout->n_categories, 1);
   const char *unit = ptl_chart_get_y_unit (chart);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_object_unref);
+  PtlBox bounds = { layout->area.left, layout->area.top, layout->area.width, layout->area.height };
   guint next = 0;
 
   for (guint i = 0; i < n_series; i++)
@@ -509,10 +522,13 @@ draw_value_labels (cairo_t            *cr,
     for (guint c = 0; c < layout->n_categories; c++)
       {
         const PtlPoint *point = bar_point (layout, chart, i, c);
-        double y, y_lo, y_hi, height;
+        PtlLabelAnchor anchors[16];
+        guint n_anchors = 0;
+        double y, y_lo, y_hi, width, height, x;
         PangoLayout *label;
         gboolean above;
         BarGeometry bar;
+        PtlBox box;
 
         if (point == NULL || !bar_geometry (layout, n_series, i, c, point, &bar))
           continue;
@@ -522,13 +538,15 @@ draw_value_labels (cairo_t            *cr,
         if (error_bar_extent (layout, point, &y_lo, &y_hi))
           y = above ? MIN (y_lo, y_hi) : MAX (y_lo, y_hi);
 
-        _ptl_plot_layout_get_size (label, NULL, &height);
-        if (above && y - 2 - height < layout->area.top)
-          continue;
-        if (!above && y + 2 + height > layout->area.top + layout->area.height)
-          continue;
-        _ptl_plot_show_layout (cr, label, &style->foreground, bar.left + bar.width / 2,
-                               above ? y - 2 : y + 2, 0.5, above ? 1 : 0);
+        _ptl_plot_layout_get_size (label, &width, &height);
+        x = bar.left + bar.width / 2;
+        /* Past the bar's end, then a little further in small steps. */
+        for (double nudge = 0; nudge <= MAX_VALUE_NUDGE * height && n_anchors < G_N_ELEMENTS (anchors);
+             nudge += height / 4)
+          anchors[n_anchors++] = above ? (PtlLabelAnchor) { x, y - 2 - nudge, 0.5, 1 }
+                                       : (PtlLabelAnchor) { x, y + 2 + nudge, 0.5, 0 };
+        if (_ptl_label_placer_place (placer, &bounds, width, height, anchors, n_anchors, &box))
+          _ptl_plot_show_layout (cr, label, &style->foreground, box.x, box.y, 0, 0);
       }
 }
 
@@ -537,7 +555,8 @@ _ptl_bar_plot_draw (PtlChart           *chart,
                     cairo_t            *cr,
                     const PtlPlotStyle *style,
                     double              width,
-                    double              height)
+                    double              height,
+                    PtlLabelPlacer     *placer)
 {
   PangoContext *context = _ptl_plot_context_new (cr);
   double pad = _ptl_plot_padding (style);
@@ -561,9 +580,10 @@ _ptl_bar_plot_draw (PtlChart           *chart,
     _ptl_plot_show_layout (cr, layout.x_title, &style->muted,
                            layout.area.left + layout.area.width / 2, layout.x_title_y, 0.5, 0);
 
-  draw_bars (cr, style, &layout, chart);
-  _ptl_draw_references (cr, context, style, chart, NULL, &layout.y_axis, &layout.area, TRUE);
-  draw_value_labels (cr, style, &layout, chart);
+  draw_bars (cr, style, &layout, chart, placer);
+  _ptl_draw_reference_lines (cr, style, chart, NULL, &layout.y_axis, &layout.area, placer);
+  _ptl_draw_reference_labels (cr, context, style, chart, NULL, &layout.y_axis, &layout.area, TRUE, placer);
+  draw_value_labels (cr, style, &layout, chart, placer);
 
   if (!layout.has_data)
     _ptl_draw_no_data (cr, context, style, &layout.area);

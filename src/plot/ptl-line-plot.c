@@ -239,8 +239,9 @@ line_layout_clear (LineLayout *layout)
 }
 
 static void
-draw_band (cairo_t *cr,
-           GArray  *vertices)
+draw_band (cairo_t        *cr,
+           GArray         *vertices,
+           PtlLabelPlacer *placer)
 {
   guint start = 0;
 
@@ -258,6 +259,12 @@ draw_band (cairo_t *cr,
               const PtlBandVertex *v = &g_array_index (vertices, PtlBandVertex, i);
 
               cairo_line_to (cr, v->x, v->hi);
+              if (i > start)
+                {
+                  const PtlBandVertex *u = v - 1;
+
+                  _ptl_label_placer_add_mark (placer, u->x, MIN (u->hi, v->hi), v->x, MAX (u->lo, v->lo));
+                }
             }
           for (guint i = end; i > start; i--)
             {
@@ -269,6 +276,26 @@ draw_band (cairo_t *cr,
           cairo_fill (cr);
         }
       start = end + 1;
+    }
+}
+
+/* Each segment's box, widened by half the line, is a mark. */
+static void
+add_line_marks (PtlLabelPlacer *placer,
+                GArray         *vertices,
+                double          half_width)
+{
+  for (guint i = 0; i < vertices->len; i++)
+    {
+      const PtlVertex *v = &g_array_index (vertices, PtlVertex, i);
+      const PtlVertex *u = i > 0 ? v - 1 : v;
+
+      if (isnan (v->x))
+        continue;
+      if (isnan (u->x))
+        u = v;
+      _ptl_label_placer_add_mark (placer, MIN (u->x, v->x) - half_width, MIN (u->y, v->y) - half_width,
+                                  MAX (u->x, v->x) + half_width, MAX (u->y, v->y) + half_width);
     }
 }
 
@@ -303,7 +330,8 @@ draw_markers (cairo_t            *cr,
               LineLayout         *layout,
               const PtlPoint     *points,
               guint               n_points,
-              const PtlRgba      *color)
+              const PtlRgba      *color,
+              PtlLabelPlacer     *placer)
 {
   double radius = style->line_width * 1.75;
 
@@ -319,6 +347,8 @@ draw_markers (cairo_t            *cr,
       y = layout->area.top + (1 - fy) * layout->area.height;
       cairo_new_sub_path (cr);
       cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+      /* With its ring of background. */
+      _ptl_label_placer_add_mark (placer, x - radius - 0.5, y - radius - 0.5, x + radius + 0.5, y + radius + 0.5);
     }
   /* A ring of background keeps crossing series' markers apart. */
   _ptl_plot_set_source (cr, color, 1);
@@ -333,15 +363,29 @@ _ptl_line_plot_draw (PtlChart           *chart,
                      cairo_t            *cr,
                      const PtlPlotStyle *style,
                      double              width,
-                     double              height)
+                     double              height,
+                     PtlLabelPlacer     *placer)
 {
   PangoContext *context = _ptl_plot_context_new (cr);
   double pad = _ptl_plot_padding (style);
   double column_width = _ptl_plot_column_width (cr);
   guint n_series = ptl_chart_get_n_series (chart);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   LineLayout layout;
 
   line_layout_init (&layout, chart, context, style, width, height);
+
+  /* Every line's marks are known before any reference label is placed. */
+  for (guint i = 0; i < n_series; i++)
+    {
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (ptl_chart_get_series (chart, i), &n_points);
+      GArray *line = ptl_decimate_line (points, n_points, &layout.x_axis, &layout.y_axis,
+                                        &layout.area, column_width);
+
+      add_line_marks (placer, line, style->line_width / 2);
+      g_ptr_array_add (lines, line);
+    }
 
   _ptl_plot_set_source (cr, &style->background, 1);
   cairo_rectangle (cr, 0, 0, width, height);
@@ -377,11 +421,11 @@ _ptl_line_plot_draw (PtlChart           *chart,
       band = ptl_decimate_band (points, n_points, &layout.x_axis, &layout.y_axis,
                                 &layout.area, column_width);
       _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 0.22);
-      draw_band (cr, band);
+      draw_band (cr, band, placer);
     }
   cairo_restore (cr);
 
-  _ptl_draw_references (cr, context, style, chart, &layout.x_axis, &layout.y_axis, &layout.area, FALSE);
+  _ptl_draw_reference_lines (cr, style, chart, &layout.x_axis, &layout.y_axis, &layout.area, placer);
 
   cairo_save (cr);
   cairo_rectangle (cr, layout.area.left - style->line_width * 2, layout.area.top - style->line_width * 2,
@@ -393,8 +437,7 @@ _ptl_line_plot_draw (PtlChart           *chart,
       PtlSeries *series = ptl_chart_get_series (chart, i);
       guint n_points;
       const PtlPoint *points = ptl_series_get_points (series, &n_points);
-      g_autoptr(GArray) line = ptl_decimate_line (points, n_points, &layout.x_axis, &layout.y_axis,
-                                                  &layout.area, column_width);
+      GArray *line = g_ptr_array_index (lines, i);
 
       /* A decimated line is a wall of short vertical strokes: round joins
        * and fine antialiasing cost four times as much there and look the
@@ -415,11 +458,14 @@ _ptl_line_plot_draw (PtlChart           *chart,
       stroke_line (cr, line);
       if (layout.markers)
         {
-          draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i));
+          draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i), placer);
           cairo_set_line_width (cr, style->line_width);
         }
     }
   cairo_restore (cr);
+
+  _ptl_draw_reference_labels (cr, context, style, chart, &layout.x_axis, &layout.y_axis, &layout.area,
+                              FALSE, placer);
 
   if (!layout.has_data)
     _ptl_draw_no_data (cr, context, style, &layout.area);

@@ -12,6 +12,47 @@ G_BEGIN_DECLS
 /* What sibling renderers share: text, legend, y axis, references. All
  * sizes derive from the style's font size, so a chart scales as a whole. */
 
+/* Label placement (ptl-label-placer.c): data marks registered as drawn,
+ * labels placed at the first free anchor. */
+typedef struct
+{
+  GArray *marks;  /* PtlBox */
+  GArray *labels; /* PtlBox */
+} PtlLabelPlacer;
+
+/* A candidate position: the label's (@xalign, @yalign) fraction at (@x, @y). */
+typedef struct
+{
+  double x;
+  double y;
+  double xalign;
+  double yalign;
+} PtlLabelAnchor;
+
+void            _ptl_label_placer_init       (PtlLabelPlacer       *placer);
+void            _ptl_label_placer_clear      (PtlLabelPlacer       *placer);
+/* The box spanned by two corners, in any order. */
+void            _ptl_label_placer_add_mark   (PtlLabelPlacer       *placer,
+                                              double                x0,
+                                              double                y0,
+                                              double                x1,
+                                              double                y1);
+/* Whether @box stays inside @bounds (NULL: anywhere) and overlaps no
+ * mark and no placed label. */
+gboolean        _ptl_label_placer_is_free    (PtlLabelPlacer       *placer,
+                                              const PtlBox         *box,
+                                              const PtlBox         *bounds);
+/* Places a @width × @height label at the first free anchor, records it
+ * and returns its box in @placed; FALSE (nothing recorded) when none is
+ * free. */
+gboolean        _ptl_label_placer_place      (PtlLabelPlacer       *placer,
+                                              const PtlBox         *bounds,
+                                              double                width,
+                                              double                height,
+                                              const PtlLabelAnchor *anchors,
+                                              guint                 n_anchors,
+                                              PtlBox               *placed);
+
 typedef enum
 {
   PTL_TEXT_HEADING, /* a figure's title */
@@ -151,19 +192,28 @@ void            _ptl_draw_y_title            (cairo_t            *cr,
                                               double              x,
                                               const PtlPlotArea  *area);
 
-/* Dashed reference lines with their labels, clipped to @area. @x_axis is
- * NULL for bar charts, which draw horizontal references only; @y_axis for
- * timelines, which draw vertical ones only. With @labels_outside the
- * labels of horizontal lines go right of @area, in a margin
- * _ptl_reference_labels_width () wide. */
-void            _ptl_draw_references         (cairo_t            *cr,
+/* Dashed reference lines, clipped to @area, registered as marks. @x_axis
+ * is NULL for bar charts, which draw horizontal references only; @y_axis
+ * for timelines, which draw vertical ones only. */
+void            _ptl_draw_reference_lines    (cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              PtlChart           *chart,
+                                              const PtlAxis      *x_axis,
+                                              const PtlAxis      *y_axis,
+                                              const PtlPlotArea  *area,
+                                              PtlLabelPlacer     *placer);
+/* Their labels, placed once every mark is known: in @area clear of the
+ * data, or with @labels_outside (horizontal lines) right of @area, in a
+ * margin _ptl_reference_labels_width () wide. */
+void            _ptl_draw_reference_labels   (cairo_t            *cr,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style,
                                               PtlChart           *chart,
                                               const PtlAxis      *x_axis,
                                               const PtlAxis      *y_axis,
                                               const PtlPlotArea  *area,
-                                              gboolean            labels_outside);
+                                              gboolean            labels_outside,
+                                              PtlLabelPlacer     *placer);
 double          _ptl_reference_labels_width  (PtlChart           *chart,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style);
@@ -182,7 +232,8 @@ void            _ptl_line_plot_draw          (PtlChart           *chart,
                                               cairo_t            *cr,
                                               const PtlPlotStyle *style,
                                               double              width,
-                                              double              height);
+                                              double              height,
+                                              PtlLabelPlacer     *placer);
 gboolean        _ptl_line_plot_hit_test      (PtlChart           *chart,
                                               const PtlPlotStyle *style,
                                               double              width,
@@ -194,7 +245,8 @@ void            _ptl_timeline_plot_draw      (PtlChart           *chart,
                                               cairo_t            *cr,
                                               const PtlPlotStyle *style,
                                               double              width,
-                                              double              height);
+                                              double              height,
+                                              PtlLabelPlacer     *placer);
 gboolean        _ptl_timeline_plot_hit_test  (PtlChart           *chart,
                                               const PtlPlotStyle *style,
                                               double              width,
@@ -206,7 +258,8 @@ void            _ptl_bar_plot_draw           (PtlChart           *chart,
                                               cairo_t            *cr,
                                               const PtlPlotStyle *style,
                                               double              width,
-                                              double              height);
+                                              double              height,
+                                              PtlLabelPlacer     *placer);
 gboolean        _ptl_bar_plot_hit_test       (PtlChart           *chart,
                                               const PtlPlotStyle *style,
                                               double              width,

@@ -115,6 +115,36 @@ figure_grid (guint   n,
     }
 }
 
+/* Draws @chart, recording its marks and labels in @placer. */
+static void
+chart_draw (PtlChart           *chart,
+            cairo_t            *cr,
+            const PtlPlotStyle *style,
+            double              width,
+            double              height,
+            PtlLabelPlacer     *placer)
+{
+  cairo_save (cr);
+  switch (ptl_chart_get_kind (chart))
+    {
+    case PTL_CHART_LINE:
+      _ptl_line_plot_draw (chart, cr, style, width, height, placer);
+      break;
+
+    case PTL_CHART_BAR:
+      _ptl_bar_plot_draw (chart, cr, style, width, height, placer);
+      break;
+
+    case PTL_CHART_TIMELINE:
+      _ptl_timeline_plot_draw (chart, cr, style, width, height, placer);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  cairo_restore (cr);
+}
+
 void
 ptl_chart_draw (PtlChart           *chart,
                 cairo_t            *cr,
@@ -122,6 +152,8 @@ ptl_chart_draw (PtlChart           *chart,
                 double              width,
                 double              height)
 {
+  PtlLabelPlacer placer;
+
   g_return_if_fail (chart != NULL);
   g_return_if_fail (cr != NULL);
   g_return_if_fail (style != NULL);
@@ -129,25 +161,41 @@ ptl_chart_draw (PtlChart           *chart,
   if (!(width > 0) || !(height > 0))
     return;
 
-  cairo_save (cr);
-  switch (ptl_chart_get_kind (chart))
+  _ptl_label_placer_init (&placer);
+  chart_draw (chart, cr, style, width, height, &placer);
+  _ptl_label_placer_clear (&placer);
+}
+
+void
+ptl_chart_get_boxes (PtlChart           *chart,
+                     const PtlPlotStyle *style,
+                     double              width,
+                     double              height,
+                     GArray            **marks,
+                     GArray            **labels)
+{
+  cairo_rectangle_t extents = { 0, 0, width, height };
+  cairo_surface_t *surface;
+  PtlLabelPlacer placer;
+  cairo_t *cr;
+
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (style != NULL);
+  g_return_if_fail (marks != NULL && labels != NULL);
+
+  _ptl_label_placer_init (&placer);
+  if (width > 0 && height > 0)
     {
-    case PTL_CHART_LINE:
-      _ptl_line_plot_draw (chart, cr, style, width, height);
-      break;
-
-    case PTL_CHART_BAR:
-      _ptl_bar_plot_draw (chart, cr, style, width, height);
-      break;
-
-    case PTL_CHART_TIMELINE:
-      _ptl_timeline_plot_draw (chart, cr, style, width, height);
-      break;
-
-    default:
-      g_assert_not_reached ();
+      /* Drawn for real, into a recording nobody replays: the boxes are the
+       * ones a screen or a file gets. */
+      surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+      cr = cairo_create (surface);
+      chart_draw (chart, cr, style, width, height, &placer);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
     }
-  cairo_restore (cr);
+  *marks = g_steal_pointer (&placer.marks);
+  *labels = g_steal_pointer (&placer.labels);
 }
 
 void

@@ -31,6 +31,7 @@ typedef struct
   double        legend_y;
   double        x_ticks_y;
   double        x_title_y;
+  double        lanes_top;   /* below a strip for reference labels */
   double        lane_height;
   double        bar_height;
   guint         n_lanes;
@@ -179,7 +180,20 @@ timeline_layout_init (TimelineLayout     *layout,
   layout->area.top = top;
   layout->area.width = MAX (width - pad - s * 1.2 - left, 1);
   layout->area.height = MAX (bottom - top, 1);
-  layout->lane_height = layout->area.height / MAX (layout->n_lanes, 1);
+  /* Labelled vertical references ("predicted end") get a strip of their
+   * own above the lanes, so their labels never sit on a slice. */
+  layout->lanes_top = layout->area.top;
+  for (guint i = 0; i < ptl_chart_get_n_references (chart); i++)
+    {
+      const PtlReference *reference = ptl_chart_get_reference (chart, i);
+
+      if (reference->kind == PTL_REFERENCE_VERTICAL && reference->label != NULL && *reference->label != '\0')
+        {
+          layout->lanes_top = layout->area.top + MIN (tick_height + 6, layout->area.height / 3);
+          break;
+        }
+    }
+  layout->lane_height = (layout->area.top + layout->area.height - layout->lanes_top) / MAX (layout->n_lanes, 1);
   /* Bars thick enough to see a colour, thin enough to read as lanes. */
   layout->bar_height = MIN (layout->lane_height * 0.7, s * 2);
 
@@ -215,7 +229,7 @@ static double
 bar_top (const TimelineLayout *layout,
          guint                 lane)
 {
-  return layout->area.top + (lane + 0.5) * layout->lane_height - layout->bar_height / 2;
+  return layout->lanes_top + (lane + 0.5) * layout->lane_height - layout->bar_height / 2;
 }
 
 static void
@@ -224,7 +238,8 @@ fill_box (cairo_t              *cr,
           guint                 lane,
           guint                 key,
           double                x0,
-          double                x1)
+          double                x1,
+          PtlLabelPlacer       *placer)
 {
   const PtlRgba *color;
 
@@ -234,13 +249,15 @@ fill_box (cairo_t              *cr,
   _ptl_plot_set_source (cr, color, 1);
   cairo_rectangle (cr, x0, bar_top (layout, lane), x1 - x0, layout->bar_height);
   cairo_fill (cr);
+  _ptl_label_placer_add_mark (placer, x0, bar_top (layout, lane), x1, bar_top (layout, lane) + layout->bar_height);
 }
 
 static void
 flush_column (cairo_t              *cr,
               const TimelineLayout *layout,
               guint                 lane,
-              Column               *column)
+              Column               *column,
+              PtlLabelPlacer       *placer)
 {
   guint best = 0;
 
@@ -249,7 +266,7 @@ flush_column (cairo_t              *cr,
   for (guint i = 1; i < column->n_keys; i++)
     if (column->widths[i] > column->widths[best])
       best = i;
-  fill_box (cr, layout, lane, column->keys[best], column->column_start, column->column_end);
+  fill_box (cr, layout, lane, column->keys[best], column->column_start, column->column_end, placer);
   column->n_keys = 0;
 }
 
@@ -263,12 +280,13 @@ add_to_column (cairo_t              *cr,
                guint                 key,
                double                x0,
                double                x1,
-               double                column_width)
+               double                column_width,
+               PtlLabelPlacer       *placer)
 {
   guint slot;
 
   if (column->n_keys > 0 && (x0 < column->column_start || x0 >= column->column_end))
-    flush_column (cr, layout, lane, column);
+    flush_column (cr, layout, lane, column, placer);
   if (column->n_keys == 0)
     {
       column->column_start = floor (x0 / column_width) * column_width;
@@ -300,7 +318,8 @@ static void
 draw_slices (cairo_t              *cr,
              const TimelineLayout *layout,
              PtlChart             *chart,
-             double                column_width)
+             double                column_width,
+             PtlLabelPlacer       *placer)
 {
   guint n_slices;
   const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
@@ -322,22 +341,23 @@ draw_slices (cairo_t              *cr,
 
       if (x1 - x0 >= column_width)
         {
-          flush_column (cr, layout, slice->lane, &columns[slice->lane]);
-          fill_box (cr, layout, slice->lane, slice->key, x0, x1);
+          flush_column (cr, layout, slice->lane, &columns[slice->lane], placer);
+          fill_box (cr, layout, slice->lane, slice->key, x0, x1, placer);
         }
       else
-        add_to_column (cr, layout, slice->lane, &columns[slice->lane], slice->key, x0, x1, column_width);
+        add_to_column (cr, layout, slice->lane, &columns[slice->lane], slice->key, x0, x1, column_width, placer);
     }
 
   for (guint l = 0; l < layout->n_lanes; l++)
-    flush_column (cr, layout, l, &columns[l]);
+    flush_column (cr, layout, l, &columns[l], placer);
 }
 
 static void
 draw_markers (cairo_t              *cr,
               const PtlPlotStyle   *style,
               const TimelineLayout *layout,
-              PtlChart             *chart)
+              PtlChart             *chart,
+              PtlLabelPlacer       *placer)
 {
   guint n_markers;
   const PtlMarker *markers = ptl_chart_get_markers (chart, &n_markers);
@@ -357,6 +377,7 @@ draw_markers (cairo_t              *cr,
       cairo_line_to (cr, x + size, y - size * 1.4);
       cairo_line_to (cr, x, y);
       cairo_close_path (cr);
+      _ptl_label_placer_add_mark (placer, x - size, y - size * 1.4, x + size, y);
     }
   _ptl_plot_set_source (cr, &style->foreground, 1);
   cairo_fill (cr);
@@ -367,7 +388,8 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
                          cairo_t            *cr,
                          const PtlPlotStyle *style,
                          double              width,
-                         double              height)
+                         double              height,
+                         PtlLabelPlacer     *placer)
 {
   PangoContext *context = _ptl_plot_context_new (cr);
   double pad = _ptl_plot_padding (style);
@@ -401,7 +423,7 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
       step = (guint) MIN (ceil (text_height * 1.1 / layout.lane_height), layout.n_lanes);
       for (guint l = 0; l < layout.n_lanes; l += MAX (step, 1))
         {
-          double center = layout.area.top + (l + 0.5) * layout.lane_height;
+          double center = layout.lanes_top + (l + 0.5) * layout.lane_height;
 
           _ptl_plot_show_layout (cr, g_ptr_array_index (layout.lanes, l), &style->foreground,
                                  layout.area.left - style->font_size * 0.5, center, 1, 0.5);
@@ -413,12 +435,13 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
   cairo_clip (cr);
   if (layout.has_data)
     {
-      draw_slices (cr, &layout, chart, _ptl_plot_column_width (cr));
-      draw_markers (cr, style, &layout, chart);
+      draw_slices (cr, &layout, chart, _ptl_plot_column_width (cr), placer);
+      draw_markers (cr, style, &layout, chart, placer);
     }
   cairo_restore (cr);
 
-  _ptl_draw_references (cr, context, style, chart, &layout.x_axis, NULL, &layout.area, FALSE);
+  _ptl_draw_reference_lines (cr, style, chart, &layout.x_axis, NULL, &layout.area, placer);
+  _ptl_draw_reference_labels (cr, context, style, chart, &layout.x_axis, NULL, &layout.area, FALSE, placer);
 
   cairo_save (cr);
   _ptl_plot_set_source (cr, &style->muted, 1);
@@ -457,7 +480,7 @@ _ptl_timeline_plot_hit_test (PtlChart           *chart,
 
   timeline_layout_init (&layout, chart, context, style, width, height);
 
-  lane_y = (py - layout.area.top) / layout.lane_height;
+  lane_y = (py - layout.lanes_top) / layout.lane_height;
   if (!layout.has_data || px < layout.area.left || px > layout.area.left + layout.area.width ||
       lane_y < 0 || lane_y >= layout.n_lanes)
     goto out;
