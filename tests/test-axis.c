@@ -81,6 +81,11 @@ test_ticks (void)
     { 5, 5, FALSE, "workers", PTL_AXIS_EXTEND | PTL_AXIS_INCLUDE_ZERO, 6, "0|1|2|3|4|5", 6, 0, 5 },
     { NAN, NAN, FALSE, NULL, PTL_AXIS_EXTEND, 6, "0.0|0.2|0.4|0.6|0.8|1.0", 6, 0, 1 },
     { 2e7, 6e7, FALSE, NULL, PTL_AXIS_EXTEND, 5, "2e+07|3e+07|4e+07|5e+07|6e+07", 5, 2e7, 6e7 },
+    /* counts: whole ticks only, a lone count with its neighbours */
+    { 1, 4, FALSE, NULL, PTL_AXIS_INTEGER, 8, "1|2|3|4", 4, 1, 4 },
+    { 1, 4, FALSE, NULL, PTL_AXIS_NONE, 8, "1.0|1.5|2.0|2.5|3.0|3.5|4.0", 7, 1, 4 },
+    { 4, 4, FALSE, "workers", PTL_AXIS_INTEGER, 8, "3|4|5", 3, 3, 5 },
+    { 0, 2, FALSE, NULL, PTL_AXIS_INTEGER | PTL_AXIS_EXTEND, 10, "0|1|2", 3, 0, 2 },
     /* seconds by magnitude, trailing zeros dropped */
     { 0, 0.0042, FALSE, "s", PTL_AXIS_EXTEND | PTL_AXIS_INCLUDE_ZERO, 6,
       "0 s|1 ms|2 ms|3 ms|4 ms|5 ms", 6, 0, 0.005 },

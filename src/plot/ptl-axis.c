@@ -255,6 +255,7 @@ add_linear_ticks (PtlAxis  *axis,
                   double    min,
                   double    max,
                   gboolean  extend,
+                  gboolean  integer,
                   guint     max_labels)
 {
   /* From a step surely too fine, up to the first that fits: as many
@@ -263,8 +264,13 @@ add_linear_ticks (PtlAxis  *axis,
    * doubles still count in ones (past 2^53, k++ leaves k unchanged). */
   double magnitude = MAX (fabs (min), fabs (max));
   double raw = MAX ((max * 0.5 - min * 0.5) / max_labels, magnitude * (MIN_STEP_ULPS * DBL_EPSILON));
-  double step = ptl_axis_nice_step (raw, axis->unit);
+  double step;
   double first, last, n;
+
+  /* A count steps by whole numbers: "1.5 workers" does not exist. */
+  if (integer)
+    raw = MAX (raw, 1);
+  step = ptl_axis_nice_step (raw, axis->unit);
 
   for (guint i = 0; i < MAX_STEP_TRIES; i++)
     {
@@ -284,7 +290,7 @@ add_linear_ticks (PtlAxis  *axis,
    * steps of 1000): one label is better than none. */
   for (guint i = 0; i < MAX_STEP_TRIES; i++)
     {
-      if (count_steps (min, max, step, extend, &first, &last) > 0)
+      if (count_steps (min, max, step, extend, &first, &last) > 0 || (integer && step <= 1))
         break;
       step = nice_step_below (step, axis->unit);
     }
@@ -334,6 +340,10 @@ init_linear (PtlAxis      *axis,
     {
       double pad = fabs (min) * 0.1 >= DBL_MIN ? fabs (min) * 0.1 : 1;
 
+      /* One count (4 workers) shows its neighbours, not 3.6 to 4.4. */
+      if (flags & PTL_AXIS_INTEGER)
+        pad = MAX (pad, 1);
+
       /* A single value sits in the middle, unless zero must stay the edge. */
       if ((flags & PTL_AXIS_INCLUDE_ZERO) && min == 0)
         max = pad;
@@ -349,7 +359,7 @@ init_linear (PtlAxis      *axis,
 
   axis->min = min;
   axis->max = max;
-  step = add_linear_ticks (axis, min, max, flags & PTL_AXIS_EXTEND, max_labels);
+  step = add_linear_ticks (axis, min, max, flags & PTL_AXIS_EXTEND, flags & PTL_AXIS_INTEGER, max_labels);
   label_ticks (axis, step);
 }
 
@@ -458,7 +468,7 @@ init_log (PtlAxis      *axis,
       for (guint i = 0; i < axis->ticks->len; i++)
         clear_tick (&g_array_index (axis->ticks, PtlAxisTick, i));
       g_array_set_size (axis->ticks, 0);
-      linear_step = add_linear_ticks (axis, min, max, FALSE, max_labels);
+      linear_step = add_linear_ticks (axis, min, max, FALSE, flags & PTL_AXIS_INTEGER, max_labels);
       label_ticks (axis, linear_step);
       return;
     }

@@ -16,6 +16,7 @@ typedef enum
   PTL_AXIS_NONE         = 0,
   PTL_AXIS_INCLUDE_ZERO = 1 << 0, /* bars grow from 0 (linear only) */
   PTL_AXIS_EXTEND       = 1 << 1, /* widen the range out to the outer ticks */
+  PTL_AXIS_INTEGER      = 1 << 2, /* whole values (a count): no fractional ticks */
 } PtlAxisFlags;
 
 typedef struct

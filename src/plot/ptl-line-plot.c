@@ -131,6 +131,33 @@ measure_data (PtlChart *chart,
   return has_data;
 }
 
+/* Whether x counts something: a unit the ticks do not scale (workers,
+ * none) and only whole values. Such an axis gets whole ticks. */
+static gboolean
+x_is_count (PtlChart *chart)
+{
+  double range_min, range_max;
+
+  if (ptl_axis_unit_in_ticks (ptl_chart_get_x_unit (chart)))
+    return FALSE;
+  if (ptl_chart_get_x_range (chart, &range_min, &range_max) &&
+      ((isfinite (range_min) && range_min != floor (range_min)) ||
+       (isfinite (range_max) && range_max != floor (range_max))))
+    return FALSE;
+  for (guint i = 0; i < ptl_chart_get_n_series (chart); i++)
+    {
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (ptl_chart_get_series (chart, i), &n_points);
+
+      for (guint j = 0; j < n_points; j++)
+        /* A cast, not floor (): no libm call per point. Past 2^53 every
+         * double is whole anyway. */
+        if (isfinite (points[j].x) && fabs (points[j].x) < 9e15 && points[j].x != (double) (gint64) points[j].x)
+          return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 line_layout_init (LineLayout         *layout,
                   PtlChart           *chart,
@@ -147,6 +174,7 @@ line_layout_init (LineLayout         *layout,
   g_autoptr(PangoLayout) sample = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, "0");
   gboolean y_log = ptl_chart_get_y_log (chart);
   PtlAxisFlags y_flags = PTL_AXIS_EXTEND;
+  PtlAxisFlags x_flags;
   Range x_range, y_range;
   guint max_points, max_labels;
   double top, bottom, left, right, tick_height, text_height, tick_width;
@@ -209,12 +237,14 @@ line_layout_init (LineLayout         *layout,
   layout->area.left = left;
   layout->area.width = MAX (right - left, 1);
 
+  x_flags = x_is_count (chart) ? PTL_AXIS_INTEGER : PTL_AXIS_NONE;
+
   /* Fewer x labels until the widest one fits between its neighbours. */
   max_labels = _ptl_plot_max_labels (layout->area.width, s * 4);
   for (;;)
     {
       ptl_axis_init (&layout->x_axis, x_range.min, x_range.max, ptl_chart_get_x_log (chart),
-                     ptl_chart_get_x_unit (chart), PTL_AXIS_NONE, max_labels);
+                     ptl_chart_get_x_unit (chart), x_flags, max_labels);
       layout->x_ticks = _ptl_tick_layouts_new (&layout->x_axis, context, style, &tick_width);
       if (max_labels <= 3 || _ptl_x_labels_fit (&layout->x_axis, layout->area.width, tick_width, s * 0.8))
         break;
