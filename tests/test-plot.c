@@ -1275,6 +1275,48 @@ test_labels_clear (void)
   g_assert_cmpuint (n_labels, >, n_charts);
 }
 
+/* Muted Gantt keys (I/O, idle, switch) stay apart in every style: a
+ * light grey, stripes and a dark grey, not greys a shade apart. */
+static void
+test_muted_keys (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Muted");
+  PtlChart *chart = ptl_result_add_chart (result, "gantt", PTL_CHART_TIMELINE, NULL);
+  void (*styles[]) (PtlPlotStyle *) = {
+    ptl_plot_style_init_light, ptl_plot_style_init_dark, ptl_plot_style_init_report,
+  };
+  guint keys[3];
+
+  ptl_chart_add_lane (chart, "CPU 0");
+  keys[0] = ptl_chart_add_key (chart, "I/O", TRUE);
+  keys[1] = ptl_chart_add_key (chart, "idle", TRUE);
+  keys[2] = ptl_chart_add_key (chart, "switch", TRUE);
+  for (guint k = 0; k < 3; k++)
+    ptl_chart_add_slice (chart, 0, keys[k], k, k + 1);
+
+  for (guint t = 0; t < G_N_ELEMENTS (styles); t++)
+    {
+      cairo_surface_t *surface;
+      PtlPlotStyle style;
+      Pixel light, dark, stripe;
+      guint n_light, n_dark, n_stripe;
+
+      styles[t] (&style);
+      surface = render_chart (chart, &style);
+      light = blend (&style.muted, 0.25, &style.background);
+      dark = blend (&style.muted, 0.65, &style.background);
+      stripe = blend (&style.muted, 0.9, &style.background);
+      n_light = count_pixels (surface, light, 2);
+      n_dark = count_pixels (surface, dark, 2);
+      n_stripe = count_pixels (surface, stripe, 6);
+      g_test_message ("style %u: light %u, stripes %u, dark %u", t, n_light, n_stripe, n_dark);
+      g_assert_cmpuint (n_light, >, 2000);
+      g_assert_cmpuint (n_dark, >, 2000);
+      g_assert_cmpuint (n_stripe, >, 500);
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1303,6 +1345,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/bench", test_bench);
   g_test_add_func ("/ptl/plot/hostile", test_hostile);
   g_test_add_func ("/ptl/plot/labels-clear", test_labels_clear);
+  g_test_add_func ("/ptl/plot/muted-keys", test_muted_keys);
 
   return g_test_run ();
 }

@@ -168,12 +168,43 @@ _ptl_x_labels_fit (const PtlAxis *axis,
   return TRUE;
 }
 
+cairo_pattern_t *
+_ptl_hatch_pattern_new (const PtlPlotStyle *style)
+{
+  double size = MAX (style->font_size * 0.5, 4);
+  cairo_rectangle_t extents = { 0, 0, size, size };
+  cairo_surface_t *tile = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  cairo_t *cr = cairo_create (tile);
+  cairo_pattern_t *pattern;
+
+  /* A recording, not an image: PDF and SVG keep the stripes as vectors.
+   * Three strokes so the diagonal runs on across tile edges. */
+  _ptl_plot_set_source (cr, &style->muted, 0.12);
+  cairo_paint (cr);
+  _ptl_plot_set_source (cr, &style->muted, 0.9);
+  cairo_set_line_width (cr, MAX (1, size * 0.22));
+  cairo_move_to (cr, 0, size);
+  cairo_line_to (cr, size, 0);
+  cairo_move_to (cr, -size / 2, size / 2);
+  cairo_line_to (cr, size / 2, -size / 2);
+  cairo_move_to (cr, size / 2, size * 1.5);
+  cairo_line_to (cr, size * 1.5, size / 2);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+
+  pattern = cairo_pattern_create_for_surface (tile);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_REPEAT);
+  cairo_surface_destroy (tile);
+  return pattern;
+}
+
 static void
 clear_legend_entry (gpointer data)
 {
   PtlLegendEntry *entry = data;
 
   g_clear_object (&entry->layout);
+  g_clear_pointer (&entry->pattern, cairo_pattern_destroy);
 }
 
 void
@@ -291,7 +322,10 @@ _ptl_legend_draw (PtlLegend          *legend,
         {
           double side = height * 0.7;
 
-          _ptl_plot_set_source (cr, color, 1);
+          if (entry->pattern != NULL)
+            cairo_set_source (cr, entry->pattern);
+          else
+            _ptl_plot_set_source (cr, color, 1);
           cairo_rectangle (cr, ex + (swatch_width - side) / 2, cy - side / 2, side, side);
           cairo_fill (cr);
           if (entry->band)

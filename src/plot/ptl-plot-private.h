@@ -116,6 +116,7 @@ typedef struct
   PtlRgba      color;
   gboolean     band;   /* a translucent box behind the swatch */
   gboolean     marker;
+  cairo_pattern_t *pattern; /* fills a bar swatch instead of @color */
   double       x;      /* top-left, relative to the legend */
   double       y;
 } PtlLegendEntry;
@@ -142,6 +143,11 @@ void            _ptl_legend_add_series       (PtlLegend          *legend,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style,
                                               gboolean            markers);
+/* Diagonal stripes in the style's muted colour, repeating: a fill that
+ * stays apart from every flat colour and grey, for any colour vision and
+ * in black-and-white print. */
+cairo_pattern_t *_ptl_hatch_pattern_new      (const PtlPlotStyle *style);
+
 /* Places the entries in rows across @width and sets the height. */
 void            _ptl_legend_flow             (PtlLegend          *legend,
                                               const PtlPlotStyle *style,

@@ -24,7 +24,8 @@ typedef struct
   PangoLayout  *x_title;
   GPtrArray    *x_ticks;
   GPtrArray    *lanes;       /* PangoLayout per lane */
-  GArray       *key_colors;  /* PtlRgba per key */
+  GArray       *key_fills;   /* KeyFill per key */
+  cairo_pattern_t *hatch;    /* for hatched keys */
   PtlAxis       x_axis;
   PtlPlotArea   area;
   double        title_y;
@@ -48,30 +49,43 @@ typedef struct
   double widths[COLUMN_KEYS];
 } Column;
 
-/* Colours by key: the palette in order for keys that matter, a neutral
- * tint in a few strengths for muted ones (idle, switching). */
-static GArray *
-key_colors_new (PtlChart           *chart,
-                const PtlPlotStyle *style)
+/* How a key's slices are filled. */
+typedef struct
 {
+  PtlRgba  color;
+  gboolean hatched;
+} KeyFill;
+
+/* Fills by key: the palette in order for keys that matter; muted ones
+ * (I/O, idle, switching) in neutral fills that differ by more than
+ * lightness, which two greys alone did not: a light grey, then stripes,
+ * then a dark grey. */
+static GArray *
+key_fills_new (PtlChart           *chart,
+               const PtlPlotStyle *style)
+{
+  static const double muted_alphas[] = { 0.25, 0, 0.65 };
   guint n_keys = ptl_chart_get_n_keys (chart);
-  GArray *colors = g_array_sized_new (FALSE, FALSE, sizeof (PtlRgba), n_keys);
+  GArray *fills = g_array_sized_new (FALSE, FALSE, sizeof (KeyFill), n_keys);
   guint n_plain = 0, n_muted = 0;
 
   for (guint k = 0; k < n_keys; k++)
     {
-      PtlRgba color;
+      KeyFill fill = { { 0 }, FALSE };
 
       if (ptl_chart_get_key_muted (chart, k))
         {
-          color = style->muted;
-          color.alpha *= 0.25 + 0.2 * (n_muted++ % 3);
+          guint which = n_muted++ % G_N_ELEMENTS (muted_alphas);
+
+          fill.color = style->muted;
+          fill.hatched = which == 1;
+          fill.color.alpha *= fill.hatched ? 0.5 : muted_alphas[which];
         }
       else
-        color = *_ptl_plot_series_color (style, n_plain++);
-      g_array_append_val (colors, color);
+        fill.color = *_ptl_plot_series_color (style, n_plain++);
+      g_array_append_val (fills, fill);
     }
-  return colors;
+  return fills;
 }
 
 static gboolean
@@ -132,7 +146,8 @@ timeline_layout_init (TimelineLayout     *layout,
   layout->context = g_object_ref (context);
   layout->n_lanes = ptl_chart_get_n_lanes (chart);
   layout->has_data = measure_time (chart, &min, &max) && layout->n_lanes > 0;
-  layout->key_colors = key_colors_new (chart, style);
+  layout->key_fills = key_fills_new (chart, style);
+  layout->hatch = _ptl_hatch_pattern_new (style);
   _ptl_plot_layout_get_size (sample, NULL, &tick_height);
 
   top = pad;
@@ -145,8 +160,14 @@ timeline_layout_init (TimelineLayout     *layout,
     }
   _ptl_legend_init (&layout->legend, PTL_SWATCH_BAR);
   for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
-    _ptl_legend_add (&layout->legend, context, style, ptl_chart_get_key (chart, k),
-                     &g_array_index (layout->key_colors, PtlRgba, k), FALSE, FALSE);
+    {
+      const KeyFill *fill = &g_array_index (layout->key_fills, KeyFill, k);
+
+      _ptl_legend_add (&layout->legend, context, style, ptl_chart_get_key (chart, k),
+                       &fill->color, FALSE, FALSE);
+      if (fill->hatched)
+        g_array_index (layout->legend.entries, PtlLegendEntry, k).pattern = cairo_pattern_reference (layout->hatch);
+    }
   _ptl_legend_flow (&layout->legend, style, content_width);
   layout->legend_y = top;
   top += layout->legend.height + s * 0.6;
@@ -220,7 +241,8 @@ timeline_layout_clear (TimelineLayout *layout)
   g_clear_object (&layout->x_title);
   g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
   g_clear_pointer (&layout->lanes, g_ptr_array_unref);
-  g_clear_pointer (&layout->key_colors, g_array_unref);
+  g_clear_pointer (&layout->key_fills, g_array_unref);
+  g_clear_pointer (&layout->hatch, cairo_pattern_destroy);
   ptl_axis_clear (&layout->x_axis);
 }
 
@@ -241,12 +263,15 @@ fill_box (cairo_t              *cr,
           double                x1,
           PtlLabelPlacer       *placer)
 {
-  const PtlRgba *color;
+  const KeyFill *fill;
 
-  if (key >= layout->key_colors->len)
+  if (key >= layout->key_fills->len)
     return;
-  color = &g_array_index (layout->key_colors, PtlRgba, key);
-  _ptl_plot_set_source (cr, color, 1);
+  fill = &g_array_index (layout->key_fills, KeyFill, key);
+  if (fill->hatched)
+    cairo_set_source (cr, layout->hatch);
+  else
+    _ptl_plot_set_source (cr, &fill->color, 1);
   cairo_rectangle (cr, x0, bar_top (layout, lane), x1 - x0, layout->bar_height);
   cairo_fill (cr);
   _ptl_label_placer_add_mark (placer, x0, bar_top (layout, lane), x1, bar_top (layout, lane) + layout->bar_height);
