@@ -1317,6 +1317,45 @@ test_muted_keys (void)
     }
 }
 
+/* One odd repeat does not set the scale: a 0 B bar whose error bar
+ * reaches 16 MiB leaves the 5.5 MiB bar well over half the plot's height (the
+ * error bar is cut at the top with an arrowhead). */
+static void
+test_error_bar_scale (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Memory");
+  PtlChart *chart = ptl_result_add_chart (result, "memory", PTL_CHART_BAR, NULL);
+  static const char * const modes[] = { "sequential", "threads", "processes", NULL };
+  PtlSeries *series;
+  cairo_surface_t *surface;
+  PtlPlotStyle style;
+  Pixel bar;
+  int top = HEIGHT, bottom = -1;
+
+  ptl_chart_set_categories (chart, modes);
+  ptl_chart_set_y_axis (chart, "Peak memory", "B", FALSE);
+  series = ptl_chart_add_series (chart, "peak memory");
+  ptl_series_set_band_label (series, "min–max");
+  ptl_series_add_point_band (series, 0, 0, 0, 16 * 1048576.0);
+  ptl_series_add_point_band (series, 1, 4096, 0, 8192);
+  ptl_series_add_point_band (series, 2, 5.5 * 1048576, 5.4 * 1048576, 5.7 * 1048576);
+
+  ptl_plot_style_init_light (&style);
+  surface = render_chart (chart, &style);
+  bar = rgba_pixel (&style.series[0]);
+  /* The processes bar: the series colour in the right third. */
+  for (int y = 0; y < HEIGHT; y++)
+    for (int x = WIDTH * 2 / 3; x < WIDTH; x++)
+      if (pixel_close (pixel_at (surface, x, y), bar, 0))
+        {
+          top = MIN (top, y);
+          bottom = MAX (bottom, y);
+        }
+  g_test_message ("processes bar from %d to %d", top, bottom);
+  g_assert_cmpint (bottom - top, >, HEIGHT * 2 / 5);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1346,6 +1385,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/hostile", test_hostile);
   g_test_add_func ("/ptl/plot/labels-clear", test_labels_clear);
   g_test_add_func ("/ptl/plot/muted-keys", test_muted_keys);
+  g_test_add_func ("/ptl/plot/error-bar-scale", test_error_bar_scale);
 
   return g_test_run ();
 }
