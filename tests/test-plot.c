@@ -1356,6 +1356,60 @@ test_error_bar_scale (void)
   cairo_surface_destroy (surface);
 }
 
+/* A whole-figure export carries what a report reader needs below the
+ * charts: the summary table, the parameters and the machine facts, as
+ * text (the PDF embeds its font); one chart alone stays chart-only. */
+static void
+test_figure_report (void)
+{
+  g_autoptr(PtlResult) bare = speedup_result (FALSE, FALSE);
+  g_autoptr(PtlResult) result = speedup_result (FALSE, FALSE);
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_autoptr(JsonObject) machine = json_object_new ();
+  g_autofree char *directory = g_dir_make_tmp ("ptl-plot-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (directory, "report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  PtlTable *table = ptl_result_get_summary (result);
+  double bare_width, bare_height, width, height, chart_width, chart_height;
+  gsize size;
+
+  ptl_table_add_column (table, "mode", NULL);
+  ptl_table_add_column (table, "wall", "s");
+  for (guint r = 0; r < 6; r++)
+    {
+      guint row = ptl_table_add_row (table);
+
+      ptl_table_set_text (table, row, 0, "threads");
+      ptl_table_set_number (table, row, 1, 0.021 * (r + 1));
+    }
+  json_object_set_int_member (parameters, "tasks", 4);
+  json_object_set_string_member (parameters, "workload", "cpu");
+  json_object_set_string_member (machine, "cpu_model", "AMD EPYC");
+  json_object_set_int_member (machine, "memory_bytes", 25276182528);
+  ptl_result_set_parameters (result, parameters);
+  ptl_result_set_machine (result, machine);
+  ptl_result_add_warning (result, "A warning");
+
+  ptl_figure_get_default_size (bare, NULL, NULL, &bare_width, &bare_height);
+  ptl_figure_get_default_size (result, NULL, NULL, &width, &height);
+  ptl_figure_get_default_size (result, "speedup", NULL, &chart_width, &chart_height);
+  g_test_message ("bare %g × %g, with the report %g × %g", bare_width, bare_height, width, height);
+  /* Seven table rows and the facts take room of their own. */
+  g_assert_cmpfloat (width, ==, bare_width);
+  g_assert_cmpfloat (height, >, bare_height + 150);
+  g_assert_cmpfloat (chart_width, ==, 960);
+  g_assert_cmpfloat (chart_height, ==, 640);
+
+  g_assert_true (ptl_export_to_file (result, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &size, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_assert_nonnull (memmem (contents, size, "/FontFile", 9));
+  g_unlink (path);
+  g_rmdir (directory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1386,6 +1440,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/labels-clear", test_labels_clear);
   g_test_add_func ("/ptl/plot/muted-keys", test_muted_keys);
   g_test_add_func ("/ptl/plot/error-bar-scale", test_error_bar_scale);
+  g_test_add_func ("/ptl/plot/figure-report", test_figure_report);
 
   return g_test_run ();
 }

@@ -224,6 +224,23 @@ double          _ptl_reference_labels_width  (PtlChart           *chart,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style);
 
+/* The summary table, parameters and machine facts of a whole-figure
+ * export (ptl-report.c), laid out @width wide. */
+typedef struct _PtlReport PtlReport;
+
+PtlReport      *_ptl_report_new              (PtlResult          *result,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              double              width);
+double          _ptl_report_get_height       (PtlReport          *report);
+void            _ptl_report_draw             (PtlReport          *report,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              x,
+                                              double              y);
+void            _ptl_report_free             (PtlReport          *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlReport, _ptl_report_free)
+
 /* "No data", centred in @area. */
 void            _ptl_draw_no_data            (cairo_t            *cr,
                                               PangoContext       *context,
