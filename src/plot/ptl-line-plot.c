@@ -248,7 +248,8 @@ line_layout_init (LineLayout         *layout,
       layout->x_ticks = _ptl_tick_layouts_new (&layout->x_axis, context, style, &tick_width);
       if (max_labels <= 3 || _ptl_x_labels_fit (&layout->x_axis, layout->area.width, tick_width, s * 0.8))
         break;
-      max_labels = MIN (max_labels, ptl_axis_get_n_labels (&layout->x_axis)) - 1;
+      /* An axis without labels must not wrap 0 - 1 round to 4 billion. */
+      max_labels = MIN (max_labels, MAX (ptl_axis_get_n_labels (&layout->x_axis), 1)) - 1;
       g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
       ptl_axis_clear (&layout->x_axis);
     }

@@ -23,7 +23,8 @@ typedef struct
   PtlLegend     legend;
   PangoLayout  *x_title;
   GPtrArray    *x_ticks;
-  GPtrArray    *lanes;       /* PangoLayout per lane */
+  GPtrArray    *lanes;       /* PangoLayout per named lane */
+  guint         lane_step;   /* lanes from one name to the next */
   GArray       *key_fills;   /* KeyFill per key */
   cairo_pattern_t *hatch;    /* for hatched keys */
   PtlAxis       x_axis;
@@ -183,23 +184,7 @@ timeline_layout_init (TimelineLayout     *layout,
   layout->x_ticks_y = bottom - tick_height;
   bottom = layout->x_ticks_y - s * 0.35;
 
-  layout->lanes = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint l = 0; l < layout->n_lanes; l++)
-    {
-      PangoLayout *label = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, ptl_chart_get_lane (chart, l));
-      double label_width;
-
-      pango_layout_set_width (label, (int) (max_lane_width * PANGO_SCALE));
-      pango_layout_set_ellipsize (label, PANGO_ELLIPSIZE_END);
-      _ptl_plot_layout_get_size (label, &label_width, NULL);
-      lanes_width = MAX (lanes_width, label_width);
-      g_ptr_array_add (layout->lanes, label);
-    }
-
-  left = pad + lanes_width + (lanes_width > 0 ? s * 0.5 : 0);
-  layout->area.left = left;
   layout->area.top = top;
-  layout->area.width = MAX (width - pad - s * 1.2 - left, 1);
   layout->area.height = MAX (bottom - top, 1);
   /* Labelled vertical references ("predicted end") get a strip of their
    * own above the lanes, so their labels never sit on a slice. */
@@ -215,6 +200,28 @@ timeline_layout_init (TimelineLayout     *layout,
         }
     }
   layout->lane_height = (layout->area.top + layout->area.height - layout->lanes_top) / MAX (layout->n_lanes, 1);
+
+  /* With more lanes than lines of text fit, name every second (third…)
+   * lane rather than print names over each other; only the named lanes
+   * get a layout, so a million lanes cost what the names drawn cost. The
+   * MIN keeps the ratio in a guint. */
+  layout->lane_step = (guint) MAX (1, MIN (ceil (tick_height * 1.1 / layout->lane_height), layout->n_lanes));
+  layout->lanes = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint l = 0; l < layout->n_lanes; l += layout->lane_step)
+    {
+      PangoLayout *label = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, ptl_chart_get_lane (chart, l));
+      double label_width;
+
+      pango_layout_set_width (label, (int) (max_lane_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+      _ptl_plot_layout_get_size (label, &label_width, NULL);
+      lanes_width = MAX (lanes_width, label_width);
+      g_ptr_array_add (layout->lanes, label);
+    }
+
+  left = pad + lanes_width + (lanes_width > 0 ? s * 0.5 : 0);
+  layout->area.left = left;
+  layout->area.width = MAX (width - pad - s * 1.2 - left, 1);
   /* Bars thick enough to see a colour, thin enough to read as lanes. */
   layout->bar_height = MIN (layout->lane_height * 0.7, s * 2);
 
@@ -226,7 +233,8 @@ timeline_layout_init (TimelineLayout     *layout,
       layout->x_ticks = _ptl_tick_layouts_new (&layout->x_axis, context, style, &tick_width);
       if (max_labels <= 3 || _ptl_x_labels_fit (&layout->x_axis, layout->area.width, tick_width, s * 0.8))
         break;
-      max_labels = MIN (max_labels, ptl_axis_get_n_labels (&layout->x_axis)) - 1;
+      /* An axis without labels must not wrap 0 - 1 round to 4 billion. */
+      max_labels = MIN (max_labels, MAX (ptl_axis_get_n_labels (&layout->x_axis), 1)) - 1;
       g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
       ptl_axis_clear (&layout->x_axis);
     }
@@ -435,24 +443,12 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
     _ptl_plot_show_layout (cr, layout.x_title, &style->muted,
                            layout.area.left + layout.area.width / 2, layout.x_title_y, 0.5, 0);
 
-  /* With more lanes than lines of text fit, name every second (third…)
-   * lane rather than print names over each other. */
-  if (layout.n_lanes > 0)
+  for (guint k = 0; k < layout.lanes->len; k++)
     {
-      double text_height;
-      guint step;
+      double center = layout.lanes_top + (k * layout.lane_step + 0.5) * layout.lane_height;
 
-      _ptl_plot_layout_get_size (g_ptr_array_index (layout.lanes, 0), NULL, &text_height);
-      /* At most every lane: a million lanes make the ratio too large for
-       * a guint. */
-      step = (guint) MIN (ceil (text_height * 1.1 / layout.lane_height), layout.n_lanes);
-      for (guint l = 0; l < layout.n_lanes; l += MAX (step, 1))
-        {
-          double center = layout.lanes_top + (l + 0.5) * layout.lane_height;
-
-          _ptl_plot_show_layout (cr, g_ptr_array_index (layout.lanes, l), &style->foreground,
-                                 layout.area.left - style->font_size * 0.5, center, 1, 0.5);
-        }
+      _ptl_plot_show_layout (cr, g_ptr_array_index (layout.lanes, k), &style->foreground,
+                             layout.area.left - style->font_size * 0.5, center, 1, 0.5);
     }
 
   cairo_save (cr);
