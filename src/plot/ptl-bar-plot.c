@@ -441,7 +441,7 @@ format_bar_value (double      value,
 }
 
 /* Where @point's error bar ends, in chart coordinates, and whether it
- * runs on past the plot's top or bottom (cut); FALSE without one. */
+ * runs on past the plot's top (cut); FALSE without one. */
 static gboolean
 error_bar_extent (BarLayout      *layout,
                   const PtlPoint *point,
@@ -457,7 +457,7 @@ error_bar_extent (BarLayout      *layout,
   *y_lo = layout->area.top + (1 - CLAMP (lo, 0, 1)) * layout->area.height;
   *y_hi = layout->area.top + (1 - CLAMP (hi, 0, 1)) * layout->area.height;
   if (cut != NULL)
-    *cut = hi > 1 || lo < 0;
+    *cut = hi > 1;
   return TRUE;
 }
 
