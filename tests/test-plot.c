@@ -1411,6 +1411,72 @@ test_figure_report (void)
   g_rmdir (directory);
 }
 
+/* Vertical grid lines, one per x tick: runs of columns mostly in the
+ * grid's colour (a line between two pixels tints both, lighter). */
+static guint
+count_vertical_grid_lines (cairo_surface_t    *surface,
+                           const PtlPlotStyle *style)
+{
+  Pixel background = rgba_pixel (&style->background);
+  guint lines = 0;
+  gboolean previous = FALSE;
+
+  for (int x = 0; x < WIDTH; x++)
+    {
+      guint tinted = 0;
+      gboolean line;
+
+      for (int y = 0; y < HEIGHT; y++)
+        {
+          Pixel p = pixel_at (surface, x, y);
+
+          /* Darker than the background, but not much: grid, not ink. */
+          tinted += p.red < background.red - 3 && p.red > background.red - 40 &&
+                    abs (p.red - p.green) < 4 && abs (p.red - p.blue) < 4;
+        }
+      line = tinted > HEIGHT / 2;
+      lines += line && !previous;
+      previous = line;
+    }
+  return lines;
+}
+
+/* A count on x (workers 1 to 4) gets whole ticks: 1, 2, 3, 4, not
+ * 1.0, 1.5 … 4.0; seconds on x keep their halves. */
+static void
+test_count_axis (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Sweep");
+  PtlChart *count = ptl_result_add_chart (result, "count", PTL_CHART_LINE, NULL);
+  PtlChart *time = ptl_result_add_chart (result, "time", PTL_CHART_LINE, NULL);
+  PtlSeries *count_series, *time_series;
+  cairo_surface_t *surface;
+  PtlPlotStyle style;
+  guint n_count, n_time;
+
+  ptl_chart_set_x_axis (count, "Workers", NULL, FALSE);
+  ptl_chart_set_x_axis (time, "Time", "s", FALSE);
+  count_series = ptl_chart_add_series (count, "speedup");
+  time_series = ptl_chart_add_series (time, "speedup");
+  for (guint w = 1; w <= 4; w++)
+    {
+      ptl_series_add_point (count_series, w, 1);
+      ptl_series_add_point (time_series, w, 1);
+    }
+
+  ptl_plot_style_init_light (&style);
+  surface = render_chart (count, &style);
+  n_count = count_vertical_grid_lines (surface, &style);
+  cairo_surface_destroy (surface);
+  surface = render_chart (time, &style);
+  n_time = count_vertical_grid_lines (surface, &style);
+  cairo_surface_destroy (surface);
+  g_test_message ("grid lines: %u on the count axis, %u on the time axis", n_count, n_time);
+  /* The line at 1 is the y axis itself: 2, 3 and 4 remain. */
+  g_assert_cmpuint (n_count, ==, 3);
+  g_assert_cmpuint (n_time, >, n_count);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1442,6 +1508,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/muted-keys", test_muted_keys);
   g_test_add_func ("/ptl/plot/error-bar-scale", test_error_bar_scale);
   g_test_add_func ("/ptl/plot/figure-report", test_figure_report);
+  g_test_add_func ("/ptl/plot/count-axis", test_count_axis);
 
   return g_test_run ();
 }
