@@ -237,10 +237,11 @@ line_layout_init (LineLayout         *layout,
   layout->area.left = left;
   layout->area.width = MAX (right - left, 1);
 
-  x_flags = x_is_count (chart) ? PTL_AXIS_INTEGER : PTL_AXIS_NONE;
-
   /* Fewer x labels until the widest one fits between its neighbours. */
   max_labels = _ptl_plot_max_labels (layout->area.width, s * 4);
+  /* Only a range narrow enough for steps below 1 needs to know; a wide
+   * one (a million samples) is spared the scan. */
+  x_flags = x_range.max - x_range.min < 2.0 * max_labels && x_is_count (chart) ? PTL_AXIS_INTEGER : PTL_AXIS_NONE;
   for (;;)
     {
       ptl_axis_init (&layout->x_axis, x_range.min, x_range.max, ptl_chart_get_x_log (chart),
