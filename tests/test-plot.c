@@ -1204,6 +1204,30 @@ test_hostile (void)
   g_assert_null (loaded);
 }
 
+static void
+test_boxes_overlap (void)
+{
+  static const struct
+  {
+    PtlBox   a;
+    PtlBox   b;
+    gboolean overlap;
+  } cases[] = {
+    { { 0, 0, 10, 10 }, { 5, 5, 10, 10 }, TRUE },
+    { { 0, 0, 10, 10 }, { 10, 0, 10, 10 }, FALSE }, /* side by side */
+    { { 0, 0, 10, 10 }, { 0, 10, 10, 10 }, FALSE }, /* one above the other */
+    { { 0, 0, 10, 10 }, { 2, 2, 1, 1 }, TRUE },     /* inside */
+    { { 0, 0, 10, 1.5 }, { 4, -3, 2, 3.2 }, TRUE }, /* a label on a line */
+    { { 0, 0, 10, 10 }, { 20, 20, 1, 1 }, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpint (ptl_boxes_overlap (&cases[i].a, &cases[i].b), ==, cases[i].overlap);
+      g_assert_cmpint (ptl_boxes_overlap (&cases[i].b, &cases[i].a), ==, cases[i].overlap);
+    }
+}
+
 /* The charts of all eight experiments, from results saved by
  * `ptlab run ID --json` with quick parameters (tests/data/results): at
  * a large and a small size, in every style, no label placed among the
@@ -1504,6 +1528,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/default-size", test_default_size);
   g_test_add_func ("/ptl/plot/bench", test_bench);
   g_test_add_func ("/ptl/plot/hostile", test_hostile);
+  g_test_add_func ("/ptl/plot/boxes-overlap", test_boxes_overlap);
   g_test_add_func ("/ptl/plot/labels-clear", test_labels_clear);
   g_test_add_func ("/ptl/plot/muted-keys", test_muted_keys);
   g_test_add_func ("/ptl/plot/error-bar-scale", test_error_bar_scale);
