@@ -1623,6 +1623,9 @@ read_number (JsonNode   *node,
   if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
     return invalid (error, where, _("must be a number"));
   *out = json_node_get_double (node);
+  /* json-glib reads 1e999 as infinity, which no axis can show. */
+  if (!isfinite (*out))
+    return invalid (error, where, _("must be a finite number"));
   return TRUE;
 }
 

@@ -75,6 +75,33 @@ gboolean  ptl_chart_hit_test         (PtlChart           *chart,
                                       double              py,
                                       PtlChartHit        *hit);
 
+/* A box in a chart's coordinates (y grows downwards). */
+typedef struct
+{
+  double x;
+  double y;
+  double width;
+  double height;
+} PtlBox;
+
+/* Whether @a and @b share some area (touching edges do not count). */
+gboolean  ptl_boxes_overlap          (const PtlBox       *a,
+                                      const PtlBox       *b);
+
+/* What ptl_chart_draw () at @width × @height puts where, for tests and
+ * tools: in *@marks the box of every data mark (bars, error bars, line
+ * segments, markers, bands, timeline slices, reference lines), in
+ * *@labels the box of every label placed among them (bar values,
+ * reference labels), each a GArray of PtlBox to unref. The renderers
+ * place each label where it overlaps no mark and no other label, or
+ * leave it out (its value stays in the tooltip). */
+void      ptl_chart_get_boxes        (PtlChart           *chart,
+                                      const PtlPlotStyle *style,
+                                      double              width,
+                                      double              height,
+                                      GArray            **marks,
+                                      GArray            **labels);
+
 typedef enum
 {
   PTL_EXPORT_PNG,
