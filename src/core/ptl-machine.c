@@ -98,6 +98,35 @@ ptl_machine_get_n_cpus (void)
   return MAX (1, g_get_num_processors ());
 }
 
+/* The keys stay English in JSON and CSV; people read these labels. */
+static const struct
+{
+  const char *name;
+  const char *label;
+} fact_labels[] = {
+  { "cpu_model", NC_("machine fact", "CPU model") },
+  { "cores", NC_("machine fact", "Cores") },
+  { "cores_online", NC_("machine fact", "Cores online") },
+  { "kernel", NC_("machine fact", "Kernel") },
+  { "memory_bytes", NC_("machine fact", "Memory") },
+  { "glib_version", NC_("machine fact", "GLib version") },
+  { "date", NC_("machine fact", "Date") },
+  { "virtualization", NC_("machine fact", "Virtualization") },
+  { "governor", NC_("machine fact", "CPU governor") },
+  { "load_average_1m", NC_("machine fact", "Load average (1 min)") },
+};
+
+const char *
+ptl_machine_get_fact_label (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fact_labels); i++)
+    if (g_str_equal (fact_labels[i].name, name))
+      return g_dpgettext2 (NULL, "machine fact", fact_labels[i].label);
+  return NULL;
+}
+
 JsonObject *
 ptl_machine_collect (void)
 {

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
  * "unknown"), load_average_1m. New object, caller owns it. */
 JsonObject *ptl_machine_collect      (void);
 
+/* The translated label of one of those facts ("cpu_model" → "CPU model"),
+ * for reports; NULL for a name it does not know (a newer result's). */
+const char *ptl_machine_get_fact_label (const char *name);
+
 /* Online CPUs this process may run on (sched_getaffinity), at least 1. */
 guint       ptl_machine_get_n_cpus   (void);
 

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ptl-machine.h"
 #include "ptl-plot-private.h"
 
 struct _PtlReport
@@ -80,8 +81,11 @@ format_fact (const char *name,
   return ptl_format_value (json_node_get_double (node), NULL);
 }
 
+/* Machine facts get their translated labels; parameters keep their names,
+ * which are what --param and the JSON take. */
 static GPtrArray *
 facts_new (JsonObject         *object,
+           gboolean            machine,
            PangoContext       *context,
            const PtlPlotStyle *style)
 {
@@ -92,7 +96,8 @@ facts_new (JsonObject         *object,
     {
       const char *name = l->data;
       g_autofree char *value = format_fact (name, json_object_get_member (object, name));
-      g_autofree char *label = g_strdelimit (g_strdup (name), "_", ' ');
+      const char *known = machine ? ptl_machine_get_fact_label (name) : NULL;
+      g_autofree char *label = known ? g_strdup (known) : g_strdelimit (g_strdup (name), "_", ' ');
 
       g_ptr_array_add (facts, cell_new (context, style, label, FALSE));
       g_ptr_array_add (facts, cell_new (context, style, value, FALSE));
@@ -127,8 +132,9 @@ layout_table (PtlReport          *report,
         PangoLayout *cell;
         double cell_width;
 
+        /* Column names are English keys marked N_() by the experiments. */
         if (r == 0)
-          text = g_strdup (ptl_table_get_column_name (table, c));
+          text = g_strdup (_(ptl_table_get_column_name (table, c)));
         else
           {
             text = ptl_table_format_cell (table, r - 1, c);
@@ -209,7 +215,7 @@ _ptl_report_new (PtlResult          *result,
       double half = (width - column_gap (style)) / 2;
       double column_y, name_width = 0;
 
-      report->facts[i] = facts_new (objects[i], context, style);
+      report->facts[i] = facts_new (objects[i], i == 1, context, style);
       if (report->facts[i]->len == 0)
         continue;
       report->facts_title[i] = _ptl_plot_layout_new (context, style, PTL_TEXT_TITLE, titles[i]);
