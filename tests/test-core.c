@@ -582,6 +582,40 @@ test_result_csv (void)
   g_assert_null (lines[6]);
 }
 
+/* A cancelled run's result says so first, in copies and in JSON. */
+static void
+test_result_partial (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Partial");
+  g_autoptr(PtlResult) copy = NULL;
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ptl_result_add_warning (result, "noisy");
+  g_assert_null (ptl_result_get_partial (result));
+  node = ptl_result_to_json (result);
+  g_assert_false (json_object_has_member (json_node_get_object (node), "partial"));
+  g_clear_pointer (&node, json_node_unref);
+
+  ptl_result_mark_partial (result, "cancelled after 1 s");
+  g_assert_cmpstr (ptl_result_get_partial (result), ==, "cancelled after 1 s");
+  g_assert_cmpuint (ptl_result_get_n_warnings (result), ==, 2);
+  g_assert_true (g_str_has_prefix (ptl_result_get_warning (result, 0), "Partial result — cancelled after 1 s"));
+  g_assert_cmpstr (ptl_result_get_warning (result, 1), ==, "noisy");
+
+  copy = ptl_result_copy (result);
+  g_assert_cmpstr (ptl_result_get_partial (copy), ==, "cancelled after 1 s");
+
+  node = ptl_result_to_json (result);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "partial"), ==,
+                   "cancelled after 1 s");
+  loaded = ptl_result_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ptl_result_get_partial (loaded), ==, "cancelled after 1 s");
+  g_assert_cmpuint (ptl_result_get_n_warnings (loaded), ==, 2);
+}
+
 static void
 test_result_timeline (void)
 {
@@ -865,6 +899,7 @@ main (int   argc,
   g_test_add_func ("/ptl/result/json-malformed", test_result_json_malformed);
   g_test_add_func ("/ptl/result/csv", test_result_csv);
   g_test_add_func ("/ptl/result/timeline", test_result_timeline);
+  g_test_add_func ("/ptl/result/partial", test_result_partial);
   g_test_add_func ("/ptl/result/save-unwritable", test_result_save_unwritable);
   g_test_add_func ("/ptl/result/table-text", test_table_text);
   g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);

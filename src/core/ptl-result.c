@@ -79,6 +79,7 @@ struct _PtlResult
   JsonObject *parameters;
   JsonObject *machine;
   GPtrArray  *warnings;
+  char       *partial;
   GPtrArray  *notes;
   GPtrArray  *charts;
   PtlTable   *summary;
@@ -230,6 +231,7 @@ ptl_result_finalize (GObject *object)
   g_clear_pointer (&self->parameters, json_object_unref);
   g_clear_pointer (&self->machine, json_object_unref);
   g_ptr_array_unref (self->warnings);
+  g_free (self->partial);
   g_ptr_array_unref (self->notes);
   g_ptr_array_unref (self->charts);
   table_free (self->summary);
@@ -301,6 +303,7 @@ ptl_result_copy (PtlResult *self)
 
   for (guint i = 0; i < self->warnings->len; i++)
     g_ptr_array_add (copy->warnings, g_strdup (g_ptr_array_index (self->warnings, i)));
+  copy->partial = g_strdup (self->partial);
   for (guint i = 0; i < self->notes->len; i++)
     g_ptr_array_add (copy->notes, g_strdup (g_ptr_array_index (self->notes, i)));
 
@@ -474,6 +477,33 @@ ptl_result_add_warning (PtlResult  *self,
   va_start (args, format);
   add_text (self, self->warnings, format, args);
   va_end (args);
+}
+
+void
+ptl_result_mark_partial (PtlResult  *self,
+                         const char *reason)
+{
+  char *warning;
+
+  g_return_if_fail (PTL_IS_RESULT (self));
+  g_return_if_fail (reason != NULL);
+  g_return_if_fail (self->partial == NULL);
+
+  /* TRANSLATORS: %s says how the run ended, e.g. "cancelled after 3.2 s" */
+  warning = g_strdup_printf (_("Partial result — %s: the run did not finish, so some cases are "
+                               "missing and the last may have fewer repeats."), reason);
+  g_mutex_lock (&self->mutex);
+  self->partial = g_strdup (reason);
+  g_ptr_array_insert (self->warnings, 0, warning);
+  g_mutex_unlock (&self->mutex);
+}
+
+const char *
+ptl_result_get_partial (PtlResult *self)
+{
+  g_return_val_if_fail (PTL_IS_RESULT (self), NULL);
+
+  return self->partial;
 }
 
 guint
@@ -1340,6 +1370,8 @@ ptl_result_to_json (PtlResult *self)
   json_object_set_object_member (root, "parameters", json_object_ref (copy->parameters));
   json_object_set_object_member (root, "machine", json_object_ref (copy->machine));
   json_object_set_member (root, "warnings", string_array_node (copy->warnings));
+  if (copy->partial != NULL)
+    json_object_set_string_member (root, "partial", copy->partial);
   json_object_set_member (root, "notes", string_array_node (copy->notes));
 
   charts = json_array_new ();
@@ -2057,6 +2089,10 @@ ptl_result_new_from_json (JsonNode  *node,
         return NULL;
     }
   else if (error != NULL && *error != NULL)
+    return NULL;
+
+  /* Its warning is among the warnings just read. */
+  if (!read_string (root, "result", "partial", FALSE, NULL, &self->partial, error))
     return NULL;
 
   if ((member = member_of_type (root, "result", "notes", JSON_NODE_ARRAY, FALSE, error)))

@@ -79,6 +79,15 @@ guint            ptl_result_get_n_warnings     (PtlResult        *self);
 const char      *ptl_result_get_warning        (PtlResult        *self,
                                                 guint             index);
 
+/* A result cut short says so. @reason says how, e.g. "cancelled after
+ * 3.2 s"; marking puts "Partial result — REASON: …" first among the
+ * warnings (so every view and figure shows it) and JSON carries the
+ * reason as "partial". A result is marked once. */
+void             ptl_result_mark_partial       (PtlResult        *self,
+                                                const char       *reason);
+/* The reason, or NULL for a complete result. */
+const char      *ptl_result_get_partial        (PtlResult        *self);
+
 /* What a reader needs to read the figures right: method, limits, causes. */
 void             ptl_result_add_note           (PtlResult        *self,
                                                 const char       *format,
