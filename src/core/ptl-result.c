@@ -12,9 +12,13 @@
 #define RESULT_FORMAT  "ptlab-result"
 #define RESULT_VERSION 1
 
+/* Series, categories and summary columns have a name, what a reader sees
+ * (translated, capitalised), and an id, the stable key that lookups, CSV
+ * and JSON use ("gil-threads"); the id is the name unless given. */
 struct _PtlSeries
 {
   PtlResult *owner;
+  char      *id;
   char      *name;
   char      *band_label;
   GArray    *points;
@@ -35,6 +39,7 @@ struct _PtlChart
   double        x_min;      /* fixed range, NAN when unset */
   double        x_max;
   GStrv         categories;
+  GStrv         category_ids; /* NULL: the names */
   GArray       *references;
   GPtrArray    *series;
   GPtrArray    *lanes;      /* timeline: lane names */
@@ -55,6 +60,7 @@ struct _PtlTable
 {
   PtlResult *owner;
   GPtrArray *column_names;
+  GPtrArray *column_ids;
   GPtrArray *column_units;
   GPtrArray *rows; /* of GArray of Cell */
 };
@@ -96,6 +102,7 @@ static const char *reference_kind_names[] = { "horizontal", "vertical", "diagona
 static void
 series_free (PtlSeries *series)
 {
+  g_free (series->id);
   g_free (series->name);
   g_free (series->band_label);
   g_array_unref (series->points);
@@ -120,6 +127,7 @@ chart_free (PtlChart *chart)
   g_free (chart->y_label);
   g_free (chart->y_unit);
   g_strfreev (chart->categories);
+  g_strfreev (chart->category_ids);
   g_array_unref (chart->references);
   g_ptr_array_unref (chart->series);
   g_ptr_array_unref (chart->lanes);
@@ -157,6 +165,7 @@ table_new (PtlResult *owner)
 
   table->owner = owner;
   table->column_names = g_ptr_array_new_with_free_func (g_free);
+  table->column_ids = g_ptr_array_new_with_free_func (g_free);
   table->column_units = g_ptr_array_new_with_free_func (g_free);
   table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   return table;
@@ -166,6 +175,7 @@ static void
 table_free (PtlTable *table)
 {
   g_ptr_array_unref (table->column_names);
+  g_ptr_array_unref (table->column_ids);
   g_ptr_array_unref (table->column_units);
   g_ptr_array_unref (table->rows);
   g_free (table);
@@ -211,11 +221,13 @@ chart_new (PtlResult    *owner,
 
 static PtlSeries *
 series_new (PtlResult  *owner,
+            const char *id,
             const char *name)
 {
   PtlSeries *series = g_new0 (PtlSeries, 1);
 
   series->owner = owner;
+  series->id = g_strdup (id);
   series->name = g_strdup (name);
   series->points = g_array_new (FALSE, FALSE, sizeof (PtlPoint));
   return series;
@@ -325,6 +337,7 @@ ptl_result_copy (PtlResult *self)
       chart_copy->x_max = chart->x_max;
       chart_copy->y_log = chart->y_log;
       chart_copy->categories = g_strdupv (chart->categories);
+      chart_copy->category_ids = g_strdupv (chart->category_ids);
 
       for (guint j = 0; j < chart->references->len; j++)
         {
@@ -337,7 +350,7 @@ ptl_result_copy (PtlResult *self)
       for (guint j = 0; j < chart->series->len; j++)
         {
           PtlSeries *series = g_ptr_array_index (chart->series, j);
-          PtlSeries *series_copy = series_new (copy, series->name);
+          PtlSeries *series_copy = series_new (copy, series->id, series->name);
 
           series_copy->band_label = g_strdup (series->band_label);
           g_array_append_vals (series_copy->points, series->points->data, series->points->len);
@@ -359,6 +372,8 @@ ptl_result_copy (PtlResult *self)
     {
       g_ptr_array_add (copy->summary->column_names,
                        g_strdup (g_ptr_array_index (self->summary->column_names, i)));
+      g_ptr_array_add (copy->summary->column_ids,
+                       g_strdup (g_ptr_array_index (self->summary->column_ids, i)));
       g_ptr_array_add (copy->summary->column_units,
                        g_strdup (g_ptr_array_index (self->summary->column_units, i)));
     }
@@ -699,11 +714,28 @@ void
 ptl_chart_set_categories (PtlChart           *chart,
                           const char * const *categories)
 {
-  g_return_if_fail (chart != NULL);
+  ptl_chart_set_categories_with_ids (chart, NULL, categories);
+}
 
+void
+ptl_chart_set_categories_with_ids (PtlChart           *chart,
+                                   const char * const *ids,
+                                   const char * const *names)
+{
+  GStrv new_names, new_ids;
+
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (ids == NULL || names == NULL ||
+                    g_strv_length ((char **) ids) == g_strv_length ((char **) names));
+
+  /* Copied before the old ones go: @names may be the chart's own. */
+  new_names = g_strdupv ((char **) names);
+  new_ids = names != NULL ? g_strdupv ((char **) ids) : NULL;
   g_mutex_lock (&chart->owner->mutex);
   g_strfreev (chart->categories);
-  chart->categories = g_strdupv ((char **) categories);
+  g_strfreev (chart->category_ids);
+  chart->categories = new_names;
+  chart->category_ids = new_ids;
   g_mutex_unlock (&chart->owner->mutex);
 }
 
@@ -727,12 +759,21 @@ PtlSeries *
 ptl_chart_add_series (PtlChart   *chart,
                       const char *name)
 {
+  return ptl_chart_add_series_with_id (chart, name, name);
+}
+
+PtlSeries *
+ptl_chart_add_series_with_id (PtlChart   *chart,
+                              const char *id,
+                              const char *name)
+{
   PtlSeries *series;
 
   g_return_val_if_fail (chart != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  series = series_new (chart->owner, name);
+  series = series_new (chart->owner, id, name);
   g_mutex_lock (&chart->owner->mutex);
   g_ptr_array_add (chart->series, series);
   g_mutex_unlock (&chart->owner->mutex);
@@ -809,6 +850,13 @@ ptl_chart_get_categories (PtlChart *chart)
   return (const char * const *) chart->categories;
 }
 
+const char * const *
+ptl_chart_get_category_ids (PtlChart *chart)
+{
+  g_return_val_if_fail (chart != NULL, NULL);
+  return (const char * const *) (chart->category_ids ? chart->category_ids : chart->categories);
+}
+
 guint
 ptl_chart_get_n_categories (PtlChart *chart)
 {
@@ -850,16 +898,16 @@ ptl_chart_get_series (PtlChart *chart,
 
 PtlSeries *
 ptl_chart_find_series (PtlChart   *chart,
-                       const char *name)
+                       const char *id)
 {
   g_return_val_if_fail (chart != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
 
   for (guint i = 0; i < chart->series->len; i++)
     {
       PtlSeries *series = g_ptr_array_index (chart->series, i);
 
-      if (g_strcmp0 (series->name, name) == 0)
+      if (g_strcmp0 (series->id, id) == 0)
         return series;
     }
   return NULL;
@@ -899,6 +947,13 @@ ptl_series_set_band_label (PtlSeries  *series,
   g_free (series->band_label);
   series->band_label = g_strdup (label);
   g_mutex_unlock (&series->owner->mutex);
+}
+
+const char *
+ptl_series_get_id (PtlSeries *series)
+{
+  g_return_val_if_fail (series != NULL, NULL);
+  return series->id;
 }
 
 const char *
@@ -1080,13 +1135,24 @@ ptl_table_add_column (PtlTable   *table,
                       const char *name,
                       const char *unit)
 {
+  return ptl_table_add_column_with_id (table, name, name, unit);
+}
+
+guint
+ptl_table_add_column_with_id (PtlTable   *table,
+                              const char *id,
+                              const char *name,
+                              const char *unit)
+{
   guint column;
 
   g_return_val_if_fail (table != NULL, 0);
+  g_return_val_if_fail (id != NULL, 0);
   g_return_val_if_fail (name != NULL, 0);
 
   g_mutex_lock (&table->owner->mutex);
   column = table->column_names->len;
+  g_ptr_array_add (table->column_ids, g_strdup (id));
   g_ptr_array_add (table->column_names, g_strdup (name));
   g_ptr_array_add (table->column_units, g_strdup (unit ? unit : ""));
   for (guint i = 0; i < table->rows->len; i++)
@@ -1185,14 +1251,23 @@ ptl_table_get_n_columns (PtlTable *table)
 
 int
 ptl_table_find_column (PtlTable   *table,
-                       const char *name)
+                       const char *id)
 {
   g_return_val_if_fail (table != NULL, -1);
 
-  for (guint i = 0; i < table->column_names->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (table->column_names, i), name) == 0)
+  for (guint i = 0; i < table->column_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (table->column_ids, i), id) == 0)
       return i;
   return -1;
+}
+
+const char *
+ptl_table_get_column_id (PtlTable *table,
+                         guint     column)
+{
+  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (column < table->column_ids->len, NULL);
+  return g_ptr_array_index (table->column_ids, column);
 }
 
 const char *
@@ -1407,6 +1482,14 @@ ptl_result_to_json (PtlResult *self)
             json_array_add_string_element (categories, chart->categories[j]);
           json_object_set_array_member (object, "categories", categories);
         }
+      if (chart->category_ids != NULL)
+        {
+          JsonArray *ids = json_array_new ();
+
+          for (guint j = 0; chart->category_ids[j] != NULL; j++)
+            json_array_add_string_element (ids, chart->category_ids[j]);
+          json_object_set_array_member (object, "category_ids", ids);
+        }
       for (guint j = 0; j < chart->references->len; j++)
         {
           const PtlReference *reference = &g_array_index (chart->references, PtlReference, j);
@@ -1467,6 +1550,7 @@ ptl_result_to_json (PtlResult *self)
           JsonArray *band = series->band_label ? json_array_new () : NULL;
 
           json_object_set_string_member (series_object, "chart", chart->id);
+          json_object_set_string_member (series_object, "id", series->id);
           json_object_set_string_member (series_object, "name", series->name);
           json_object_set_string_member (series_object, "unit", chart->y_unit);
           json_object_set_string_member (series_object, "x_unit", chart->x_unit);
@@ -1500,6 +1584,7 @@ ptl_result_to_json (PtlResult *self)
   json_object_set_array_member (root, "series", series_list);
 
   summary = json_object_new ();
+  json_object_set_member (summary, "column_ids", string_array_node (copy->summary->column_ids));
   json_object_set_member (summary, "columns", string_array_node (copy->summary->column_names));
   json_object_set_member (summary, "units", string_array_node (copy->summary->column_units));
   rows = json_array_new ();
@@ -1767,7 +1852,7 @@ load_chart (PtlResult  *self,
   g_autofree char *id = NULL, *title = NULL, *kind_name = NULL;
   g_autofree char *x_label = NULL, *x_unit = NULL, *y_label = NULL, *y_unit = NULL;
   JsonObject *object;
-  JsonNode *categories, *references, *range;
+  JsonNode *categories, *category_ids, *references, *range;
   PtlChart *chart;
   gboolean x_log, y_log;
   int kind;
@@ -1835,6 +1920,24 @@ load_chart (PtlResult  *self,
         }
       strv = g_strv_builder_end (builder);
       ptl_chart_set_categories (chart, (const char * const *) strv);
+    }
+
+  /* Results saved before names and ids were told apart have names only. */
+  category_ids = member_of_type (object, where, "category_ids", JSON_NODE_ARRAY, FALSE, error);
+  if (category_ids == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (category_ids != NULL)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *ids_where = g_strdup_printf ("%s.category_ids", where);
+
+      if (!load_string_list (category_ids, ids_where, ids, error))
+        return FALSE;
+      if (ids->len != ptl_chart_get_n_categories (chart))
+        return invalid (error, ids_where, _("must name one id per category"));
+      g_ptr_array_add (ids, NULL);
+      ptl_chart_set_categories_with_ids (chart, (const char * const *) ids->pdata,
+                                         ptl_chart_get_categories (chart));
     }
 
   references = member_of_type (object, where, "references", JSON_NODE_ARRAY, FALSE, error);
@@ -1907,7 +2010,7 @@ load_series (PtlResult  *self,
              GError    **error)
 {
   g_autofree char *where = g_strdup_printf ("series[%u]", index);
-  g_autofree char *chart_id = NULL, *name = NULL, *band_label = NULL;
+  g_autofree char *chart_id = NULL, *id = NULL, *name = NULL, *band_label = NULL;
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) band = g_array_new (FALSE, FALSE, sizeof (double));
   JsonObject *object;
@@ -1921,6 +2024,7 @@ load_series (PtlResult  *self,
 
   if (!read_string (object, where, "chart", TRUE, NULL, &chart_id, error) ||
       !read_string (object, where, "name", TRUE, NULL, &name, error) ||
+      !read_string (object, where, "id", FALSE, name, &id, error) ||
       !read_string (object, where, "band_label", FALSE, NULL, &band_label, error))
     return FALSE;
 
@@ -1942,7 +2046,7 @@ load_series (PtlResult  *self,
   if (band->len != 0 && band->len != points->len)
     return invalid (error, where, _("has a band whose length differs from its points"));
 
-  series = ptl_chart_add_series (chart, name);
+  series = ptl_chart_add_series_with_id (chart, id, name);
   if (band_label != NULL)
     ptl_series_set_band_label (series, band_label);
   for (guint i = 0; i < points->len / 2; i++)
@@ -1981,7 +2085,8 @@ load_summary (PtlResult  *self,
 {
   g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
-  JsonNode *columns_node, *units_node, *rows_node;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  JsonNode *columns_node, *units_node, *ids_node, *rows_node;
   JsonArray *rows;
 
   columns_node = member_of_type (summary, "summary", "columns", JSON_NODE_ARRAY, TRUE, error);
@@ -1995,9 +2100,20 @@ load_summary (PtlResult  *self,
   if (units->len != 0 && units->len != columns->len)
     return invalid (error, "summary.units", _("must name one unit per column"));
 
+  /* Results saved before names and ids were told apart have names only. */
+  ids_node = member_of_type (summary, "summary", "column_ids", JSON_NODE_ARRAY, FALSE, error);
+  if (ids_node == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (ids_node != NULL && !load_string_list (ids_node, "summary.column_ids", ids, error))
+    return FALSE;
+  if (ids->len != 0 && ids->len != columns->len)
+    return invalid (error, "summary.column_ids", _("must name one id per column"));
+
   for (guint i = 0; i < columns->len; i++)
-    ptl_table_add_column (self->summary, g_ptr_array_index (columns, i),
-                          units->len ? g_ptr_array_index (units, i) : "");
+    ptl_table_add_column_with_id (self->summary,
+                                  g_ptr_array_index (ids->len ? ids : columns, i),
+                                  g_ptr_array_index (columns, i),
+                                  units->len ? g_ptr_array_index (units, i) : "");
 
   rows_node = member_of_type (summary, "summary", "rows", JSON_NODE_ARRAY, TRUE, error);
   if (rows_node == NULL)
@@ -2339,16 +2455,16 @@ ptl_result_to_csv (PtlResult *self)
           for (guint k = 0; k < series->points->len; k++)
             {
               const PtlPoint *point = &g_array_index (series->points, PtlPoint, k);
-              /* A bar chart's x is a category: write its name, not its index. */
+              /* A bar chart's x is a category: write its id, not its index. */
               gboolean categorical = chart->kind == PTL_CHART_BAR && point->x >= 0 &&
                                      point->x < n_categories && point->x == floor (point->x);
 
               ptl_csv_append_field (out, chart->id);
               g_string_append_c (out, ',');
-              ptl_csv_append_field (out, series->name);
+              ptl_csv_append_field (out, series->id);
               g_string_append_c (out, ',');
               if (categorical)
-                ptl_csv_append_field (out, chart->categories[(guint) point->x]);
+                ptl_csv_append_field (out, ptl_chart_get_category_ids (chart)[(guint) point->x]);
               else
                 append_csv_number (out, point->x);
               g_string_append_c (out, ',');
