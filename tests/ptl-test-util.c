@@ -37,7 +37,7 @@ typedef struct
   guint n;
 } UserTasks;
 
-/* The summary row whose first cell is @row, and the index of @column. */
+/* The summary row of id @row, and the index of the column of id @column. */
 static guint
 find_cell (PtlResult  *result,
            const char *row,
@@ -45,13 +45,12 @@ find_cell (PtlResult  *result,
            int        *column_index)
 {
   PtlTable *table = ptl_result_get_summary (result);
+  int row_index = ptl_table_find_row (table, row);
 
   *column_index = ptl_table_find_column (table, column);
   g_assert_cmpint (*column_index, >=, 0);
-  for (guint r = 0; r < ptl_table_get_n_rows (table); r++)
-    if (g_strcmp0 (ptl_table_get_text (table, r, 0), row) == 0)
-      return r;
-  g_assert_not_reached ();
+  g_assert_cmpint (row_index, >=, 0);
+  return row_index;
 }
 
 static void

@@ -603,6 +603,8 @@ test_result_ids (void)
   ptl_series_add_point (series, 1, 2.5);
   table = ptl_result_get_summary (result);
   ptl_table_add_column_with_id (table, "pss-per-worker", "PSS per worker", "B");
+  ptl_table_set_text (table, ptl_table_add_row_with_id (table, "gil-threads"), 0, "Threads under a GIL");
+  ptl_table_set_text (table, ptl_table_add_row (table), 0, "plain");
 
   g_assert_true (ptl_chart_find_series (chart, "wall") == series);
   g_assert_null (ptl_chart_find_series (chart, "Wall time"));
@@ -611,6 +613,9 @@ test_result_ids (void)
   g_assert_true (g_strv_equal (ptl_chart_get_category_ids (chart), ids));
   g_assert_cmpint (ptl_table_find_column (table, "pss-per-worker"), ==, 0);
   g_assert_cmpstr (ptl_table_get_column_name (table, 0), ==, "PSS per worker");
+  g_assert_cmpint (ptl_table_find_row (table, "gil-threads"), ==, 0);
+  g_assert_cmpint (ptl_table_find_row (table, "Threads under a GIL"), ==, -1);
+  g_assert_cmpint (ptl_table_find_row (table, "plain"), ==, 1);
 
   csv = ptl_result_to_csv (result);
   g_assert_nonnull (strstr (csv, "wall,wall,thread-pool,"));
@@ -626,6 +631,8 @@ test_result_ids (void)
   table = ptl_result_get_summary (loaded);
   g_assert_cmpint (ptl_table_find_column (table, "pss-per-worker"), ==, 0);
   g_assert_cmpstr (ptl_table_get_column_name (table, 0), ==, "PSS per worker");
+  g_assert_cmpint (ptl_table_find_row (table, "gil-threads"), ==, 0);
+  g_assert_cmpint (ptl_table_find_row (table, "plain"), ==, 1);
 }
 
 /* A cancelled run's result says so first, in copies and in JSON. */

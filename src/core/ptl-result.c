@@ -61,6 +61,7 @@ struct _PtlTable
   PtlResult *owner;
   GPtrArray *column_names;
   GPtrArray *column_ids;
+  GPtrArray *row_ids;   /* "" for a row without one */
   GPtrArray *column_units;
   GPtrArray *rows; /* of GArray of Cell */
 };
@@ -166,6 +167,7 @@ table_new (PtlResult *owner)
   table->owner = owner;
   table->column_names = g_ptr_array_new_with_free_func (g_free);
   table->column_ids = g_ptr_array_new_with_free_func (g_free);
+  table->row_ids = g_ptr_array_new_with_free_func (g_free);
   table->column_units = g_ptr_array_new_with_free_func (g_free);
   table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   return table;
@@ -176,6 +178,7 @@ table_free (PtlTable *table)
 {
   g_ptr_array_unref (table->column_names);
   g_ptr_array_unref (table->column_ids);
+  g_ptr_array_unref (table->row_ids);
   g_ptr_array_unref (table->column_units);
   g_ptr_array_unref (table->rows);
   g_free (table);
@@ -381,6 +384,8 @@ ptl_result_copy (PtlResult *self)
     {
       GArray *row = g_ptr_array_index (self->summary->rows, i);
       GArray *row_copy = row_new (row->len);
+
+      g_ptr_array_add (copy->summary->row_ids, g_strdup (g_ptr_array_index (self->summary->row_ids, i)));
 
       for (guint j = 0; j < row->len; j++)
         {
@@ -1169,13 +1174,22 @@ ptl_table_add_column_with_id (PtlTable   *table,
 guint
 ptl_table_add_row (PtlTable *table)
 {
+  return ptl_table_add_row_with_id (table, "");
+}
+
+guint
+ptl_table_add_row_with_id (PtlTable   *table,
+                           const char *id)
+{
   guint row;
 
   g_return_val_if_fail (table != NULL, 0);
+  g_return_val_if_fail (id != NULL, 0);
 
   g_mutex_lock (&table->owner->mutex);
   row = table->rows->len;
   g_ptr_array_add (table->rows, row_new (table->column_names->len));
+  g_ptr_array_add (table->row_ids, g_strdup (id));
   g_mutex_unlock (&table->owner->mutex);
   return row;
 }
@@ -1188,6 +1202,24 @@ table_cell (PtlTable *table,
   if (row >= table->rows->len || column >= table->column_names->len)
     return NULL;
   return &g_array_index ((GArray *) g_ptr_array_index (table->rows, row), Cell, column);
+}
+
+int
+ptl_table_find_row (PtlTable   *table,
+                    const char *id)
+{
+  g_return_val_if_fail (table != NULL, -1);
+  g_return_val_if_fail (id != NULL, -1);
+
+  for (guint i = 0; i < table->rows->len; i++)
+    {
+      const char *row_id = g_ptr_array_index (table->row_ids, i);
+      const Cell *first = table->column_names->len > 0 ? table_cell (table, i, 0) : NULL;
+
+      if (*row_id != '\0' ? strcmp (row_id, id) == 0 : (first != NULL && g_strcmp0 (first->text, id) == 0))
+        return i;
+    }
+  return -1;
 }
 
 void
@@ -1607,6 +1639,7 @@ ptl_result_to_json (PtlResult *self)
       json_array_add_array_element (rows, cells);
     }
   json_object_set_array_member (summary, "rows", rows);
+  json_object_set_member (summary, "row_ids", string_array_node (copy->summary->row_ids));
   json_object_set_object_member (root, "summary", summary);
 
   samples_list = json_array_new ();
@@ -2086,7 +2119,8 @@ load_summary (PtlResult  *self,
   g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  JsonNode *columns_node, *units_node, *ids_node, *rows_node;
+  g_autoptr(GPtrArray) row_ids = g_ptr_array_new_with_free_func (g_free);
+  JsonNode *columns_node, *units_node, *ids_node, *rows_node, *row_ids_node;
   JsonArray *rows;
 
   columns_node = member_of_type (summary, "summary", "columns", JSON_NODE_ARRAY, TRUE, error);
@@ -2119,6 +2153,13 @@ load_summary (PtlResult  *self,
   if (rows_node == NULL)
     return FALSE;
   rows = json_node_get_array (rows_node);
+  row_ids_node = member_of_type (summary, "summary", "row_ids", JSON_NODE_ARRAY, FALSE, error);
+  if (row_ids_node == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (row_ids_node != NULL && !load_string_list (row_ids_node, "summary.row_ids", row_ids, error))
+    return FALSE;
+  if (row_ids->len != 0 && row_ids->len != json_array_get_length (rows))
+    return invalid (error, "summary.row_ids", _("must name one id per row"));
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *row_node = json_array_get_element (rows, i);
@@ -2130,7 +2171,7 @@ load_summary (PtlResult  *self,
           json_array_get_length (json_node_get_array (row_node)) != columns->len)
         return invalid (error, where, _("must be a list with one value per column"));
       cells = json_node_get_array (row_node);
-      row = ptl_table_add_row (self->summary);
+      row = ptl_table_add_row_with_id (self->summary, row_ids->len ? g_ptr_array_index (row_ids, i) : "");
       for (guint j = 0; j < columns->len; j++)
         {
           JsonNode *cell = json_array_get_element (cells, j);

@@ -233,6 +233,14 @@ guint            ptl_table_add_column_with_id  (PtlTable         *table,
                                                 const char       *name,
                                                 const char       *unit);
 guint            ptl_table_add_row             (PtlTable         *table);
+/* A row with an id for lookups and JSON ("gil-threads") while its cells
+ * show names. */
+guint            ptl_table_add_row_with_id     (PtlTable         *table,
+                                                const char       *id);
+/* The row of that id, or else whose first cell's text it is; -1 when
+ * there is none. */
+int              ptl_table_find_row            (PtlTable         *table,
+                                                const char       *id);
 void             ptl_table_set_text            (PtlTable         *table,
                                                 guint             row,
                                                 guint             column,
