@@ -59,7 +59,7 @@ check_bar_chart (PtlResult  *result,
   g_assert_cmpint (ptl_chart_get_kind (chart), ==, PTL_CHART_BAR);
   g_assert_cmpstr (ptl_chart_get_y_unit (chart), ==, unit);
   g_assert_true (ptl_chart_get_y_log (chart));
-  g_assert_true (g_strv_equal (ptl_chart_get_categories (chart), mechanisms));
+  g_assert_true (g_strv_equal (ptl_chart_get_category_ids (chart), mechanisms));
   g_assert_cmpuint (ptl_chart_get_n_series (chart), ==, n_series);
 
   points = ptl_series_get_points (ptl_chart_get_series (chart, 0), &n_points);
