@@ -294,7 +294,7 @@ test_run_process (void)
 
   g_assert_nonnull (round_trip);
   g_assert_cmpint (ptl_chart_get_kind (round_trip), ==, PTL_CHART_BAR);
-  g_assert_true (g_strv_equal (ptl_chart_get_categories (round_trip), all_names));
+  g_assert_true (g_strv_equal (ptl_chart_get_category_ids (round_trip), all_names));
   g_assert_cmpuint (ptl_chart_get_n_series (round_trip), ==, 2);
   g_assert_true (ptl_series_has_band (ptl_chart_get_series (round_trip, 0)));
   points = ptl_series_get_points (ptl_chart_get_series (round_trip, 0), &n_points);
