@@ -14,7 +14,7 @@
 /* A thin widget: the chart is drawn by ptl_chart_draw (), the same code
  * that exports it. The drawing is kept as a render node and only the
  * hover marker is drawn anew while the pointer moves. Its menu (a button
- * in the corner, or a right click) exports the chart alone or copies it;
+ * in the top right corner) exports the chart alone or copies it;
  * what came of that is told through "message", for the page to show. */
 
 #define MIN_WIDTH   300
@@ -30,7 +30,6 @@ struct _PtlChartView
 
   /* children */
   GtkWidget     *menu_button;
-  GtkWidget     *context_menu;
 
   /* owned */
   GtkNativeDialog *export_dialog;
@@ -275,22 +274,6 @@ ptl_chart_view_leave_cb (PtlChartView             *self,
 }
 
 static void
-ptl_chart_view_context_cb (PtlChartView    *self,
-                           int              n_press,
-                           double           x,
-                           double           y,
-                           GtkGestureClick *gesture)
-{
-  if (ptl_chart_view_get_chart (self) == NULL)
-    return;
-
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
-                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->context_menu));
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-static void
 ptl_chart_view_message (PtlChartView *self,
                         const char   *text,
                         const GError *error)
@@ -414,7 +397,6 @@ ptl_chart_view_size_allocate (GtkWidget *widget,
                             &(GtkAllocation) { MAX (width - size.width - MENU_MARGIN, 0), MENU_MARGIN,
                                                size.width, size.height },
                             -1);
-  gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
 static void
@@ -485,7 +467,6 @@ ptl_chart_view_dispose (GObject *object)
     gtk_native_dialog_destroy (self->export_dialog);
   g_clear_object (&self->export_dialog);
   g_clear_pointer (&self->menu_button, gtk_widget_unparent);
-  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_object (&self->result);
 
@@ -537,7 +518,6 @@ ptl_chart_view_init (PtlChartView *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
   GtkEventController *motion;
-  GtkGesture *click;
 
   g_menu_append (menu, _("_Export Chart…"), "chart.export");
   g_menu_append (menu, _("_Copy Chart"), "chart.copy");
@@ -548,18 +528,6 @@ ptl_chart_view_init (PtlChartView *self)
   gtk_widget_set_tooltip_text (self->menu_button, _("Chart Menu"));
   gtk_widget_add_css_class (self->menu_button, "flat");
   gtk_widget_set_parent (self->menu_button, GTK_WIDGET (self));
-
-  self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
-  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
-  gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
-
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect_object (click, "pressed",
-                           G_CALLBACK (ptl_chart_view_context_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

@@ -729,7 +729,7 @@ test_chart_menu (void)
   g_assert_nonnull (chart);
   g_signal_connect (view, "message", G_CALLBACK (message_cb), &message);
 
-  /* The menu is a button on the card, and a right click. */
+  /* The menu is a button on the card. */
   button = find_descendant (GTK_WIDGET (view), GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
