@@ -171,7 +171,7 @@ test_threads_share_fate (void)
       if (row.worker == 0)
         g_assert_true (g_str_has_prefix (row.ended, "signal SIGSEGV"));
       else
-        g_assert_cmpstr (row.ended, ==, "Killed with its process");
+        g_assert_cmpstr (row.ended, ==, "killed with its process");
     }
   g_assert_cmpuint (n_rows, ==, 4);
 
@@ -214,7 +214,7 @@ test_crash_kind (gconstpointer data)
       else if (strcmp (row.variant, "Processes") == 0 || !crashes)
         g_assert_cmpstr (row.ended, ==, "exit 0");
       else
-        g_assert_cmpstr (row.ended, ==, "Killed with its process");
+        g_assert_cmpstr (row.ended, ==, "killed with its process");
     }
   assert_no_children ();
 }

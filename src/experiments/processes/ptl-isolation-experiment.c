@@ -380,14 +380,14 @@ thread_fate (const Child  *process,
     }
   else if (report->done_ns != 0)
     {
-      fate->ended = g_strdup (_("Finished before the crash"));
+      fate->ended = g_strdup (_("finished before the crash"));
       fate->key = g_strdup (_("Finished before the crash"));
       fate->finished = TRUE;
       fate->end_ns = report->done_ns;
     }
   else
     {
-      fate->ended = g_strdup (_("Killed with its process"));
+      fate->ended = g_strdup (_("killed with its process"));
       fate->key = g_strdup (_("Killed with its process"));
       fate->finished = FALSE;
       fate->end_ns = process->died_ns;
