@@ -785,7 +785,7 @@ note_noise (PtlResult    *result,
 
       ptl_stats_compute (&stats, &wall[mode * repeats], repeats);
       if ((stats.max - stats.min) / stats.median > NOISY_SPREAD)
-        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", mode_names[mode]);
+        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(mode_labels[mode]));
     }
 
   if (noisy->len > 0)

@@ -826,7 +826,7 @@ note_noise (PtlResult      *result,
 
   for (guint m = 0; m < N_MECHS; m++)
     if (stats[m].n > 0 && ptl_stats_relative_spread (&stats[m]) > NOISY_SPREAD)
-      g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", mechanism_names[m]);
+      g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(mechanism_labels[m]));
 
   if (noisy->len > 0)
     ptl_result_add_warning (result,

@@ -784,7 +784,7 @@ add_trust_notes (Lab *lab)
       ptl_stats_compute (&stats, subject->round_trip_s, subject->n_round_trips);
       if (stats.n > 0 && ptl_stats_relative_spread (&stats) > NOISY_SPREAD)
         g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "",
-                                ptl_ipc_mechanism_get_name (subject->mechanism));
+                                ptl_ipc_mechanism_get_label (subject->mechanism));
     }
   if (noisy->len > 0)
     ptl_result_add_warning (lab->result,

@@ -715,7 +715,7 @@ publish_summary (PtlResult *result,
       g_string_append_printf (tables, "%s%s %s (at %u)", tables->len ? ", " : "",
                               kind_names[kind], per_worker, state->last_n);
       if (state->noisy)
-        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", kind_names[kind]);
+        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(kind_labels[kind]));
     }
 
   if (tables->len > 0)

@@ -987,7 +987,7 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
               rates[i * N_STRATEGIES + s] = publish (result, &out, s, task_us, task_us == self->task_us,
                                                      &batch, startup_s[s], &stats);
               if (ptl_stats_relative_spread (&stats) > NOISY_SPREAD && task_us == self->task_us)
-                g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", strategy_names[s]);
+                g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(strategy_labels[s]));
               n_done++;
             }
           g_array_unref (batch.latencies);
