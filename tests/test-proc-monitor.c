@@ -87,11 +87,14 @@ max_cpu (const PtlProcEntity *entity)
 typedef struct
 {
   gboolean marked;
-  int      ready;
-  int      stop;
+  GMutex   mutex;
+  GCond    cond;
+  gboolean ready;
+  gboolean stop;
   int      tid;
 } Sleeper;
 
+/* Blocks without using CPU: the burners' shares stay as they were. */
 static gpointer
 sleep_thread (gpointer data)
 {
@@ -99,13 +102,25 @@ sleep_thread (gpointer data)
 
   if (sleeper->marked)
     ptl_proc_monitor_mark_run_thread (TRUE);
-  g_atomic_int_set (&sleeper->tid, gettid ());
-  g_atomic_int_set (&sleeper->ready, 1);
-  while (!g_atomic_int_get (&sleeper->stop))
-    g_usleep (5000);
+  g_mutex_lock (&sleeper->mutex);
+  sleeper->tid = gettid ();
+  sleeper->ready = TRUE;
+  g_cond_broadcast (&sleeper->cond);
+  while (!sleeper->stop)
+    g_cond_wait (&sleeper->cond, &sleeper->mutex);
+  g_mutex_unlock (&sleeper->mutex);
   if (sleeper->marked)
     ptl_proc_monitor_mark_run_thread (FALSE);
   return NULL;
+}
+
+static void
+sleeper_stop (Sleeper *sleeper)
+{
+  g_mutex_lock (&sleeper->mutex);
+  sleeper->stop = TRUE;
+  g_cond_broadcast (&sleeper->cond);
+  g_mutex_unlock (&sleeper->mutex);
 }
 
 static gboolean
@@ -153,8 +168,10 @@ test_sample (void)
   for (guint i = 0; i < G_N_ELEMENTS (sleepers); i++)
     {
       sleeper_threads[i] = g_thread_new ("sleeper", sleep_thread, &sleepers[i]);
-      while (!g_atomic_int_get (&sleepers[i].ready))
-        g_usleep (1000);
+      g_mutex_lock (&sleepers[i].mutex);
+      while (!sleepers[i].ready)
+        g_cond_wait (&sleepers[i].cond, &sleepers[i].mutex);
+      g_mutex_unlock (&sleepers[i].mutex);
     }
 
   monitor = ptl_proc_monitor_new (INTERVAL_MS);
@@ -275,7 +292,7 @@ test_sample (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (sleepers); i++)
     {
-      g_atomic_int_set (&sleepers[i].stop, 1);
+      sleeper_stop (&sleepers[i]);
       g_thread_join (sleeper_threads[i]);
     }
 
