@@ -852,14 +852,17 @@ test_monitor_charts (void)
 
   panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (window), PTL_TYPE_MONITOR_PANEL));
 
-  /* A simulation of a few ms: too short to sample, no monitor charts. */
+  /* A simulation of a few ms is too short to sample (two samples at the
+   * default interval, unless the machine is starved): no monitor charts. */
   g_assert_true (ptl_window_show_experiment (window, "sched"));
   page = _ptl_window_get_page (window);
   run_to_completion (window);
   monitor = ptl_monitor_panel_get_monitor (panel);
-  g_assert_cmpuint (ptl_proc_monitor_get_n_samples (monitor), <, PTL_PROC_MONITOR_MIN_CHART_SAMPLES);
-  g_assert_null (ptl_result_find_chart (ptl_experiment_page_get_result (page), "monitor-cpu"));
-  g_assert_null (ptl_result_find_chart (ptl_experiment_page_get_result (page), "monitor-rss"));
+  g_test_message ("sched: %u samples", ptl_proc_monitor_get_n_samples (monitor));
+  for (guint i = 0; i < 2; i++)
+    g_assert_true ((ptl_result_find_chart (ptl_experiment_page_get_result (page),
+                                           i == 0 ? "monitor-cpu" : "monitor-rss") == NULL) ==
+                   (ptl_proc_monitor_get_n_samples (monitor) < PTL_PROC_MONITOR_MIN_CHART_SAMPLES));
 
   /* A longer run, sampled often. */
   g_assert_true (ptl_window_show_experiment (window, "models"));
