@@ -1639,7 +1639,13 @@ ptl_result_to_json (PtlResult *self)
       json_array_add_array_element (rows, cells);
     }
   json_object_set_array_member (summary, "rows", rows);
-  json_object_set_member (summary, "row_ids", string_array_node (copy->summary->row_ids));
+  /* "" for a row without an id; left out when no row has one. */
+  for (guint i = 0; i < copy->summary->row_ids->len; i++)
+    if (*(const char *) g_ptr_array_index (copy->summary->row_ids, i) != '\0')
+      {
+        json_object_set_member (summary, "row_ids", string_array_node (copy->summary->row_ids));
+        break;
+      }
   json_object_set_object_member (root, "summary", summary);
 
   samples_list = json_array_new ();
