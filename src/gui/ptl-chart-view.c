@@ -590,6 +590,16 @@ ptl_chart_view_get_chart (PtlChartView *self)
   return ptl_result_find_chart (self->result, self->chart_id);
 }
 
+void
+ptl_chart_view_set_exportable (PtlChartView *self,
+                               gboolean      exportable)
+{
+  g_return_if_fail (PTL_IS_CHART_VIEW (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.export", exportable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.copy", exportable);
+}
+
 gboolean
 ptl_chart_view_export_to_path (PtlChartView  *self,
                                const char    *path,

@@ -19,6 +19,10 @@ void        ptl_chart_view_set_chart (PtlChartView *self,
 /* Borrowed; NULL before set_chart or when @result has no such chart. */
 PtlChart   *ptl_chart_view_get_chart (PtlChartView *self);
 
+/* Whether the chart's menu may export and copy: not while the run that
+ * fills it goes on (its figures are not final, nor marked partial). */
+void        ptl_chart_view_set_exportable (PtlChartView  *self,
+                                           gboolean       exportable);
 /* The chart alone, as the chart's menu exports and copies it: at the
  * export size of the settings, in the report style, with the result's
  * title and warnings (so a partial result says so). */

@@ -137,6 +137,11 @@ run_data_dup_page (RunData *data)
 static void
 ptl_experiment_page_notify_state (PtlExperimentPage *self)
 {
+  /* Charts export alone when the whole result may. */
+  for (guint i = 0; self->chart_views != NULL && i < self->chart_views->len; i++)
+    ptl_chart_view_set_exportable (g_ptr_array_index (self->chart_views, i),
+                                   ptl_experiment_page_get_can_export (self));
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CANCEL]);
@@ -278,6 +283,7 @@ ptl_experiment_page_create_chart_card (PtlExperimentPage *self,
   view = ptl_chart_view_new ();
   gtk_widget_set_vexpand (view, TRUE);
   ptl_chart_view_set_chart (PTL_CHART_VIEW (view), self->result, ptl_chart_get_id (chart));
+  ptl_chart_view_set_exportable (PTL_CHART_VIEW (view), ptl_experiment_page_get_can_export (self));
   g_signal_connect_object (view, "message",
                            G_CALLBACK (ptl_experiment_page_chart_message_cb), self,
                            G_CONNECT_SWAPPED);

@@ -790,6 +790,8 @@ test_export_partial (void)
   guint wake;
   JsonObject *root;
   PtlResult *result;
+  GtkWidget *view;
+  g_autofree char *message = NULL;
 
   /* Rounds of well under a second, many of them. */
   ptl_experiment_set_param (experiment, "tasks", "10", &error);
@@ -810,6 +812,12 @@ test_export_partial (void)
   g_source_remove (wake);
   g_assert_true (ptl_experiment_page_get_running (page));
   g_assert_false (ptl_experiment_page_get_can_export (page));
+  /* While it runs, no chart exports or copies alone either. */
+  view = find_descendant (GTK_WIDGET (_ptl_experiment_page_get_charts (page)), PTL_TYPE_CHART_VIEW);
+  g_assert_nonnull (view);
+  g_signal_connect (view, "message", G_CALLBACK (message_cb), &message);
+  gtk_widget_activate_action (view, "chart.copy", NULL);
+  g_assert_null (message);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
   wait_until_idle (page, CANCEL_LIMIT_S);
@@ -820,6 +828,10 @@ test_export_partial (void)
   g_assert_true (g_str_has_prefix (ptl_result_get_warning (result, 0), "Partial result — cancelled after "));
   g_assert_true (ptl_experiment_page_get_can_export (page));
   g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  view = find_descendant (GTK_WIDGET (_ptl_experiment_page_get_charts (page)), PTL_TYPE_CHART_VIEW);
+  g_signal_connect (view, "message", G_CALLBACK (message_cb), &message);
+  g_assert_true (gtk_widget_activate_action (view, "chart.copy", NULL));
+  g_assert_cmpstr (message, ==, "Chart copied");
 
   dir = g_dir_make_tmp ("ptlab-partial-XXXXXX", &error);
   g_assert_no_error (error);
