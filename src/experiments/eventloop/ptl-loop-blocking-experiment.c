@@ -724,7 +724,7 @@ add_results (PtlResult   *result,
   ptl_chart_set_x_axis (lag_chart, _("Time"), "s", FALSE);
   ptl_chart_set_y_axis (lag_chart, _("Lag"), "s", FALSE);
   ptl_chart_add_reference (lag_chart, PTL_REFERENCE_HORIZONTAL, lab->block_ns / (double) NS_PER_S,
-                           _("block-ms"));
+                           _("Block length"));
 
   latency_chart = ptl_result_add_chart (result, "latency", PTL_CHART_BAR,
                                         _("Latency of the other requests"));
@@ -736,7 +736,7 @@ add_results (PtlResult   *result,
                                            _("Requests completed per second"));
   ptl_chart_set_x_axis (throughput_chart, _("Time"), "s", FALSE);
   ptl_chart_set_y_axis (throughput_chart, _("Completed"), "ops/s", FALSE);
-  ptl_chart_add_reference (throughput_chart, PTL_REFERENCE_HORIZONTAL, rate, _("sent"));
+  ptl_chart_add_reference (throughput_chart, PTL_REFERENCE_HORIZONTAL, rate, _("Requests sent"));
 
   ptl_table_add_column (table, _("Handler"), NULL);
   ptl_table_add_column (table, _("Lag p50"), "s");
