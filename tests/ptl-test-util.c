@@ -37,7 +37,7 @@ typedef struct
   guint n;
 } UserTasks;
 
-/* The summary row whose first cell is @row, and the index of @column. */
+/* The summary row of id @row, and the index of the column of id @column. */
 static guint
 find_cell (PtlResult  *result,
            const char *row,
@@ -45,13 +45,12 @@ find_cell (PtlResult  *result,
            int        *column_index)
 {
   PtlTable *table = ptl_result_get_summary (result);
+  int row_index = ptl_table_find_row (table, row);
 
   *column_index = ptl_table_find_column (table, column);
   g_assert_cmpint (*column_index, >=, 0);
-  for (guint r = 0; r < ptl_table_get_n_rows (table); r++)
-    if (g_strcmp0 (ptl_table_get_text (table, r, 0), row) == 0)
-      return r;
-  g_assert_not_reached ();
+  g_assert_cmpint (row_index, >=, 0);
+  return row_index;
 }
 
 static void
@@ -64,6 +63,48 @@ log_result (PtlResult *result)
     g_test_message ("warning: %s", ptl_result_get_warning (result, i));
   for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
     g_test_message ("note: %s", ptl_result_get_note (result, i));
+}
+
+/* What readers see starts as a sentence does, or is a C call ("fork ()")
+ * or a percentile ("p95"); a lowercase word is an id that slipped through
+ * ("gil-threads"). */
+static void
+assert_label (const char *what,
+              const char *label)
+{
+  g_assert_nonnull (label);
+  if (g_ascii_islower (label[0]) && strstr (label, " ()") == NULL &&
+      !(label[0] == 'p' && g_ascii_isdigit (label[1])))
+    {
+      g_test_message ("%s “%s” reads as an id", what, label);
+      g_assert_not_reached ();
+    }
+}
+
+static void
+assert_labels (PtlResult *result)
+{
+  PtlTable *table = ptl_result_get_summary (result);
+
+  for (guint i = 0; i < ptl_table_get_n_columns (table); i++)
+    assert_label ("column", ptl_table_get_column_name (table, i));
+  for (guint i = 0; i < ptl_result_get_n_charts (result); i++)
+    {
+      PtlChart *chart = ptl_result_get_chart (result, i);
+      const char * const *categories = ptl_chart_get_categories (chart);
+
+      assert_label ("chart title", ptl_chart_get_title (chart));
+      for (guint j = 0; j < ptl_chart_get_n_series (chart); j++)
+        assert_label ("series", ptl_series_get_name (ptl_chart_get_series (chart, j)));
+      for (guint j = 0; categories != NULL && categories[j] != NULL; j++)
+        assert_label ("category", categories[j]);
+      for (guint j = 0; j < ptl_chart_get_n_lanes (chart); j++)
+        assert_label ("lane", ptl_chart_get_lane (chart, j));
+      for (guint j = 0; j < ptl_chart_get_n_keys (chart); j++)
+        assert_label ("key", ptl_chart_get_key (chart, j));
+      for (guint j = 0; j < ptl_chart_get_n_references (chart); j++)
+        assert_label ("reference", ptl_chart_get_reference (chart, j)->label);
+    }
 }
 
 static void
@@ -190,7 +231,10 @@ ptl_test_run_full (const char          *id,
   PtlResult *result = ptl_experiment_run_sync (experiment, NULL, progress, progress_data, error);
 
   if (result != NULL)
-    log_result (result);
+    {
+      log_result (result);
+      assert_labels (result);
+    }
   return result;
 }
 

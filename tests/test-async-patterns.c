@@ -55,10 +55,10 @@ test_gather_and_first (void)
   g_assert_cmpfloat (ptl_test_cell (gather, "gather", "Wall time"), <,
                      0.5 * ptl_test_cell (gather, "gather", "Sum of waits"));
 
-  g_assert_cmpfloat (ptl_test_cell (first, "first completed", "Done"), ==, 1);
-  g_assert_cmpfloat (ptl_test_cell (first, "first completed", "Cancelled"), ==, 11);
-  g_assert_cmpfloat (ptl_test_cell (first, "first completed", "Wall time"), <,
-                     ptl_test_cell (first, "first completed", "Longest wait"));
+  g_assert_cmpfloat (ptl_test_cell (first, "first", "Done"), ==, 1);
+  g_assert_cmpfloat (ptl_test_cell (first, "first", "Cancelled"), ==, 11);
+  g_assert_cmpfloat (ptl_test_cell (first, "first", "Wall time"), <,
+                     ptl_test_cell (first, "first", "Longest wait"));
 }
 
 static void
@@ -111,12 +111,12 @@ test_cancel_tree_and_queue (void)
   g_autoptr(PtlResult) queue = run_pattern ("queue", "15");
   gboolean once = FALSE;
 
-  g_assert_cmpfloat (ptl_test_cell (tree, "cancel tree", "Cancelled"), ==, 15);
-  g_assert_cmpfloat (ptl_test_cell (tree, "cancel tree", "Done"), ==, 0);
+  g_assert_cmpfloat (ptl_test_cell (tree, "cancel-tree", "Cancelled"), ==, 15);
+  g_assert_cmpfloat (ptl_test_cell (tree, "cancel-tree", "Done"), ==, 0);
 
   g_assert_cmpfloat (ptl_test_cell (queue, "queue", "Done"), ==, 15);
   for (guint i = 0; i < ptl_result_get_n_notes (queue); i++)
-    once |= g_str_has_prefix (ptl_result_get_note (queue, i), "queue: all 15 items were consumed, each exactly once");
+    once |= g_str_has_prefix (ptl_result_get_note (queue, i), "Queue: all 15 items were consumed, each exactly once");
   g_assert_true (once);
   g_assert_cmpuint (ptl_chart_get_n_lanes (ptl_result_find_chart (queue, "timeline-queue")), ==, 1 + 1 + 3);
 }
@@ -141,8 +141,8 @@ test_cancel (void)
   PtlTestLeaks before = ptl_test_leaks_snapshot_after_run ("async-patterns", params);
 
   ptl_test_assert_cancel_before_start (experiment);
-  ptl_test_assert_cancel_at (experiment, "Pattern: gather", 50, 200);
-  ptl_test_assert_cancel_at (experiment, "Pattern: queue", 100, 200);
+  ptl_test_assert_cancel_at (experiment, "Pattern: Gather", 50, 200);
+  ptl_test_assert_cancel_at (experiment, "Pattern: Queue", 100, 200);
   ptl_test_leaks_assert_none (&before, 1000);
 }
 

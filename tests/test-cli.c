@@ -217,9 +217,9 @@ test_run_and_export (void)
              "-p", "repeats=1", "-p", "sweep=false",
              "--export", svg, "--export", png, "--export", pdf, "--export", csv, "--export", json, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_true (g_str_has_prefix (run.out, "mode"));
-  g_assert_nonnull (strstr (run.out, "speedup"));
-  g_assert_nonnull (strstr (run.out, "event-loop"));
+  g_assert_true (g_str_has_prefix (run.out, "Mode"));
+  g_assert_nonnull (strstr (run.out, "Speedup"));
+  g_assert_nonnull (strstr (run.out, "Event loop"));
   /* stderr is not a terminal here: no progress line. */
   g_assert_cmpstr (run.err, ==, "");
 

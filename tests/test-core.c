@@ -582,6 +582,93 @@ test_result_csv (void)
   g_assert_null (lines[6]);
 }
 
+/* Readers see names; lookups, CSV and JSON keep the ids. */
+static void
+test_result_ids (void)
+{
+  static const char *ids[] = { "gil-threads", "thread-pool", NULL };
+  static const char *names[] = { "Threads under a GIL", "Thread pool", NULL };
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Ids");
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  PtlChart *chart;
+  PtlSeries *series;
+  PtlTable *table;
+
+  chart = ptl_result_add_chart (result, "wall", PTL_CHART_BAR, "Wall time");
+  ptl_chart_set_categories_with_ids (chart, ids, names);
+  series = ptl_chart_add_series_with_id (chart, "wall", "Wall time");
+  ptl_series_add_point (series, 1, 2.5);
+  table = ptl_result_get_summary (result);
+  ptl_table_add_column_with_id (table, "pss-per-worker", "PSS per worker", "B");
+  ptl_table_set_text (table, ptl_table_add_row_with_id (table, "gil-threads"), 0, "Threads under a GIL");
+  ptl_table_set_text (table, ptl_table_add_row (table), 0, "plain");
+
+  g_assert_true (ptl_chart_find_series (chart, "wall") == series);
+  g_assert_null (ptl_chart_find_series (chart, "Wall time"));
+  g_assert_cmpstr (ptl_series_get_name (series), ==, "Wall time");
+  g_assert_true (g_strv_equal (ptl_chart_get_categories (chart), names));
+  g_assert_true (g_strv_equal (ptl_chart_get_category_ids (chart), ids));
+  g_assert_cmpint (ptl_table_find_column (table, "pss-per-worker"), ==, 0);
+  g_assert_cmpstr (ptl_table_get_column_name (table, 0), ==, "PSS per worker");
+  g_assert_cmpint (ptl_table_find_row (table, "gil-threads"), ==, 0);
+  g_assert_cmpint (ptl_table_find_row (table, "Threads under a GIL"), ==, -1);
+  g_assert_cmpint (ptl_table_find_row (table, "plain"), ==, 1);
+
+  csv = ptl_result_to_csv (result);
+  g_assert_nonnull (strstr (csv, "wall,wall,thread-pool,"));
+  g_assert_null (strstr (csv, "Thread pool"));
+
+  node = ptl_result_to_json (result);
+  loaded = ptl_result_new_from_json (node, &error);
+  g_assert_no_error (error);
+  chart = ptl_result_find_chart (loaded, "wall");
+  g_assert_cmpstr (ptl_series_get_name (ptl_chart_find_series (chart, "wall")), ==, "Wall time");
+  g_assert_true (g_strv_equal (ptl_chart_get_categories (chart), names));
+  g_assert_true (g_strv_equal (ptl_chart_get_category_ids (chart), ids));
+  table = ptl_result_get_summary (loaded);
+  g_assert_cmpint (ptl_table_find_column (table, "pss-per-worker"), ==, 0);
+  g_assert_cmpstr (ptl_table_get_column_name (table, 0), ==, "PSS per worker");
+  g_assert_cmpint (ptl_table_find_row (table, "gil-threads"), ==, 0);
+  g_assert_cmpint (ptl_table_find_row (table, "plain"), ==, 1);
+}
+
+/* A cancelled run's result says so first, in copies and in JSON. */
+static void
+test_result_partial (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Partial");
+  g_autoptr(PtlResult) copy = NULL;
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ptl_result_add_warning (result, "noisy");
+  g_assert_null (ptl_result_get_partial (result));
+  node = ptl_result_to_json (result);
+  g_assert_false (json_object_has_member (json_node_get_object (node), "partial"));
+  g_clear_pointer (&node, json_node_unref);
+
+  ptl_result_mark_partial (result, "cancelled after 1 s");
+  g_assert_cmpstr (ptl_result_get_partial (result), ==, "cancelled after 1 s");
+  g_assert_cmpuint (ptl_result_get_n_warnings (result), ==, 2);
+  g_assert_true (g_str_has_prefix (ptl_result_get_warning (result, 0), "Partial result — cancelled after 1 s"));
+  g_assert_cmpstr (ptl_result_get_warning (result, 1), ==, "noisy");
+
+  copy = ptl_result_copy (result);
+  g_assert_cmpstr (ptl_result_get_partial (copy), ==, "cancelled after 1 s");
+
+  node = ptl_result_to_json (result);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "partial"), ==,
+                   "cancelled after 1 s");
+  loaded = ptl_result_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ptl_result_get_partial (loaded), ==, "cancelled after 1 s");
+  g_assert_cmpuint (ptl_result_get_n_warnings (loaded), ==, 2);
+}
+
 static void
 test_result_timeline (void)
 {
@@ -865,6 +952,8 @@ main (int   argc,
   g_test_add_func ("/ptl/result/json-malformed", test_result_json_malformed);
   g_test_add_func ("/ptl/result/csv", test_result_csv);
   g_test_add_func ("/ptl/result/timeline", test_result_timeline);
+  g_test_add_func ("/ptl/result/partial", test_result_partial);
+  g_test_add_func ("/ptl/result/ids", test_result_ids);
   g_test_add_func ("/ptl/result/save-unwritable", test_result_save_unwritable);
   g_test_add_func ("/ptl/result/table-text", test_table_text);
   g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);

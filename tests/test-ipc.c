@@ -294,7 +294,7 @@ test_run_process (void)
 
   g_assert_nonnull (round_trip);
   g_assert_cmpint (ptl_chart_get_kind (round_trip), ==, PTL_CHART_BAR);
-  g_assert_true (g_strv_equal (ptl_chart_get_categories (round_trip), all_names));
+  g_assert_true (g_strv_equal (ptl_chart_get_category_ids (round_trip), all_names));
   g_assert_cmpuint (ptl_chart_get_n_series (round_trip), ==, 2);
   g_assert_true (ptl_series_has_band (ptl_chart_get_series (round_trip, 0)));
   points = ptl_series_get_points (ptl_chart_get_series (round_trip, 0), &n_points);
@@ -326,7 +326,7 @@ test_run_process (void)
     }
   g_assert_cmpuint (ptl_chart_get_n_references (bandwidth), ==, 1);
   memcpy_line = ptl_chart_get_reference (bandwidth, 0);
-  g_assert_cmpstr (memcpy_line->label, ==, "memcpy");
+  g_assert_cmpstr (memcpy_line->label, ==, "memcpy ()");
   g_assert_cmpfloat (memcpy_line->value, >, 0);
 
   /* Per-call costs dominate small messages, copying large ones: wide
@@ -334,7 +334,7 @@ test_run_process (void)
   g_assert_cmpfloat (bandwidth_at (result, "pipe", 65536), >=, 4 * bandwidth_at (result, "pipe", 64));
   for (guint s = 0; s < ptl_chart_get_n_series (bandwidth); s++)
     {
-      const char *name = ptl_series_get_name (ptl_chart_get_series (bandwidth, s));
+      const char *name = ptl_series_get_id (ptl_chart_get_series (bandwidth, s));
 
       g_assert_cmpfloat (bandwidth_at (result, name, 65536), >, bandwidth_at (result, name, 64));
     }

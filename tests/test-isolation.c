@@ -47,7 +47,7 @@ get_row (PtlTable *table,
   out->ended = ptl_table_get_text (table, row, ptl_table_find_column (table, "ended"));
   out->ran_s = ptl_table_get_number (table, row, ptl_table_find_column (table, "ran"));
   out->siblings_finished = (guint) ptl_table_get_number (table, row,
-                                                         ptl_table_find_column (table, "siblings finished"));
+                                                         ptl_table_find_column (table, "siblings-finished"));
 }
 
 static void
@@ -55,7 +55,7 @@ test_output (void)
 {
   static const char * const params[] = { "workers", "3", "victim", "2", "work-ms", WORK_MS, NULL };
   static const char * const columns[][2] = {
-    { "variant", "" }, { "worker", "" }, { "ended", "" }, { "ran", "s" }, { "siblings finished", "" },
+    { "variant", "" }, { "worker", "" }, { "ended", "" }, { "ran", "s" }, { "siblings-finished", "" },
   };
   g_autoptr(PtlResult) result = ptl_test_run ("isolation", params);
   PtlTable *table = ptl_result_get_summary (result);
@@ -69,15 +69,15 @@ test_output (void)
   g_assert_cmpint (ptl_chart_get_kind (timeline), ==, PTL_CHART_TIMELINE);
   g_assert_cmpstr (ptl_chart_get_x_unit (timeline), ==, "s");
   g_assert_cmpuint (ptl_chart_get_n_lanes (timeline), ==, 6);
-  g_assert_cmpstr (ptl_chart_get_lane (timeline, 0), ==, "process 0");
-  g_assert_cmpstr (ptl_chart_get_lane (timeline, 3), ==, "thread 0");
+  g_assert_cmpstr (ptl_chart_get_lane (timeline, 0), ==, "Process 0");
+  g_assert_cmpstr (ptl_chart_get_lane (timeline, 3), ==, "Thread 0");
   for (guint k = 0; k < ptl_chart_get_n_keys (timeline); k++)
     {
       const char *key = ptl_chart_get_key (timeline, k);
 
-      keys[0] |= g_strcmp0 (key, "exit 0") == 0;
+      keys[0] |= g_strcmp0 (key, "Exit 0") == 0;
       keys[1] |= g_strcmp0 (key, "SIGSEGV") == 0;
-      keys[2] |= g_strcmp0 (key, "killed with its process") == 0;
+      keys[2] |= g_strcmp0 (key, "Killed with its process") == 0;
     }
   g_assert_true (keys[0] && keys[1] && keys[2]);
 
@@ -124,7 +124,7 @@ test_processes_isolate (void)
       Row row;
 
       get_row (table, r, &row);
-      if (g_strcmp0 (row.variant, "processes") != 0)
+      if (g_strcmp0 (row.variant, "Processes") != 0)
         continue;
       n_rows++;
       if (row.worker == 1)
@@ -163,7 +163,7 @@ test_threads_share_fate (void)
       Row row;
 
       get_row (table, r, &row);
-      if (g_strcmp0 (row.variant, "threads") != 0)
+      if (g_strcmp0 (row.variant, "Threads") != 0)
         continue;
       n_rows++;
       g_assert_cmpuint (row.siblings_finished, ==, 0);
@@ -211,7 +211,7 @@ test_crash_kind (gconstpointer data)
       get_row (table, r, &row);
       if (row.worker == 1)
         g_assert_true (g_str_has_prefix (row.ended, c->victim_ended));
-      else if (strcmp (row.variant, "processes") == 0 || !crashes)
+      else if (strcmp (row.variant, "Processes") == 0 || !crashes)
         g_assert_cmpstr (row.ended, ==, "exit 0");
       else
         g_assert_cmpstr (row.ended, ==, "killed with its process");

@@ -123,8 +123,8 @@ test_output (void)
   static const char * const kinds[] = { "threads", "forked", "exec'd" };
   static const double sizes[] = { 1, 2, 5, 10 };
   static const char * const columns[][2] = {
-    { "kind", "" }, { "workers", "" }, { "pss per worker", "B" }, { "rss per worker", "B" },
-    { "total pss", "B" },
+    { "kind", "" }, { "workers", "" }, { "pss-per-worker", "B" }, { "rss-per-worker", "B" },
+    { "total-pss", "B" },
   };
   g_autoptr(PtlResult) result = ptl_test_run ("memory", params);
   PtlTable *table = ptl_result_get_summary (result);
@@ -177,10 +177,10 @@ test_relations (void)
 {
   static const char * const params[] = { "max-workers", "20", "repeats", "1", "parent-mib", "8", NULL };
   g_autoptr(PtlResult) result = ptl_test_run ("memory", params);
-  double thread_pss = ptl_test_cell (result, "threads", "pss per worker");
-  double exec_pss = ptl_test_cell (result, "exec'd", "pss per worker");
-  double fork_pss = ptl_test_cell (result, "forked", "pss per worker");
-  double fork_rss = ptl_test_cell (result, "forked", "rss per worker");
+  double thread_pss = ptl_test_cell (result, "threads", "pss-per-worker");
+  double exec_pss = ptl_test_cell (result, "exec'd", "pss-per-worker");
+  double fork_pss = ptl_test_cell (result, "forked", "pss-per-worker");
+  double fork_rss = ptl_test_cell (result, "forked", "rss-per-worker");
 
   g_test_message ("PSS per worker: thread %.0f B, exec'd %.0f B, forked %.0f B (RSS %.0f B)",
                   thread_pss, exec_pss, fork_pss, fork_rss);

@@ -82,6 +82,56 @@ max_cpu (const PtlProcEntity *entity)
   return max;
 }
 
+/* A thread that exists before the monitor starts, like the window's own
+ * or a pooled thread; @marked ones say they run an experiment. */
+typedef struct
+{
+  gboolean marked;
+  GMutex   mutex;
+  GCond    cond;
+  gboolean ready;
+  gboolean stop;
+  int      tid;
+} Sleeper;
+
+/* Blocks without using CPU: the burners' shares stay as they were. */
+static gpointer
+sleep_thread (gpointer data)
+{
+  Sleeper *sleeper = data;
+
+  if (sleeper->marked)
+    ptl_proc_monitor_mark_run_thread (TRUE);
+  g_mutex_lock (&sleeper->mutex);
+  sleeper->tid = gettid ();
+  sleeper->ready = TRUE;
+  g_cond_broadcast (&sleeper->cond);
+  while (!sleeper->stop)
+    g_cond_wait (&sleeper->cond, &sleeper->mutex);
+  g_mutex_unlock (&sleeper->mutex);
+  if (sleeper->marked)
+    ptl_proc_monitor_mark_run_thread (FALSE);
+  return NULL;
+}
+
+static void
+sleeper_stop (Sleeper *sleeper)
+{
+  g_mutex_lock (&sleeper->mutex);
+  sleeper->stop = TRUE;
+  g_cond_broadcast (&sleeper->cond);
+  g_mutex_unlock (&sleeper->mutex);
+}
+
+static gboolean
+chart_has_entity (PtlChart            *chart,
+                  const PtlProcEntity *entity)
+{
+  g_autofree char *label = ptl_proc_entity_dup_label (entity);
+
+  return ptl_chart_find_series (chart, label) != NULL;
+}
+
 static void
 count_sampled_cb (PtlProcMonitor *monitor,
                   guint          *count)
@@ -101,7 +151,9 @@ test_sample (void)
   g_autofree char *odd_label = NULL;
   const char *helper = g_getenv ("PTLAB_HELPER");
   Burner burners[2] = { { 0 } };
+  Sleeper sleepers[2] = { { .marked = FALSE }, { .marked = TRUE } };
   GThread *threads[2];
+  GThread *sleeper_threads[2];
   const PtlProcEntity *entity;
   PtlChart *cpu_chart, *rss_chart;
   guint n_signals = 0;
@@ -110,6 +162,17 @@ test_sample (void)
 
   g_assert_nonnull (helper);
   g_main_context_push_thread_default (context);
+
+  /* Both there before the monitor: one the host's, one that runs the
+   * experiment. */
+  for (guint i = 0; i < G_N_ELEMENTS (sleepers); i++)
+    {
+      sleeper_threads[i] = g_thread_new ("sleeper", sleep_thread, &sleepers[i]);
+      g_mutex_lock (&sleepers[i].mutex);
+      while (!sleepers[i].ready)
+        g_cond_wait (&sleepers[i].cond, &sleepers[i].mutex);
+      g_mutex_unlock (&sleepers[i].mutex);
+    }
 
   monitor = ptl_proc_monitor_new (INTERVAL_MS);
   g_signal_connect (monitor, "sampled", G_CALLBACK (count_sampled_cb), &n_signals);
@@ -142,6 +205,7 @@ test_sample (void)
   /* Nothing samples any more. */
   n_samples = ptl_proc_monitor_get_n_samples (monitor);
   g_assert_cmpuint (n_samples, >=, WATCH_MS / INTERVAL_MS / 3);
+  g_assert_cmpuint (n_samples, >=, PTL_PROC_MONITOR_MIN_CHART_SAMPLES);
   g_assert_cmpuint (n_signals, ==, n_samples);
   iterate_for (context, 3 * INTERVAL_MS);
   g_assert_cmpuint (ptl_proc_monitor_get_n_samples (monitor), ==, n_samples);
@@ -194,12 +258,43 @@ test_sample (void)
   g_assert_cmpuint (ptl_chart_get_n_series (cpu_chart), <=, 8);
   g_assert_nonnull (ptl_chart_find_series (cpu_chart, odd_label));
 
+  /* The run's threads and children only: not the host's threads that were
+   * there before (this test's main thread, the unmarked sleeper), nor the
+   * lab's process, whose CPU time sums the host's too; the marked sleeper
+   * is the run's although it is older than the monitor. */
+  entity = find_entity (monitor, PTL_PROC_KIND_THREAD, gettid ());
+  g_assert_false (ptl_proc_entity_get_is_run (entity));
+  g_assert_false (chart_has_entity (cpu_chart, entity));
+  entity = find_entity (monitor, PTL_PROC_KIND_THREAD, sleepers[0].tid);
+  g_assert_false (ptl_proc_entity_get_is_run (entity));
+  g_assert_false (chart_has_entity (cpu_chart, entity));
+  entity = find_entity (monitor, PTL_PROC_KIND_THREAD, sleepers[1].tid);
+  g_assert_true (ptl_proc_entity_get_is_run (entity));
+  g_assert_true (chart_has_entity (cpu_chart, entity));
+  entity = find_entity (monitor, PTL_PROC_KIND_PROCESS, getpid ());
+  g_assert_false (ptl_proc_entity_get_is_run (entity));
+  g_assert_false (chart_has_entity (cpu_chart, entity));
+  g_assert_true (ptl_proc_entity_get_is_run (find_entity (monitor, PTL_PROC_KIND_PROCESS, child_pid)));
+
+  /* CPU shares start at 0 and are seen against one core. */
+  g_assert_cmpuint (ptl_chart_get_n_references (cpu_chart), ==, 1);
+  g_assert_cmpint (ptl_chart_get_reference (cpu_chart, 0)->kind, ==, PTL_REFERENCE_HORIZONTAL);
+  g_assert_cmpfloat (ptl_chart_get_reference (cpu_chart, 0)->value, ==, 100);
+
   rss_chart = ptl_result_find_chart (result, "monitor-rss");
   g_assert_nonnull (rss_chart);
   g_assert_cmpstr (ptl_chart_get_y_unit (rss_chart), ==, "B");
   g_assert_nonnull (ptl_chart_find_series (rss_chart, child_label));
   /* Threads share their process's memory: no memory series of their own. */
   g_assert_null (ptl_chart_find_series (rss_chart, odd_label));
+  /* The lab's memory is the threads' memory: it has its line here. */
+  g_assert_true (chart_has_entity (rss_chart, find_entity (monitor, PTL_PROC_KIND_PROCESS, getpid ())));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sleepers); i++)
+    {
+      sleeper_stop (&sleepers[i]);
+      g_thread_join (sleeper_threads[i]);
+    }
 
   g_test_message ("%u samples, sampling cost %.3f ms of CPU in total",
                   n_samples, ptl_proc_monitor_get_cost_ns (monitor) / 1e6);
@@ -253,16 +348,18 @@ test_interval (void)
   g_assert_nonnull (source);
   g_assert_cmpuint (g_source_get_id (source), !=, source_id);
 
-  /* A run shorter than the interval still ends with a sample to chart. */
+  /* A run shorter than the interval still ends with a sample, but two
+   * samples make no chart (a 9 ms run got a chart of one dot). */
   g_usleep (20000);
   ptl_proc_monitor_stop (monitor);
   g_assert_cmpuint (ptl_proc_monitor_get_n_samples (monitor), ==, 2);
+  g_assert_cmpuint (ptl_proc_monitor_get_n_samples (monitor), <, PTL_PROC_MONITOR_MIN_CHART_SAMPLES);
   g_assert_null (g_main_context_find_source_by_user_data (NULL, monitor));
   ptl_proc_monitor_stop (monitor);
 
   ptl_proc_monitor_add_to_result (monitor, result);
-  g_assert_cmpuint (ptl_chart_get_n_series (ptl_result_find_chart (result, "monitor-cpu")), >=, 1);
-  g_assert_cmpuint (ptl_chart_get_n_series (ptl_result_find_chart (result, "monitor-rss")), ==, 1);
+  g_assert_cmpuint (ptl_result_get_n_charts (result), ==, 0);
+  g_assert_cmpuint (ptl_result_get_n_notes (result), ==, 0);
 
   /* Dropping a running monitor removes its timeout too (the pointer is
    * only compared, never followed). */

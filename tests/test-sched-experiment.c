@@ -22,8 +22,8 @@
   "C,2,2;1;4,1\n"
 
 static const char * const summary_columns[] = {
-  "algorithm", "average waiting", "average turnaround", "average response",
-  "throughput", "cpu utilisation", "context switches", "makespan",
+  "algorithm", "average-waiting", "average-turnaround", "average-response",
+  "throughput", "cpu-utilisation", "context-switches", "makespan",
 };
 
 static char *
@@ -92,8 +92,8 @@ check_timeline (PtlChart               *chart,
   const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
   const PtlMarker *markers = ptl_chart_get_markers (chart, &n_markers);
   int io_key = find_key (chart, "I/O");
-  int idle_key = find_key (chart, "idle");
-  int switch_key = find_key (chart, "switch");
+  int idle_key = find_key (chart, "Idle");
+  int switch_key = find_key (chart, "Context switch");
   double idle = 0, switching = 0;
 
   g_assert_cmpint (ptl_chart_get_kind (chart), ==, PTL_CHART_TIMELINE);
@@ -108,7 +108,7 @@ check_timeline (PtlChart               *chart,
       g_assert_cmpstr (ptl_chart_get_key (chart, p), ==, ptl_sched_workload_get_name (workload, p));
       g_assert_false (ptl_chart_get_key_muted (chart, p));
     }
-  g_assert_cmpstr (ptl_chart_get_lane (chart, n), ==, "idle / switch");
+  g_assert_cmpstr (ptl_chart_get_lane (chart, n), ==, "Idle / switch");
   g_assert_cmpint (io_key, ==, (int) n);
   g_assert_cmpint (idle_key, ==, (int) n + 1);
   g_assert_true (ptl_chart_get_key_muted (chart, io_key));
@@ -164,7 +164,7 @@ check_columns (PtlTable *table)
 {
   g_assert_cmpuint (ptl_table_get_n_columns (table), ==, G_N_ELEMENTS (summary_columns));
   for (guint c = 0; c < G_N_ELEMENTS (summary_columns); c++)
-    g_assert_cmpstr (ptl_table_get_column_name (table, c), ==, summary_columns[c]);
+    g_assert_cmpstr (ptl_table_get_column_id (table, c), ==, summary_columns[c]);
   g_assert_cmpstr (ptl_table_get_column_unit (table, 1), ==, "s");
   g_assert_cmpstr (ptl_table_get_column_unit (table, 5), ==, "%");
   g_assert_cmpstr (ptl_table_get_column_unit (table, 7), ==, "s");
@@ -192,13 +192,14 @@ check_row (PtlTable              *table,
 {
   const PtlSchedTotals *totals = &outcome->totals;
 
-  g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, ptl_sched_algorithm_to_nick (algorithm));
-  g_assert_true (close_to (cell (table, row, "average waiting"), totals->avg_waiting * seconds_per_unit));
-  g_assert_true (close_to (cell (table, row, "average turnaround"), totals->avg_turnaround * seconds_per_unit));
-  g_assert_true (close_to (cell (table, row, "average response"), totals->avg_response * seconds_per_unit));
+  g_assert_cmpint (ptl_table_find_row (table, ptl_sched_algorithm_to_nick (algorithm)), ==, row);
+  g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, ptl_sched_algorithm_get_title (algorithm));
+  g_assert_true (close_to (cell (table, row, "average-waiting"), totals->avg_waiting * seconds_per_unit));
+  g_assert_true (close_to (cell (table, row, "average-turnaround"), totals->avg_turnaround * seconds_per_unit));
+  g_assert_true (close_to (cell (table, row, "average-response"), totals->avg_response * seconds_per_unit));
   g_assert_true (close_to (cell (table, row, "throughput"), totals->throughput / seconds_per_unit));
-  g_assert_true (close_to (cell (table, row, "cpu utilisation"), totals->cpu_utilisation * 100));
-  g_assert_true (close_to (cell (table, row, "context switches"), totals->context_switches));
+  g_assert_true (close_to (cell (table, row, "cpu-utilisation"), totals->cpu_utilisation * 100));
+  g_assert_true (close_to (cell (table, row, "context-switches"), totals->context_switches));
   g_assert_true (close_to (cell (table, row, "makespan"), totals->makespan * seconds_per_unit));
 }
 
@@ -343,7 +344,7 @@ test_each_algorithm (void)
         g_assert_nonnull (averages);
         g_assert_cmpuint (ptl_chart_get_n_series (averages), ==, 3);
         g_assert_cmpuint (ptl_chart_get_n_categories (averages), ==, 1);
-        points = ptl_series_get_points (ptl_chart_find_series (averages, "average waiting"), &n_points);
+        points = ptl_series_get_points (ptl_chart_find_series (averages, "average-waiting"), &n_points);
         g_assert_cmpuint (n_points, ==, 1);
         g_assert_true (close_to (points[0].y, outcome->totals.avg_waiting * 0.002));
 
@@ -414,13 +415,13 @@ test_all (void)
 
   check_columns (table);
   g_assert_cmpuint (ptl_table_get_n_rows (table), ==, PTL_SCHED_N_ALGORITHMS);
-  g_assert_true (g_strv_equal (ptl_chart_get_categories (averages), nicks));
-  g_assert_nonnull (ptl_chart_find_series (averages, "average waiting"));
-  g_assert_nonnull (ptl_chart_find_series (averages, "average turnaround"));
-  g_assert_nonnull (ptl_chart_find_series (averages, "average response"));
+  g_assert_true (g_strv_equal (ptl_chart_get_category_ids (averages), nicks));
+  g_assert_nonnull (ptl_chart_find_series (averages, "average-waiting"));
+  g_assert_nonnull (ptl_chart_find_series (averages, "average-turnaround"));
+  g_assert_nonnull (ptl_chart_find_series (averages, "average-response"));
   g_assert_cmpuint (ptl_chart_get_n_series (waiting), ==, PTL_SCHED_N_ALGORITHMS);
   for (guint a = 0; a < PTL_SCHED_N_ALGORITHMS; a++)
-    g_assert_cmpstr (ptl_series_get_name (ptl_chart_get_series (waiting, a)), ==, nicks[a]);
+    g_assert_cmpstr (ptl_series_get_id (ptl_chart_get_series (waiting, a)), ==, nicks[a]);
 
   remove_temp (path);
 }
@@ -532,10 +533,10 @@ test_default_convoy (void)
   guint fcfs = PTL_SCHED_FCFS, srtf = PTL_SCHED_SRTF, rr = PTL_SCHED_RR;
 
   g_assert_cmpuint (ptl_table_get_n_rows (table), ==, PTL_SCHED_N_ALGORITHMS);
-  g_assert_cmpfloat (cell (table, fcfs, "average waiting"), >, 4 * cell (table, srtf, "average waiting"));
-  g_assert_cmpfloat (cell (table, fcfs, "average waiting"), >, 4 * cell (table, rr, "average waiting"));
+  g_assert_cmpfloat (cell (table, fcfs, "average-waiting"), >, 4 * cell (table, srtf, "average-waiting"));
+  g_assert_cmpfloat (cell (table, fcfs, "average-waiting"), >, 4 * cell (table, rr, "average-waiting"));
   for (guint row = 0; row < PTL_SCHED_N_ALGORITHMS; row++)
-    g_assert_cmpfloat (cell (table, srtf, "average waiting"), <=, cell (table, row, "average waiting"));
+    g_assert_cmpfloat (cell (table, srtf, "average-waiting"), <=, cell (table, row, "average-waiting"));
   g_assert_cmpuint (ptl_result_get_n_notes (result), >=, 4);
 }
 

@@ -33,7 +33,7 @@
   "C,4,10;3;5\n"
 
 static const char * const table_columns[] = {
-  "thread", "nice", "requested cpu", "measured cpu", "waiting", "turnaround", "cpu switches",
+  "thread", "nice", "requested-cpu", "measured-cpu", "waiting", "turnaround", "cpu-switches",
 };
 
 static char *small_workload;
@@ -120,18 +120,18 @@ check_run (PtlResult *result)
 
   g_assert_cmpuint (ptl_table_get_n_columns (table), ==, G_N_ELEMENTS (table_columns));
   for (guint c = 0; c < G_N_ELEMENTS (table_columns); c++)
-    g_assert_cmpstr (ptl_table_get_column_name (table, c), ==, table_columns[c]);
+    g_assert_cmpstr (ptl_table_get_column_id (table, c), ==, table_columns[c]);
   g_assert_cmpuint (ptl_table_get_n_rows (table), ==, G_N_ELEMENTS (threads));
   for (guint row = 0; row < G_N_ELEMENTS (threads); row++)
     {
-      double measured_cpu = cell (table, row, "measured cpu");
+      double measured_cpu = cell (table, row, "measured-cpu");
 
-      g_assert_cmpfloat (fabs (cell (table, row, "requested cpu") - cpu_s[row]), <, 1e-9);
+      g_assert_cmpfloat (fabs (cell (table, row, "requested-cpu") - cpu_s[row]), <, 1e-9);
       g_assert_cmpfloat (measured_cpu, >=, 0.5 * cpu_s[row]);
       g_assert_cmpfloat (measured_cpu, <=, 1.5 * cpu_s[row]);
       g_assert_cmpfloat (cell (table, row, "waiting"), >=, 0);
       g_assert_cmpfloat (cell (table, row, "turnaround"), >=, 0.5 * cpu_s[row]);
-      g_assert_cmpfloat (cell (table, row, "cpu switches"), >=, 0);
+      g_assert_cmpfloat (cell (table, row, "cpu-switches"), >=, 0);
     }
   return n_lanes - G_N_ELEMENTS (threads);
 }
@@ -302,7 +302,7 @@ test_one_core (void)
   g_assert_cmpstr (ptl_chart_get_lane (measured, 3), ==, cpu);
   /* Sharing one CPU, nobody moves. */
   for (guint row = 0; row < 3; row++)
-    g_assert_cmpfloat (cell (ptl_result_get_summary (result), row, "cpu switches"), ==, 0);
+    g_assert_cmpfloat (cell (ptl_result_get_summary (result), row, "cpu-switches"), ==, 0);
 }
 
 static void

@@ -386,7 +386,7 @@ cmd_run (int   argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the whole result as JSON instead of the summary"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
     { "max-tasks", 0, 0, G_OPTION_ARG_INT, &max_tasks, N_("Refuse parameters that would have more than N threads and processes at once (default 4096)"), N_("N") },
-    { "monitor-ms", 0, 0, G_OPTION_ARG_INT, &monitor_ms, N_("Sample the lab’s threads and child processes every MS ms (10 – 2000; 0, the default, is off) and add their CPU and memory charts"), N_("MS") },
+    { "monitor-ms", 0, 0, G_OPTION_ARG_INT, &monitor_ms, N_("Sample the lab’s threads and child processes every MS ms (10 – 2000; 0, the default, is off) and, when the run lasts five samples or more, add the CPU and memory charts of the run’s threads and children"), N_("MS") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("ID — run an experiment"));

@@ -12,6 +12,7 @@
 #include "ptl-clock.h"
 #include "ptl-experiment.h"
 #include "ptl-machine.h"
+#include "ptl-proc-monitor.h"
 
 G_DEFINE_ABSTRACT_TYPE (PtlExperiment, ptl_experiment, G_TYPE_OBJECT)
 
@@ -899,11 +900,16 @@ run_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gint64 busy_start = 0, total_start = 0, busy_end, total_end, own_start;
   gboolean have_times;
+  gboolean ok;
 
   have_times = ptl_machine_read_cpu_times (&busy_start, &total_start);
   own_start = own_cpu_ns ();
 
-  if (!PTL_EXPERIMENT_GET_CLASS (data->copy)->run (data->copy, data->run, &error))
+  /* A pooled thread may predate the run: tell the live monitor it is the run's. */
+  ptl_proc_monitor_mark_run_thread (TRUE);
+  ok = PTL_EXPERIMENT_GET_CLASS (data->copy)->run (data->copy, data->run, &error);
+  ptl_proc_monitor_mark_run_thread (FALSE);
+  if (!ok)
     {
       if (error == NULL)
         g_set_error (&error, PTL_ERROR, PTL_ERROR_FAILED,

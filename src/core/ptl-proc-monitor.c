@@ -33,7 +33,15 @@
  *
  * CPU % is the tick delta over the real time between two samples, so a
  * late timeout does not distort it; ticks are 1/CLK_TCK s (10 ms), which
- * bounds the precision of one point. */
+ * bounds the precision of one point.
+ *
+ * The charts show the run, not the program around it. The window's own
+ * threads (main, GL, D-Bus, disk cache) all exist before the monitor
+ * starts, while a run's threads are born after it, except the pooled
+ * thread the core runs the experiment on, which may be reused from an
+ * earlier run: the core marks it (ptl_proc_monitor_mark_run_thread ()).
+ * Names cannot tell them apart (GLib pools name GUI and run threads
+ * alike), creation order can. */
 
 /* The plot palette has eight colours: more series would repeat them. */
 #define MAX_CHART_SERIES 8
@@ -62,6 +70,7 @@ struct _PtlProcEntity
   char        name[16];
   char        state;
   gboolean    is_self;
+  gboolean    is_run;
   gboolean    alive;
   guint       serial;      /* of the latest sample that saw it */
   gint64      start_ticks; /* tells a recycled id from the same entity */
@@ -124,6 +133,10 @@ G_DEFINE_FINAL_TYPE (PtlProcMonitor, ptl_proc_monitor, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+/* TIDs of the threads running an experiment now, for every monitor. */
+static GMutex run_threads_lock;
+static GHashTable *run_threads;
 
 static gint64
 boottime_ns (void)
@@ -270,6 +283,9 @@ ptl_proc_monitor_update (PtlProcMonitor *self,
       entity->kind = kind;
       entity->id = stat->id;
       entity->is_self = kind == PTL_PROC_KIND_PROCESS && stat->id == self->self_pid;
+      /* Only threads of the host were there before the first sample; every
+       * descendant process is the run's. */
+      entity->is_run = kind == PTL_PROC_KIND_PROCESS ? !entity->is_self : self->n_samples > 0;
       entity->start_ticks = stat->start_ticks;
       entity->first_seen = t;
       entity->peak_rss = NAN;
@@ -328,6 +344,7 @@ ptl_proc_monitor_scan_threads (PtlProcMonitor *self,
 {
   struct dirent *entry;
 
+  g_mutex_lock (&run_threads_lock);
   rewinddir (self->task_dir);
   while ((entry = readdir (self->task_dir)) != NULL)
     {
@@ -335,8 +352,17 @@ ptl_proc_monitor_scan_threads (PtlProcMonitor *self,
 
       if (is_pid_name (entry->d_name) &&
           read_stat (dirfd (self->task_dir), entry->d_name, &stat))
-        ptl_proc_monitor_update (self, self->threads, PTL_PROC_KIND_THREAD, &stat, now_ns, t);
+        {
+          ptl_proc_monitor_update (self, self->threads, PTL_PROC_KIND_THREAD, &stat, now_ns, t);
+          if (run_threads != NULL && g_hash_table_contains (run_threads, GINT_TO_POINTER (stat.id)))
+            {
+              PtlProcEntity *entity = g_hash_table_lookup (self->threads, GINT_TO_POINTER (stat.id));
+
+              entity->is_run = TRUE;
+            }
+        }
     }
+  g_mutex_unlock (&run_threads_lock);
 }
 
 static void
@@ -530,10 +556,16 @@ compare_rss_cb (gconstpointer a,
   return ea->first_seen < eb->first_seen ? -1 : ea->first_seen > eb->first_seen;
 }
 
+/* Whether @entity has a line in the CPU chart (@rss FALSE) or the memory
+ * chart: the run's entities; the lab's own process only for memory, as
+ * its CPU time sums the host's threads too. */
 static gboolean
 entity_has_data (const PtlProcEntity *entity,
                  gboolean             rss)
 {
+  if (!(entity->is_run || (rss && entity->is_self)))
+    return FALSE;
+
   for (guint i = 0; i < entity->samples->len; i++)
     {
       const PtlProcSample *sample = &g_array_index (entity->samples, PtlProcSample, i);
@@ -570,6 +602,9 @@ ptl_proc_monitor_add_chart (PtlProcMonitor *self,
       chart = ptl_result_add_chart (result, PTL_PROC_MONITOR_CPU_CHART, PTL_CHART_LINE,
                                     _("Live monitor: CPU use"));
       ptl_chart_set_y_axis (chart, _("CPU (100 % = one core)"), "%", FALSE);
+      /* The scale for a CPU share: from 0 (never below, however flat the
+       * data) to at least one core. */
+      ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, 100, _("One core"));
     }
   ptl_chart_set_x_axis (chart, _("Time since the start"), "s", FALSE);
 
@@ -879,7 +914,7 @@ ptl_proc_monitor_add_to_result (PtlProcMonitor *self,
   g_return_if_fail (PTL_IS_RESULT (result));
   g_return_if_fail (ptl_result_find_chart (result, "monitor-cpu") == NULL);
 
-  if (self->n_samples == 0)
+  if (self->n_samples < PTL_PROC_MONITOR_MIN_CHART_SAMPLES)
     return;
 
   ptl_proc_monitor_add_chart (self, result, FALSE);
@@ -909,6 +944,21 @@ ptl_proc_monitor_add_to_result (PtlProcMonitor *self,
                          "time and by peak memory. CPU time comes in ticks of %s, so a point is only as "
                          "exact as one tick per interval. Sampling cost %s of one core."),
                        threads, processes, self->interval_ms, (guint) MAX_CHART_SERIES, tick, cost);
+}
+
+void
+ptl_proc_monitor_mark_run_thread (gboolean running)
+{
+  gpointer tid = GINT_TO_POINTER (gettid ());
+
+  g_mutex_lock (&run_threads_lock);
+  if (run_threads == NULL)
+    run_threads = g_hash_table_new (NULL, NULL);
+  if (running)
+    g_hash_table_add (run_threads, tid);
+  else
+    g_hash_table_remove (run_threads, tid);
+  g_mutex_unlock (&run_threads_lock);
 }
 
 PtlProcKind
@@ -961,6 +1011,14 @@ ptl_proc_entity_get_is_self (const PtlProcEntity *entity)
   g_return_val_if_fail (entity != NULL, FALSE);
 
   return entity->is_self;
+}
+
+gboolean
+ptl_proc_entity_get_is_run (const PtlProcEntity *entity)
+{
+  g_return_val_if_fail (entity != NULL, FALSE);
+
+  return entity->is_run;
 }
 
 gboolean

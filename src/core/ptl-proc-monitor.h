@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 #define PTL_PROC_MONITOR_MIN_INTERVAL_MS     10
 #define PTL_PROC_MONITOR_MAX_INTERVAL_MS     2000
 #define PTL_PROC_MONITOR_DEFAULT_INTERVAL_MS 100
+/* Fewer samples than this make no chart worth drawing: a run that short
+ * gets no monitor charts (one or two dots tell nothing). */
+#define PTL_PROC_MONITOR_MIN_CHART_SAMPLES   5
 
 typedef enum
 {
@@ -68,12 +71,22 @@ const PtlProcEntity *ptl_proc_monitor_get_entity     (PtlProcMonitor *self,
 #define PTL_PROC_MONITOR_CPU_CHART "monitor-cpu"
 #define PTL_PROC_MONITOR_RSS_CHART "monitor-rss"
 
-/* Adds two line charts to @result: "monitor-cpu" (CPU % by time) and
- * "monitor-rss" (resident memory by time), one series per entity, the
- * busiest few only, and a note saying how many entities were seen and
- * what the sampling cost. Does nothing before the first sample. */
+/* Adds two line charts to @result: "monitor-cpu" (CPU % by time, from 0,
+ * with a line at one core) and "monitor-rss" (resident memory by time),
+ * one series per entity of the run (see ptl_proc_entity_get_is_run ()),
+ * the busiest few only, and a note saying how many entities were seen
+ * and what the sampling cost. The lab's own process, which sums every
+ * thread including the window's, is drawn in the memory chart only.
+ * Does nothing with fewer than PTL_PROC_MONITOR_MIN_CHART_SAMPLES
+ * samples. */
 void                 ptl_proc_monitor_add_to_result  (PtlProcMonitor *self,
                                                       PtlResult      *result);
+
+/* Marks (or unmarks) the calling thread as running an experiment, so
+ * monitors count it as the run's even when it existed before they started
+ * (a pooled thread that ran earlier work). The core calls it around each
+ * run; safe from any thread. */
+void                 ptl_proc_monitor_mark_run_thread (gboolean       running);
 
 PtlProcKind          ptl_proc_entity_get_kind        (const PtlProcEntity *entity);
 /* The TID of a thread, the PID of a process. */
@@ -86,6 +99,12 @@ char                *ptl_proc_entity_dup_label       (const PtlProcEntity *entit
 char                 ptl_proc_entity_get_state       (const PtlProcEntity *entity);
 /* TRUE for the lab's own process. */
 gboolean             ptl_proc_entity_get_is_self     (const PtlProcEntity *entity);
+/* Whether it belongs to the run being watched rather than to the program
+ * hosting it (the window's main, GL and D-Bus threads): a descendant
+ * process, a thread born after the monitor started, or a thread that ran
+ * an experiment (see ptl_proc_monitor_mark_run_thread ()). The lab's own
+ * process is not. */
+gboolean             ptl_proc_entity_get_is_run      (const PtlProcEntity *entity);
 /* Whether it was present in the latest sample. */
 gboolean             ptl_proc_entity_get_alive       (const PtlProcEntity *entity);
 double               ptl_proc_entity_get_first_seen  (const PtlProcEntity *entity);

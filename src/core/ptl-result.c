@@ -14,9 +14,13 @@
 #define RESULT_FORMAT  "ptlab-result"
 #define RESULT_VERSION 1
 
+/* Series, categories and summary columns have a name, what a reader sees
+ * (translated, capitalised), and an id, the stable key that lookups, CSV
+ * and JSON use ("gil-threads"); the id is the name unless given. */
 struct _PtlSeries
 {
   PtlResult *owner;
+  char      *id;
   char      *name;
   char      *band_label;
   GArray    *points;
@@ -37,6 +41,7 @@ struct _PtlChart
   double        x_min;      /* fixed range, NAN when unset */
   double        x_max;
   GStrv         categories;
+  GStrv         category_ids; /* NULL: the names */
   GArray       *references;
   GPtrArray    *series;
   GPtrArray    *lanes;      /* timeline: lane names */
@@ -57,6 +62,8 @@ struct _PtlTable
 {
   PtlResult *owner;
   GPtrArray *column_names;
+  GPtrArray *column_ids;
+  GPtrArray *row_ids;   /* "" for a row without one */
   GPtrArray *column_units;
   GPtrArray *rows; /* of GArray of Cell */
 };
@@ -81,6 +88,7 @@ struct _PtlResult
   JsonObject *parameters;
   JsonObject *machine;
   GPtrArray  *warnings;
+  char       *partial;
   GPtrArray  *notes;
   GPtrArray  *charts;
   PtlTable   *summary;
@@ -97,6 +105,7 @@ static const char *reference_kind_names[] = { "horizontal", "vertical", "diagona
 static void
 series_free (PtlSeries *series)
 {
+  g_free (series->id);
   g_free (series->name);
   g_free (series->band_label);
   g_array_unref (series->points);
@@ -121,6 +130,7 @@ chart_free (PtlChart *chart)
   g_free (chart->y_label);
   g_free (chart->y_unit);
   g_strfreev (chart->categories);
+  g_strfreev (chart->category_ids);
   g_array_unref (chart->references);
   g_ptr_array_unref (chart->series);
   g_ptr_array_unref (chart->lanes);
@@ -158,6 +168,8 @@ table_new (PtlResult *owner)
 
   table->owner = owner;
   table->column_names = g_ptr_array_new_with_free_func (g_free);
+  table->column_ids = g_ptr_array_new_with_free_func (g_free);
+  table->row_ids = g_ptr_array_new_with_free_func (g_free);
   table->column_units = g_ptr_array_new_with_free_func (g_free);
   table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   return table;
@@ -167,6 +179,8 @@ static void
 table_free (PtlTable *table)
 {
   g_ptr_array_unref (table->column_names);
+  g_ptr_array_unref (table->column_ids);
+  g_ptr_array_unref (table->row_ids);
   g_ptr_array_unref (table->column_units);
   g_ptr_array_unref (table->rows);
   g_free (table);
@@ -212,11 +226,13 @@ chart_new (PtlResult    *owner,
 
 static PtlSeries *
 series_new (PtlResult  *owner,
+            const char *id,
             const char *name)
 {
   PtlSeries *series = g_new0 (PtlSeries, 1);
 
   series->owner = owner;
+  series->id = g_strdup (id);
   series->name = g_strdup (name);
   series->points = g_array_new (FALSE, FALSE, sizeof (PtlPoint));
   return series;
@@ -232,6 +248,7 @@ ptl_result_finalize (GObject *object)
   g_clear_pointer (&self->parameters, json_object_unref);
   g_clear_pointer (&self->machine, json_object_unref);
   g_ptr_array_unref (self->warnings);
+  g_free (self->partial);
   g_ptr_array_unref (self->notes);
   g_ptr_array_unref (self->charts);
   table_free (self->summary);
@@ -303,6 +320,7 @@ ptl_result_copy (PtlResult *self)
 
   for (guint i = 0; i < self->warnings->len; i++)
     g_ptr_array_add (copy->warnings, g_strdup (g_ptr_array_index (self->warnings, i)));
+  copy->partial = g_strdup (self->partial);
   for (guint i = 0; i < self->notes->len; i++)
     g_ptr_array_add (copy->notes, g_strdup (g_ptr_array_index (self->notes, i)));
 
@@ -324,6 +342,7 @@ ptl_result_copy (PtlResult *self)
       chart_copy->x_max = chart->x_max;
       chart_copy->y_log = chart->y_log;
       chart_copy->categories = g_strdupv (chart->categories);
+      chart_copy->category_ids = g_strdupv (chart->category_ids);
 
       for (guint j = 0; j < chart->references->len; j++)
         {
@@ -336,7 +355,7 @@ ptl_result_copy (PtlResult *self)
       for (guint j = 0; j < chart->series->len; j++)
         {
           PtlSeries *series = g_ptr_array_index (chart->series, j);
-          PtlSeries *series_copy = series_new (copy, series->name);
+          PtlSeries *series_copy = series_new (copy, series->id, series->name);
 
           series_copy->band_label = g_strdup (series->band_label);
           g_array_append_vals (series_copy->points, series->points->data, series->points->len);
@@ -358,6 +377,8 @@ ptl_result_copy (PtlResult *self)
     {
       g_ptr_array_add (copy->summary->column_names,
                        g_strdup (g_ptr_array_index (self->summary->column_names, i)));
+      g_ptr_array_add (copy->summary->column_ids,
+                       g_strdup (g_ptr_array_index (self->summary->column_ids, i)));
       g_ptr_array_add (copy->summary->column_units,
                        g_strdup (g_ptr_array_index (self->summary->column_units, i)));
     }
@@ -365,6 +386,8 @@ ptl_result_copy (PtlResult *self)
     {
       GArray *row = g_ptr_array_index (self->summary->rows, i);
       GArray *row_copy = row_new (row->len);
+
+      g_ptr_array_add (copy->summary->row_ids, g_strdup (g_ptr_array_index (self->summary->row_ids, i)));
 
       for (guint j = 0; j < row->len; j++)
         {
@@ -476,6 +499,33 @@ ptl_result_add_warning (PtlResult  *self,
   va_start (args, format);
   add_text (self, self->warnings, format, args);
   va_end (args);
+}
+
+void
+ptl_result_mark_partial (PtlResult  *self,
+                         const char *reason)
+{
+  char *warning;
+
+  g_return_if_fail (PTL_IS_RESULT (self));
+  g_return_if_fail (reason != NULL);
+  g_return_if_fail (self->partial == NULL);
+
+  /* TRANSLATORS: %s says how the run ended, e.g. "cancelled after 3.2 s" */
+  warning = g_strdup_printf (_("Partial result — %s: the run did not finish, so some cases are "
+                               "missing and the last may have fewer repeats."), reason);
+  g_mutex_lock (&self->mutex);
+  self->partial = g_strdup (reason);
+  g_ptr_array_insert (self->warnings, 0, warning);
+  g_mutex_unlock (&self->mutex);
+}
+
+const char *
+ptl_result_get_partial (PtlResult *self)
+{
+  g_return_val_if_fail (PTL_IS_RESULT (self), NULL);
+
+  return self->partial;
 }
 
 guint
@@ -671,11 +721,28 @@ void
 ptl_chart_set_categories (PtlChart           *chart,
                           const char * const *categories)
 {
-  g_return_if_fail (chart != NULL);
+  ptl_chart_set_categories_with_ids (chart, NULL, categories);
+}
 
+void
+ptl_chart_set_categories_with_ids (PtlChart           *chart,
+                                   const char * const *ids,
+                                   const char * const *names)
+{
+  GStrv new_names, new_ids;
+
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (ids == NULL || names == NULL ||
+                    g_strv_length ((char **) ids) == g_strv_length ((char **) names));
+
+  /* Copied before the old ones go: @names may be the chart's own. */
+  new_names = g_strdupv ((char **) names);
+  new_ids = names != NULL ? g_strdupv ((char **) ids) : NULL;
   g_mutex_lock (&chart->owner->mutex);
   g_strfreev (chart->categories);
-  chart->categories = g_strdupv ((char **) categories);
+  g_strfreev (chart->category_ids);
+  chart->categories = new_names;
+  chart->category_ids = new_ids;
   g_mutex_unlock (&chart->owner->mutex);
 }
 
@@ -699,12 +766,21 @@ PtlSeries *
 ptl_chart_add_series (PtlChart   *chart,
                       const char *name)
 {
+  return ptl_chart_add_series_with_id (chart, name, name);
+}
+
+PtlSeries *
+ptl_chart_add_series_with_id (PtlChart   *chart,
+                              const char *id,
+                              const char *name)
+{
   PtlSeries *series;
 
   g_return_val_if_fail (chart != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  series = series_new (chart->owner, name);
+  series = series_new (chart->owner, id, name);
   g_mutex_lock (&chart->owner->mutex);
   g_ptr_array_add (chart->series, series);
   g_mutex_unlock (&chart->owner->mutex);
@@ -781,6 +857,13 @@ ptl_chart_get_categories (PtlChart *chart)
   return (const char * const *) chart->categories;
 }
 
+const char * const *
+ptl_chart_get_category_ids (PtlChart *chart)
+{
+  g_return_val_if_fail (chart != NULL, NULL);
+  return (const char * const *) (chart->category_ids ? chart->category_ids : chart->categories);
+}
+
 guint
 ptl_chart_get_n_categories (PtlChart *chart)
 {
@@ -822,16 +905,16 @@ ptl_chart_get_series (PtlChart *chart,
 
 PtlSeries *
 ptl_chart_find_series (PtlChart   *chart,
-                       const char *name)
+                       const char *id)
 {
   g_return_val_if_fail (chart != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
 
   for (guint i = 0; i < chart->series->len; i++)
     {
       PtlSeries *series = g_ptr_array_index (chart->series, i);
 
-      if (g_strcmp0 (series->name, name) == 0)
+      if (g_strcmp0 (series->id, id) == 0)
         return series;
     }
   return NULL;
@@ -871,6 +954,13 @@ ptl_series_set_band_label (PtlSeries  *series,
   g_free (series->band_label);
   series->band_label = g_strdup (label);
   g_mutex_unlock (&series->owner->mutex);
+}
+
+const char *
+ptl_series_get_id (PtlSeries *series)
+{
+  g_return_val_if_fail (series != NULL, NULL);
+  return series->id;
 }
 
 const char *
@@ -1052,13 +1142,24 @@ ptl_table_add_column (PtlTable   *table,
                       const char *name,
                       const char *unit)
 {
+  return ptl_table_add_column_with_id (table, name, name, unit);
+}
+
+guint
+ptl_table_add_column_with_id (PtlTable   *table,
+                              const char *id,
+                              const char *name,
+                              const char *unit)
+{
   guint column;
 
   g_return_val_if_fail (table != NULL, 0);
+  g_return_val_if_fail (id != NULL, 0);
   g_return_val_if_fail (name != NULL, 0);
 
   g_mutex_lock (&table->owner->mutex);
   column = table->column_names->len;
+  g_ptr_array_add (table->column_ids, g_strdup (id));
   g_ptr_array_add (table->column_names, g_strdup (name));
   g_ptr_array_add (table->column_units, g_strdup (unit ? unit : ""));
   for (guint i = 0; i < table->rows->len; i++)
@@ -1075,13 +1176,22 @@ ptl_table_add_column (PtlTable   *table,
 guint
 ptl_table_add_row (PtlTable *table)
 {
+  return ptl_table_add_row_with_id (table, "");
+}
+
+guint
+ptl_table_add_row_with_id (PtlTable   *table,
+                           const char *id)
+{
   guint row;
 
   g_return_val_if_fail (table != NULL, 0);
+  g_return_val_if_fail (id != NULL, 0);
 
   g_mutex_lock (&table->owner->mutex);
   row = table->rows->len;
   g_ptr_array_add (table->rows, row_new (table->column_names->len));
+  g_ptr_array_add (table->row_ids, g_strdup (id));
   g_mutex_unlock (&table->owner->mutex);
   return row;
 }
@@ -1094,6 +1204,24 @@ table_cell (PtlTable *table,
   if (row >= table->rows->len || column >= table->column_names->len)
     return NULL;
   return &g_array_index ((GArray *) g_ptr_array_index (table->rows, row), Cell, column);
+}
+
+int
+ptl_table_find_row (PtlTable   *table,
+                    const char *id)
+{
+  g_return_val_if_fail (table != NULL, -1);
+  g_return_val_if_fail (id != NULL, -1);
+
+  for (guint i = 0; i < table->rows->len; i++)
+    {
+      const char *row_id = g_ptr_array_index (table->row_ids, i);
+      const Cell *first = table->column_names->len > 0 ? table_cell (table, i, 0) : NULL;
+
+      if (*row_id != '\0' ? strcmp (row_id, id) == 0 : (first != NULL && g_strcmp0 (first->text, id) == 0))
+        return i;
+    }
+  return -1;
 }
 
 void
@@ -1157,14 +1285,23 @@ ptl_table_get_n_columns (PtlTable *table)
 
 int
 ptl_table_find_column (PtlTable   *table,
-                       const char *name)
+                       const char *id)
 {
   g_return_val_if_fail (table != NULL, -1);
 
-  for (guint i = 0; i < table->column_names->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (table->column_names, i), name) == 0)
+  for (guint i = 0; i < table->column_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (table->column_ids, i), id) == 0)
       return i;
   return -1;
+}
+
+const char *
+ptl_table_get_column_id (PtlTable *table,
+                         guint     column)
+{
+  g_return_val_if_fail (table != NULL, NULL);
+  g_return_val_if_fail (column < table->column_ids->len, NULL);
+  return g_ptr_array_index (table->column_ids, column);
 }
 
 const char *
@@ -1273,10 +1410,8 @@ ptl_table_format_text (PtlTable *table)
   n_rows = ptl_table_get_n_rows (table);
   widths = g_new0 (guint, MAX (n_columns, 1));
 
-  /* Column names are English keys (JSON, CSV, tests); experiments mark them
-   * with N_() and people read them translated. */
   for (guint c = 0; c < n_columns; c++)
-    widths[c] = ptl_text_get_columns (_(ptl_table_get_column_name (table, c)));
+    widths[c] = ptl_text_get_columns (ptl_table_get_column_name (table, c));
   for (guint r = 0; r < n_rows; r++)
     for (guint c = 0; c < n_columns; c++)
       {
@@ -1292,7 +1427,7 @@ ptl_table_format_text (PtlTable *table)
 
       for (guint c = 0; c < n_columns; c++)
         {
-          const char *text = r == 0 ? _(ptl_table_get_column_name (table, c))
+          const char *text = r == 0 ? ptl_table_get_column_name (table, c)
                                     : g_ptr_array_index (cells, (r - 1) * n_columns + c);
           guint pad = widths[c] - ptl_text_get_columns (text);
           gboolean numeric = FALSE;
@@ -1364,6 +1499,8 @@ ptl_result_to_json (PtlResult *self)
   json_object_set_object_member (root, "parameters", json_object_ref (copy->parameters));
   json_object_set_object_member (root, "machine", json_object_ref (copy->machine));
   json_object_set_member (root, "warnings", string_array_node (copy->warnings));
+  if (copy->partial != NULL)
+    json_object_set_string_member (root, "partial", copy->partial);
   json_object_set_member (root, "notes", string_array_node (copy->notes));
 
   charts = json_array_new ();
@@ -1398,6 +1535,14 @@ ptl_result_to_json (PtlResult *self)
           for (guint j = 0; chart->categories[j] != NULL; j++)
             json_array_add_string_element (categories, chart->categories[j]);
           json_object_set_array_member (object, "categories", categories);
+        }
+      if (chart->category_ids != NULL)
+        {
+          JsonArray *ids = json_array_new ();
+
+          for (guint j = 0; chart->category_ids[j] != NULL; j++)
+            json_array_add_string_element (ids, chart->category_ids[j]);
+          json_object_set_array_member (object, "category_ids", ids);
         }
       for (guint j = 0; j < chart->references->len; j++)
         {
@@ -1459,6 +1604,7 @@ ptl_result_to_json (PtlResult *self)
           JsonArray *band = series->band_label ? json_array_new () : NULL;
 
           json_object_set_string_member (series_object, "chart", chart->id);
+          json_object_set_string_member (series_object, "id", series->id);
           json_object_set_string_member (series_object, "name", series->name);
           json_object_set_string_member (series_object, "unit", chart->y_unit);
           json_object_set_string_member (series_object, "x_unit", chart->x_unit);
@@ -1492,6 +1638,7 @@ ptl_result_to_json (PtlResult *self)
   json_object_set_array_member (root, "series", series_list);
 
   summary = json_object_new ();
+  json_object_set_member (summary, "column_ids", string_array_node (copy->summary->column_ids));
   json_object_set_member (summary, "columns", string_array_node (copy->summary->column_names));
   json_object_set_member (summary, "units", string_array_node (copy->summary->column_units));
   rows = json_array_new ();
@@ -1514,6 +1661,13 @@ ptl_result_to_json (PtlResult *self)
       json_array_add_array_element (rows, cells);
     }
   json_object_set_array_member (summary, "rows", rows);
+  /* "" for a row without an id; left out when no row has one. */
+  for (guint i = 0; i < copy->summary->row_ids->len; i++)
+    if (*(const char *) g_ptr_array_index (copy->summary->row_ids, i) != '\0')
+      {
+        json_object_set_member (summary, "row_ids", string_array_node (copy->summary->row_ids));
+        break;
+      }
   json_object_set_object_member (root, "summary", summary);
 
   samples_list = json_array_new ();
@@ -1762,7 +1916,7 @@ load_chart (PtlResult  *self,
   g_autofree char *id = NULL, *title = NULL, *kind_name = NULL;
   g_autofree char *x_label = NULL, *x_unit = NULL, *y_label = NULL, *y_unit = NULL;
   JsonObject *object;
-  JsonNode *categories, *references, *range;
+  JsonNode *categories, *category_ids, *references, *range;
   PtlChart *chart;
   gboolean x_log, y_log;
   int kind;
@@ -1835,6 +1989,24 @@ load_chart (PtlResult  *self,
       ptl_chart_set_categories (chart, (const char * const *) strv);
     }
 
+  /* Results saved before names and ids were told apart have names only. */
+  category_ids = member_of_type (object, where, "category_ids", JSON_NODE_ARRAY, FALSE, error);
+  if (category_ids == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (category_ids != NULL)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *ids_where = g_strdup_printf ("%s.category_ids", where);
+
+      if (!load_string_list (category_ids, ids_where, ids, error))
+        return FALSE;
+      if (ids->len != ptl_chart_get_n_categories (chart))
+        return invalid (error, ids_where, _("must name one id per category"));
+      g_ptr_array_add (ids, NULL);
+      ptl_chart_set_categories_with_ids (chart, (const char * const *) ids->pdata,
+                                         ptl_chart_get_categories (chart));
+    }
+
   references = member_of_type (object, where, "references", JSON_NODE_ARRAY, FALSE, error);
   if (references == NULL && error != NULL && *error != NULL)
     return FALSE;
@@ -1905,7 +2077,7 @@ load_series (PtlResult  *self,
              GError    **error)
 {
   g_autofree char *where = g_strdup_printf ("series[%u]", index);
-  g_autofree char *chart_id = NULL, *name = NULL, *band_label = NULL;
+  g_autofree char *chart_id = NULL, *id = NULL, *name = NULL, *band_label = NULL;
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) band = g_array_new (FALSE, FALSE, sizeof (double));
   JsonObject *object;
@@ -1919,6 +2091,7 @@ load_series (PtlResult  *self,
 
   if (!read_string (object, where, "chart", TRUE, NULL, &chart_id, error) ||
       !read_string (object, where, "name", TRUE, NULL, &name, error) ||
+      !read_string (object, where, "id", FALSE, name, &id, error) ||
       !read_string (object, where, "band_label", FALSE, NULL, &band_label, error))
     return FALSE;
 
@@ -1940,7 +2113,7 @@ load_series (PtlResult  *self,
   if (band->len != 0 && band->len != points->len)
     return invalid (error, where, _("has a band whose length differs from its points"));
 
-  series = ptl_chart_add_series (chart, name);
+  series = ptl_chart_add_series_with_id (chart, id, name);
   if (band_label != NULL)
     ptl_series_set_band_label (series, band_label);
   for (guint i = 0; i < points->len / 2; i++)
@@ -1979,7 +2152,9 @@ load_summary (PtlResult  *self,
 {
   g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
-  JsonNode *columns_node, *units_node, *rows_node;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) row_ids = g_ptr_array_new_with_free_func (g_free);
+  JsonNode *columns_node, *units_node, *ids_node, *rows_node, *row_ids_node;
   JsonArray *rows;
 
   columns_node = member_of_type (summary, "summary", "columns", JSON_NODE_ARRAY, TRUE, error);
@@ -1993,14 +2168,32 @@ load_summary (PtlResult  *self,
   if (units->len != 0 && units->len != columns->len)
     return invalid (error, "summary.units", _("must name one unit per column"));
 
+  /* Results saved before names and ids were told apart have names only. */
+  ids_node = member_of_type (summary, "summary", "column_ids", JSON_NODE_ARRAY, FALSE, error);
+  if (ids_node == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (ids_node != NULL && !load_string_list (ids_node, "summary.column_ids", ids, error))
+    return FALSE;
+  if (ids->len != 0 && ids->len != columns->len)
+    return invalid (error, "summary.column_ids", _("must name one id per column"));
+
   for (guint i = 0; i < columns->len; i++)
-    ptl_table_add_column (self->summary, g_ptr_array_index (columns, i),
-                          units->len ? g_ptr_array_index (units, i) : "");
+    ptl_table_add_column_with_id (self->summary,
+                                  g_ptr_array_index (ids->len ? ids : columns, i),
+                                  g_ptr_array_index (columns, i),
+                                  units->len ? g_ptr_array_index (units, i) : "");
 
   rows_node = member_of_type (summary, "summary", "rows", JSON_NODE_ARRAY, TRUE, error);
   if (rows_node == NULL)
     return FALSE;
   rows = json_node_get_array (rows_node);
+  row_ids_node = member_of_type (summary, "summary", "row_ids", JSON_NODE_ARRAY, FALSE, error);
+  if (row_ids_node == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (row_ids_node != NULL && !load_string_list (row_ids_node, "summary.row_ids", row_ids, error))
+    return FALSE;
+  if (row_ids->len != 0 && row_ids->len != json_array_get_length (rows))
+    return invalid (error, "summary.row_ids", _("must name one id per row"));
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *row_node = json_array_get_element (rows, i);
@@ -2012,7 +2205,7 @@ load_summary (PtlResult  *self,
           json_array_get_length (json_node_get_array (row_node)) != columns->len)
         return invalid (error, where, _("must be a list with one value per column"));
       cells = json_node_get_array (row_node);
-      row = ptl_table_add_row (self->summary);
+      row = ptl_table_add_row_with_id (self->summary, row_ids->len ? g_ptr_array_index (row_ids, i) : "");
       for (guint j = 0; j < columns->len; j++)
         {
           JsonNode *cell = json_array_get_element (cells, j);
@@ -2087,6 +2280,10 @@ ptl_result_new_from_json (JsonNode  *node,
         return NULL;
     }
   else if (error != NULL && *error != NULL)
+    return NULL;
+
+  /* Its warning is among the warnings just read. */
+  if (!read_string (root, "result", "partial", FALSE, NULL, &self->partial, error))
     return NULL;
 
   if ((member = member_of_type (root, "result", "notes", JSON_NODE_ARRAY, FALSE, error)))
@@ -2318,16 +2515,16 @@ ptl_result_to_csv (PtlResult *self)
           for (guint k = 0; k < series->points->len; k++)
             {
               const PtlPoint *point = &g_array_index (series->points, PtlPoint, k);
-              /* A bar chart's x is a category: write its name, not its index. */
+              /* A bar chart's x is a category: write its id, not its index. */
               gboolean categorical = chart->kind == PTL_CHART_BAR && point->x >= 0 &&
                                      point->x < n_categories && point->x == floor (point->x);
 
               ptl_csv_append_field (out, chart->id);
               g_string_append_c (out, ',');
-              ptl_csv_append_field (out, series->name);
+              ptl_csv_append_field (out, series->id);
               g_string_append_c (out, ',');
               if (categorical)
-                ptl_csv_append_field (out, chart->categories[(guint) point->x]);
+                ptl_csv_append_field (out, ptl_chart_get_category_ids (chart)[(guint) point->x]);
               else
                 append_csv_number (out, point->x);
               g_string_append_c (out, ',');

@@ -79,6 +79,15 @@ guint            ptl_result_get_n_warnings     (PtlResult        *self);
 const char      *ptl_result_get_warning        (PtlResult        *self,
                                                 guint             index);
 
+/* A result cut short says so. @reason says how, e.g. "cancelled after
+ * 3.2 s"; marking puts "Partial result — REASON: …" first among the
+ * warnings (so every view and figure shows it) and JSON carries the
+ * reason as "partial". A result is marked once. */
+void             ptl_result_mark_partial       (PtlResult        *self,
+                                                const char       *reason);
+/* The reason, or NULL for a complete result. */
+const char      *ptl_result_get_partial        (PtlResult        *self);
+
 /* What a reader needs to read the figures right: method, limits, causes. */
 void             ptl_result_add_note           (PtlResult        *self,
                                                 const char       *format,
@@ -122,14 +131,25 @@ void             ptl_chart_set_x_range         (PtlChart         *chart,
 gboolean         ptl_chart_get_x_range         (PtlChart         *chart,
                                                 double           *min,
                                                 double           *max);
-/* For PTL_CHART_BAR: the x categories; a point's x is the category index. */
+/* For PTL_CHART_BAR: the x categories; a point's x is the category index.
+ * Like series and summary columns, categories have names, what readers
+ * see (capitalised, translated), and ids, the stable keys CSV and JSON
+ * carry and lookups use ("gil-threads"); without ids the names are both. */
 void             ptl_chart_set_categories      (PtlChart         *chart,
                                                 const char * const *categories);
+/* @ids and @names have the same length. */
+void             ptl_chart_set_categories_with_ids (PtlChart     *chart,
+                                                const char * const *ids,
+                                                const char * const *names);
 void             ptl_chart_add_reference       (PtlChart         *chart,
                                                 PtlReferenceKind  kind,
                                                 double            value,
                                                 const char       *label);
+/* A series whose id is its name. */
 PtlSeries       *ptl_chart_add_series          (PtlChart         *chart,
+                                                const char       *name);
+PtlSeries       *ptl_chart_add_series_with_id  (PtlChart         *chart,
+                                                const char       *id,
                                                 const char       *name);
 
 const char      *ptl_chart_get_id              (PtlChart         *chart);
@@ -141,8 +161,9 @@ gboolean         ptl_chart_get_x_log           (PtlChart         *chart);
 const char      *ptl_chart_get_y_label         (PtlChart         *chart);
 const char      *ptl_chart_get_y_unit          (PtlChart         *chart);
 gboolean         ptl_chart_get_y_log           (PtlChart         *chart);
-/* NULL-terminated, NULL when the chart has none. */
+/* The names, NULL-terminated, NULL when the chart has none. */
 const char * const *ptl_chart_get_categories   (PtlChart         *chart);
+const char * const *ptl_chart_get_category_ids (PtlChart         *chart);
 guint            ptl_chart_get_n_categories    (PtlChart         *chart);
 guint            ptl_chart_get_n_references    (PtlChart         *chart);
 const PtlReference *ptl_chart_get_reference    (PtlChart         *chart,
@@ -150,8 +171,9 @@ const PtlReference *ptl_chart_get_reference    (PtlChart         *chart,
 guint            ptl_chart_get_n_series        (PtlChart         *chart);
 PtlSeries       *ptl_chart_get_series          (PtlChart         *chart,
                                                 guint             index);
+/* By id. */
 PtlSeries       *ptl_chart_find_series         (PtlChart         *chart,
-                                                const char       *name);
+                                                const char       *id);
 
 /* For PTL_CHART_TIMELINE. Lanes draw top to bottom in the order added;
  * a muted key (idle, context switch) draws in a neutral colour. Indices
@@ -193,6 +215,7 @@ void             ptl_series_add_point_band     (PtlSeries        *series,
 /* What the band means, e.g. "p5–p95"; setting it marks the series as banded. */
 void             ptl_series_set_band_label     (PtlSeries        *series,
                                                 const char       *label);
+const char      *ptl_series_get_id             (PtlSeries        *series);
 const char      *ptl_series_get_name           (PtlSeries        *series);
 const char      *ptl_series_get_band_label     (PtlSeries        *series);
 gboolean         ptl_series_has_band           (PtlSeries        *series);
@@ -201,10 +224,23 @@ const PtlPoint  *ptl_series_get_points         (PtlSeries        *series,
 
 /* The summary table: one row per case, typed cells, units per column. */
 PtlTable        *ptl_result_get_summary        (PtlResult        *self);
+/* A column whose id is its name. */
 guint            ptl_table_add_column          (PtlTable         *table,
                                                 const char       *name,
                                                 const char       *unit);
+guint            ptl_table_add_column_with_id  (PtlTable         *table,
+                                                const char       *id,
+                                                const char       *name,
+                                                const char       *unit);
 guint            ptl_table_add_row             (PtlTable         *table);
+/* A row with an id for lookups and JSON ("gil-threads") while its cells
+ * show names. */
+guint            ptl_table_add_row_with_id     (PtlTable         *table,
+                                                const char       *id);
+/* The row of that id, or else whose first cell's text it is; -1 when
+ * there is none. */
+int              ptl_table_find_row            (PtlTable         *table,
+                                                const char       *id);
 void             ptl_table_set_text            (PtlTable         *table,
                                                 guint             row,
                                                 guint             column,
@@ -215,8 +251,11 @@ void             ptl_table_set_number          (PtlTable         *table,
                                                 double            value);
 guint            ptl_table_get_n_rows          (PtlTable         *table);
 guint            ptl_table_get_n_columns       (PtlTable         *table);
+/* By id; -1 when there is none. */
 int              ptl_table_find_column         (PtlTable         *table,
-                                                const char       *name);
+                                                const char       *id);
+const char      *ptl_table_get_column_id       (PtlTable         *table,
+                                                guint             column);
 const char      *ptl_table_get_column_name     (PtlTable         *table,
                                                 guint             column);
 const char      *ptl_table_get_column_unit     (PtlTable         *table,

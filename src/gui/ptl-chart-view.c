@@ -8,23 +8,31 @@
 #include <math.h>
 
 #include "ptl-chart-view.h"
+#include "ptl-export-chooser.h"
 #include "ptl-plot.h"
 
 /* A thin widget: the chart is drawn by ptl_chart_draw (), the same code
  * that exports it. The drawing is kept as a render node and only the
- * hover marker is drawn anew while the pointer moves. */
+ * hover marker is drawn anew while the pointer moves. Its menu (a button
+ * in the top right corner) exports the chart alone or copies it;
+ * what came of that is told through "message", for the page to show. */
 
 #define MIN_WIDTH   300
 #define MIN_HEIGHT  300
 #define NAT_WIDTH   560
 #define NAT_HEIGHT  340
 #define MARKER_SIZE 5.0
+#define MENU_MARGIN 6
 
 struct _PtlChartView
 {
   GtkWidget      parent_instance;
 
+  /* children */
+  GtkWidget     *menu_button;
+
   /* owned */
+  GtkNativeDialog *export_dialog;
   PtlResult     *result;
   char          *chart_id;
   GskRenderNode *cache;
@@ -36,7 +44,14 @@ struct _PtlChartView
   gboolean       has_hit;
 };
 
+enum {
+  MESSAGE,
+  N_SIGNALS
+};
+
 G_DEFINE_FINAL_TYPE (PtlChartView, ptl_chart_view, GTK_TYPE_WIDGET)
+
+static guint signals[N_SIGNALS];
 
 static void
 ptl_chart_view_init_style (PtlChartView *self,
@@ -259,6 +274,64 @@ ptl_chart_view_leave_cb (PtlChartView             *self,
 }
 
 static void
+ptl_chart_view_message (PtlChartView *self,
+                        const char   *text,
+                        const GError *error)
+{
+  g_signal_emit (self, signals[MESSAGE], 0, text, error);
+}
+
+static void
+ptl_chart_view_export_response_cb (PtlChartView         *self,
+                                   int                   response,
+                                   GtkFileChooserNative *dialog)
+{
+  g_autoptr(GFile) file = NULL;
+  const char *suffix;
+  gboolean changed;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  suffix = ptl_export_chooser_get_suffix (dialog, &changed);
+  if (file != NULL)
+    ptl_chart_view_export_chosen (self, file, suffix, changed);
+  g_clear_object (&self->export_dialog);
+}
+
+static void
+ptl_chart_view_export_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  PtlChartView *self = PTL_CHART_VIEW (widget);
+  g_autofree char *name = NULL;
+
+  if (ptl_chart_view_get_chart (self) == NULL || self->export_dialog != NULL)
+    return;
+
+  name = g_strdup_printf ("%s-%s.png", ptl_result_get_experiment_id (self->result), self->chart_id);
+  self->export_dialog = GTK_NATIVE_DIALOG (ptl_export_chooser_new (widget, _("Export Chart"), name, TRUE));
+  g_signal_connect_object (self->export_dialog, "response",
+                           G_CALLBACK (ptl_chart_view_export_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (self->export_dialog);
+}
+
+static void
+ptl_chart_view_copy_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  PtlChartView *self = PTL_CHART_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (ptl_chart_view_copy (self, &error))
+    ptl_chart_view_message (self, _("Chart copied"), NULL);
+  else
+    ptl_chart_view_message (self, _("Could not copy the chart"), error);
+}
+
+static void
 ptl_chart_view_dark_changed_cb (PtlChartView    *self,
                                 GParamSpec      *pspec,
                                 AdwStyleManager *manager)
@@ -307,6 +380,23 @@ ptl_chart_view_measure (GtkWidget      *widget,
       *minimum = MIN_HEIGHT;
       *natural = NAT_HEIGHT;
     }
+}
+
+/* The menu button sits in the top right corner, over the chart's margin. */
+static void
+ptl_chart_view_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  PtlChartView *self = PTL_CHART_VIEW (widget);
+  GtkRequisition size;
+
+  gtk_widget_get_preferred_size (self->menu_button, NULL, &size);
+  gtk_widget_size_allocate (self->menu_button,
+                            &(GtkAllocation) { MAX (width - size.width - MENU_MARGIN, 0), MENU_MARGIN,
+                                               size.width, size.height },
+                            -1);
 }
 
 static void
@@ -364,6 +454,8 @@ ptl_chart_view_snapshot (GtkWidget   *widget,
       cairo_stroke (cr);
       cairo_destroy (cr);
     }
+
+  gtk_widget_snapshot_child (widget, self->menu_button, snapshot);
 }
 
 static void
@@ -371,6 +463,10 @@ ptl_chart_view_dispose (GObject *object)
 {
   PtlChartView *self = PTL_CHART_VIEW (object);
 
+  if (self->export_dialog != NULL)
+    gtk_native_dialog_destroy (self->export_dialog);
+  g_clear_object (&self->export_dialog);
+  g_clear_pointer (&self->menu_button, gtk_widget_unparent);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_object (&self->result);
 
@@ -397,8 +493,21 @@ ptl_chart_view_class_init (PtlChartViewClass *klass)
   object_class->finalize = ptl_chart_view_finalize;
 
   widget_class->measure = ptl_chart_view_measure;
+  widget_class->size_allocate = ptl_chart_view_size_allocate;
   widget_class->snapshot = ptl_chart_view_snapshot;
   widget_class->query_tooltip = ptl_chart_view_query_tooltip;
+
+  /* Emitted with a text to show ("Saved x.png") and, for a failure, the
+   * error under that heading. */
+  signals[MESSAGE] =
+    g_signal_new ("message",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  gtk_widget_class_install_action (widget_class, "chart.export", NULL, ptl_chart_view_export_action);
+  gtk_widget_class_install_action (widget_class, "chart.copy", NULL, ptl_chart_view_copy_action);
 
   gtk_widget_class_set_css_name (widget_class, "chartview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -407,7 +516,18 @@ ptl_chart_view_class_init (PtlChartViewClass *klass)
 static void
 ptl_chart_view_init (PtlChartView *self)
 {
+  g_autoptr(GMenu) menu = g_menu_new ();
   GtkEventController *motion;
+
+  g_menu_append (menu, _("_Export Chart…"), "chart.export");
+  g_menu_append (menu, _("_Copy Chart"), "chart.copy");
+
+  self->menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->menu_button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (self->menu_button, _("Chart Menu"));
+  gtk_widget_add_css_class (self->menu_button, "flat");
+  gtk_widget_set_parent (self->menu_button, GTK_WIDGET (self));
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
@@ -468,4 +588,119 @@ ptl_chart_view_get_chart (PtlChartView *self)
   if (self->result == NULL || self->chart_id == NULL)
     return NULL;
   return ptl_result_find_chart (self->result, self->chart_id);
+}
+
+void
+ptl_chart_view_set_exportable (PtlChartView *self,
+                               gboolean      exportable)
+{
+  g_return_if_fail (PTL_IS_CHART_VIEW (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.export", exportable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.copy", exportable);
+}
+
+gboolean
+ptl_chart_view_export_to_path (PtlChartView  *self,
+                               const char    *path,
+                               GError       **error)
+{
+  g_autoptr(GSettings) settings = NULL;
+  PtlExportOptions options;
+  PtlPlotStyle style;
+
+  g_return_val_if_fail (PTL_IS_CHART_VIEW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (ptl_chart_view_get_chart (self) == NULL)
+    {
+      g_set_error_literal (error, PTL_ERROR, PTL_ERROR_FAILED, _("There is no chart to export"));
+      return FALSE;
+    }
+
+  settings = g_settings_new (APPLICATION_ID);
+  ptl_export_chooser_fill_options (settings, self->result, self->chart_id, &style, &options);
+  return ptl_export_to_file (self->result, path, &options, error);
+}
+
+gboolean
+ptl_chart_view_copy (PtlChartView  *self,
+                     GError       **error)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  PtlExportOptions options;
+  PtlPlotStyle style;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int width, height;
+
+  g_return_val_if_fail (PTL_IS_CHART_VIEW (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (ptl_chart_view_get_chart (self) == NULL)
+    {
+      g_set_error_literal (error, PTL_ERROR, PTL_ERROR_FAILED, _("There is no chart to copy"));
+      return FALSE;
+    }
+
+  /* The same figure as a PNG export, at the same size. */
+  settings = g_settings_new (APPLICATION_ID);
+  ptl_export_chooser_fill_options (settings, self->result, self->chart_id, &style, &options);
+  width = (int) ceil (options.width * options.scale);
+  height = (int) ceil (options.height * options.scale);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_scale (cr, options.scale, options.scale);
+  ptl_figure_draw (self->result, self->chart_id, cr, &style, options.width, options.height);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED, _("Could not draw the chart: %s"),
+                   cairo_status_to_string (cairo_surface_status (surface)));
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+
+  /* Cairo's ARGB32 is premultiplied BGRA in memory on little-endian
+   * machines, ARGB on big-endian ones: GDK_MEMORY_DEFAULT names exactly
+   * that. The bytes keep the surface alive. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (self)), texture);
+  return TRUE;
+}
+
+void
+ptl_chart_view_export_chosen (PtlChartView *self,
+                              GFile        *file,
+                              const char   *suffix,
+                              gboolean      filter_changed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (PTL_IS_CHART_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = ptl_export_chooser_dup_path (file, suffix, filter_changed, &error);
+  if (path == NULL || !ptl_chart_view_export_to_path (self, path, &error))
+    {
+      ptl_chart_view_message (self, _("Could not export"), error);
+      return;
+    }
+
+  basename = g_path_get_basename (path);
+  /* TRANSLATORS: %s is a file name */
+  message = g_strdup_printf (_("Saved %s"), basename);
+  ptl_chart_view_message (self, message, NULL);
 }

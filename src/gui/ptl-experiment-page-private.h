@@ -11,6 +11,15 @@ G_BEGIN_DECLS
 gboolean      _ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
                                                    const char         *path,
                                                    GError            **error);
+/* What the export dialog's response does with the file the user accepted
+ * and the extension of the filter current then (see
+ * ptl_export_chooser_decide_path ()): exports, then says so in a toast or
+ * shows the error. The tests drive it, as a file chooser cannot be
+ * clicked headless. */
+void          _ptl_experiment_page_export_chosen  (PtlExperimentPage  *self,
+                                                   GFile              *file,
+                                                   const char         *suffix,
+                                                   gboolean            filter_changed);
 PtlParamForm *_ptl_experiment_page_get_form       (PtlExperimentPage  *self);
 GtkGrid      *_ptl_experiment_page_get_summary    (PtlExperimentPage  *self);
 GtkFlowBox   *_ptl_experiment_page_get_charts     (PtlExperimentPage  *self);

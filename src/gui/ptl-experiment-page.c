@@ -4,10 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "ptl-chart-view.h"
 #include "ptl-experiment-page-private.h"
+#include "ptl-export-chooser.h"
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-plot.h"
@@ -70,7 +70,7 @@ struct _PtlExperimentPage
   guint            run_serial;
   guint            syncing_monitor; /* > 0 while the panel follows the setting */
   gboolean         running;
-  gboolean         finished;   /* result is a complete run, fit for export */
+  gboolean         run_shown;  /* result is a snapshot of the current run */
 };
 
 enum {
@@ -95,20 +95,6 @@ typedef struct
   guint         serial;
   GApplication *application; /* held so the process outlives the run */
 } RunData;
-
-typedef struct
-{
-  const char *name;
-  const char *suffix;
-} ExportFilter;
-
-static const ExportFilter export_filters[] = {
-  { N_("PNG Image"), "png" },
-  { N_("SVG Image"), "svg" },
-  { N_("PDF Document"), "pdf" },
-  { N_("CSV Table"), "csv" },
-  { N_("JSON Data"), "json" },
-};
 
 static RunData *
 run_data_new (PtlExperimentPage *self,
@@ -157,6 +143,11 @@ run_data_dup_page (RunData *data)
 static void
 ptl_experiment_page_notify_state (PtlExperimentPage *self)
 {
+  /* Charts export alone when the whole result may. */
+  for (guint i = 0; self->chart_views != NULL && i < self->chart_views->len; i++)
+    ptl_chart_view_set_exportable (g_ptr_array_index (self->chart_views, i),
+                                   ptl_experiment_page_get_can_export (self));
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CANCEL]);
@@ -271,6 +262,19 @@ ptl_experiment_page_same_charts (PtlExperimentPage *self)
   return TRUE;
 }
 
+/* A chart's menu exported or copied it, or failed to. */
+static void
+ptl_experiment_page_chart_message_cb (PtlExperimentPage *self,
+                                      const char        *text,
+                                      const GError      *error,
+                                      PtlChartView      *view)
+{
+  if (error != NULL)
+    ptl_experiment_page_show_error (self, text, error);
+  else
+    ptl_experiment_page_toast (self, text);
+}
+
 static GtkWidget *
 ptl_experiment_page_create_chart_card (PtlExperimentPage *self,
                                        PtlChart          *chart)
@@ -285,6 +289,10 @@ ptl_experiment_page_create_chart_card (PtlExperimentPage *self,
   view = ptl_chart_view_new ();
   gtk_widget_set_vexpand (view, TRUE);
   ptl_chart_view_set_chart (PTL_CHART_VIEW (view), self->result, ptl_chart_get_id (chart));
+  ptl_chart_view_set_exportable (PTL_CHART_VIEW (view), ptl_experiment_page_get_can_export (self));
+  g_signal_connect_object (view, "message",
+                           G_CALLBACK (ptl_experiment_page_chart_message_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (card), view);
 
   g_ptr_array_add (self->chart_views, view);
@@ -430,13 +438,12 @@ ptl_experiment_page_update_summary (PtlExperimentPage *self)
       gboolean numeric = FALSE;
 
       /* Cells are already formatted with their unit, so the heading is the
-       * column's name alone, translated (names are English keys marked
-       * N_() by the experiments); numbers line up on the right. */
+       * column's name alone; numbers line up on the right. */
       for (guint row = 0; row < n_rows && !numeric; row++)
         numeric = ptl_table_cell_is_number (table, row, column);
 
       gtk_grid_attach (self->summary_grid,
-                       ptl_experiment_page_create_cell (_(ptl_table_get_column_name (table, column)),
+                       ptl_experiment_page_create_cell (ptl_table_get_column_name (table, column),
                                                         numeric, TRUE),
                        column, 0, 1, 1);
 
@@ -474,7 +481,7 @@ static void
 ptl_experiment_page_clear_results (PtlExperimentPage *self)
 {
   g_clear_object (&self->result);
-  self->finished = FALSE;
+  self->run_shown = FALSE;
 
   ptl_experiment_page_remove_children (GTK_WIDGET (self->charts_box));
   g_ptr_array_set_size (self->chart_views, 0);
@@ -513,6 +520,17 @@ ptl_experiment_page_start_monitor (PtlExperimentPage *self)
   ptl_monitor_panel_set_monitor (self->monitor_panel, monitor);
 }
 
+/* The monitor's charts go into a run's result unless the user keeps them
+ * out of results and exports (the "monitor-charts" setting); the monitor
+ * itself leaves out runs too short to sample. */
+static void
+ptl_experiment_page_add_monitor_charts (PtlExperimentPage *self,
+                                        PtlResult         *result)
+{
+  if (self->monitor != NULL && g_settings_get_boolean (self->settings, "monitor-charts"))
+    ptl_proc_monitor_add_to_result (self->monitor, result);
+}
+
 static void
 ptl_experiment_page_progress_cb (PtlResult  *snapshot,
                                  double      fraction,
@@ -526,9 +544,9 @@ ptl_experiment_page_progress_cb (PtlResult  *snapshot,
 
   /* The snapshot is a private copy: the monitor's charts so far go in,
    * so the chart grid already has the shape of the final result. */
-  if (self->monitor != NULL)
-    ptl_proc_monitor_add_to_result (self->monitor, snapshot);
+  ptl_experiment_page_add_monitor_charts (self, snapshot);
   ptl_experiment_page_show_result (self, snapshot);
+  self->run_shown = TRUE;
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
   if (message != NULL)
     gtk_label_set_text (self->progress_label, message);
@@ -560,6 +578,30 @@ ptl_experiment_page_warn_about_window (PtlExperimentPage *self,
                             share * 100, ptl_experiment_get_id (self->experiment));
 }
 
+/* What a run that did not finish measured stays on the page, marked as
+ * partial so exports say so too. When no snapshot came, the page still
+ * shows the previous, complete run. */
+static void
+ptl_experiment_page_keep_partial (PtlExperimentPage *self,
+                                  gboolean           cancelled)
+{
+  g_autoptr(PtlResult) partial = NULL;
+  g_autofree char *elapsed = NULL;
+  g_autofree char *reason = NULL;
+
+  if (self->result != NULL && self->run_shown)
+    {
+      elapsed = ptl_format_value ((g_get_monotonic_time () - self->run_started) / (double) G_USEC_PER_SEC, "s");
+      /* TRANSLATORS: how a partial result ended; %s is a duration such as "3.2 s" */
+      reason = g_strdup_printf (cancelled ? _("cancelled after %s") : _("failed after %s"), elapsed);
+      /* The views hold the snapshot: mark a copy. */
+      partial = ptl_result_copy (self->result);
+      ptl_result_mark_partial (partial, reason);
+      ptl_experiment_page_show_result (self, partial);
+    }
+  ptl_experiment_page_update_notes (self);
+}
+
 static void
 ptl_experiment_page_run_cb (GObject      *object,
                             GAsyncResult *async_result,
@@ -587,22 +629,21 @@ ptl_experiment_page_run_cb (GObject      *object,
       /* TRANSLATORS: %s is a duration such as "4.2 s" */
       g_autofree char *message = g_strdup_printf (_("Finished in %s"), elapsed);
 
-      if (self->monitor != NULL)
-        ptl_proc_monitor_add_to_result (self->monitor, result);
+      ptl_experiment_page_add_monitor_charts (self, result);
       ptl_experiment_page_warn_about_window (self, result, seconds);
       ptl_experiment_page_show_result (self, result);
-      self->finished = TRUE;
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
       gtk_label_set_text (self->progress_label, message);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       gtk_label_set_text (self->progress_label, _("Cancelled: the results shown are incomplete"));
-      ptl_experiment_page_update_notes (self);
+      ptl_experiment_page_keep_partial (self, TRUE);
     }
   else
     {
       gtk_label_set_text (self->progress_label, _("Failed"));
+      ptl_experiment_page_keep_partial (self, FALSE);
       ptl_experiment_page_show_error (self, _("The run failed"), error);
     }
 
@@ -779,51 +820,15 @@ ptl_experiment_page_export_response_cb (PtlExperimentPage    *self,
                                         GtkFileChooserNative *dialog)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *message = NULL;
+  const char *suffix;
+  gboolean changed;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  suffix = ptl_export_chooser_get_suffix (dialog, &changed);
+  if (file != NULL)
+    _ptl_experiment_page_export_chosen (self, file, suffix, changed);
   g_clear_object (&self->export_dialog);
-  if (file == NULL)
-    return;
-
-  path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("“%s” is not a local file"), g_file_peek_path (file));
-      ptl_experiment_page_show_error (self, _("Could not export"), error);
-      return;
-    }
-
-  /* The format follows the extension; a name typed without one gets the
-   * chosen filter's. */
-  basename = g_path_get_basename (path);
-  if (strchr (basename, '.') == NULL)
-    {
-      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog));
-      const char *suffix = filter ? g_object_get_data (G_OBJECT (filter), "ptl-suffix") : NULL;
-      char *with_suffix;
-
-      with_suffix = g_strconcat (path, ".", suffix ? suffix : "png", NULL);
-      g_free (path);
-      path = with_suffix;
-      g_free (basename);
-      basename = g_path_get_basename (path);
-    }
-
-  if (!_ptl_experiment_page_export_to_path (self, path, &error))
-    {
-      ptl_experiment_page_show_error (self, _("Could not export"), error);
-      return;
-    }
-
-  /* TRANSLATORS: %s is a file name */
-  message = g_strdup_printf (_("Saved %s"), basename);
-  ptl_experiment_page_toast (self, message);
 }
 
 static void
@@ -1122,7 +1127,8 @@ ptl_experiment_page_get_can_export (PtlExperimentPage *self)
 {
   g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
 
-  return self->result != NULL && self->finished && !self->running;
+  /* A run that did not finish leaves a result marked as partial. */
+  return self->result != NULL && !self->running;
 }
 
 void
@@ -1145,7 +1151,7 @@ ptl_experiment_page_run (PtlExperimentPage *self)
 
   self->run_serial++;
   self->running = TRUE;
-  self->finished = FALSE;
+  self->run_shown = FALSE;
   self->run_started = g_get_monotonic_time ();
   self->run_ui_cpu_ns = ptl_clock_thread_cpu_ns ();
   self->cancellable = g_cancellable_new ();
@@ -1189,42 +1195,46 @@ void
 ptl_experiment_page_export (PtlExperimentPage *self)
 {
   g_autofree char *name = NULL;
-  GtkFileChooserNative *dialog;
-  GtkRoot *root;
 
   g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
 
   if (!ptl_experiment_page_get_can_export (self) || self->export_dialog != NULL)
     return;
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = gtk_file_chooser_native_new (_("Export Results"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"),
-                                        _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (export_filters); i++)
-    {
-      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (filter, _(export_filters[i].name));
-      gtk_file_filter_add_suffix (filter, export_filters[i].suffix);
-      g_object_set_data (G_OBJECT (filter), "ptl-suffix", (gpointer) export_filters[i].suffix);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-      if (i == 0)
-        gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), filter);
-    }
-
-  name = g_strdup_printf ("%s.%s", ptl_experiment_get_id (self->experiment), export_filters[0].suffix);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-
-  g_signal_connect_object (dialog, "response",
+  name = g_strdup_printf ("%s.png", ptl_experiment_get_id (self->experiment));
+  self->export_dialog = GTK_NATIVE_DIALOG (ptl_export_chooser_new (GTK_WIDGET (self), _("Export Results"),
+                                                                   name, FALSE));
+  g_signal_connect_object (self->export_dialog, "response",
                            G_CALLBACK (ptl_experiment_page_export_response_cb), self,
                            G_CONNECT_SWAPPED);
-  self->export_dialog = GTK_NATIVE_DIALOG (dialog);
   gtk_native_dialog_show (self->export_dialog);
+}
+
+void
+_ptl_experiment_page_export_chosen (PtlExperimentPage *self,
+                                    GFile             *file,
+                                    const char        *suffix,
+                                    gboolean           filter_changed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = ptl_export_chooser_dup_path (file, suffix, filter_changed, &error);
+  if (path == NULL || !_ptl_experiment_page_export_to_path (self, path, &error))
+    {
+      ptl_experiment_page_show_error (self, _("Could not export"), error);
+      return;
+    }
+
+  basename = g_path_get_basename (path);
+  /* TRANSLATORS: %s is a file name */
+  message = g_strdup_printf (_("Saved %s"), basename);
+  ptl_experiment_page_toast (self, message);
 }
 
 gboolean
@@ -1232,10 +1242,8 @@ _ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
                                      const char         *path,
                                      GError            **error)
 {
-  PtlExportOptions options = { 0 };
+  PtlExportOptions options;
   PtlPlotStyle style;
-  double natural_width;
-  double natural_height;
 
   g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1244,22 +1252,11 @@ _ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
   if (!ptl_experiment_page_get_can_export (self))
     {
       g_set_error_literal (error, PTL_ERROR, PTL_ERROR_FAILED,
-                           _("There is nothing to export yet: run the experiment to completion first"));
+                           _("There is nothing to export yet: run the experiment first"));
       return FALSE;
     }
 
-  /* The settings give the width and the least height; a figure with many
-   * charts or notes grows taller, in the proportions the plot library
-   * lays it out at, so nothing is squeezed. */
-  ptl_plot_style_init_report (&style);
-  ptl_figure_get_default_size (self->result, NULL, &style, &natural_width, &natural_height);
-  options.chart_id = NULL;
-  options.width = g_settings_get_int (self->settings, "export-width");
-  options.height = MAX (g_settings_get_int (self->settings, "export-height"),
-                        ceil (natural_height * options.width / natural_width));
-  options.scale = g_settings_get_double (self->settings, "export-scale");
-  options.style = &style;
-
+  ptl_export_chooser_fill_options (self->settings, self->result, NULL, &style, &options);
   return ptl_export_to_file (self->result, path, &options, error);
 }
 
@@ -1307,7 +1304,7 @@ ptl_experiment_page_open_result (PtlExperimentPage  *self,
   /* Late callbacks of an earlier run must not replace it. */
   self->run_serial++;
   ptl_experiment_page_show_result (self, result);
-  self->finished = TRUE;
+  self->run_shown = FALSE;
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
   /* TRANSLATORS: %s is a file name */
   message = g_strdup_printf (_("Opened from %s"), name);

@@ -9,9 +9,10 @@
 #include "ptl-core.h"
 #include "ptl-preferences-window.h"
 
-/* The settings that are the user's, not an experiment's: today the cap on
- * threads and processes one run may have. PtlApplication applies it to
- * the core whenever it changes. */
+/* The settings that are the user's, not an experiment's: the cap on
+ * threads and processes one run may have (PtlApplication applies it to
+ * the core whenever it changes), and whether results carry the live
+ * monitor's charts. */
 
 struct _PtlPreferencesWindow
 {
@@ -20,6 +21,7 @@ struct _PtlPreferencesWindow
   /* template */
   AdwActionRow   *max_tasks_row;
   GtkAdjustment  *max_tasks_adjustment;
+  GtkSwitch      *monitor_charts_switch;
 
   /* owned */
   GSettings      *settings;
@@ -64,6 +66,7 @@ ptl_preferences_window_class_init (PtlPreferencesWindowClass *klass)
                                                "/io/github/ptlab/ProcessThreadLab/ui/ptl-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PtlPreferencesWindow, max_tasks_row);
   gtk_widget_class_bind_template_child (widget_class, PtlPreferencesWindow, max_tasks_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, PtlPreferencesWindow, monitor_charts_switch);
 }
 
 static void
@@ -79,6 +82,7 @@ ptl_preferences_window_init (PtlPreferencesWindow *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "max-tasks", self->max_tasks_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "monitor-charts", self->monitor_charts_switch, "active", G_SETTINGS_BIND_DEFAULT);
 }
 
 GtkWidget *

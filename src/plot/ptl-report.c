@@ -132,9 +132,8 @@ layout_table (PtlReport          *report,
         PangoLayout *cell;
         double cell_width;
 
-        /* Column names are English keys marked N_() by the experiments. */
         if (r == 0)
-          text = g_strdup (_(ptl_table_get_column_name (table, c)));
+          text = g_strdup (ptl_table_get_column_name (table, c));
         else
           {
             text = ptl_table_format_cell (table, r - 1, c);

@@ -5,10 +5,13 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
+#include <unistd.h>
 
 #include "ptl-chart-view.h"
 #include "ptl-core.h"
 #include "ptl-experiment-page-private.h"
+#include "ptl-export-chooser.h"
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-preferences-window.h"
@@ -388,11 +391,19 @@ test_run (void)
   PtlResult *result;
   PtlTable *table;
 
-  /* The monitor's interval comes from the settings, through the panel. */
+  /* The monitor's interval comes from the settings, through the panel;
+   * the shortest, so this short run has enough samples for charts. */
   panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (window), PTL_TYPE_MONITOR_PANEL));
   g_assert_nonnull (panel);
-  g_settings_set_int (settings, "monitor-interval-ms", 50);
-  g_assert_cmpint (ptl_monitor_panel_get_interval (panel), ==, 50);
+  g_settings_set_int (settings, "monitor-interval-ms", PTL_PROC_MONITOR_MIN_INTERVAL_MS);
+  g_assert_cmpint (ptl_monitor_panel_get_interval (panel), ==, PTL_PROC_MONITOR_MIN_INTERVAL_MS);
+  /* Long enough (about 0.3 s) for many samples even when timeouts come late. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    ptl_experiment_set_param (ptl_experiment_page_get_experiment (page), "io-ms", "40", &error);
+    g_assert_no_error (error);
+  }
 
   g_assert_false (ptl_experiment_page_get_can_export (page));
   run_to_completion (window);
@@ -442,8 +453,10 @@ test_run (void)
   monitor = ptl_monitor_panel_get_monitor (panel);
   g_assert_nonnull (monitor);
   g_assert_false (ptl_proc_monitor_get_running (monitor));
-  g_assert_cmpuint (ptl_proc_monitor_get_interval (monitor), ==, 50);
+  g_assert_cmpuint (ptl_proc_monitor_get_interval (monitor), ==, PTL_PROC_MONITOR_MIN_INTERVAL_MS);
   g_assert_cmpuint (ptl_monitor_panel_get_n_rows (panel), >, 0);
+  g_test_message ("the monitor took %u samples", ptl_proc_monitor_get_n_samples (monitor));
+  g_assert_cmpuint (ptl_proc_monitor_get_n_samples (monitor), >=, PTL_PROC_MONITOR_MIN_CHART_SAMPLES);
   for (guint i = 0; i < G_N_ELEMENTS (monitor_charts); i++)
     {
       PtlChart *chart = ptl_result_find_chart (result, monitor_charts[i][0]);
@@ -501,9 +514,10 @@ test_cancel (void)
   g_test_message ("cancelled run stopped after %.0f ms",
                   (g_get_monotonic_time () - cancelled_at) / 1000.0);
 
-  /* A cancelled run is not a result to export; a new run may start. */
+  /* What was measured before the cancel can be exported (see
+   * test_export_partial); a new run may start. */
   g_assert_false (ptl_experiment_page_get_running (page));
-  g_assert_false (ptl_experiment_page_get_can_export (page));
+  g_assert_true (ptl_experiment_page_get_can_export (page) == (ptl_experiment_page_get_result (page) != NULL));
   g_assert_true (ptl_experiment_page_get_can_run (page));
   g_assert_true (action_enabled (GTK_WIDGET (window), "win.run"));
   g_assert_false (action_enabled (GTK_WIDGET (window), "win.cancel"));
@@ -574,6 +588,341 @@ test_export (void)
   g_unlink (png);
   g_unlink (csv);
   g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The rule that turns what the user accepted in the export dialog into a
+ * path: the filter the user picked decides, else a known typed extension,
+ * else the filter's. */
+static void
+test_export_decide_path (void)
+{
+  static const struct
+  {
+    const char *path;
+    const char *suffix;
+    gboolean    changed;
+    const char *expected;
+  } cases[] = {
+    { "/d/models.png", "pdf", TRUE, "/d/models.pdf" },   /* picked PDF, kept the offered name */
+    { "/d/models.PNG", "svg", TRUE, "/d/models.svg" },
+    { "/d/models.pdf", "pdf", TRUE, "/d/models.pdf" },
+    { "/d/report", "pdf", TRUE, "/d/report.pdf" },
+    { "/d/v1.2", "pdf", TRUE, "/d/v1.2.pdf" },           /* not a known extension */
+    { "/d/models.svg", "png", FALSE, "/d/models.svg" },  /* typed, filter left alone */
+    { "/d/models.json", "png", FALSE, "/d/models.json" },
+    { "/d/report", "png", FALSE, "/d/report.png" },
+    { "/d/.png", "pdf", TRUE, "/d/.png.pdf" },            /* a hidden file, no extension */
+    { "/d/models.csv", NULL, FALSE, "/d/models.csv" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = ptl_export_chooser_decide_path (cases[i].path, cases[i].suffix, cases[i].changed);
+
+      g_assert_cmpstr (path, ==, cases[i].expected);
+    }
+}
+
+/* The export dialog's filters and its accept path: PDF picked while the
+ * offered name says .png writes a real PDF named .pdf, and no PNG. */
+static void
+test_export_chooser (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  g_autoptr(GtkFileChooserNative) chooser = NULL;
+  g_autoptr(GListModel) filters = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) offered = NULL;
+  g_autoptr(GFile) typed = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *svg = NULL;
+  const char *suffix;
+  gboolean changed;
+
+  run_to_completion (window);
+
+  /* Five formats, PNG first and current: not a change by the user. */
+  chooser = ptl_export_chooser_new (GTK_WIDGET (page), "Export", "models.png", FALSE);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (chooser));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 5);
+  suffix = ptl_export_chooser_get_suffix (chooser, &changed);
+  g_assert_cmpstr (suffix, ==, "png");
+  g_assert_false (changed);
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, i);
+
+      if (g_strcmp0 (gtk_file_filter_get_name (filter), "PDF Document") == 0)
+        gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+  suffix = ptl_export_chooser_get_suffix (chooser, &changed);
+  g_assert_cmpstr (suffix, ==, "pdf");
+  g_assert_true (changed);
+
+  dir = g_dir_make_tmp ("ptlab-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  png = g_build_filename (dir, "models.png", NULL);
+  pdf = g_build_filename (dir, "models.pdf", NULL);
+  svg = g_build_filename (dir, "typed.svg", NULL);
+
+  offered = g_file_new_for_path (png);
+  _ptl_experiment_page_export_chosen (page, offered, suffix, changed);
+  assert_file_starts_with (pdf, "%PDF", 4);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  /* A typed known extension decides when the filter was left alone. */
+  typed = g_file_new_for_path (svg);
+  _ptl_experiment_page_export_chosen (page, typed, "png", FALSE);
+  g_assert_true (g_file_test (svg, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  g_unlink (pdf);
+  g_unlink (svg);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+message_cb (PtlChartView *view,
+            const char   *text,
+            const GError *error,
+            char        **out)
+{
+  g_assert_no_error (error);
+  g_free (*out);
+  *out = g_strdup (text);
+}
+
+/* Each chart's menu: export that chart alone, copy it as an image. */
+static void
+test_chart_menu (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *svg = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *size = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkFlowBoxChild *card;
+  PtlChartView *view;
+  PtlChart *chart;
+  GdkContentProvider *content;
+  GdkTexture *texture;
+  GtkWidget *button;
+  double width, height;
+
+  run_to_completion (window);
+  card = gtk_flow_box_get_child_at_index (_ptl_experiment_page_get_charts (page), 1);
+  g_assert_nonnull (card);
+  view = PTL_CHART_VIEW (find_descendant (GTK_WIDGET (card), PTL_TYPE_CHART_VIEW));
+  chart = ptl_chart_view_get_chart (view);
+  g_assert_nonnull (chart);
+  g_signal_connect (view, "message", G_CALLBACK (message_cb), &message);
+
+  /* The menu is a button on the card. */
+  button = find_descendant (GTK_WIDGET (view), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_nonnull (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)));
+
+  /* Export: this chart alone, at the size of one chart, the format the
+   * picked filter says. */
+  dir = g_dir_make_tmp ("ptlab-chart-XXXXXX", &error);
+  g_assert_no_error (error);
+  png = g_build_filename (dir, "chart.png", NULL);
+  svg = g_build_filename (dir, "chart.svg", NULL);
+  file = g_file_new_for_path (png);
+  ptl_chart_view_export_chosen (view, file, "svg", TRUE);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_file_get_contents (svg, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_assert_cmpstr (message, ==, "Saved chart.svg");
+  ptl_figure_get_default_size (ptl_experiment_page_get_result (page), ptl_chart_get_id (chart), NULL,
+                               &width, &height);
+  size = g_strdup_printf ("width=\"%d", g_settings_get_int (settings, "export-width"));
+  g_assert_nonnull (strstr (contents, size));
+
+  /* Copy: an image on the clipboard, the export's size in pixels. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "chart.copy", NULL));
+  g_assert_cmpstr (message, ==, "Chart copied");
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (view)));
+  g_assert_nonnull (content);
+  g_value_init (&value, GDK_TYPE_TEXTURE);
+  gdk_content_provider_get_value (content, &value, &error);
+  g_assert_no_error (error);
+  texture = g_value_get_object (&value);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==,
+                   (int) ceil (g_settings_get_int (settings, "export-width") *
+                               g_settings_get_double (settings, "export-scale")));
+  g_assert_cmpint (gdk_texture_get_height (texture), ==,
+                   (int) ceil (ceil (height * g_settings_get_int (settings, "export-width") / width) *
+                               g_settings_get_double (settings, "export-scale")));
+
+  g_unlink (svg);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* After a cancel, what was measured can be exported, marked as partial. */
+static void
+test_export_partial (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  PtlExperiment *experiment = ptl_experiment_page_get_experiment (page);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *json = NULL;
+  gint64 deadline = g_get_monotonic_time () + RUN_TIMEOUT_S * G_USEC_PER_SEC;
+  guint wake;
+  JsonObject *root;
+  PtlResult *result;
+  GtkWidget *view;
+  g_autofree char *message = NULL;
+
+  /* Rounds of well under a second, many of them. */
+  ptl_experiment_set_param (experiment, "tasks", "10", &error);
+  g_assert_no_error (error);
+  ptl_experiment_set_param (experiment, "repeats", "20", &error);
+  g_assert_no_error (error);
+  ptl_experiment_set_param (experiment, "sweep", "true", &error);
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_false (ptl_experiment_page_get_can_export (page));
+  wake = g_timeout_add (20, wake_cb, NULL);
+  while (ptl_experiment_page_get_result (page) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+  g_assert_true (ptl_experiment_page_get_running (page));
+  g_assert_false (ptl_experiment_page_get_can_export (page));
+  /* While it runs, no chart exports or copies alone either. */
+  view = find_descendant (GTK_WIDGET (_ptl_experiment_page_get_charts (page)), PTL_TYPE_CHART_VIEW);
+  g_assert_nonnull (view);
+  g_signal_connect (view, "message", G_CALLBACK (message_cb), &message);
+  gtk_widget_activate_action (view, "chart.copy", NULL);
+  g_assert_null (message);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  wait_until_idle (page, CANCEL_LIMIT_S);
+
+  result = ptl_experiment_page_get_result (page);
+  g_assert_nonnull (result);
+  g_assert_true (g_str_has_prefix (ptl_result_get_partial (result), "cancelled after "));
+  g_assert_true (g_str_has_prefix (ptl_result_get_warning (result, 0), "Partial result — cancelled after "));
+  g_assert_true (ptl_experiment_page_get_can_export (page));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  view = find_descendant (GTK_WIDGET (_ptl_experiment_page_get_charts (page)), PTL_TYPE_CHART_VIEW);
+  g_signal_connect (view, "message", G_CALLBACK (message_cb), &message);
+  g_assert_true (gtk_widget_activate_action (view, "chart.copy", NULL));
+  g_assert_cmpstr (message, ==, "Chart copied");
+
+  dir = g_dir_make_tmp ("ptlab-partial-XXXXXX", &error);
+  g_assert_no_error (error);
+  json = g_build_filename (dir, "partial.json", NULL);
+  file = g_file_new_for_path (json);
+  _ptl_experiment_page_export_chosen (page, file, "json", TRUE);
+  json_parser_load_from_file (parser, json, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "partial"), ==, ptl_result_get_partial (result));
+
+  g_unlink (json);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The monitor's charts: only for runs long enough to sample, only the
+ * run's threads and children, and off when the user says so. */
+static void
+test_monitor_charts (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GError) error = NULL;
+  PtlMonitorPanel *panel;
+  PtlProcMonitor *monitor;
+  PtlChart *cpu;
+  PtlResult *result;
+
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (window), PTL_TYPE_MONITOR_PANEL));
+
+  /* A simulation of a few ms is too short to sample (two samples at the
+   * default interval, unless the machine is starved): no monitor charts. */
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  page = _ptl_window_get_page (window);
+  run_to_completion (window);
+  monitor = ptl_monitor_panel_get_monitor (panel);
+  g_test_message ("sched: %u samples", ptl_proc_monitor_get_n_samples (monitor));
+  for (guint i = 0; i < 2; i++)
+    g_assert_true ((ptl_result_find_chart (ptl_experiment_page_get_result (page),
+                                           i == 0 ? "monitor-cpu" : "monitor-rss") == NULL) ==
+                   (ptl_proc_monitor_get_n_samples (monitor) < PTL_PROC_MONITOR_MIN_CHART_SAMPLES));
+
+  /* A longer run, sampled often. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  page = _ptl_window_get_page (window);
+  ptl_experiment_set_param (ptl_experiment_page_get_experiment (page), "io-ms", "100", &error);
+  g_assert_no_error (error);
+  g_settings_set_int (settings, "monitor-interval-ms", PTL_PROC_MONITOR_MIN_INTERVAL_MS);
+  run_to_completion (window);
+  result = ptl_experiment_page_get_result (page);
+  monitor = ptl_monitor_panel_get_monitor (panel);
+  g_test_message ("models: %u samples every %u ms over %.3f s, %u charts", ptl_proc_monitor_get_n_samples (monitor), ptl_proc_monitor_get_interval (monitor), ptl_proc_monitor_get_elapsed (monitor), ptl_result_get_n_charts (result));
+  cpu = ptl_result_find_chart (result, "monitor-cpu");
+  g_assert_nonnull (cpu);
+  g_assert_cmpuint (ptl_chart_get_n_series (cpu), >=, 1);
+
+  /* Every line is the run's: the window's main thread and the lab's
+   * process (which sums the window's threads) are not among them, nor
+   * any thread the window had before the run. */
+  for (guint i = 0; i < ptl_proc_monitor_get_n_entities (monitor); i++)
+    {
+      const PtlProcEntity *entity = ptl_proc_monitor_get_entity (monitor, i);
+      g_autofree char *label = ptl_proc_entity_dup_label (entity);
+
+      if (!ptl_proc_entity_get_is_run (entity))
+        g_assert_null (ptl_chart_find_series (cpu, label));
+      if (ptl_proc_entity_get_kind (entity) == PTL_PROC_KIND_THREAD && ptl_proc_entity_get_id (entity) == getpid ())
+        g_assert_false (ptl_proc_entity_get_is_run (entity));
+    }
+  for (guint i = 0; i < ptl_chart_get_n_series (cpu); i++)
+    {
+      const char *name = ptl_series_get_name (ptl_chart_get_series (cpu, i));
+      g_autofree char *self_pid = g_strdup_printf ("(PID %d)", getpid ());
+      g_autofree char *main_tid = g_strdup_printf ("(TID %d)", getpid ());
+
+      g_assert_null (strstr (name, self_pid));
+      g_assert_null (strstr (name, main_tid));
+    }
+
+  /* Kept out of results (and so out of exports) on request. */
+  g_settings_set_boolean (settings, "monitor-charts", FALSE);
+  run_to_completion (window);
+  g_assert_cmpuint (ptl_proc_monitor_get_n_samples (ptl_monitor_panel_get_monitor (panel)), >=,
+                    PTL_PROC_MONITOR_MIN_CHART_SAMPLES);
+  g_assert_null (ptl_result_find_chart (ptl_experiment_page_get_result (page), "monitor-cpu"));
+  g_assert_null (ptl_result_find_chart (ptl_experiment_page_get_result (page), "monitor-rss"));
+
+  g_settings_reset (settings, "monitor-charts");
+  g_settings_reset (settings, "monitor-interval-ms");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1689,6 +2038,11 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/explanation", test_explanation);
   g_test_add_func ("/ptl/gui/list-param", test_list_param);
   g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
+  g_test_add_func ("/ptl/gui/export-decide-path", test_export_decide_path);
+  g_test_add_func ("/ptl/gui/export-chooser", test_export_chooser);
+  g_test_add_func ("/ptl/gui/chart-menu", test_chart_menu);
+  g_test_add_func ("/ptl/gui/export-partial", test_export_partial);
+  g_test_add_func ("/ptl/gui/monitor-charts", test_monitor_charts);
 
   status = g_test_run ();
   remove_tree (data_home);

@@ -77,6 +77,12 @@ static const char * const mode_names[N_MODES + 1] = {
   "sequential", "threads", "thread-pool", "processes", "event-loop", "gil-threads", NULL,
 };
 
+/* What charts and the table show for each. */
+static const char * const mode_labels[N_MODES] = {
+  N_("Sequential"), N_("Threads"), N_("Thread pool"), N_("Processes"), N_("Event loop"),
+  N_("Threads with GIL"),
+};
+
 /* The worker-count sweep's series, in this order. */
 static const Mode sweep_modes[] = { MODE_THREAD_POOL, MODE_PROCESSES, MODE_GIL_THREADS };
 
@@ -638,17 +644,20 @@ add_mode_chart (PtlResult  *result,
                 const char *title,
                 const char *y_label,
                 const char *unit,
-                const char *series_name,
                 guint       repeats,
                 PtlChart  **chart_out)
 {
   PtlChart *chart = ptl_result_add_chart (result, id, PTL_CHART_BAR, title);
+  const char *labels[N_MODES + 1] = { NULL };
   PtlSeries *series;
 
+  for (guint i = 0; i < N_MODES; i++)
+    labels[i] = _(mode_labels[i]);
   ptl_chart_set_x_axis (chart, _("Mode"), NULL, FALSE);
   ptl_chart_set_y_axis (chart, y_label, unit, FALSE);
-  ptl_chart_set_categories (chart, mode_names);
-  series = ptl_chart_add_series (chart, series_name);
+  ptl_chart_set_categories_with_ids (chart, mode_names, labels);
+  /* The one series is what the axis says; its id is the chart's. */
+  series = ptl_chart_add_series_with_id (chart, id, y_label);
   if (repeats > 1)
     ptl_series_set_band_label (series, _("min–max"));
   if (chart_out != NULL)
@@ -672,35 +681,35 @@ create_output (PtlResult *result,
   g_autofree char *cores = dup_cores_label (n_cpus);
   PtlChart *chart;
 
-  out->wall = add_mode_chart (result, "wall", _("Wall time"), _("Wall time"), "s",
-                              _("wall time"), repeats, NULL);
+  out->wall = add_mode_chart (result, "wall", _("Wall time"), _("Wall time"), "s", repeats, NULL);
   out->speedup = add_mode_chart (result, "speedup", _("Speedup over sequential"), _("Speedup"), "x",
-                                 _("speedup"), repeats, &chart);
-  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, 1, _("sequential"));
+                                 repeats, &chart);
+  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, 1, _("Sequential"));
   ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, n_cpus, cores);
   out->cpu = add_mode_chart (result, "cpu", _("CPU time (all threads and children)"), _("CPU time"), "s",
-                             _("CPU time"), repeats, NULL);
+                             repeats, NULL);
   out->memory = add_mode_chart (result, "memory",
                                 _("Peak memory (growth of this process's peak RSS + children's peak RSS)"),
-                                _("Peak memory"), "B", _("peak memory"), repeats, NULL);
+                                _("Peak memory"), "B", repeats, NULL);
 
   if (sweep)
     {
       chart = ptl_result_add_chart (result, "sweep", PTL_CHART_LINE, _("Speedup by number of workers"));
       ptl_chart_set_x_axis (chart, _("Workers"), NULL, FALSE);
       ptl_chart_set_y_axis (chart, _("Speedup over sequential"), "x", FALSE);
-      ptl_chart_add_reference (chart, PTL_REFERENCE_DIAGONAL, 1, _("ideal"));
+      ptl_chart_add_reference (chart, PTL_REFERENCE_DIAGONAL, 1, _("Ideal"));
       ptl_chart_add_reference (chart, PTL_REFERENCE_VERTICAL, n_cpus, cores);
       for (guint i = 0; i < G_N_ELEMENTS (sweep_modes); i++)
-        out->sweep[i] = ptl_chart_add_series (chart, mode_names[sweep_modes[i]]);
+        out->sweep[i] = ptl_chart_add_series_with_id (chart, mode_names[sweep_modes[i]],
+                                                      _(mode_labels[sweep_modes[i]]));
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, N_("mode"), NULL);
-  ptl_table_add_column (out->summary, N_("wall"), "s");
-  ptl_table_add_column (out->summary, N_("speedup"), "x");
-  ptl_table_add_column (out->summary, N_("cpu"), "s");
-  ptl_table_add_column (out->summary, N_("memory"), "B");
+  ptl_table_add_column_with_id (out->summary, "mode", _("Mode"), NULL);
+  ptl_table_add_column_with_id (out->summary, "wall", _("Wall time"), "s");
+  ptl_table_add_column_with_id (out->summary, "speedup", _("Speedup"), "x");
+  ptl_table_add_column_with_id (out->summary, "cpu", _("CPU time"), "s");
+  ptl_table_add_column_with_id (out->summary, "memory", _("Peak memory"), "B");
 }
 
 static void
@@ -747,8 +756,8 @@ publish_mode (PtlResult    *result,
   if (memory_stats.n > 0)
     add_stats_point (out->memory, mode, &memory_stats);
 
-  row = ptl_table_add_row (out->summary);
-  ptl_table_set_text (out->summary, row, COLUMN_MODE, mode_names[mode]);
+  row = ptl_table_add_row_with_id (out->summary, mode_names[mode]);
+  ptl_table_set_text (out->summary, row, COLUMN_MODE, _(mode_labels[mode]));
   ptl_table_set_number (out->summary, row, COLUMN_WALL, wall_stats.median);
   ptl_table_set_number (out->summary, row, COLUMN_SPEEDUP, speedup);
   ptl_table_set_number (out->summary, row, COLUMN_CPU, cpu_stats.median);
@@ -776,7 +785,7 @@ note_noise (PtlResult    *result,
 
       ptl_stats_compute (&stats, &wall[mode * repeats], repeats);
       if ((stats.max - stats.min) / stats.median > NOISY_SPREAD)
-        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", mode_names[mode]);
+        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(mode_labels[mode]));
     }
 
   if (noisy->len > 0)

@@ -64,7 +64,7 @@ static const char * const pattern_titles[] = {
   N_("Producer and consumers (asyncio.Queue)"),
 };
 static const char * const pattern_labels[] = {
-  N_("gather"), N_("first completed"), N_("bounded"), N_("timeout"), N_("cancel tree"), N_("queue"),
+  N_("Gather"), N_("First completed"), N_("Bounded"), N_("Timeout"), N_("Cancel tree"), N_("Queue"),
 };
 
 typedef enum
@@ -669,6 +669,7 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
   PtlTable *table = ptl_result_get_summary (result);
   g_autoptr(GRand) rand = g_rand_new_with_seed (self->seed);
   const char *categories[N_PATTERNS + 1] = { NULL };
+  const char *category_ids[N_PATTERNS + 1] = { NULL };
   PtlAsyncPattern patterns[N_PATTERNS];
   Outcomes outcomes[N_PATTERNS] = { { 0 } };
   PtlChart *chart;
@@ -688,15 +689,15 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
         return FALSE;
     }
 
-  ptl_table_add_column (table, N_("Pattern"), NULL);
-  ptl_table_add_column (table, N_("Tasks"), NULL);
-  ptl_table_add_column (table, N_("Done"), NULL);
-  ptl_table_add_column (table, N_("Cancelled"), NULL);
-  ptl_table_add_column (table, N_("Timed out"), NULL);
-  ptl_table_add_column (table, N_("Wall time"), "s");
-  ptl_table_add_column (table, N_("Sum of waits"), "s");
-  ptl_table_add_column (table, N_("Longest wait"), "s");
-  ptl_table_add_column (table, N_("Wall / sum"), "x");
+  ptl_table_add_column_with_id (table, "pattern", _("Pattern"), NULL);
+  ptl_table_add_column_with_id (table, "tasks", _("Tasks"), NULL);
+  ptl_table_add_column_with_id (table, "done", _("Done"), NULL);
+  ptl_table_add_column_with_id (table, "cancelled", _("Cancelled"), NULL);
+  ptl_table_add_column_with_id (table, "timed-out", _("Timed out"), NULL);
+  ptl_table_add_column_with_id (table, "wall-time", _("Wall time"), "s");
+  ptl_table_add_column_with_id (table, "sum-of-waits", _("Sum of waits"), "s");
+  ptl_table_add_column_with_id (table, "longest-wait", _("Longest wait"), "s");
+  ptl_table_add_column_with_id (table, "wall-sum", _("Wall / sum"), "x");
 
   chart = ptl_result_add_chart (result, "wall-vs-waits", PTL_CHART_BAR,
                                 _("Wall time against the waits it overlapped"));
@@ -708,9 +709,10 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
   for (guint i = 0; i < n_patterns; i++)
     {
       const Outcomes *o = &outcomes[i];
-      guint row = ptl_table_add_row (table);
+      guint row = ptl_table_add_row_with_id (table, pattern_ids[patterns[i]]);
 
       categories[i] = _(pattern_labels[patterns[i]]);
+      category_ids[i] = pattern_ids[patterns[i]];
       ptl_table_set_text (table, row, COLUMN_PATTERN, categories[i]);
       ptl_table_set_number (table, row, COLUMN_TASKS, self->tasks);
       ptl_table_set_number (table, row, COLUMN_DONE, o->done);
@@ -727,7 +729,7 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
       switch (patterns[i])
         {
         case PTL_ASYNC_PATTERN_BOUNDED:
-          ptl_result_add_note (result, _("bounded: at most %u of %u tasks were in flight at once (the "
+          ptl_result_add_note (result, _("Bounded: at most %u of %u tasks were in flight at once (the "
                                          "semaphore allows %u)."),
                                o->max_in_flight, self->tasks, self->concurrency);
           break;
@@ -735,7 +737,7 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
           {
             g_autofree char *spread = ptl_format_value (o->cancel_spread, "s");
 
-            ptl_result_add_note (result, _("cancel tree: cancelling the root had cancelled %u tasks of the "
+            ptl_result_add_note (result, _("Cancel tree: cancelling the root had cancelled %u tasks of the "
                                            "tree %s later, on the loop thread, before it ran anything "
                                            "else."),
                                  o->cancelled, spread);
@@ -743,8 +745,8 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
           break;
         case PTL_ASYNC_PATTERN_QUEUE:
           ptl_result_add_note (result, o->each_once
-                               ? _("queue: all %u items were consumed, each exactly once.")
-                               : _("queue: %u items were consumed, but not each exactly once: a defect "
+                               ? _("Queue: all %u items were consumed, each exactly once.")
+                               : _("Queue: %u items were consumed, but not each exactly once: a defect "
                                    "in the lab."),
                                o->done);
           break;
@@ -756,7 +758,7 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
           break;
         }
     }
-  ptl_chart_set_categories (chart, categories);
+  ptl_chart_set_categories_with_ids (chart, category_ids, categories);
   return TRUE;
 }
 

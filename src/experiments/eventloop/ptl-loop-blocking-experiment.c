@@ -724,7 +724,7 @@ add_results (PtlResult   *result,
   ptl_chart_set_x_axis (lag_chart, _("Time"), "s", FALSE);
   ptl_chart_set_y_axis (lag_chart, _("Lag"), "s", FALSE);
   ptl_chart_add_reference (lag_chart, PTL_REFERENCE_HORIZONTAL, lab->block_ns / (double) NS_PER_S,
-                           _("block-ms"));
+                           _("Block length"));
 
   latency_chart = ptl_result_add_chart (result, "latency", PTL_CHART_BAR,
                                         _("Latency of the other requests"));
@@ -736,18 +736,18 @@ add_results (PtlResult   *result,
                                            _("Requests completed per second"));
   ptl_chart_set_x_axis (throughput_chart, _("Time"), "s", FALSE);
   ptl_chart_set_y_axis (throughput_chart, _("Completed"), "ops/s", FALSE);
-  ptl_chart_add_reference (throughput_chart, PTL_REFERENCE_HORIZONTAL, rate, _("sent"));
+  ptl_chart_add_reference (throughput_chart, PTL_REFERENCE_HORIZONTAL, rate, _("Requests sent"));
 
-  ptl_table_add_column (table, N_("Handler"), NULL);
-  ptl_table_add_column (table, N_("Lag p50"), "s");
-  ptl_table_add_column (table, N_("Lag p99"), "s");
-  ptl_table_add_column (table, N_("Lag max"), "s");
-  ptl_table_add_column (table, N_("Missed ticks"), NULL);
-  ptl_table_add_column (table, N_("Latency p50"), "s");
-  ptl_table_add_column (table, N_("Latency p99"), "s");
-  ptl_table_add_column (table, N_("Completed"), "ops/s");
-  ptl_table_add_column (table, N_("Slow request"), "s");
-  ptl_table_add_column (table, N_("Loop CPU"), "s");
+  ptl_table_add_column_with_id (table, "handler", _("Handler"), NULL);
+  ptl_table_add_column_with_id (table, "lag-p50", _("Lag p50"), "s");
+  ptl_table_add_column_with_id (table, "lag-p99", _("Lag p99"), "s");
+  ptl_table_add_column_with_id (table, "lag-max", _("Lag max"), "s");
+  ptl_table_add_column_with_id (table, "missed-ticks", _("Missed ticks"), NULL);
+  ptl_table_add_column_with_id (table, "latency-p50", _("Latency p50"), "s");
+  ptl_table_add_column_with_id (table, "latency-p99", _("Latency p99"), "s");
+  ptl_table_add_column_with_id (table, "completed", _("Completed"), "ops/s");
+  ptl_table_add_column_with_id (table, "slow-request", _("Slow request"), "s");
+  ptl_table_add_column_with_id (table, "loop-cpu", _("Loop CPU"), "s");
 
   for (guint i = 0; i < n_handlers; i++)
     {

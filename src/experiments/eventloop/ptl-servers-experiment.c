@@ -363,19 +363,19 @@ add_results (PtlServersExperiment *self,
   ptl_chart_set_x_axis (memory, _("Connections"), NULL, TRUE);
   ptl_chart_set_y_axis (memory, _("Resident memory"), "B", TRUE);
 
-  ptl_table_add_column (table, N_("Model"), NULL);
-  ptl_table_add_column (table, N_("Connections"), NULL);
-  ptl_table_add_column (table, N_("Requests"), "ops/s");
-  ptl_table_add_column (table, N_("p50"), "s");
-  ptl_table_add_column (table, N_("p99"), "s");
-  ptl_table_add_column (table, N_("Max"), "s");
-  ptl_table_add_column (table, N_("Errors"), NULL);
-  ptl_table_add_column (table, N_("Refused"), NULL);
-  ptl_table_add_column (table, N_("Unanswered"), NULL);
-  ptl_table_add_column (table, N_("Server RSS"), "B");
-  ptl_table_add_column (table, N_("Server threads"), NULL);
-  ptl_table_add_column (table, N_("Server descriptors"), NULL);
-  ptl_table_add_column (table, N_("Generator CPU"), "%");
+  ptl_table_add_column_with_id (table, "model", _("Model"), NULL);
+  ptl_table_add_column_with_id (table, "connections", _("Connections"), NULL);
+  ptl_table_add_column_with_id (table, "requests", _("Requests"), "ops/s");
+  ptl_table_add_column_with_id (table, "p50", _("p50"), "s");
+  ptl_table_add_column_with_id (table, "p99", _("p99"), "s");
+  ptl_table_add_column_with_id (table, "max", _("Max"), "s");
+  ptl_table_add_column_with_id (table, "errors", _("Errors"), NULL);
+  ptl_table_add_column_with_id (table, "refused", _("Refused"), NULL);
+  ptl_table_add_column_with_id (table, "unanswered", _("Unanswered"), NULL);
+  ptl_table_add_column_with_id (table, "server-rss", _("Server RSS"), "B");
+  ptl_table_add_column_with_id (table, "server-threads", _("Server threads"), NULL);
+  ptl_table_add_column_with_id (table, "server-descriptors", _("Server descriptors"), NULL);
+  ptl_table_add_column_with_id (table, "generator-cpu", _("Generator CPU"), "%");
 
   for (guint i = 0; i < n_points; i++)
     {

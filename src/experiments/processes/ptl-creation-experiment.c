@@ -80,6 +80,12 @@ static const char * const mechanism_names[N_MECHS + 1] = {
   "thread", "pthread", "fork", "vfork", "posix-spawn", "fork-exec", "gsubprocess", NULL,
 };
 
+/* What charts and the table show for each. */
+static const char * const mechanism_labels[N_MECHS] = {
+  N_("GThread"), N_("POSIX thread"), N_("fork ()"), N_("vfork ()"), N_("posix_spawn ()"),
+  N_("fork () + exec ()"), N_("GSubprocess"),
+};
+
 /* The parent-size sweep's series, in this order. */
 static const Mechanism sweep_mechanisms[] = { MECH_FORK, MECH_VFORK, MECH_POSIX_SPAWN };
 static const guint sweep_mib[] = { 0, 16, 64, 256 };
@@ -598,16 +604,20 @@ create_output (PtlResult  *result,
 {
   g_autofree char *cost_title = NULL;
   g_autofree char *rate_title = NULL;
+  const char *labels[N_MECHS + 1] = { NULL };
   PtlChart *chart;
+
+  for (guint m = 0; m < N_MECHS; m++)
+    labels[m] = _(mechanism_labels[m]);
 
   cost_title = g_strdup_printf (_("Create-and-reap time (median, p5–p95; %s)"), placement);
   chart = ptl_result_add_chart (result, "cost", PTL_CHART_BAR, cost_title);
   ptl_chart_set_x_axis (chart, _("Mechanism"), NULL, FALSE);
   ptl_chart_set_y_axis (chart, _("Time per creation"), "s", TRUE);
-  ptl_chart_set_categories (chart, mechanism_names);
-  out->median = ptl_chart_add_series (chart, _("wall time"));
+  ptl_chart_set_categories_with_ids (chart, mechanism_names, labels);
+  out->median = ptl_chart_add_series_with_id (chart, "wall", _("Wall time"));
   ptl_series_set_band_label (out->median, _("p5–p95"));
-  out->cpu = ptl_chart_add_series (chart, _("CPU time"));
+  out->cpu = ptl_chart_add_series_with_id (chart, "cpu", _("CPU time"));
 
   rate_title = g_strdup_printf (ngettext ("Creations per second, %u at a time (%s)",
                                           "Creations per second, %u at a time (%s)", concurrency),
@@ -615,24 +625,24 @@ create_output (PtlResult  *result,
   chart = ptl_result_add_chart (result, "rate", PTL_CHART_BAR, rate_title);
   ptl_chart_set_x_axis (chart, _("Mechanism"), NULL, FALSE);
   ptl_chart_set_y_axis (chart, _("Creations per second"), "ops/s", TRUE);
-  ptl_chart_set_categories (chart, mechanism_names);
-  out->rate = ptl_chart_add_series (chart, _("rate"));
+  ptl_chart_set_categories_with_ids (chart, mechanism_names, labels);
+  out->rate = ptl_chart_add_series_with_id (chart, "rate", _("Creations per second"));
 
   chart = ptl_result_add_chart (result, "distribution", PTL_CHART_LINE,
                                 _("Distribution of create-and-reap times"));
   ptl_chart_set_x_axis (chart, _("Create-and-reap time"), "s", TRUE);
   ptl_chart_set_y_axis (chart, _("Creations at most this long"), "%", FALSE);
-  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, 50, _("median"));
+  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, 50, _("Median"));
   ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, 95, _("p95"));
   for (guint m = 0; m < N_MECHS; m++)
-    out->cdf[m] = ptl_chart_add_series (chart, mechanism_names[m]);
+    out->cdf[m] = ptl_chart_add_series_with_id (chart, mechanism_names[m], labels[m]);
 
   chart = ptl_result_add_chart (result, "histogram", PTL_CHART_LINE,
                                 _("Histogram of create-and-reap times"));
   ptl_chart_set_x_axis (chart, _("Create-and-reap time"), "s", TRUE);
   ptl_chart_set_y_axis (chart, _("Share of creations"), "%", FALSE);
   for (guint m = 0; m < N_MECHS; m++)
-    out->histogram[m] = ptl_chart_add_series (chart, mechanism_names[m]);
+    out->histogram[m] = ptl_chart_add_series_with_id (chart, mechanism_names[m], labels[m]);
 
   if (size_sweep)
     {
@@ -642,20 +652,21 @@ create_output (PtlResult  *result,
       ptl_chart_set_y_axis (chart, _("Create-and-reap time"), "s", FALSE);
       for (guint i = 0; i < G_N_ELEMENTS (sweep_mechanisms); i++)
         {
-          out->sweep[i] = ptl_chart_add_series (chart, mechanism_names[sweep_mechanisms[i]]);
+          out->sweep[i] = ptl_chart_add_series_with_id (chart, mechanism_names[sweep_mechanisms[i]],
+                                                        labels[sweep_mechanisms[i]]);
           ptl_series_set_band_label (out->sweep[i], _("p5–p95"));
         }
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, N_("mechanism"), NULL);
-  ptl_table_add_column (out->summary, N_("median"), "s");
-  ptl_table_add_column (out->summary, N_("p5"), "s");
-  ptl_table_add_column (out->summary, N_("p95"), "s");
-  ptl_table_add_column (out->summary, N_("p99"), "s");
-  ptl_table_add_column (out->summary, N_("rate"), "ops/s");
-  ptl_table_add_column (out->summary, N_("cpu"), "s");
-  ptl_table_add_column (out->summary, N_("where"), NULL);
+  ptl_table_add_column_with_id (out->summary, "mechanism", _("Mechanism"), NULL);
+  ptl_table_add_column_with_id (out->summary, "median", _("Median"), "s");
+  ptl_table_add_column_with_id (out->summary, "p5", _("p5"), "s");
+  ptl_table_add_column_with_id (out->summary, "p95", _("p95"), "s");
+  ptl_table_add_column_with_id (out->summary, "p99", _("p99"), "s");
+  ptl_table_add_column_with_id (out->summary, "rate", _("Rate"), "ops/s");
+  ptl_table_add_column_with_id (out->summary, "cpu", _("CPU time"), "s");
+  ptl_table_add_column_with_id (out->summary, "where", _("Run from"), NULL);
 }
 
 /* The cumulative distribution, CDF_STEPS + 1 points whatever the number
@@ -729,8 +740,8 @@ publish_mechanism (PtlResult  *result,
   add_cdf (out->cdf[mechanism], sorted, n);
   add_histogram (out->histogram[mechanism], sorted, n);
 
-  row = ptl_table_add_row (out->summary);
-  ptl_table_set_text (out->summary, row, COLUMN_MECHANISM, mechanism_names[mechanism]);
+  row = ptl_table_add_row_with_id (out->summary, mechanism_names[mechanism]);
+  ptl_table_set_text (out->summary, row, COLUMN_MECHANISM, _(mechanism_labels[mechanism]));
   ptl_table_set_number (out->summary, row, COLUMN_MEDIAN, stats->median);
   ptl_table_set_number (out->summary, row, COLUMN_P5, stats->p5);
   ptl_table_set_number (out->summary, row, COLUMN_P95, stats->p95);
@@ -819,7 +830,7 @@ note_noise (PtlResult      *result,
 
   for (guint m = 0; m < N_MECHS; m++)
     if (stats[m].n > 0 && ptl_stats_relative_spread (&stats[m]) > NOISY_SPREAD)
-      g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", mechanism_names[m]);
+      g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(mechanism_labels[m]));
 
   if (noisy->len > 0)
     ptl_result_add_warning (result,

@@ -110,6 +110,7 @@ eventfd_open (PtlIpcChannel  *channel,
 
 const PtlIpcMechanism ptl_ipc_eventfd = {
   .name = "eventfd",
+  .label = N_("eventfd ()"),
   .carries_data = FALSE,
   .get_unit = eventfd_unit,
   .open = eventfd_open,

@@ -385,7 +385,7 @@ publish_ceiling (Lab *lab)
 
   for (guint i = 0; i < n; i++)
     best = MAX (best, rates[i]);
-  ptl_chart_add_reference (lab->bandwidth_chart, PTL_REFERENCE_HORIZONTAL, best, "memcpy");
+  ptl_chart_add_reference (lab->bandwidth_chart, PTL_REFERENCE_HORIZONTAL, best, _("memcpy ()"));
   ptl_result_add_samples (lab->result, "memcpy", "B/s", rates, n);
 
   rate_text = ptl_format_value (best, "B/s");
@@ -547,12 +547,12 @@ publish_latency (Lab     *lab,
   /* The whole distribution, cumulative: every percent, finer in the tail. */
   sorted = g_memdup2 (subject->round_trip_s, subject->n_round_trips * sizeof (double));
   qsort (sorted, subject->n_round_trips, sizeof (double), compare_doubles);
-  cdf = ptl_chart_add_series (lab->distribution, name);
+  cdf = ptl_chart_add_series_with_id (lab->distribution, name, ptl_ipc_mechanism_get_label (subject->mechanism));
   for (guint p = 0; p <= 1000; p += p < 990 ? 10 : 1)
     ptl_series_add_point (cdf, ptl_stats_percentile_sorted (sorted, subject->n_round_trips, p / 10.0), p / 10.0);
 
-  row = ptl_table_add_row (lab->summary);
-  ptl_table_set_text (lab->summary, row, COLUMN_MECHANISM, name);
+  row = ptl_table_add_row_with_id (lab->summary, name);
+  ptl_table_set_text (lab->summary, row, COLUMN_MECHANISM, ptl_ipc_mechanism_get_label (subject->mechanism));
   ptl_table_set_number (lab->summary, row, COLUMN_MEDIAN, stats.median);
   ptl_table_set_number (lab->summary, row, COLUMN_P5, stats.p5);
   ptl_table_set_number (lab->summary, row, COLUMN_P95, stats.p95);
@@ -661,13 +661,17 @@ create_output (Lab *lab)
 {
   PtlIpcExperiment *self = lab->self;
   g_autofree const char **categories = g_new0 (const char *, lab->n_subjects + 1);
+  g_autofree const char **labels = g_new0 (const char *, lab->n_subjects + 1);
   g_autofree char *size_text = dup_size_text (self->message_size);
   const char *placement = ptl_placement_get_nick (self->placement);
   g_autofree char *title = NULL;
   PtlChart *chart;
 
   for (guint i = 0; i < lab->n_subjects; i++)
-    categories[i] = ptl_ipc_mechanism_get_name (lab->subjects[i].mechanism);
+    {
+      categories[i] = ptl_ipc_mechanism_get_name (lab->subjects[i].mechanism);
+      labels[i] = ptl_ipc_mechanism_get_label (lab->subjects[i].mechanism);
+    }
 
   title = g_strdup_printf (self->peer == PTL_IPC_PEER_PROCESS
                            ? _("Round trip of a %s message between processes, %s (median, p5–p95)")
@@ -676,10 +680,10 @@ create_output (Lab *lab)
   chart = ptl_result_add_chart (lab->result, "round-trip", PTL_CHART_BAR, title);
   ptl_chart_set_x_axis (chart, _("Mechanism"), NULL, FALSE);
   ptl_chart_set_y_axis (chart, _("Time per round trip"), "s", FALSE);
-  ptl_chart_set_categories (chart, categories);
-  lab->latency = ptl_chart_add_series (chart, _("round trip"));
+  ptl_chart_set_categories_with_ids (chart, categories, labels);
+  lab->latency = ptl_chart_add_series_with_id (chart, "round-trip", _("Round trip"));
   ptl_series_set_band_label (lab->latency, _("p5–p95"));
-  lab->latency_cpu = ptl_chart_add_series (chart, _("CPU time, both sides"));
+  lab->latency_cpu = ptl_chart_add_series_with_id (chart, "cpu", _("CPU time, both sides"));
 
   g_clear_pointer (&title, g_free);
   title = g_strdup_printf (_("Distribution of round trips, %s (cumulative)"), placement);
@@ -697,20 +701,21 @@ create_output (Lab *lab)
       for (guint i = 0; i < lab->n_subjects; i++)
         if (ptl_ipc_mechanism_carries_data (lab->subjects[i].mechanism))
           {
-            lab->subjects[i].bandwidth = ptl_chart_add_series (lab->bandwidth_chart, categories[i]);
+            lab->subjects[i].bandwidth = ptl_chart_add_series_with_id (lab->bandwidth_chart, categories[i],
+                                                                       labels[i]);
             ptl_series_set_band_label (lab->subjects[i].bandwidth, _("p5–p95"));
           }
     }
 
   lab->summary = ptl_result_get_summary (lab->result);
-  ptl_table_add_column (lab->summary, N_("mechanism"), NULL);
-  ptl_table_add_column (lab->summary, N_("median"), "s");
-  ptl_table_add_column (lab->summary, N_("p5"), "s");
-  ptl_table_add_column (lab->summary, N_("p95"), "s");
-  ptl_table_add_column (lab->summary, N_("p99"), "s");
-  ptl_table_add_column (lab->summary, N_("mean"), "s");
-  ptl_table_add_column (lab->summary, N_("cpu"), "s");
-  ptl_table_add_column (lab->summary, N_("bandwidth"), "B/s");
+  ptl_table_add_column_with_id (lab->summary, "mechanism", _("Mechanism"), NULL);
+  ptl_table_add_column_with_id (lab->summary, "median", _("Median"), "s");
+  ptl_table_add_column_with_id (lab->summary, "p5", _("p5"), "s");
+  ptl_table_add_column_with_id (lab->summary, "p95", _("p95"), "s");
+  ptl_table_add_column_with_id (lab->summary, "p99", _("p99"), "s");
+  ptl_table_add_column_with_id (lab->summary, "mean", _("Mean"), "s");
+  ptl_table_add_column_with_id (lab->summary, "cpu", _("CPU time"), "s");
+  ptl_table_add_column_with_id (lab->summary, "bandwidth", _("Bandwidth"), "B/s");
 }
 
 /* What a reader must know beside the figures. */
@@ -779,7 +784,7 @@ add_trust_notes (Lab *lab)
       ptl_stats_compute (&stats, subject->round_trip_s, subject->n_round_trips);
       if (stats.n > 0 && ptl_stats_relative_spread (&stats) > NOISY_SPREAD)
         g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "",
-                                ptl_ipc_mechanism_get_name (subject->mechanism));
+                                ptl_ipc_mechanism_get_label (subject->mechanism));
     }
   if (noisy->len > 0)
     ptl_result_add_warning (lab->result,

@@ -325,6 +325,7 @@ tcp_open (PtlIpcChannel  *channel,
 
 const PtlIpcMechanism ptl_ipc_pipe = {
   .name = "pipe",
+  .label = N_("Pipe"),
   .carries_data = TRUE,
   .get_unit = stream_unit,
   .open = pipe_open,
@@ -335,6 +336,7 @@ const PtlIpcMechanism ptl_ipc_pipe = {
 
 const PtlIpcMechanism ptl_ipc_unix_stream = {
   .name = "unix-stream",
+  .label = N_("UNIX stream"),
   .carries_data = TRUE,
   .get_unit = stream_unit,
   .open = unix_stream_open,
@@ -345,6 +347,7 @@ const PtlIpcMechanism ptl_ipc_unix_stream = {
 
 const PtlIpcMechanism ptl_ipc_unix_dgram = {
   .name = "unix-dgram",
+  .label = N_("UNIX datagram"),
   .carries_data = TRUE,
   .get_unit = dgram_unit,
   .open = unix_dgram_open,
@@ -356,6 +359,7 @@ const PtlIpcMechanism ptl_ipc_unix_dgram = {
 
 const PtlIpcMechanism ptl_ipc_tcp = {
   .name = "tcp",
+  .label = N_("TCP loopback"),
   .carries_data = TRUE,
   .get_unit = stream_unit,
   .open = tcp_open,

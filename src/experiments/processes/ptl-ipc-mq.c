@@ -202,6 +202,7 @@ mq_channel_open (PtlIpcChannel  *channel,
 
 const PtlIpcMechanism ptl_ipc_mqueue = {
   .name = "mqueue",
+  .label = N_("Message queue"),
   .carries_data = TRUE,
   .get_unit = mq_unit,
   .open = mq_channel_open,

@@ -57,6 +57,7 @@ typedef struct
 struct _PtlIpcMechanism
 {
   const char *name;
+  const char *label;  /* untranslated */
   gboolean    carries_data;
   /* The largest piece one call carries, given the largest message. */
   gsize     (*get_unit)   (gsize           max_message);

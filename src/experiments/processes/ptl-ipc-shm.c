@@ -241,6 +241,7 @@ shm_release (PtlIpcChannel *channel)
 
 const PtlIpcMechanism ptl_ipc_shm = {
   .name = "shm",
+  .label = N_("Shared memory"),
   .carries_data = TRUE,
   .get_unit = shm_unit,
   .open = shm_open_channel,

@@ -71,6 +71,14 @@ ptl_ipc_mechanism_get_name (const PtlIpcMechanism *mechanism)
   return mechanism->name;
 }
 
+const char *
+ptl_ipc_mechanism_get_label (const PtlIpcMechanism *mechanism)
+{
+  g_return_val_if_fail (mechanism != NULL, NULL);
+
+  return _(mechanism->label);
+}
+
 gboolean
 ptl_ipc_mechanism_carries_data (const PtlIpcMechanism *mechanism)
 {

@@ -32,6 +32,8 @@ const PtlIpcMechanism * const *ptl_ipc_list_mechanisms (guint *n_mechanisms);
 const PtlIpcMechanism *ptl_ipc_lookup               (const char *name);
 /* "pipe", "unix-stream", …: identifiers, as the parameter spells them. */
 const char  *ptl_ipc_mechanism_get_name             (const PtlIpcMechanism *mechanism);
+/* What charts and tables show: "Pipe", "UNIX stream", …, translated. */
+const char  *ptl_ipc_mechanism_get_label            (const PtlIpcMechanism *mechanism);
 /* FALSE for a mechanism that only signals (eventfd): no bandwidth. */
 gboolean     ptl_ipc_mechanism_carries_data         (const PtlIpcMechanism *mechanism);
 /* The largest piece one send carries (a datagram, a queue message) when

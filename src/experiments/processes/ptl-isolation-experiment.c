@@ -59,6 +59,8 @@ typedef enum
 
 /* Identifiers, like parameter names: not translated. */
 static const char * const variant_names[N_VARIANTS] = { "processes", "threads" };
+/* What the table shows for each. */
+static const char * const variant_labels[N_VARIANTS] = { N_("Processes"), N_("Threads") };
 
 /* The helper's names for PtlIsolationCrash, in its order. */
 static const char * const crash_args[] = { "segfault", "abort", "exit-code", "none" };
@@ -293,12 +295,15 @@ key_for (PtlChart   *chart,
   return ptl_chart_add_key (chart, name, FALSE);
 }
 
-/* The legend's name for how a worker ended: "exit 0", "SIGSEGV". */
+/* The legend's name for how a worker ended: "Exit 0", "SIGSEGV". */
 static char *
 dup_status_key (int status)
 {
   if (WIFSIGNALED (status))
     return ptl_proc_dup_signal_name (WTERMSIG (status));
+  if (WIFEXITED (status))
+    /* TRANSLATORS: a legend entry, how a worker ended, e.g. "Exit 3" */
+    return g_strdup_printf (_("Exit %d"), WEXITSTATUS (status));
   return ptl_proc_describe_status (status);
 }
 
@@ -314,18 +319,18 @@ create_output (PtlResult *result,
     for (guint w = 0; w < n_workers; w++)
       {
         g_autofree char *lane = variant == VARIANT_PROCESSES
-                                ? g_strdup_printf (_("process %u"), w)
-                                : g_strdup_printf (_("thread %u"), w);
+                                ? g_strdup_printf (_("Process %u"), w)
+                                : g_strdup_printf (_("Thread %u"), w);
         ptl_chart_add_lane (out->timeline, lane);
       }
 
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, N_("variant"), NULL);
-  ptl_table_add_column (out->summary, N_("worker"), NULL);
-  ptl_table_add_column (out->summary, N_("ended"), NULL);
-  ptl_table_add_column (out->summary, N_("ran"), "s");
-  ptl_table_add_column (out->summary, N_("siblings finished"), NULL);
+  ptl_table_add_column_with_id (out->summary, "variant", _("Workers are"), NULL);
+  ptl_table_add_column_with_id (out->summary, "worker", _("Worker"), NULL);
+  ptl_table_add_column_with_id (out->summary, "ended", _("Ended"), NULL);
+  ptl_table_add_column_with_id (out->summary, "ran", _("Ran for"), "s");
+  ptl_table_add_column_with_id (out->summary, "siblings-finished", _("Siblings finished"), NULL);
 }
 
 /* How one worker ended, for the table (@ended) and the legend (@key). */
@@ -376,14 +381,14 @@ thread_fate (const Child  *process,
   else if (report->done_ns != 0)
     {
       fate->ended = g_strdup (_("finished before the crash"));
-      fate->key = g_strdup (_("finished before the crash"));
+      fate->key = g_strdup (_("Finished before the crash"));
       fate->finished = TRUE;
       fate->end_ns = report->done_ns;
     }
   else
     {
       fate->ended = g_strdup (_("killed with its process"));
-      fate->key = g_strdup (_("killed with its process"));
+      fate->key = g_strdup (_("Killed with its process"));
       fate->finished = FALSE;
       fate->end_ns = process->died_ns;
     }
@@ -458,7 +463,7 @@ publish_variant (PtlResult    *result,
         ptl_chart_add_marker (out->timeline, lane, (process->died_ns - out->origin_ns[variant]) / 1e9);
 
       row = ptl_table_add_row (out->summary);
-      ptl_table_set_text (out->summary, row, COLUMN_VARIANT, variant_names[variant]);
+      ptl_table_set_text (out->summary, row, COLUMN_VARIANT, _(variant_labels[variant]));
       ptl_table_set_number (out->summary, row, COLUMN_WORKER, w);
       ptl_table_set_text (out->summary, row, COLUMN_ENDED, fates[w].ended);
       ptl_table_set_number (out->summary, row, COLUMN_RAN, ran[w]);

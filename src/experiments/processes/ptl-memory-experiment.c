@@ -76,6 +76,11 @@ typedef enum
 /* Identifiers, like parameter names: not translated. */
 static const char * const kind_names[N_KINDS] = { "threads", "forked", "exec'd" };
 
+/* What charts and the table show for each. */
+static const char * const kind_labels[N_KINDS] = {
+  N_("Threads"), N_("Forked processes"), N_("Exec’d processes"),
+};
+
 #define MAX_SIZES        32
 /* Tasks left free for the rest of the session (the lab's own threads, a shell). */
 #define RESERVE_TASKS    64
@@ -567,9 +572,9 @@ create_output (PtlResult *result,
                Output    *out)
 {
   g_autofree char *stack = ptl_format_value (lab->stack_kib * 1024.0, "B");
-  g_autofree char *stack_label = g_strdup_printf (_("thread stack reserved: %s"), stack);
+  g_autofree char *stack_label = g_strdup_printf (_("Thread stack reserved: %s"), stack);
   g_autofree char *parent = ptl_format_value (lab->parent_mib * MIB, "B");
-  g_autofree char *parent_label = g_strdup_printf (_("written by the forking parent: %s"), parent);
+  g_autofree char *parent_label = g_strdup_printf (_("Written by the forking parent: %s"), parent);
   PtlChart *total, *pss, *rss;
 
   total = add_chart (result, "total-pss", _("Total PSS of the workers"), _("Total PSS"));
@@ -584,9 +589,9 @@ create_output (PtlResult *result,
 
   for (guint kind = 0; kind < N_KINDS; kind++)
     {
-      out->total_pss[kind] = ptl_chart_add_series (total, kind_names[kind]);
-      out->pss_per_worker[kind] = ptl_chart_add_series (pss, kind_names[kind]);
-      out->rss_per_worker[kind] = ptl_chart_add_series (rss, kind_names[kind]);
+      out->total_pss[kind] = ptl_chart_add_series_with_id (total, kind_names[kind], _(kind_labels[kind]));
+      out->pss_per_worker[kind] = ptl_chart_add_series_with_id (pss, kind_names[kind], _(kind_labels[kind]));
+      out->rss_per_worker[kind] = ptl_chart_add_series_with_id (rss, kind_names[kind], _(kind_labels[kind]));
       if (repeats > 1)
         {
           ptl_series_set_band_label (out->total_pss[kind], _("min–max"));
@@ -596,11 +601,11 @@ create_output (PtlResult *result,
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, N_("kind"), NULL);
-  ptl_table_add_column (out->summary, N_("workers"), NULL);
-  ptl_table_add_column (out->summary, N_("pss per worker"), "B");
-  ptl_table_add_column (out->summary, N_("rss per worker"), "B");
-  ptl_table_add_column (out->summary, N_("total pss"), "B");
+  ptl_table_add_column_with_id (out->summary, "kind", _("Kind"), NULL);
+  ptl_table_add_column_with_id (out->summary, "workers", _("Workers"), NULL);
+  ptl_table_add_column_with_id (out->summary, "pss-per-worker", _("PSS per worker"), "B");
+  ptl_table_add_column_with_id (out->summary, "rss-per-worker", _("RSS per worker"), "B");
+  ptl_table_add_column_with_id (out->summary, "total-pss", _("Total PSS"), "B");
 }
 
 static void
@@ -699,8 +704,8 @@ publish_summary (PtlResult *result,
 
       if (state->last_n == 0)
         continue;
-      row = ptl_table_add_row (out->summary);
-      ptl_table_set_text (out->summary, row, COLUMN_KIND, kind_names[kind]);
+      row = ptl_table_add_row_with_id (out->summary, kind_names[kind]);
+      ptl_table_set_text (out->summary, row, COLUMN_KIND, _(kind_labels[kind]));
       ptl_table_set_number (out->summary, row, COLUMN_WORKERS, state->last_n);
       ptl_table_set_number (out->summary, row, COLUMN_PSS_PER_WORKER, state->last_pss / state->last_n);
       ptl_table_set_number (out->summary, row, COLUMN_RSS_PER_WORKER, state->last_rss / state->last_n);
@@ -710,7 +715,7 @@ publish_summary (PtlResult *result,
       g_string_append_printf (tables, "%s%s %s (at %u)", tables->len ? ", " : "",
                               kind_names[kind], per_worker, state->last_n);
       if (state->noisy)
-        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", kind_names[kind]);
+        g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(kind_labels[kind]));
     }
 
   if (tables->len > 0)

@@ -72,6 +72,11 @@ static const char * const strategy_names[N_STRATEGIES + 1] = {
   "process-per-task", "process-pool", "thread-per-task", "thread-pool", NULL,
 };
 
+/* What charts and the table show for each. */
+static const char * const strategy_labels[N_STRATEGIES] = {
+  N_("Process per task"), N_("Process pool"), N_("Thread per task"), N_("Thread pool"),
+};
+
 /* The sweep's task sizes, 10 µs to 10 ms in 1-3-10 steps. */
 static const guint sweep_us[] = { 10, 30, 100, 300, 1000, 3000, 10000 };
 
@@ -780,27 +785,27 @@ create_output (PtlResult *result,
   ptl_chart_set_x_axis (chart, _("Task size (arithmetic on one core)"), "s", TRUE);
   ptl_chart_set_y_axis (chart, _("Tasks per second"), "ops/s", TRUE);
   for (guint s = 0; s < N_STRATEGIES; s++)
-    out->throughput[s] = ptl_chart_add_series (chart, strategy_names[s]);
+    out->throughput[s] = ptl_chart_add_series_with_id (chart, strategy_names[s], _(strategy_labels[s]));
 
   chart = ptl_result_add_chart (result, "latency", PTL_CHART_LINE,
                                 _("Latency per task by task size (median, p5–p95)"));
   ptl_chart_set_x_axis (chart, _("Task size (arithmetic on one core)"), "s", TRUE);
   ptl_chart_set_y_axis (chart, _("Latency per task"), "s", TRUE);
-  ptl_chart_add_reference (chart, PTL_REFERENCE_DIAGONAL, 1, _("the task alone"));
+  ptl_chart_add_reference (chart, PTL_REFERENCE_DIAGONAL, 1, _("The task alone"));
   for (guint s = 0; s < N_STRATEGIES; s++)
     {
-      out->latency[s] = ptl_chart_add_series (chart, strategy_names[s]);
+      out->latency[s] = ptl_chart_add_series_with_id (chart, strategy_names[s], _(strategy_labels[s]));
       ptl_series_set_band_label (out->latency[s], _("p5–p95"));
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, N_("strategy"), NULL);
-  ptl_table_add_column (out->summary, N_("rate"), "ops/s");
-  ptl_table_add_column (out->summary, N_("median"), "s");
-  ptl_table_add_column (out->summary, N_("p95"), "s");
-  ptl_table_add_column (out->summary, N_("overhead"), "s");
-  ptl_table_add_column (out->summary, N_("cpu"), "s");
-  ptl_table_add_column (out->summary, N_("startup"), "s");
+  ptl_table_add_column_with_id (out->summary, "strategy", _("Strategy"), NULL);
+  ptl_table_add_column_with_id (out->summary, "rate", _("Rate"), "ops/s");
+  ptl_table_add_column_with_id (out->summary, "median", _("Median latency"), "s");
+  ptl_table_add_column_with_id (out->summary, "p95", _("p95 latency"), "s");
+  ptl_table_add_column_with_id (out->summary, "overhead", _("Overhead"), "s");
+  ptl_table_add_column_with_id (out->summary, "cpu", _("CPU time"), "s");
+  ptl_table_add_column_with_id (out->summary, "startup", _("Start-up"), "s");
 }
 
 /* One strategy at one size: its points, its raw samples, and its row in
@@ -829,8 +834,8 @@ publish (PtlResult   *result,
 
   if (summary_row)
     {
-      row = ptl_table_add_row (out->summary);
-      ptl_table_set_text (out->summary, row, COLUMN_STRATEGY, strategy_names[strategy]);
+      row = ptl_table_add_row_with_id (out->summary, strategy_names[strategy]);
+      ptl_table_set_text (out->summary, row, COLUMN_STRATEGY, _(strategy_labels[strategy]));
       ptl_table_set_number (out->summary, row, COLUMN_RATE, rate);
       ptl_table_set_number (out->summary, row, COLUMN_MEDIAN, stats->median);
       ptl_table_set_number (out->summary, row, COLUMN_P95, stats->p95);
@@ -982,7 +987,7 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
               rates[i * N_STRATEGIES + s] = publish (result, &out, s, task_us, task_us == self->task_us,
                                                      &batch, startup_s[s], &stats);
               if (ptl_stats_relative_spread (&stats) > NOISY_SPREAD && task_us == self->task_us)
-                g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", strategy_names[s]);
+                g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(strategy_labels[s]));
               n_done++;
             }
           g_array_unref (batch.latencies);

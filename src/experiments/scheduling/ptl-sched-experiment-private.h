@@ -25,7 +25,7 @@ char             *_ptl_sched_workload_describe (PtlSchedWorkload *workload,
 
 /* The lanes of a simulated timeline: one per process in workload order,
  * then "idle / switch". */
-#define PTL_SCHED_IDLE_LANE_NAME N_("idle / switch")
+#define PTL_SCHED_IDLE_LANE_NAME N_("Idle / switch")
 
 /* Adds @outcome as a timeline chart: a lane per process (its CPU slices
  * keyed by the process, its I/O in a muted "I/O" key, an arrival marker),

@@ -198,9 +198,9 @@ _ptl_sched_add_outcome_chart (PtlResult             *result,
   idle_lane = ptl_chart_add_lane (chart, _(PTL_SCHED_IDLE_LANE_NAME));
   if (has_io)
     io_key = ptl_chart_add_key (chart, _("I/O"), TRUE);
-  idle_key = ptl_chart_add_key (chart, _("idle"), TRUE);
+  idle_key = ptl_chart_add_key (chart, _("Idle"), TRUE);
   if (with_switch_key)
-    switch_key = ptl_chart_add_key (chart, _("switch"), TRUE);
+    switch_key = ptl_chart_add_key (chart, _("Context switch"), TRUE);
 
   for (guint i = 0; i < n; i++)
     ptl_chart_add_marker (chart, i, ptl_sched_workload_get_arrival (workload, i) * seconds_per_unit);
@@ -285,21 +285,21 @@ add_table (PtlResult               *result,
 {
   PtlTable *table = ptl_result_get_summary (result);
 
-  ptl_table_add_column (table, N_("algorithm"), NULL);
-  ptl_table_add_column (table, N_("average waiting"), "s");
-  ptl_table_add_column (table, N_("average turnaround"), "s");
-  ptl_table_add_column (table, N_("average response"), "s");
-  ptl_table_add_column (table, N_("throughput"), _("processes/s"));
-  ptl_table_add_column (table, N_("cpu utilisation"), "%");
-  ptl_table_add_column (table, N_("context switches"), NULL);
-  ptl_table_add_column (table, N_("makespan"), "s");
+  ptl_table_add_column_with_id (table, "algorithm", _("Algorithm"), NULL);
+  ptl_table_add_column_with_id (table, "average-waiting", _("Average waiting"), "s");
+  ptl_table_add_column_with_id (table, "average-turnaround", _("Average turnaround"), "s");
+  ptl_table_add_column_with_id (table, "average-response", _("Average response"), "s");
+  ptl_table_add_column_with_id (table, "throughput", _("Throughput"), _("processes/s"));
+  ptl_table_add_column_with_id (table, "cpu-utilisation", _("CPU utilisation"), "%");
+  ptl_table_add_column_with_id (table, "context-switches", _("Context switches"), NULL);
+  ptl_table_add_column_with_id (table, "makespan", _("Makespan"), "s");
 
   for (guint i = 0; i < outcomes->len; i++)
     {
       const PtlSchedTotals *totals = &((PtlSchedOutcome *) g_ptr_array_index (outcomes, i))->totals;
-      guint row = ptl_table_add_row (table);
+      guint row = ptl_table_add_row_with_id (table, ptl_sched_algorithm_to_nick (algorithms[i]));
 
-      ptl_table_set_text (table, row, COLUMN_ALGORITHM, ptl_sched_algorithm_to_nick (algorithms[i]));
+      ptl_table_set_text (table, row, COLUMN_ALGORITHM, ptl_sched_algorithm_get_title (algorithms[i]));
       ptl_table_set_number (table, row, COLUMN_WAITING, totals->avg_waiting * seconds_per_unit);
       ptl_table_set_number (table, row, COLUMN_TURNAROUND, totals->avg_turnaround * seconds_per_unit);
       ptl_table_set_number (table, row, COLUMN_RESPONSE, totals->avg_response * seconds_per_unit);
@@ -319,22 +319,26 @@ add_bar_charts (PtlResult               *result,
 {
   guint n = ptl_sched_workload_get_n_processes (workload);
   g_autofree const char **nicks = g_new0 (const char *, outcomes->len + 1);
+  g_autofree const char **abbreviations = g_new0 (const char *, outcomes->len + 1);
   g_autofree const char **names = g_new0 (const char *, n + 1);
   PtlSeries *waiting, *turnaround, *response;
   PtlChart *chart;
 
   for (guint i = 0; i < outcomes->len; i++)
-    nicks[i] = ptl_sched_algorithm_to_nick (algorithms[i]);
+    {
+      nicks[i] = ptl_sched_algorithm_to_nick (algorithms[i]);
+      abbreviations[i] = ptl_sched_algorithm_get_abbreviation (algorithms[i]);
+    }
   for (guint p = 0; p < n; p++)
     names[p] = ptl_sched_workload_get_name (workload, p);
 
   chart = ptl_result_add_chart (result, "averages", PTL_CHART_BAR, _("Average times per algorithm"));
   ptl_chart_set_x_axis (chart, _("Algorithm"), NULL, FALSE);
   ptl_chart_set_y_axis (chart, _("Time"), "s", FALSE);
-  ptl_chart_set_categories (chart, nicks);
-  waiting = ptl_chart_add_series (chart, _("average waiting"));
-  turnaround = ptl_chart_add_series (chart, _("average turnaround"));
-  response = ptl_chart_add_series (chart, _("average response"));
+  ptl_chart_set_categories_with_ids (chart, nicks, abbreviations);
+  waiting = ptl_chart_add_series_with_id (chart, "average-waiting", _("Average waiting"));
+  turnaround = ptl_chart_add_series_with_id (chart, "average-turnaround", _("Average turnaround"));
+  response = ptl_chart_add_series_with_id (chart, "average-response", _("Average response"));
   for (guint i = 0; i < outcomes->len; i++)
     {
       const PtlSchedTotals *totals = &((PtlSchedOutcome *) g_ptr_array_index (outcomes, i))->totals;
@@ -351,7 +355,7 @@ add_bar_charts (PtlResult               *result,
   for (guint i = 0; i < outcomes->len; i++)
     {
       const PtlSchedOutcome *outcome = g_ptr_array_index (outcomes, i);
-      PtlSeries *series = ptl_chart_add_series (chart, nicks[i]);
+      PtlSeries *series = ptl_chart_add_series_with_id (chart, nicks[i], abbreviations[i]);
 
       for (guint p = 0; p < n; p++)
         ptl_series_add_point (series, p, outcome->processes[p].waiting * seconds_per_unit);

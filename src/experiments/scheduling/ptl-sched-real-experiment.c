@@ -605,13 +605,13 @@ add_table (Lab              *lab,
 {
   PtlTable *table = ptl_result_get_summary (result);
 
-  ptl_table_add_column (table, N_("thread"), NULL);
-  ptl_table_add_column (table, N_("nice"), NULL);
-  ptl_table_add_column (table, N_("requested cpu"), "s");
-  ptl_table_add_column (table, N_("measured cpu"), "s");
-  ptl_table_add_column (table, N_("waiting"), "s");
-  ptl_table_add_column (table, N_("turnaround"), "s");
-  ptl_table_add_column (table, N_("cpu switches"), NULL);
+  ptl_table_add_column_with_id (table, "thread", _("Thread"), NULL);
+  ptl_table_add_column_with_id (table, "nice", _("Nice"), NULL);
+  ptl_table_add_column_with_id (table, "requested-cpu", _("Requested CPU"), "s");
+  ptl_table_add_column_with_id (table, "measured-cpu", _("Measured CPU"), "s");
+  ptl_table_add_column_with_id (table, "waiting", _("Waiting"), "s");
+  ptl_table_add_column_with_id (table, "turnaround", _("Turnaround"), "s");
+  ptl_table_add_column_with_id (table, "cpu-switches", _("CPU switches"), NULL);
 
   for (guint i = 0; i < lab->n_workers; i++)
     {
@@ -654,8 +654,8 @@ add_turnaround_chart (Lab                   *lab,
   ptl_chart_set_x_axis (chart, _("Thread"), NULL, FALSE);
   ptl_chart_set_y_axis (chart, _("Turnaround"), "s", FALSE);
   ptl_chart_set_categories (chart, names);
-  measured = ptl_chart_add_series (chart, _("measured"));
-  predicted = ptl_chart_add_series (chart, _("predicted"));
+  measured = ptl_chart_add_series_with_id (chart, "measured", _("Measured"));
+  predicted = ptl_chart_add_series_with_id (chart, "predicted", _("Predicted"));
   for (guint i = 0; i < lab->n_workers; i++)
     {
       Worker *worker = &lab->workers[i];
@@ -864,8 +864,8 @@ ptl_sched_real_experiment_run (PtlExperiment  *experiment,
                                                    FALSE, 1e-6, 0);
   /* Each chart marks where the other ends, which also gives both the
    * same time range. */
-  ptl_chart_add_reference (measured_chart, PTL_REFERENCE_VERTICAL, predicted_end_s, _("predicted end"));
-  ptl_chart_add_reference (prediction_chart, PTL_REFERENCE_VERTICAL, measured_end_s (lab), _("measured end"));
+  ptl_chart_add_reference (measured_chart, PTL_REFERENCE_VERTICAL, predicted_end_s, _("Predicted end"));
+  ptl_chart_add_reference (prediction_chart, PTL_REFERENCE_VERTICAL, measured_end_s (lab), _("Measured end"));
   add_turnaround_chart (lab, result, workload, prediction);
   add_table (lab, result, workload, kernel_waiting);
   add_notes (self, lab, result, scaled, kernel_waiting);

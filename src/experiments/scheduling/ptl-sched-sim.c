@@ -170,7 +170,14 @@ static const char * const algorithm_titles[] = {
   NULL,
 };
 
+/* The textbooks' short names, for chart axes where titles do not fit. */
+static const char * const algorithm_abbreviations[] = {
+  N_("FCFS"), N_("SJF"), N_("SRTF"), N_("RR"), N_("Priority"), N_("Priority (preemptive)"), N_("MLFQ"),
+  NULL,
+};
+
 G_STATIC_ASSERT (G_N_ELEMENTS (algorithm_nicks) == PTL_SCHED_N_ALGORITHMS + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (algorithm_abbreviations) == PTL_SCHED_N_ALGORITHMS + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (algorithm_titles) == PTL_SCHED_N_ALGORITHMS + 1);
 
 /* Heap */
@@ -881,6 +888,14 @@ ptl_sched_algorithm_get_title (PtlSchedAlgorithm algorithm)
   g_return_val_if_fail ((guint) algorithm < PTL_SCHED_N_ALGORITHMS, NULL);
 
   return _(algorithm_titles[algorithm]);
+}
+
+const char *
+ptl_sched_algorithm_get_abbreviation (PtlSchedAlgorithm algorithm)
+{
+  g_return_val_if_fail ((guint) algorithm < PTL_SCHED_N_ALGORITHMS, NULL);
+
+  return _(algorithm_abbreviations[algorithm]);
 }
 
 const char * const *

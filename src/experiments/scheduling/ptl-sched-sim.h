@@ -26,6 +26,8 @@ GType               ptl_sched_algorithm_get_type       (void) G_GNUC_CONST;
 const char         *ptl_sched_algorithm_to_nick        (PtlSchedAlgorithm  algorithm);
 /* Translated display name, e.g. "Round robin". */
 const char         *ptl_sched_algorithm_get_title      (PtlSchedAlgorithm  algorithm);
+/* Translated short name for chart axes, e.g. "RR". */
+const char         *ptl_sched_algorithm_get_abbreviation (PtlSchedAlgorithm algorithm);
 /* Untranslated titles (N_()), NULL-terminated, in enum order. */
 const char * const *ptl_sched_algorithm_list_titles (void);
 /* NULL-terminated, in enum order. */
