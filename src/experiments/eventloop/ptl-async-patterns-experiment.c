@@ -689,15 +689,15 @@ ptl_async_patterns_experiment_run (PtlExperiment  *experiment,
         return FALSE;
     }
 
-  ptl_table_add_column_with_id (table, "pattern", _("Pattern"), NULL);
-  ptl_table_add_column_with_id (table, "tasks", _("Tasks"), NULL);
-  ptl_table_add_column_with_id (table, "done", _("Done"), NULL);
-  ptl_table_add_column_with_id (table, "cancelled", _("Cancelled"), NULL);
-  ptl_table_add_column_with_id (table, "timed-out", _("Timed out"), NULL);
-  ptl_table_add_column_with_id (table, "wall-time", _("Wall time"), "s");
-  ptl_table_add_column_with_id (table, "sum-of-waits", _("Sum of waits"), "s");
-  ptl_table_add_column_with_id (table, "longest-wait", _("Longest wait"), "s");
-  ptl_table_add_column_with_id (table, "wall-sum", _("Wall / sum"), "x");
+  ptl_table_add_column (table, _("Pattern"), NULL);
+  ptl_table_add_column (table, _("Tasks"), NULL);
+  ptl_table_add_column (table, _("Done"), NULL);
+  ptl_table_add_column (table, _("Cancelled"), NULL);
+  ptl_table_add_column (table, _("Timed out"), NULL);
+  ptl_table_add_column (table, _("Wall time"), "s");
+  ptl_table_add_column (table, _("Sum of waits"), "s");
+  ptl_table_add_column (table, _("Longest wait"), "s");
+  ptl_table_add_column (table, _("Wall / sum"), "x");
 
   chart = ptl_result_add_chart (result, "wall-vs-waits", PTL_CHART_BAR,
                                 _("Wall time against the waits it overlapped"));

@@ -738,16 +738,16 @@ add_results (PtlResult   *result,
   ptl_chart_set_y_axis (throughput_chart, _("Completed"), "ops/s", FALSE);
   ptl_chart_add_reference (throughput_chart, PTL_REFERENCE_HORIZONTAL, rate, _("Requests sent"));
 
-  ptl_table_add_column_with_id (table, "handler", _("Handler"), NULL);
-  ptl_table_add_column_with_id (table, "lag-p50", _("Lag p50"), "s");
-  ptl_table_add_column_with_id (table, "lag-p99", _("Lag p99"), "s");
-  ptl_table_add_column_with_id (table, "lag-max", _("Lag max"), "s");
-  ptl_table_add_column_with_id (table, "missed-ticks", _("Missed ticks"), NULL);
-  ptl_table_add_column_with_id (table, "latency-p50", _("Latency p50"), "s");
-  ptl_table_add_column_with_id (table, "latency-p99", _("Latency p99"), "s");
-  ptl_table_add_column_with_id (table, "completed", _("Completed"), "ops/s");
-  ptl_table_add_column_with_id (table, "slow-request", _("Slow request"), "s");
-  ptl_table_add_column_with_id (table, "loop-cpu", _("Loop CPU"), "s");
+  ptl_table_add_column (table, _("Handler"), NULL);
+  ptl_table_add_column (table, _("Lag p50"), "s");
+  ptl_table_add_column (table, _("Lag p99"), "s");
+  ptl_table_add_column (table, _("Lag max"), "s");
+  ptl_table_add_column (table, _("Missed ticks"), NULL);
+  ptl_table_add_column (table, _("Latency p50"), "s");
+  ptl_table_add_column (table, _("Latency p99"), "s");
+  ptl_table_add_column (table, _("Completed"), "ops/s");
+  ptl_table_add_column (table, _("Slow request"), "s");
+  ptl_table_add_column (table, _("Loop CPU"), "s");
 
   for (guint i = 0; i < n_handlers; i++)
     {

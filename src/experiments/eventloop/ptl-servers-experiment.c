@@ -363,19 +363,19 @@ add_results (PtlServersExperiment *self,
   ptl_chart_set_x_axis (memory, _("Connections"), NULL, TRUE);
   ptl_chart_set_y_axis (memory, _("Resident memory"), "B", TRUE);
 
-  ptl_table_add_column_with_id (table, "model", _("Model"), NULL);
-  ptl_table_add_column_with_id (table, "connections", _("Connections"), NULL);
-  ptl_table_add_column_with_id (table, "requests", _("Requests"), "ops/s");
-  ptl_table_add_column_with_id (table, "p50", _("p50"), "s");
-  ptl_table_add_column_with_id (table, "p99", _("p99"), "s");
-  ptl_table_add_column_with_id (table, "max", _("Max"), "s");
-  ptl_table_add_column_with_id (table, "errors", _("Errors"), NULL);
-  ptl_table_add_column_with_id (table, "refused", _("Refused"), NULL);
-  ptl_table_add_column_with_id (table, "unanswered", _("Unanswered"), NULL);
-  ptl_table_add_column_with_id (table, "server-rss", _("Server RSS"), "B");
-  ptl_table_add_column_with_id (table, "server-threads", _("Server threads"), NULL);
-  ptl_table_add_column_with_id (table, "server-descriptors", _("Server descriptors"), NULL);
-  ptl_table_add_column_with_id (table, "generator-cpu", _("Generator CPU"), "%");
+  ptl_table_add_column (table, _("Model"), NULL);
+  ptl_table_add_column (table, _("Connections"), NULL);
+  ptl_table_add_column (table, _("Requests"), "ops/s");
+  ptl_table_add_column (table, _("p50"), "s");
+  ptl_table_add_column (table, _("p99"), "s");
+  ptl_table_add_column (table, _("Max"), "s");
+  ptl_table_add_column (table, _("Errors"), NULL);
+  ptl_table_add_column (table, _("Refused"), NULL);
+  ptl_table_add_column (table, _("Unanswered"), NULL);
+  ptl_table_add_column (table, _("Server RSS"), "B");
+  ptl_table_add_column (table, _("Server threads"), NULL);
+  ptl_table_add_column (table, _("Server descriptors"), NULL);
+  ptl_table_add_column (table, _("Generator CPU"), "%");
 
   for (guint i = 0; i < n_points; i++)
     {
