@@ -6,7 +6,8 @@
                         untranslated message
   current SRCROOT PO... every message xgettext finds in the files of
                         po/POTFILES.in is in each PO (the template and the
-                        translations have been updated since sources changed)
+                        translations have been updated since sources changed),
+                        and no message is cut short by a format macro
   runs PTLAB LANG       `ptlab describe models` in LANG prints that language
                         (only ko is known: it must contain Hangul)
 """
@@ -105,11 +106,21 @@ def current(srcroot, pos):
         files = [line.strip() for line in f if line.strip() and not line.startswith('#')]
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, 'sources.pot')
-        subprocess.run(['xgettext', '--package-name=ptlab', '--directory', srcroot,
-                        '--output', pot] + GLIB_PRESET_ARGS + files, check=True)
+        run = subprocess.run(['xgettext', '--package-name=ptlab', '--directory', srcroot,
+                              '--output', pot] + GLIB_PRESET_ARGS + files,
+                             capture_output=True, text=True, env=dict(os.environ, LC_ALL='C'))
+        if run.returncode != 0:
+            print(run.stderr)
+            return 1
         wanted = messages(pot)
     print(f'{len(wanted)} messages in the sources')
     failed = False
+    # A format macro glued into a message (G_GINT64_FORMAT) cuts its msgid
+    # short: it can never be translated. PRId64 and %zu are understood.
+    for line in run.stderr.splitlines():
+        if 'valid C format string' in line:
+            print(f'FAIL: {line}')
+            failed = True
     for po in pos:
         missing = sorted(wanted - messages(po), key=lambda m: (m[1], m[0] or ''))
         for ctxt, msgid in missing:
