@@ -639,6 +639,36 @@ test_result_timeline (void)
   }
 }
 
+/* A copy goes to another thread (progress snapshots) while the worker
+ * replaces the parameters: json-glib's reference counts are not atomic,
+ * so the copy must share no object, array or value with the original. */
+static void
+test_result_copy_shares_nothing (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Test");
+  g_autoptr(PtlResult) copy = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) original = NULL;
+  g_autoptr(JsonNode) copied = NULL;
+  JsonObject *parameters;
+  JsonObject *copied_parameters;
+
+  g_assert_true (json_parser_load_from_data (parser, "{\"n\": 3, \"x\": 0.5, \"on\": true, \"s\": \"a\", "
+                                                     "\"none\": null, \"list\": [1, {\"k\": \"v\"}]}", -1, NULL));
+  parameters = json_node_get_object (json_parser_get_root (parser));
+  ptl_result_set_parameters (result, parameters);
+  copy = ptl_result_copy (result);
+  copied_parameters = ptl_result_get_parameters (copy);
+
+  g_assert_true (copied_parameters != parameters);
+  g_assert_true (json_object_get_array_member (copied_parameters, "list")
+                 != json_object_get_array_member (parameters, "list"));
+  g_assert_true (json_object_get_member (copied_parameters, "n") != json_object_get_member (parameters, "n"));
+  original = json_node_init_object (json_node_alloc (), parameters);
+  copied = json_node_init_object (json_node_alloc (), copied_parameters);
+  g_assert_true (json_node_equal (original, copied));
+}
+
 static void
 test_result_save_unwritable (void)
 {
@@ -865,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/ptl/result/json-malformed", test_result_json_malformed);
   g_test_add_func ("/ptl/result/csv", test_result_csv);
   g_test_add_func ("/ptl/result/timeline", test_result_timeline);
+  g_test_add_func ("/ptl/result/copy-shares-nothing", test_result_copy_shares_nothing);
   g_test_add_func ("/ptl/result/save-unwritable", test_result_save_unwritable);
   g_test_add_func ("/ptl/result/table-text", test_table_text);
   g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);
