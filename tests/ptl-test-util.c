@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
@@ -423,6 +424,32 @@ ptl_test_run_and_report (PtlExperiment *experiment)
   return result;
 }
 
+/* A clone in a private (0700) folder, as root's home is, keeps the helper
+ * out of nobody's reach: copy it into a folder of its own under /tmp,
+ * owned by nobody so that nobody can remove it again, and point
+ * PTLAB_HELPER there. Returns the folder. */
+static char *
+give_nobody_a_helper (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = ptl_machine_find_helper (&error);
+  g_autofree char *dir = g_strdup ("/tmp/ptlab-test-helper-XXXXXX");
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (g_mkdtemp_full (dir, 0700));
+  copy = g_build_filename (dir, "ptlab-helper", NULL);
+  g_assert_true (g_file_get_contents (helper, &contents, &length, &error));
+  g_assert_true (g_file_set_contents_full (copy, contents, length, G_FILE_SET_CONTENTS_NONE, 0755, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (chown (copy, NOBODY, NOBODY), ==, 0);
+  g_assert_cmpint (chown (dir, NOBODY, NOBODY), ==, 0);
+  g_setenv ("PTLAB_HELPER", copy, TRUE);
+  return g_steal_pointer (&dir);
+}
+
 PtlResult *
 ptl_test_run_with_task_room (const char         *id,
                              const char * const *warm_params,
@@ -433,7 +460,13 @@ ptl_test_run_with_task_room (const char         *id,
   g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, params);
   g_autoptr(PtlResult) warm_result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *helper_dir = NULL;
+  PtlResult *result;
   struct rlimit limit;
+
+  /* Before any thread exists: g_setenv () is not thread-safe. */
+  if (getuid () == 0)
+    helper_dir = give_nobody_a_helper ();
 
   /* GLib's own threads (the run's worker among them) exist from here on. */
   warm_result = ptl_experiment_run_sync (warm_experiment, NULL, NULL, NULL, &error);
@@ -448,5 +481,13 @@ ptl_test_run_with_task_room (const char         *id,
   limit.rlim_cur = limit.rlim_max = count_user_tasks (getuid ()) + room;
   g_assert_cmpint (setrlimit (RLIMIT_NPROC, &limit), ==, 0);
 
-  return ptl_test_run_and_report (experiment);
+  result = ptl_test_run_and_report (experiment);
+  if (helper_dir != NULL)
+    {
+      g_autofree char *copy = g_build_filename (helper_dir, "ptlab-helper", NULL);
+
+      g_assert_cmpint (g_unlink (copy), ==, 0);
+      g_assert_cmpint (g_rmdir (helper_dir), ==, 0);
+    }
+  return result;
 }

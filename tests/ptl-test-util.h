@@ -115,7 +115,8 @@ void           ptl_test_leaks_assert_none  (const PtlTestLeaks  *before,
  * "note: …" per note, for the parent to match; NULL after the error. */
 PtlResult     *ptl_test_run_and_report     (PtlExperiment       *experiment);
 /* Runs @id with @warm_params (so GLib's own threads exist), becomes user
- * nobody when root (root ignores the limit), lowers RLIMIT_NPROC to leave
+ * nobody when root (root ignores the limit; nobody then runs its own
+ * copy of the helper, which a private clone keeps out of its reach), lowers RLIMIT_NPROC to leave
  * room for @room more tasks, then runs @params with
  * ptl_test_run_and_report (). */
 PtlResult     *ptl_test_run_with_task_room (const char          *id,
