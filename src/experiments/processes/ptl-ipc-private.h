@@ -119,4 +119,12 @@ void           _ptl_ipc_set_errno_error   (GError               **error,
                                            int                    saved_errno,
                                            const char            *what);
 
+/* Accepts from @listener the connection @client made, closing any other
+ * that came first: on 127.0.0.1 any local user may connect to the port
+ * before our own client does. Gives up after a few strangers. The TCP
+ * mechanism's set-up; tests connect strangers first through it. */
+int            _ptl_ipc_accept_own_client (int                    listener,
+                                           int                    client,
+                                           GError               **error);
+
 G_END_DECLS
