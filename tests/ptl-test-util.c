@@ -31,13 +31,6 @@ typedef struct
   gboolean      done;
 } AsyncRun;
 
-/* A user's tasks (threads included), summed over /proc. */
-typedef struct
-{
-  uid_t uid;
-  guint n;
-} UserTasks;
-
 /* The summary row whose first cell is @row, and the index of @column. */
 static guint
 find_cell (PtlResult  *result,
@@ -65,20 +58,6 @@ log_result (PtlResult *result)
     g_test_message ("warning: %s", ptl_result_get_warning (result, i));
   for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
     g_test_message ("note: %s", ptl_result_get_note (result, i));
-}
-
-static void
-add_user_tasks_cb (const char *pid,
-                   const char *status,
-                   gpointer    user_data)
-{
-  UserTasks *tasks = user_data;
-  const char *uid_line = strstr (status, "\nUid:");
-  const char *threads_line = strstr (status, "\nThreads:");
-
-  if (uid_line != NULL && threads_line != NULL &&
-      g_ascii_strtoull (uid_line + strlen ("\nUid:"), NULL, 10) == tasks->uid)
-    tasks->n += g_ascii_strtoull (threads_line + strlen ("\nThreads:"), NULL, 10);
 }
 
 static void
@@ -140,16 +119,6 @@ done_cb (GObject      *object,
   run->done_ns = ptl_clock_now_ns ();
   run->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &run->error);
   run->done = TRUE;
-}
-
-/* Tasks (threads included) that belong to @uid, from /proc. */
-static guint
-count_user_tasks (uid_t uid)
-{
-  UserTasks tasks = { uid, 0 };
-
-  ptl_test_foreach_process ("status", add_user_tasks_cb, &tasks);
-  return tasks.n;
 }
 
 /* Fills @run's outcome; its timeout never outlives it (a run that ends
@@ -450,6 +419,73 @@ give_nobody_a_helper (void)
   return g_steal_pointer (&dir);
 }
 
+/* Root ignores RLIMIT_NPROC: become nobody. */
+static void
+become_nobody (void)
+{
+  g_assert_cmpint (setgroups (0, NULL), ==, 0);
+  g_assert_cmpint (setgid (NOBODY), ==, 0);
+  g_assert_cmpint (setuid (NOBODY), ==, 0);
+}
+
+static void
+remove_helper_copy (const char *helper_dir)
+{
+  g_autofree char *copy = g_build_filename (helper_dir, "ptlab-helper", NULL);
+
+  g_assert_cmpint (g_unlink (copy), ==, 0);
+  g_assert_cmpint (g_rmdir (helper_dir), ==, 0);
+}
+
+/* What @resource counts that is in use now. */
+static rlim_t
+limit_in_use (int resource)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  switch (resource)
+    {
+    case RLIMIT_NPROC:
+      return ptl_machine_count_user_tasks (getuid ());
+    case RLIMIT_NOFILE:
+      /* Less the folder's own descriptor. */
+      return ptl_test_count_entries ("/proc/self/fd") - 1;
+    case RLIMIT_AS:
+      g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+      line = strstr (status, "\nVmSize:");
+      g_assert_nonnull (line);
+      return g_ascii_strtoull (line + strlen ("\nVmSize:"), NULL, 10) * 1024;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+PtlResult *
+ptl_test_run_with_limit (const char         *id,
+                         const char * const *params,
+                         int                 resource,
+                         rlim_t              room)
+{
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, params);
+  g_autofree char *helper_dir = NULL;
+  PtlResult *result;
+  struct rlimit limit;
+
+  if (resource == RLIMIT_NPROC && getuid () == 0)
+    {
+      helper_dir = give_nobody_a_helper ();
+      become_nobody ();
+    }
+  limit.rlim_cur = limit.rlim_max = limit_in_use (resource) + room;
+  g_assert_cmpint (setrlimit (resource, &limit), ==, 0);
+
+  result = ptl_test_run_and_report (experiment);
+  if (helper_dir != NULL)
+    remove_helper_copy (helper_dir);
+  return result;
+}
+
 PtlResult *
 ptl_test_run_with_task_room (const char         *id,
                              const char * const *warm_params,
@@ -473,21 +509,12 @@ ptl_test_run_with_task_room (const char         *id,
   g_assert_no_error (error);
 
   if (getuid () == 0)
-    {
-      g_assert_cmpint (setgroups (0, NULL), ==, 0);
-      g_assert_cmpint (setgid (NOBODY), ==, 0);
-      g_assert_cmpint (setuid (NOBODY), ==, 0);
-    }
-  limit.rlim_cur = limit.rlim_max = count_user_tasks (getuid ()) + room;
+    become_nobody ();
+  limit.rlim_cur = limit.rlim_max = limit_in_use (RLIMIT_NPROC) + room;
   g_assert_cmpint (setrlimit (RLIMIT_NPROC, &limit), ==, 0);
 
   result = ptl_test_run_and_report (experiment);
   if (helper_dir != NULL)
-    {
-      g_autofree char *copy = g_build_filename (helper_dir, "ptlab-helper", NULL);
-
-      g_assert_cmpint (g_unlink (copy), ==, 0);
-      g_assert_cmpint (g_rmdir (helper_dir), ==, 0);
-    }
+    remove_helper_copy (helper_dir);
   return result;
 }

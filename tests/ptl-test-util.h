@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sys/resource.h>
+
 #include "ptl-registry.h"
 
 G_BEGIN_DECLS
@@ -123,5 +125,15 @@ PtlResult     *ptl_test_run_with_task_room (const char          *id,
                                             const char * const  *warm_params,
                                             const char * const  *params,
                                             guint                room);
+
+/* In a fresh g_test_trap_subprocess () child (no run before it): sets
+ * @resource (RLIMIT_NPROC, RLIMIT_NOFILE or RLIMIT_AS) to what is in use
+ * now plus @room — the user's tasks, this process's descriptors, its
+ * address space in bytes — as nobody when root for RLIMIT_NPROC, then runs
+ * @id with @params through ptl_test_run_and_report (). */
+PtlResult     *ptl_test_run_with_limit     (const char          *id,
+                                            const char * const  *params,
+                                            int                  resource,
+                                            rlim_t               room);
 
 G_END_DECLS

@@ -305,6 +305,14 @@ cmd_run (int   argc,
     if ((status = check_export_path (exports[i])) != EXIT_DONE)
       return status;
 
+  /* GLib aborts when it cannot make the loop's wake-up descriptor or the
+   * run's thread, fontconfig when it lacks memory: name the limit first. */
+  if (!ptl_machine_check_limits (&error))
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+
   /* The monitor samples /proc on the main loop below while the run goes. */
   if (monitor_ms > 0)
     {
@@ -397,6 +405,11 @@ cmd_export (int   argc,
   result = ptl_result_load_json (argv[1], &error);
   if (result == NULL)
     return usage_error ("%s", error->message);
+  if (!ptl_machine_check_limits (&error))
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      return EXIT_FAILED;
+    }
   return write_exports (result, argv + 2, NULL);
 }
 

@@ -869,7 +869,9 @@ ptl_experiment_run_async (PtlExperiment       *self,
   data->copy = ptl_experiment_dup (self);
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
 
-  if (!ptl_experiment_validate (data->copy, &error))
+  /* GLib aborts when it cannot start the worker thread: say which limit
+   * is in the way instead. */
+  if (!ptl_experiment_validate (data->copy, &error) || !ptl_machine_check_limits (&error))
     {
       if (progress_notify != NULL)
         progress_notify (progress_data);
@@ -925,11 +927,16 @@ ptl_experiment_run_sync (PtlExperiment    *self,
                          gpointer          progress_data,
                          GError          **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GMainContext) context = NULL;
   SyncData data = { NULL };
   PtlResult *result;
 
   g_return_val_if_fail (PTL_IS_EXPERIMENT (self), NULL);
+
+  /* Before the context, whose wake-up descriptor GLib cannot do without. */
+  if (!ptl_machine_check_limits (error))
+    return NULL;
+  context = g_main_context_new ();
 
   g_main_context_push_thread_default (context);
   ptl_experiment_run_async (self, cancellable, progress, progress_data, NULL, run_sync_cb, &data);

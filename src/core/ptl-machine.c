@@ -7,6 +7,8 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -145,6 +147,87 @@ ptl_machine_collect (void)
     json_object_set_double_member (machine, "load_average_1m", g_ascii_strtod (loadavg, NULL));
 
   return machine;
+}
+
+guint
+ptl_machine_count_user_tasks (guint uid)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *status = NULL;
+      const char *uid_line, *threads_line;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "status", NULL);
+      /* Processes that end meanwhile no longer count. */
+      if (!g_file_get_contents (path, &status, NULL, NULL))
+        continue;
+      uid_line = strstr (status, "\nUid:");
+      threads_line = strstr (status, "\nThreads:");
+      if (uid_line != NULL && threads_line != NULL &&
+          g_ascii_strtoull (uid_line + strlen ("\nUid:"), NULL, 10) == uid)
+        n += (guint) g_ascii_strtoull (threads_line + strlen ("\nThreads:"), NULL, 10);
+    }
+  return n;
+}
+
+gboolean
+ptl_machine_check_limits (GError **error)
+{
+  struct rlimit limit;
+
+  /* Linux does not apply RLIMIT_NPROC to root (nor to CAP_SYS_RESOURCE
+   * or CAP_SYS_ADMIN, which root stands for here). */
+  if (getrlimit (RLIMIT_NPROC, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      getuid () != 0 && geteuid () != 0)
+    {
+      guint64 used = ptl_machine_count_user_tasks (getuid ());
+
+      if (used + PTL_MACHINE_MIN_TASKS > limit.rlim_cur)
+        {
+          g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
+                       _("RLIMIT_NPROC (ulimit -u) is %" G_GUINT64_FORMAT " and this user already runs %"
+                         G_GUINT64_FORMAT " threads and processes: ptlab needs room for at least %d more"),
+                       (guint64) limit.rlim_cur, used, PTL_MACHINE_MIN_TASKS);
+          return FALSE;
+        }
+    }
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    {
+      g_autoptr(GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+      guint64 open_fds = 0;
+
+      while (fds != NULL && g_dir_read_name (fds) != NULL)
+        open_fds++;
+      /* The folder's own descriptor was counted too. */
+      open_fds = open_fds > 0 ? open_fds - 1 : 0;
+      if (open_fds + PTL_MACHINE_MIN_FDS > limit.rlim_cur)
+        {
+          g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
+                       _("RLIMIT_NOFILE (ulimit -n) is %" G_GUINT64_FORMAT " with %" G_GUINT64_FORMAT
+                         " descriptors open: ptlab needs at least %d free"),
+                       (guint64) limit.rlim_cur, open_fds, PTL_MACHINE_MIN_FDS);
+          return FALSE;
+        }
+    }
+
+  if (getrlimit (RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      limit.rlim_cur < PTL_MACHINE_MIN_ADDRESS_SPACE)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
+                   _("RLIMIT_AS (ulimit -v) is %" G_GUINT64_FORMAT " KiB: ptlab needs at least %"
+                     G_GUINT64_FORMAT " KiB of address space"),
+                   (guint64) limit.rlim_cur / 1024, PTL_MACHINE_MIN_ADDRESS_SPACE / 1024);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

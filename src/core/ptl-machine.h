@@ -26,4 +26,22 @@ gboolean    ptl_machine_read_cpu_times (gint64 *busy_ns,
  * none is executable. */
 char       *ptl_machine_find_helper  (GError **error);
 
+/* Tasks (processes and threads) that belong to user @uid, from
+ * /proc/<pid>/status: what RLIMIT_NPROC counts. */
+guint       ptl_machine_count_user_tasks (guint   uid);
+
+/* What a run needs beyond what this process already holds: room for
+ * PTL_MACHINE_MIN_TASKS more tasks under RLIMIT_NPROC (its worker and the
+ * threads GLib and Pango start), PTL_MACHINE_MIN_FDS free descriptors
+ * (GLib's wake-up, the experiments' pipes) and PTL_MACHINE_MIN_ADDRESS_SPACE
+ * under RLIMIT_AS (thread stacks, malloc arenas, fonts: a run and a PNG
+ * export failed below about 400 MiB). GLib aborts, and fontconfig crashes,
+ * when these run out, so a run checks first: FALSE with PTL_ERROR_LIMIT
+ * naming the limit that is too low. */
+#define PTL_MACHINE_MIN_TASKS         4
+#define PTL_MACHINE_MIN_FDS           16
+#define PTL_MACHINE_MIN_ADDRESS_SPACE (G_GUINT64_CONSTANT (512) << 20)
+
+gboolean    ptl_machine_check_limits (GError **error);
+
 G_END_DECLS
