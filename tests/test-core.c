@@ -228,6 +228,33 @@ test_stats_percentiles (void)
   g_assert_true (isnan (ptl_stats_mean (NULL, 0)));
 }
 
+/* The one definition of noise every experiment uses. */
+static void
+test_stats_noisy (void)
+{
+  static const struct
+  {
+    double   samples[5];
+    gsize    n;
+    gboolean noisy;
+  } cases[] = {
+    { { 1.0, 1.1, 0.9, 1.05, 0.95 }, 5, FALSE },
+    { { 1.0, 1.0, 1.0, 1.0, 10.0 }, 5, TRUE },
+    { { 1.0, 3.0, 1.0 }, 3, TRUE },
+    { { 1.0, 1.9, 1.0 }, 3, FALSE },
+    /* Two samples cannot tell. */
+    { { 1.0, 100.0 }, 2, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PtlStats stats;
+
+      ptl_stats_compute (&stats, cases[i].samples, cases[i].n);
+      g_assert_cmpint (ptl_stats_is_noisy (&stats), ==, cases[i].noisy);
+    }
+}
+
 static void
 test_stats_format (void)
 {
@@ -879,6 +906,47 @@ test_machine_facts (void)
   g_assert_cmpuint (ptl_machine_get_n_cpus (), >=, 1);
 }
 
+/* Recorded and typical DMI names and cpuinfo flags: hypervisors are told
+ * by their own firmware names or the CPU's hypervisor flag, never by a
+ * vendor name that laptops carry too. */
+static void
+test_machine_virtualization (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "machine", NULL);
+  g_autoptr(GDir) samples = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (samples);
+  while ((name = g_dir_read_name (samples)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GKeyFile) sample = g_key_file_new ();
+      g_autofree char *vendor = NULL;
+      g_autofree char *product = NULL;
+      g_autofree char *cpuinfo = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *found = NULL;
+
+      g_assert_true (g_key_file_load_from_file (sample, path, G_KEY_FILE_NONE, NULL));
+      vendor = g_key_file_get_string (sample, "machine", "sys_vendor", NULL);
+      product = g_key_file_get_string (sample, "machine", "product_name", NULL);
+      cpuinfo = g_key_file_get_string (sample, "machine", "cpuinfo", NULL);
+      expected = g_key_file_get_string (sample, "machine", "expected", NULL);
+      found = ptl_machine_classify_virtualization (vendor, product, cpuinfo);
+      g_test_message ("%s: %s", name, found);
+      g_assert_cmpstr (found, ==, expected);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 10);
+
+  {
+    g_autofree char *unreadable = ptl_machine_classify_virtualization (NULL, NULL, NULL);
+
+    g_assert_cmpstr (unreadable, ==, "unknown");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -888,6 +956,7 @@ main (int   argc,
   g_test_add_func ("/ptl/stats/percentiles", test_stats_percentiles);
   g_test_add_func ("/ptl/stats/log-histogram", test_stats_log_histogram);
   g_test_add_func ("/ptl/stats/format", test_stats_format);
+  g_test_add_func ("/ptl/stats/noisy", test_stats_noisy);
   g_test_add_func ("/ptl/params/validation", test_params_validation);
   g_test_add_func ("/ptl/params/metadata", test_params_metadata);
   g_test_add_func ("/ptl/params/notify", test_params_notify);
@@ -903,6 +972,7 @@ main (int   argc,
   g_test_add_func ("/ptl/run/other-work", test_run_other_work);
   g_test_add_func ("/ptl/run/max-tasks", test_run_max_tasks);
   g_test_add_func ("/ptl/machine/facts", test_machine_facts);
+  g_test_add_func ("/ptl/machine/virtualization", test_machine_virtualization);
 
   return g_test_run ();
 }

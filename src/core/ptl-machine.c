@@ -52,42 +52,100 @@ read_trimmed_file (const char *path)
   return g_strstrip (g_steal_pointer (&contents));
 }
 
-/* A VM is what most readers will run this in, and it changes latencies
- * 10×: name it. The DMI vendor or the cpuinfo "hypervisor" flag tells
- * without systemd-detect-virt (absent in Flatpak). */
+/* Names only a hypervisor's virtual firmware carries, in the DMI product
+ * name or system vendor. Vendor names alone ("Microsoft Corporation",
+ * "Google", "Amazon EC2") are not enough: Surface laptops, Chromebooks
+ * and EC2 metal instances carry them on bare metal. */
+static const struct
+{
+  const char *product; /* prefix of product_name, or NULL */
+  const char *vendor;  /* sys_vendor, exactly, or NULL */
+  const char *name;
+} hypervisors[] = {
+  { "KVM", NULL, "kvm" },
+  { "Standard PC (", NULL, "qemu" },
+  { NULL, "QEMU", "qemu" },
+  { "VMware", NULL, "vmware" },
+  { NULL, "VMware, Inc.", "vmware" },
+  { "VirtualBox", NULL, "oracle" },
+  { NULL, "innotek GmbH", "oracle" },
+  { "HVM domU", NULL, "xen" },
+  { NULL, "Xen", "xen" },
+  { "Virtual Machine", "Microsoft Corporation", "microsoft" },
+  { "Google Compute Engine", NULL, "google" },
+  { "Parallels Virtual Platform", NULL, "parallels" },
+  { "BHYVE", NULL, "bhyve" },
+  { "Bochs", NULL, "bochs" },
+  { "Firecracker", NULL, "firecracker" },
+  { "OpenStack", NULL, "openstack" },
+};
+
+char *
+ptl_machine_classify_virtualization (const char *sys_vendor,
+                                     const char *product_name,
+                                     const char *cpuinfo)
+{
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hypervisors); i++)
+    {
+      gboolean product_matches = hypervisors[i].product == NULL ||
+        (product_name != NULL && g_str_has_prefix (product_name, hypervisors[i].product));
+      gboolean vendor_matches = hypervisors[i].vendor == NULL ||
+        (sys_vendor != NULL && g_str_equal (sys_vendor, hypervisors[i].vendor));
+
+      if (product_matches && vendor_matches)
+        return g_strdup (hypervisors[i].name);
+    }
+  /* EC2 names the instance type: a virtual one unless it is "….metal". */
+  if (g_strcmp0 (sys_vendor, "Amazon EC2") == 0 && product_name != NULL &&
+      !g_str_has_suffix (product_name, ".metal"))
+    return g_strdup ("amazon");
+
+  if (cpuinfo == NULL)
+    return g_strdup ("unknown");
+  /* The CPUID bit every hypervisor sets for its guests (Linux shows it as
+   * the "hypervisor" flag), firmware names or not. */
+  lines = g_strsplit (cpuinfo, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+      g_auto(GStrv) words = NULL;
+
+      if (!g_str_has_prefix (lines[i], "flags") || colon == NULL)
+        continue;
+      words = g_strsplit_set (colon + 1, " \t", -1);
+      return g_strdup (g_strv_contains ((const char * const *) words, "hypervisor") ? "vm" : "none");
+    }
+  /* No flags line (ARM shows "Features", without such a bit): cannot tell. */
+  return g_strdup ("unknown");
+}
+
 static char *
 detect_virtualization (void)
 {
-  static const struct { const char *needle; const char *name; } vendors[] = {
-    { "QEMU", "qemu" }, { "KVM", "kvm" }, { "VMware", "vmware" },
-    { "VirtualBox", "oracle" }, { "innotek", "oracle" }, { "Xen", "xen" },
-    { "Microsoft", "microsoft" }, { "Amazon EC2", "amazon" }, { "Firecracker", "firecracker" },
-    { "Google", "google" },
-  };
-  g_autofree char *flags = NULL;
-  g_autofree char *vendor = NULL;
-  g_autofree char *product = NULL;
-
-  vendor = read_trimmed_file ("/sys/class/dmi/id/sys_vendor");
-  product = read_trimmed_file ("/sys/class/dmi/id/product_name");
-  for (guint i = 0; i < G_N_ELEMENTS (vendors); i++)
-    if ((vendor && strstr (vendor, vendors[i].needle)) ||
-        (product && strstr (product, vendors[i].needle)))
-      return g_strdup (vendors[i].name);
+  g_autofree char *vendor = read_trimmed_file ("/sys/class/dmi/id/sys_vendor");
+  g_autofree char *product = read_trimmed_file ("/sys/class/dmi/id/product_name");
+  g_autofree char *cpuinfo = NULL;
 
   if (g_file_test ("/proc/xen", G_FILE_TEST_EXISTS))
     return g_strdup ("xen");
+  g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL);
+  return ptl_machine_classify_virtualization (vendor, product, cpuinfo);
+}
 
-  flags = read_keyed_line ("/proc/cpuinfo", "flags");
-  if (flags != NULL)
-    {
-      g_auto(GStrv) words = g_strsplit (flags, " ", -1);
+gboolean
+ptl_machine_is_virtual (JsonObject  *machine,
+                        const char **name)
+{
+  const char *virtualization = NULL;
 
-      if (g_strv_contains ((const char * const *) words, "hypervisor"))
-        return g_strdup ("vm");
-      return g_strdup ("none");
-    }
-  return g_strdup ("unknown");
+  if (machine != NULL)
+    virtualization = json_object_get_string_member_with_default (machine, "virtualization", NULL);
+  if (name != NULL)
+    *name = virtualization;
+  return virtualization != NULL && !g_str_equal (virtualization, "none") &&
+         !g_str_equal (virtualization, "unknown");
 }
 
 guint

@@ -11,6 +11,20 @@ G_BEGIN_DECLS
  * "unknown"), load_average_1m. New object, caller owns it. */
 JsonObject *ptl_machine_collect      (void);
 
+/* The virtualization a machine shows, from its DMI sys_vendor and
+ * product_name (NULL when absent) and the text of /proc/cpuinfo (NULL
+ * when unreadable): a hypervisor's own firmware names ("kvm", "qemu",
+ * "vmware", "microsoft" for Hyper-V, …), else "vm" for the CPU's
+ * hypervisor flag, else "none"; "unknown" without cpuinfo. Pure: the
+ * tests feed it recorded samples. */
+char       *ptl_machine_classify_virtualization (const char *sys_vendor,
+                                                 const char *product_name,
+                                                 const char *cpuinfo);
+/* Whether @machine (from ptl_machine_collect ()) is a virtual machine,
+ * and its virtualization name in @name (may be NULL). */
+gboolean    ptl_machine_is_virtual   (JsonObject  *machine,
+                                      const char **name);
+
 /* Online CPUs this process may run on (sched_getaffinity), at least 1. */
 guint       ptl_machine_get_n_cpus   (void);
 

@@ -590,6 +590,7 @@ ptl_isolation_experiment_run (PtlExperiment  *experiment,
   ptl_result_add_note (result, _("Times come from the workers' own CLOCK_MONOTONIC stamps; a crashed "
                                  "worker's end is when the lab saw its process's pipe close. Each run "
                                  "is one measurement."));
+  ptl_run_warn_if_virtual (run);
   return TRUE;
 }
 
