@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -425,6 +426,7 @@ test_run_different_cpus (void)
     "placement", "different-cpus", "round-trips", "200", "bandwidth", "false", "mechanisms", "pipe", NULL,
   };
   g_autoptr(PtlResult) result = NULL;
+  g_auto(GStrv) cpus = NULL;
 
   if (ptl_machine_get_n_cpus () < 2)
     {
@@ -433,6 +435,12 @@ test_run_different_cpus (void)
     }
   result = ptl_test_run ("ipc", params);
   g_assert_cmpfloat (ptl_test_cell (result, "pipe", "median"), >, 0);
+  /* The lab's side and the peer, as each saw itself at the end. */
+  cpus = g_strsplit (json_object_get_string_member (ptl_result_get_parameters (result), "cpus-pipe"), ",", -1);
+  g_assert_cmpuint (g_strv_length (cpus), ==, 2);
+  g_assert_cmpint (atoi (cpus[0]), >=, 0);
+  g_assert_cmpint (atoi (cpus[1]), >=, 0);
+  g_assert_cmpint (atoi (cpus[0]), !=, atoi (cpus[1]));
 }
 
 int

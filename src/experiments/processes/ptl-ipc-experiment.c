@@ -13,6 +13,7 @@
 
 #include "ptl-ipc.h"
 #include "ptl-ipc-experiment.h"
+#include "ptl-spawn-util.h"
 #include "ptl-placement.h"
 
 /* "Inter-process communication": round trips and bandwidth of seven
@@ -91,6 +92,7 @@ typedef struct
   gint64                 cpu_ns;       /* both sides, over cpu_round_trips */
   guint64                cpu_round_trips;
   double                 estimate_ns;  /* a typical round trip, to size commands */
+  int                    cpus[2];      /* where the lab side and the peer last ran, -1 unknown */
   PtlSeries             *bandwidth;
   double                 largest_bandwidth;
 } Subject;
@@ -486,6 +488,7 @@ echo (Lab      *lab,
         subject->round_trip_s[subject->n_round_trips++] = lab->batch_ns[i] / NS_PER_S;
       subject->cpu_ns += cpu_ns;
       subject->cpu_round_trips += n + 1;
+      ptl_ipc_pair_get_cpus (subject->pair, &subject->cpus[0], &subject->cpus[1]);
     }
   subject->estimate_ns = median_ns (lab->batch_ns + 1, n);
   return !ptl_run_set_error_if_cancelled (lab->run, error);
@@ -762,6 +765,17 @@ add_trust_notes (Lab *lab)
   g_autoptr(GString) noisy = g_string_new (NULL);
 
   ptl_run_warn_if_virtual (lab->run);
+  /* Where the sides really ran (the placement only asked): a result that
+   * claims different CPUs can be checked. */
+  for (guint i = 0; i < lab->n_subjects; i++)
+    {
+      Subject *subject = &lab->subjects[i];
+      g_autofree char *name = g_strdup_printf ("cpus-%s", ptl_ipc_mechanism_get_name (subject->mechanism));
+      g_autofree char *cpus = g_strdup_printf ("%d,%d", subject->cpus[0], subject->cpus[1]);
+
+      if (subject->n_round_trips > 0)
+        ptl_spawn_record_string (lab->result, name, cpus);
+    }
 
   for (guint i = 0; i < lab->n_subjects; i++)
     {

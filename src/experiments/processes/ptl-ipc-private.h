@@ -41,6 +41,7 @@ typedef struct
   gint64     peer_cpu_ns; /* CPU time the peer spent on the last command */
   gint64     peer_end_ns; /* when the peer received the last byte of a sink */
   int        peer_error;  /* errno of the peer's failure, 0 if none */
+  int        peer_cpu;    /* the CPU the peer ended the last echo on, -1 unknown */
 } PtlIpcControl;
 
 typedef struct
