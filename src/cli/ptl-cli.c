@@ -305,9 +305,10 @@ cmd_run (int   argc,
     if ((status = check_export_path (exports[i])) != EXIT_DONE)
       return status;
 
-  /* GLib aborts when it cannot make the loop's wake-up descriptor or the
-   * run's thread, fontconfig when it lacks memory: name the limit first. */
-  if (!ptl_machine_check_limits (&error))
+  /* GLib aborts when it cannot make the loop's wake-up descriptor or a
+   * thread, fontconfig when it lacks memory: name the limit first. */
+  if (!ptl_machine_check_limits (PTL_MACHINE_RUN_TASKS + (exports != NULL ? PTL_MACHINE_DRAW_TASKS : 0),
+                                 &error))
     {
       g_printerr ("ptlab: %s\n", error->message);
       return EXIT_FAILED;
@@ -405,7 +406,7 @@ cmd_export (int   argc,
   result = ptl_result_load_json (argv[1], &error);
   if (result == NULL)
     return usage_error ("%s", error->message);
-  if (!ptl_machine_check_limits (&error))
+  if (!ptl_machine_check_limits (PTL_MACHINE_DRAW_TASKS, &error))
     {
       g_printerr ("ptlab: %s\n", error->message);
       return EXIT_FAILED;

@@ -871,7 +871,8 @@ ptl_experiment_run_async (PtlExperiment       *self,
 
   /* GLib aborts when it cannot start the worker thread: say which limit
    * is in the way instead. */
-  if (!ptl_experiment_validate (data->copy, &error) || !ptl_machine_check_limits (&error))
+  if (!ptl_experiment_validate (data->copy, &error) ||
+      !ptl_machine_check_limits (PTL_MACHINE_RUN_TASKS, &error))
     {
       if (progress_notify != NULL)
         progress_notify (progress_data);
@@ -934,7 +935,7 @@ ptl_experiment_run_sync (PtlExperiment    *self,
   g_return_val_if_fail (PTL_IS_EXPERIMENT (self), NULL);
 
   /* Before the context, whose wake-up descriptor GLib cannot do without. */
-  if (!ptl_machine_check_limits (error))
+  if (!ptl_machine_check_limits (PTL_MACHINE_RUN_TASKS, error))
     return NULL;
   context = g_main_context_new ();
 

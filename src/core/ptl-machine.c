@@ -236,7 +236,8 @@ ptl_machine_count_user_tasks (guint uid)
 }
 
 gboolean
-ptl_machine_check_limits (GError **error)
+ptl_machine_check_limits (guint    tasks,
+                          GError **error)
 {
   struct rlimit limit;
 
@@ -247,12 +248,12 @@ ptl_machine_check_limits (GError **error)
     {
       guint64 used = ptl_machine_count_user_tasks (getuid ());
 
-      if (used + PTL_MACHINE_MIN_TASKS > limit.rlim_cur)
+      if (used + tasks > limit.rlim_cur)
         {
           g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
                        _("RLIMIT_NPROC (ulimit -u) is %" G_GUINT64_FORMAT " and this user already runs %"
-                         G_GUINT64_FORMAT " threads and processes: ptlab needs room for at least %d more"),
-                       (guint64) limit.rlim_cur, used, PTL_MACHINE_MIN_TASKS);
+                         G_GUINT64_FORMAT " threads and processes: ptlab needs room for at least %u more"),
+                       (guint64) limit.rlim_cur, used, tasks);
           return FALSE;
         }
     }

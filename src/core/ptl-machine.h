@@ -44,18 +44,22 @@ char       *ptl_machine_find_helper  (GError **error);
  * /proc/<pid>/status: what RLIMIT_NPROC counts. */
 guint       ptl_machine_count_user_tasks (guint   uid);
 
-/* What a run needs beyond what this process already holds: room for
- * PTL_MACHINE_MIN_TASKS more tasks under RLIMIT_NPROC (its worker and the
- * threads GLib and Pango start), PTL_MACHINE_MIN_FDS free descriptors
- * (GLib's wake-up, the experiments' pipes) and PTL_MACHINE_MIN_ADDRESS_SPACE
- * under RLIMIT_AS (thread stacks, malloc arenas, fonts: a run and a PNG
- * export failed below about 400 MiB). GLib aborts, and fontconfig crashes,
- * when these run out, so a run checks first: FALSE with PTL_ERROR_LIMIT
- * naming the limit that is too low. */
-#define PTL_MACHINE_MIN_TASKS         4
+/* What ptlab needs beyond what this process already holds: room for
+ * @tasks more threads under RLIMIT_NPROC (a run's worker,
+ * PTL_MACHINE_RUN_TASKS; drawing adds Pango's font threads,
+ * PTL_MACHINE_DRAW_TASKS), PTL_MACHINE_MIN_FDS free descriptors (GLib's
+ * wake-up, the experiments' pipes) and PTL_MACHINE_MIN_ADDRESS_SPACE under
+ * RLIMIT_AS (thread stacks, malloc arenas, fonts: a run and a PNG export
+ * failed below about 400 MiB). GLib aborts, and fontconfig crashes, when
+ * these run out, so callers check first: FALSE with PTL_ERROR_LIMIT naming
+ * the limit that is too low. Experiments that create threads and
+ * processes meet RLIMIT_NPROC themselves, with a partial result. */
+#define PTL_MACHINE_RUN_TASKS         1
+#define PTL_MACHINE_DRAW_TASKS        2
 #define PTL_MACHINE_MIN_FDS           16
 #define PTL_MACHINE_MIN_ADDRESS_SPACE (G_GUINT64_CONSTANT (512) << 20)
 
-gboolean    ptl_machine_check_limits (GError **error);
+gboolean    ptl_machine_check_limits (guint    tasks,
+                                      GError **error);
 
 G_END_DECLS
