@@ -14,7 +14,11 @@
 
 #include "ptl-test-util.h"
 
-#define NOBODY 65534
+/* Root ignores RLIMIT_NPROC, so limit tests run as another user: not
+ * nobody, whose count other test runs on the machine change as they come
+ * and go, but a uid of this process's own (no account needs to exist for
+ * it) that has no task but ours. */
+#define OWN_UID_BASE 0x70000000u
 
 /* One asynchronous run on the default main context, cancelled on the way
  * when @prefix is set. */
@@ -393,12 +397,18 @@ ptl_test_run_and_report (PtlExperiment *experiment)
   return result;
 }
 
+static uid_t
+own_uid (void)
+{
+  return OWN_UID_BASE + (uid_t) getpid ();
+}
+
 /* A clone in a private (0700) folder, as root's home is, keeps the helper
- * out of nobody's reach: copy it into a folder of its own under /tmp,
- * owned by nobody so that nobody can remove it again, and point
+ * out of another user's reach: copy it into a folder of its own under
+ * /tmp, owned by that user so that it can remove it again, and point
  * PTLAB_HELPER there. Returns the folder. */
 static char *
-give_nobody_a_helper (void)
+give_own_uid_a_helper (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *helper = ptl_machine_find_helper (&error);
@@ -413,19 +423,19 @@ give_nobody_a_helper (void)
   g_assert_true (g_file_get_contents (helper, &contents, &length, &error));
   g_assert_true (g_file_set_contents_full (copy, contents, length, G_FILE_SET_CONTENTS_NONE, 0755, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (chown (copy, NOBODY, NOBODY), ==, 0);
-  g_assert_cmpint (chown (dir, NOBODY, NOBODY), ==, 0);
+  g_assert_cmpint (chown (copy, own_uid (), own_uid ()), ==, 0);
+  g_assert_cmpint (chown (dir, own_uid (), own_uid ()), ==, 0);
   g_setenv ("PTLAB_HELPER", copy, TRUE);
   return g_steal_pointer (&dir);
 }
 
-/* Root ignores RLIMIT_NPROC: become nobody. */
 static void
-become_nobody (void)
+become_own_uid (void)
 {
+  g_assert_cmpuint (ptl_machine_count_user_tasks (own_uid ()), ==, 0);
   g_assert_cmpint (setgroups (0, NULL), ==, 0);
-  g_assert_cmpint (setgid (NOBODY), ==, 0);
-  g_assert_cmpint (setuid (NOBODY), ==, 0);
+  g_assert_cmpint (setgid (own_uid ()), ==, 0);
+  g_assert_cmpint (setuid (own_uid ()), ==, 0);
 }
 
 static void
@@ -474,8 +484,8 @@ ptl_test_run_with_limit (const char         *id,
 
   if (resource == RLIMIT_NPROC && getuid () == 0)
     {
-      helper_dir = give_nobody_a_helper ();
-      become_nobody ();
+      helper_dir = give_own_uid_a_helper ();
+      become_own_uid ();
     }
   limit.rlim_cur = limit.rlim_max = limit_in_use (resource) + room;
   g_assert_cmpint (setrlimit (resource, &limit), ==, 0);
@@ -502,14 +512,14 @@ ptl_test_run_with_task_room (const char         *id,
 
   /* Before any thread exists: g_setenv () is not thread-safe. */
   if (getuid () == 0)
-    helper_dir = give_nobody_a_helper ();
+    helper_dir = give_own_uid_a_helper ();
 
   /* GLib's own threads (the run's worker among them) exist from here on. */
   warm_result = ptl_experiment_run_sync (warm_experiment, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
   if (getuid () == 0)
-    become_nobody ();
+    become_own_uid ();
   limit.rlim_cur = limit.rlim_max = limit_in_use (RLIMIT_NPROC) + room;
   g_assert_cmpint (setrlimit (RLIMIT_NPROC, &limit), ==, 0);
 
