@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,11 @@
 
 #include "ptl-test-util.h"
 
-#define NOBODY 65534
+/* Root ignores RLIMIT_NPROC, so limit tests run as another user: not
+ * nobody, whose count other test runs on the machine change as they come
+ * and go, but a uid of this process's own (no account needs to exist for
+ * it) that has no task but ours. */
+#define OWN_UID_BASE 0x70000000u
 
 /* One asynchronous run on the default main context, cancelled on the way
  * when @prefix is set. */
@@ -29,13 +34,6 @@ typedef struct
   PtlResult    *result;
   gboolean      done;
 } AsyncRun;
-
-/* A user's tasks (threads included), summed over /proc. */
-typedef struct
-{
-  uid_t uid;
-  guint n;
-} UserTasks;
 
 /* The summary row of id @row, and the index of the column of id @column. */
 static guint
@@ -108,20 +106,6 @@ assert_labels (PtlResult *result)
 }
 
 static void
-add_user_tasks_cb (const char *pid,
-                   const char *status,
-                   gpointer    user_data)
-{
-  UserTasks *tasks = user_data;
-  const char *uid_line = strstr (status, "\nUid:");
-  const char *threads_line = strstr (status, "\nThreads:");
-
-  if (uid_line != NULL && threads_line != NULL &&
-      g_ascii_strtoull (uid_line + strlen ("\nUid:"), NULL, 10) == tasks->uid)
-    tasks->n += g_ascii_strtoull (threads_line + strlen ("\nThreads:"), NULL, 10);
-}
-
-static void
 count_child_cb (const char *pid,
                 const char *stat,
                 gpointer    user_data)
@@ -180,16 +164,6 @@ done_cb (GObject      *object,
   run->done_ns = ptl_clock_now_ns ();
   run->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &run->error);
   run->done = TRUE;
-}
-
-/* Tasks (threads included) that belong to @uid, from /proc. */
-static guint
-count_user_tasks (uid_t uid)
-{
-  UserTasks tasks = { uid, 0 };
-
-  ptl_test_foreach_process ("status", add_user_tasks_cb, &tasks);
-  return tasks.n;
 }
 
 /* Fills @run's outcome; its timeout never outlives it (a run that ends
@@ -467,6 +441,105 @@ ptl_test_run_and_report (PtlExperiment *experiment)
   return result;
 }
 
+static uid_t
+own_uid (void)
+{
+  return OWN_UID_BASE + (uid_t) getpid ();
+}
+
+/* A clone in a private (0700) folder, as root's home is, keeps the helper
+ * out of another user's reach: copy it into a folder of its own under
+ * /tmp, owned by that user so that it can remove it again, and point
+ * PTLAB_HELPER there. Returns the folder. */
+static char *
+give_own_uid_a_helper (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = ptl_machine_find_helper (&error);
+  g_autofree char *dir = g_strdup ("/tmp/ptlab-test-helper-XXXXXX");
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (g_mkdtemp_full (dir, 0700));
+  copy = g_build_filename (dir, "ptlab-helper", NULL);
+  g_assert_true (g_file_get_contents (helper, &contents, &length, &error));
+  g_assert_true (g_file_set_contents_full (copy, contents, length, G_FILE_SET_CONTENTS_NONE, 0755, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (chown (copy, own_uid (), own_uid ()), ==, 0);
+  g_assert_cmpint (chown (dir, own_uid (), own_uid ()), ==, 0);
+  g_setenv ("PTLAB_HELPER", copy, TRUE);
+  return g_steal_pointer (&dir);
+}
+
+static void
+become_own_uid (void)
+{
+  g_assert_cmpuint (ptl_machine_count_user_tasks (own_uid ()), ==, 0);
+  g_assert_cmpint (setgroups (0, NULL), ==, 0);
+  g_assert_cmpint (setgid (own_uid ()), ==, 0);
+  g_assert_cmpint (setuid (own_uid ()), ==, 0);
+}
+
+static void
+remove_helper_copy (const char *helper_dir)
+{
+  g_autofree char *copy = g_build_filename (helper_dir, "ptlab-helper", NULL);
+
+  g_assert_cmpint (g_unlink (copy), ==, 0);
+  g_assert_cmpint (g_rmdir (helper_dir), ==, 0);
+}
+
+/* What @resource counts that is in use now. */
+static rlim_t
+limit_in_use (int resource)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  switch (resource)
+    {
+    case RLIMIT_NPROC:
+      return ptl_machine_count_user_tasks (getuid ());
+    case RLIMIT_NOFILE:
+      /* Less the folder's own descriptor. */
+      return ptl_test_count_entries ("/proc/self/fd") - 1;
+    case RLIMIT_AS:
+      g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+      line = strstr (status, "\nVmSize:");
+      g_assert_nonnull (line);
+      return g_ascii_strtoull (line + strlen ("\nVmSize:"), NULL, 10) * 1024;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+PtlResult *
+ptl_test_run_with_limit (const char         *id,
+                         const char * const *params,
+                         int                 resource,
+                         rlim_t              room)
+{
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, params);
+  g_autofree char *helper_dir = NULL;
+  PtlResult *result;
+  struct rlimit limit;
+
+  if (resource == RLIMIT_NPROC && getuid () == 0)
+    {
+      helper_dir = give_own_uid_a_helper ();
+      become_own_uid ();
+    }
+  limit.rlim_cur = limit.rlim_max = limit_in_use (resource) + room;
+  g_assert_cmpint (setrlimit (resource, &limit), ==, 0);
+
+  result = ptl_test_run_and_report (experiment);
+  if (helper_dir != NULL)
+    remove_helper_copy (helper_dir);
+  return result;
+}
+
 PtlResult *
 ptl_test_run_with_task_room (const char         *id,
                              const char * const *warm_params,
@@ -477,20 +550,25 @@ ptl_test_run_with_task_room (const char         *id,
   g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, params);
   g_autoptr(PtlResult) warm_result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *helper_dir = NULL;
+  PtlResult *result;
   struct rlimit limit;
+
+  /* Before any thread exists: g_setenv () is not thread-safe. */
+  if (getuid () == 0)
+    helper_dir = give_own_uid_a_helper ();
 
   /* GLib's own threads (the run's worker among them) exist from here on. */
   warm_result = ptl_experiment_run_sync (warm_experiment, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
   if (getuid () == 0)
-    {
-      g_assert_cmpint (setgroups (0, NULL), ==, 0);
-      g_assert_cmpint (setgid (NOBODY), ==, 0);
-      g_assert_cmpint (setuid (NOBODY), ==, 0);
-    }
-  limit.rlim_cur = limit.rlim_max = count_user_tasks (getuid ()) + room;
+    become_own_uid ();
+  limit.rlim_cur = limit.rlim_max = limit_in_use (RLIMIT_NPROC) + room;
   g_assert_cmpint (setrlimit (RLIMIT_NPROC, &limit), ==, 0);
 
-  return ptl_test_run_and_report (experiment);
+  result = ptl_test_run_and_report (experiment);
+  if (helper_dir != NULL)
+    remove_helper_copy (helper_dir);
+  return result;
 }

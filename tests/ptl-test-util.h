@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sys/resource.h>
+
 #include "ptl-registry.h"
 
 G_BEGIN_DECLS
@@ -114,13 +116,25 @@ void           ptl_test_leaks_assert_none  (const PtlTestLeaks  *before,
 /* Runs @experiment and prints "error: …" for its PTL_ERROR_LIMIT or
  * "note: …" per note, for the parent to match; NULL after the error. */
 PtlResult     *ptl_test_run_and_report     (PtlExperiment       *experiment);
-/* Runs @id with @warm_params (so GLib's own threads exist), becomes user
- * nobody when root (root ignores the limit), lowers RLIMIT_NPROC to leave
- * room for @room more tasks, then runs @params with
- * ptl_test_run_and_report (). */
+/* Runs @id with @warm_params (so GLib's own threads exist), becomes a
+ * user of its own when root (root ignores the limit; that user runs its
+ * own copy of the helper, which a private clone keeps out of its reach),
+ * lowers RLIMIT_NPROC to leave room for @room more tasks, then runs
+ * @params with ptl_test_run_and_report (). */
 PtlResult     *ptl_test_run_with_task_room (const char          *id,
                                             const char * const  *warm_params,
                                             const char * const  *params,
                                             guint                room);
+
+/* In a fresh g_test_trap_subprocess () child (no run before it): sets
+ * @resource (RLIMIT_NPROC, RLIMIT_NOFILE or RLIMIT_AS) to what is in use
+ * now plus @room — the user's tasks, this process's descriptors, its
+ * address space in bytes — as a user of its own when root for
+ * RLIMIT_NPROC, then runs @id with @params through
+ * ptl_test_run_and_report (). */
+PtlResult     *ptl_test_run_with_limit     (const char          *id,
+                                            const char * const  *params,
+                                            int                  resource,
+                                            rlim_t               room);
 
 G_END_DECLS

@@ -388,6 +388,48 @@ test_interrupt_export (void)
   g_assert_cmpuint (count_entries (dir), ==, 2);
   g_assert_true (g_file_get_contents (kept, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "old");
+}
+
+/* Runs `sh -c "ulimit ULIMIT && exec ptlab ARGS…"`. */
+static void
+run_ptlab_limited (Outcome    *outcome,
+                   const char *ulimit,
+                   const char *args)
+{
+  g_autofree char *script = g_strdup_printf ("ulimit %s && exec \"$0\" %s", ulimit, args);
+  const char *argv[] = { "/bin/sh", "-c", script, g_getenv ("PTLAB"), NULL };
+  g_autoptr(GError) error = NULL;
+  int wait_status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &outcome->out, &outcome->err, &wait_status, &error);
+  g_assert_no_error (error);
+  outcome->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+}
+
+/* GLib aborted without a wake-up descriptor, fontconfig crashed in 80 MB:
+ * now one line names the limit, exit 1. */
+static void
+test_limits (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *json = g_build_filename (dir, "sched.json", NULL);
+  g_autofree char *export_args = g_strdup_printf ("export %s %s/sched.png", json, dir);
+  g_auto(Outcome) saved = { 0 };
+  g_auto(Outcome) files = { 0 };
+  g_auto(Outcome) memory = { 0 };
+
+  run_ptlab (&saved, "run", "sched", "--export", json, NULL);
+  g_assert_cmpint (saved.status, ==, 0);
+
+  run_ptlab_limited (&files, "-n 4", "run sched");
+  g_assert_cmpint (files.status, ==, 1);
+  g_assert_true (g_str_has_prefix (files.err, "ptlab: RLIMIT_NOFILE (ulimit -n) is 4"));
+
+  run_ptlab_limited (&memory, "-v 80000", export_args);
+  g_assert_cmpint (memory.status, ==, 1);
+  g_assert_true (g_str_has_prefix (memory.err, "ptlab: RLIMIT_AS (ulimit -v) is 80000 KiB"));
+  g_assert_cmpuint (count_entries (dir), ==, 1);
   remove_tmp_dir (dir);
 }
 
@@ -402,6 +444,7 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/run-export", test_run_and_export);
   g_test_add_func ("/ptl/cli/interrupt", test_interrupt);
   g_test_add_func ("/ptl/cli/interrupt-export", test_interrupt_export);
+  g_test_add_func ("/ptl/cli/limits", test_limits);
 
   return g_test_run ();
 }

@@ -228,6 +228,33 @@ test_stats_percentiles (void)
   g_assert_true (isnan (ptl_stats_mean (NULL, 0)));
 }
 
+/* The one definition of noise every experiment uses. */
+static void
+test_stats_noisy (void)
+{
+  static const struct
+  {
+    double   samples[5];
+    gsize    n;
+    gboolean noisy;
+  } cases[] = {
+    { { 1.0, 1.1, 0.9, 1.05, 0.95 }, 5, FALSE },
+    { { 1.0, 1.0, 1.0, 1.0, 10.0 }, 5, TRUE },
+    { { 1.0, 3.0, 1.0 }, 3, TRUE },
+    { { 1.0, 1.9, 1.0 }, 3, FALSE },
+    /* Two samples cannot tell. */
+    { { 1.0, 100.0 }, 2, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PtlStats stats;
+
+      ptl_stats_compute (&stats, cases[i].samples, cases[i].n);
+      g_assert_cmpint (ptl_stats_is_noisy (&stats), ==, cases[i].noisy);
+    }
+}
+
 static void
 test_stats_format (void)
 {
@@ -726,6 +753,36 @@ test_result_timeline (void)
   }
 }
 
+/* A copy goes to another thread (progress snapshots) while the worker
+ * replaces the parameters: json-glib's reference counts are not atomic,
+ * so the copy must share no object, array or value with the original. */
+static void
+test_result_copy_shares_nothing (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Test");
+  g_autoptr(PtlResult) copy = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) original = NULL;
+  g_autoptr(JsonNode) copied = NULL;
+  JsonObject *parameters;
+  JsonObject *copied_parameters;
+
+  g_assert_true (json_parser_load_from_data (parser, "{\"n\": 3, \"x\": 0.5, \"on\": true, \"s\": \"a\", "
+                                                     "\"none\": null, \"list\": [1, {\"k\": \"v\"}]}", -1, NULL));
+  parameters = json_node_get_object (json_parser_get_root (parser));
+  ptl_result_set_parameters (result, parameters);
+  copy = ptl_result_copy (result);
+  copied_parameters = ptl_result_get_parameters (copy);
+
+  g_assert_true (copied_parameters != parameters);
+  g_assert_true (json_object_get_array_member (copied_parameters, "list")
+                 != json_object_get_array_member (parameters, "list"));
+  g_assert_true (json_object_get_member (copied_parameters, "n") != json_object_get_member (parameters, "n"));
+  original = json_node_init_object (json_node_alloc (), parameters);
+  copied = json_node_init_object (json_node_alloc (), copied_parameters);
+  g_assert_true (json_node_equal (original, copied));
+}
+
 static void
 test_result_save_unwritable (void)
 {
@@ -859,25 +916,36 @@ test_run_max_tasks (void)
   ptl_experiment_set_max_tasks (PTL_MAX_TASKS_DEFAULT);
 }
 
-/* A program burning a CPU beside a run: the result must say so. */
+/* Programs burning every CPU beside a run: the result must say so. One
+ * busy loop alone is 1/N of the machine, under the 15 % threshold on more
+ * than six CPUs. */
 static void
 test_run_other_work (void)
 {
   g_autoptr(PtlExperiment) experiment = g_object_new (TEST_TYPE_EXPERIMENT, NULL);
-  g_autoptr(GSubprocess) burner = NULL;
+  g_autoptr(GPtrArray) burners = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(PtlResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gboolean warned = FALSE;
 
-  burner = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "/bin/sh", "-c", "while :; do :; done", NULL);
-  g_assert_no_error (error);
+  for (guint i = 0; i < ptl_machine_get_n_cpus (); i++)
+    {
+      GSubprocess *burner = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                                              "/bin/sh", "-c", "while :; do :; done", NULL);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (burners, burner);
+    }
 
   /* 1.5 s of sleeping: past the CPU-second a share needs, even on one CPU. */
   g_assert_true (ptl_experiment_set_param (experiment, "steps", "15", NULL));
   g_assert_true (ptl_experiment_set_param (experiment, "delay-ms", "100", NULL));
   result = ptl_experiment_run_sync (experiment, NULL, NULL, NULL, &error);
-  g_subprocess_force_exit (burner);
-  g_assert_true (g_subprocess_wait (burner, NULL, NULL));
+  for (guint i = 0; i < burners->len; i++)
+    {
+      g_subprocess_force_exit (g_ptr_array_index (burners, i));
+      g_assert_true (g_subprocess_wait (g_ptr_array_index (burners, i), NULL, NULL));
+    }
   g_assert_no_error (error);
 
   for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
@@ -936,6 +1004,47 @@ test_machine_facts (void)
   g_assert_cmpuint (ptl_machine_get_n_cpus (), >=, 1);
 }
 
+/* Recorded and typical DMI names and cpuinfo flags: hypervisors are told
+ * by their own firmware names or the CPU's hypervisor flag, never by a
+ * vendor name that laptops carry too. */
+static void
+test_machine_virtualization (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "machine", NULL);
+  g_autoptr(GDir) samples = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (samples);
+  while ((name = g_dir_read_name (samples)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GKeyFile) sample = g_key_file_new ();
+      g_autofree char *vendor = NULL;
+      g_autofree char *product = NULL;
+      g_autofree char *cpuinfo = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *found = NULL;
+
+      g_assert_true (g_key_file_load_from_file (sample, path, G_KEY_FILE_NONE, NULL));
+      vendor = g_key_file_get_string (sample, "machine", "sys_vendor", NULL);
+      product = g_key_file_get_string (sample, "machine", "product_name", NULL);
+      cpuinfo = g_key_file_get_string (sample, "machine", "cpuinfo", NULL);
+      expected = g_key_file_get_string (sample, "machine", "expected", NULL);
+      found = ptl_machine_classify_virtualization (vendor, product, cpuinfo);
+      g_test_message ("%s: %s", name, found);
+      g_assert_cmpstr (found, ==, expected);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 10);
+
+  {
+    g_autofree char *unreadable = ptl_machine_classify_virtualization (NULL, NULL, NULL);
+
+    g_assert_cmpstr (unreadable, ==, "unknown");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -945,6 +1054,7 @@ main (int   argc,
   g_test_add_func ("/ptl/stats/percentiles", test_stats_percentiles);
   g_test_add_func ("/ptl/stats/log-histogram", test_stats_log_histogram);
   g_test_add_func ("/ptl/stats/format", test_stats_format);
+  g_test_add_func ("/ptl/stats/noisy", test_stats_noisy);
   g_test_add_func ("/ptl/params/validation", test_params_validation);
   g_test_add_func ("/ptl/params/metadata", test_params_metadata);
   g_test_add_func ("/ptl/params/notify", test_params_notify);
@@ -954,6 +1064,7 @@ main (int   argc,
   g_test_add_func ("/ptl/result/timeline", test_result_timeline);
   g_test_add_func ("/ptl/result/partial", test_result_partial);
   g_test_add_func ("/ptl/result/ids", test_result_ids);
+  g_test_add_func ("/ptl/result/copy-shares-nothing", test_result_copy_shares_nothing);
   g_test_add_func ("/ptl/result/save-unwritable", test_result_save_unwritable);
   g_test_add_func ("/ptl/result/table-text", test_table_text);
   g_test_add_func ("/ptl/run/async-progress", test_run_async_progress);
@@ -961,6 +1072,7 @@ main (int   argc,
   g_test_add_func ("/ptl/run/other-work", test_run_other_work);
   g_test_add_func ("/ptl/run/max-tasks", test_run_max_tasks);
   g_test_add_func ("/ptl/machine/facts", test_machine_facts);
+  g_test_add_func ("/ptl/machine/virtualization", test_machine_virtualization);
 
   return g_test_run ();
 }

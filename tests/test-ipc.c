@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "ptl-ipc-experiment.h"
 #include "ptl-ipc-private.h"
@@ -164,6 +169,61 @@ test_pair (gconstpointer data)
 }
 
 /* Parameters */
+
+static int
+tcp_socket_to (const struct sockaddr_in *address)
+{
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (connect (fd, (const struct sockaddr *) address, sizeof *address), ==, 0);
+  return fd;
+}
+
+/* Another local program that connects to the TCP mechanism's port before
+ * the lab's own client is turned away; a flood of them is an error. */
+static void
+test_tcp_stranger (void)
+{
+  struct sockaddr_in address = { 0 };
+  socklen_t length = sizeof address;
+  int listener = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int strangers[18];
+  int client, server;
+  char byte;
+  g_autoptr(GError) error = NULL;
+  struct sockaddr_in own = { 0 }, peer = { 0 };
+  socklen_t own_length = sizeof own, peer_length = sizeof peer;
+
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (listener, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (listen (listener, G_N_ELEMENTS (strangers) + 1), ==, 0);
+  g_assert_cmpint (getsockname (listener, (struct sockaddr *) &address, &length), ==, 0);
+
+  strangers[0] = tcp_socket_to (&address);
+  client = tcp_socket_to (&address);
+  server = _ptl_ipc_accept_own_client (listener, client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (getsockname (client, (struct sockaddr *) &own, &own_length), ==, 0);
+  g_assert_cmpint (getpeername (server, (struct sockaddr *) &peer, &peer_length), ==, 0);
+  g_assert_cmpuint (peer.sin_port, ==, own.sin_port);
+  /* The stranger was hung up on. */
+  g_assert_cmpint (recv (strangers[0], &byte, 1, 0), <=, 0);
+  close (strangers[0]);
+  close (client);
+  close (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (strangers); i++)
+    strangers[i] = tcp_socket_to (&address);
+  client = tcp_socket_to (&address);
+  g_assert_cmpint (_ptl_ipc_accept_own_client (listener, client, &error), ==, -1);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_FAILED);
+  for (guint i = 0; i < G_N_ELEMENTS (strangers); i++)
+    close (strangers[i]);
+  close (client);
+  close (listener);
+}
 
 static void
 test_parse (void)
@@ -366,6 +426,7 @@ test_run_different_cpus (void)
     "placement", "different-cpus", "round-trips", "200", "bandwidth", "false", "mechanisms", "pipe", NULL,
   };
   g_autoptr(PtlResult) result = NULL;
+  g_auto(GStrv) cpus = NULL;
 
   if (ptl_machine_get_n_cpus () < 2)
     {
@@ -374,6 +435,12 @@ test_run_different_cpus (void)
     }
   result = ptl_test_run ("ipc", params);
   g_assert_cmpfloat (ptl_test_cell (result, "pipe", "median"), >, 0);
+  /* The lab's side and the peer, as each saw itself at the end. */
+  cpus = g_strsplit (json_object_get_string_member (ptl_result_get_parameters (result), "cpus-pipe"), ",", -1);
+  g_assert_cmpuint (g_strv_length (cpus), ==, 2);
+  g_assert_cmpint (atoi (cpus[0]), >=, 0);
+  g_assert_cmpint (atoi (cpus[1]), >=, 0);
+  g_assert_cmpint (atoi (cpus[0]), !=, atoi (cpus[1]));
 }
 
 int
@@ -392,6 +459,7 @@ main (int    argc,
     }
   g_test_add_data_func ("/ptl/ipc/pair/process", GINT_TO_POINTER (PTL_IPC_PEER_PROCESS), test_pair);
   g_test_add_data_func ("/ptl/ipc/pair/thread", GINT_TO_POINTER (PTL_IPC_PEER_THREAD), test_pair);
+  g_test_add_func ("/ptl/ipc/tcp-stranger", test_tcp_stranger);
   g_test_add_func ("/ptl/ipc/parse", test_parse);
   g_test_add_func ("/ptl/ipc/validate", test_validate);
   g_test_add_func ("/ptl/ipc/run/process", test_run_process);

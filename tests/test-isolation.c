@@ -269,6 +269,28 @@ test_cancel (gconstpointer data)
   ptl_test_leaks_assert_none (&before, SETTLE_MS);
 }
 
+/* In a child test process, as an ordinary user with room for four more
+ * tasks: four worker processes fit, but one helper process with four
+ * worker threads does not. A thread that could not start fails the run
+ * with a message naming the limit; its helper's exit is no crash's
+ * outcome. */
+static void
+test_thread_limit (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *params[] = { "workers", "4", "victim", "1", "work-ms", "100", NULL };
+      g_autoptr(PtlResult) result = ptl_test_run_with_task_room ("isolation", params, params, 4);
+
+      g_assert_null (result);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("error: Worker 3 of the threads variant could not start: pthread_create failed*"
+                             "RLIMIT_NPROC is*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -286,6 +308,7 @@ main (int    argc,
     }
   g_test_add_func ("/ptl/isolation/describe-status", test_describe_status);
   g_test_add_func ("/ptl/isolation/validate", test_validate);
+  g_test_add_func ("/ptl/isolation/thread-limit", test_thread_limit);
   g_test_add_data_func ("/ptl/isolation/cancel/processes", "processes:", test_cancel);
   g_test_add_data_func ("/ptl/isolation/cancel/threads", "threads:", test_cancel);
 

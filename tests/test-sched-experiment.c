@@ -540,6 +540,41 @@ test_default_convoy (void)
   g_assert_cmpuint (ptl_result_get_n_notes (result), >=, 4);
 }
 
+typedef struct
+{
+  int         resource;
+  rlim_t      room;     /* beyond what the child uses */
+  const char *expected; /* what the child prints */
+} LimitCase;
+
+/* With no room left, GLib would abort for want of a worker thread or a
+ * wake-up descriptor; with 64 MiB of address space to spare the run would
+ * pass, and the export after it crash in fontconfig. The run refuses
+ * first, naming the limit. */
+static const LimitCase limit_cases[] = {
+  { RLIMIT_NPROC, 0, "error: RLIMIT_NPROC (ulimit -u) is *ptlab needs*" },
+  { RLIMIT_NOFILE, 0, "error: RLIMIT_NOFILE (ulimit -n) is *" },
+  { RLIMIT_AS, 64 << 20, "error: RLIMIT_AS (ulimit -v) is *" },
+};
+
+static void
+test_limit (gconstpointer data)
+{
+  const LimitCase *limit_case = data;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(PtlResult) result = ptl_test_run_with_limit ("sched", NULL, limit_case->resource,
+                                                                   limit_case->room);
+
+      g_assert_null (result);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout (limit_case->expected);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -553,6 +588,9 @@ main (int    argc,
   g_test_add_func ("/ptl/sched-experiment/bad-workload", test_bad_workload);
   g_test_add_func ("/ptl/sched-experiment/deterministic", test_deterministic);
   g_test_add_func ("/ptl/sched-experiment/default-convoy", test_default_convoy);
+  g_test_add_data_func ("/ptl/sched-experiment/limit/nproc", &limit_cases[0], test_limit);
+  g_test_add_data_func ("/ptl/sched-experiment/limit/nofile", &limit_cases[1], test_limit);
+  g_test_add_data_func ("/ptl/sched-experiment/limit/as", &limit_cases[2], test_limit);
 
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "ptl-sched-sim.h"
 
@@ -583,6 +584,44 @@ test_lone_long_job (void)
     }
 }
 
+/* Two processes with long bursts and a slice of one unit alternate every
+ * unit; an MLFQ slice of one unit at every level ends every unit even for
+ * a lone job. Both stop at the step limit with an error naming it, in
+ * bounded memory, instead of taking gigabytes. */
+static void
+test_step_limit (void)
+{
+  g_autoptr(PtlSchedWorkload) pair = ptl_sched_workload_new ();
+  g_autoptr(PtlSchedWorkload) lone = ptl_sched_workload_new ();
+  g_autofree char *limit = g_strdup_printf ("%u", PTL_SCHED_STEPS_MAX);
+  gint64 burst = 100000000;
+  struct
+  {
+    PtlSchedWorkload *workload;
+    PtlSchedAlgorithm algorithm;
+  } cases[] = {
+    { pair, PTL_SCHED_RR },
+    { lone, PTL_SCHED_MLFQ },
+  };
+
+  ptl_sched_workload_add_process (pair, "P1", 0, 0, &burst, 1);
+  ptl_sched_workload_add_process (pair, "P2", 0, 0, &burst, 1);
+  ptl_sched_workload_add_process (lone, "P1", 0, 0, &burst, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      PtlSchedConfig config;
+
+      ptl_sched_config_init (&config, cases[i].algorithm);
+      config.quantum = 1;
+      for (guint l = 0; l < config.mlfq_levels; l++)
+        config.mlfq_quanta[l] = 1;
+      g_assert_null (ptl_sched_simulate (cases[i].workload, &config, &error));
+      g_assert_error (error, PTL_ERROR, PTL_ERROR_LIMIT);
+      g_assert_nonnull (strstr (error->message, limit));
+    }
+}
+
 /* A tick-by-tick reference that follows the documented rules literally:
  * linear scans instead of heaps, boosts applied to every process at every
  * multiple of S, slices ended one tick at a time. The simulator's lazy
@@ -1132,6 +1171,7 @@ main (int   argc,
   g_test_add_func ("/ptl/sched/sjf-optimal", test_sjf_optimal);
   g_test_add_func ("/ptl/sched/aging-bounds-wait", test_aging_bounds_wait);
   g_test_add_func ("/ptl/sched/lone-long-job", test_lone_long_job);
+  g_test_add_func ("/ptl/sched/step-limit", test_step_limit);
   g_test_add_func ("/ptl/sched/reference", test_reference);
   g_test_add_func ("/ptl/sched/nicks", test_nicks);
   g_test_add_func ("/ptl/sched/config-validation", test_config_validation);

@@ -439,6 +439,15 @@ cmd_run (int   argc,
   if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
     return status;
 
+  /* GLib aborts when it cannot make the loop's wake-up descriptor or a
+   * thread, fontconfig when it lacks memory: name the limit first. */
+  if (!ptl_machine_check_limits (PTL_MACHINE_RUN_TASKS + (exports != NULL ? PTL_MACHINE_DRAW_TASKS : 0),
+                                 &error))
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+
   /* The monitor samples /proc on the main loop below while the run goes. */
   if (monitor_ms > 0)
     {
@@ -554,6 +563,11 @@ cmd_export (int   argc,
       g_autofree char *ids = dup_chart_ids (result);
 
       status = usage_error (_("%s has no chart “%s”; its charts are: %s"), argv[1], export_args.chart_id, ids);
+    }
+  else if (!ptl_machine_check_limits (PTL_MACHINE_DRAW_TASKS, &error))
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      status = EXIT_FAILED;
     }
   else
     status = write_exports (result, argv + 2, &export_args, &state);

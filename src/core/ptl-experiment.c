@@ -897,10 +897,18 @@ run_in_thread (GTask        *task,
                GCancellable *cancellable)
 {
   RunData *data = task_data;
+  PtlResult *result = ptl_run_get_result (data->run);
+  g_autoptr(JsonObject) parameters = ptl_experiment_dup_params_json (data->copy);
+  g_autoptr(JsonObject) machine = ptl_machine_collect ();
   g_autoptr(GError) error = NULL;
   gint64 busy_start = 0, total_start = 0, busy_end, total_end, own_start;
   gboolean have_times;
   gboolean ok;
+
+  /* Made here, so no other thread holds a reference: json-glib's counts
+   * are not atomic, and experiments replace the parameters as they run. */
+  ptl_result_set_parameters (result, parameters);
+  ptl_result_set_machine (result, machine);
 
   have_times = ptl_machine_read_cpu_times (&busy_start, &total_start);
   own_start = own_cpu_ns ();
@@ -920,9 +928,9 @@ run_in_thread (GTask        *task,
     }
 
   if (have_times && ptl_machine_read_cpu_times (&busy_end, &total_end))
-    warn_about_other_work (ptl_run_get_result (data->run), busy_end - busy_start, total_end - total_start,
+    warn_about_other_work (result, busy_end - busy_start, total_end - total_start,
                            own_cpu_ns () - own_start);
-  g_task_return_pointer (task, g_object_ref (ptl_run_get_result (data->run)), g_object_unref);
+  g_task_return_pointer (task, g_object_ref (result), g_object_unref);
 }
 
 void
@@ -935,8 +943,6 @@ ptl_experiment_run_async (PtlExperiment       *self,
                           gpointer             user_data)
 {
   g_autoptr(PtlResult) result = NULL;
-  g_autoptr(JsonObject) parameters = NULL;
-  g_autoptr(JsonObject) machine = NULL;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   RunData *data;
@@ -957,7 +963,10 @@ ptl_experiment_run_async (PtlExperiment       *self,
   data->copy = ptl_experiment_dup (self);
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
 
-  if (!ptl_experiment_validate (data->copy, &error))
+  /* GLib aborts when it cannot start the worker thread: say which limit
+   * is in the way instead. */
+  if (!ptl_experiment_validate (data->copy, &error) ||
+      !ptl_machine_check_limits (PTL_MACHINE_RUN_TASKS, &error))
     {
       if (progress_notify != NULL)
         progress_notify (progress_data);
@@ -966,11 +975,6 @@ ptl_experiment_run_async (PtlExperiment       *self,
     }
 
   result = ptl_result_new (ptl_experiment_get_id (data->copy), ptl_experiment_get_title (data->copy));
-  parameters = ptl_experiment_dup_params_json (data->copy);
-  ptl_result_set_parameters (result, parameters);
-  machine = ptl_machine_collect ();
-  ptl_result_set_machine (result, machine);
-
   data->run = ptl_run_new (result, g_task_get_cancellable (task), NULL,
                            progress, progress_data, progress_notify);
   g_task_run_in_thread (task, run_in_thread);
@@ -1018,11 +1022,16 @@ ptl_experiment_run_sync (PtlExperiment    *self,
                          gpointer          progress_data,
                          GError          **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GMainContext) context = NULL;
   SyncData data = { NULL };
   PtlResult *result;
 
   g_return_val_if_fail (PTL_IS_EXPERIMENT (self), NULL);
+
+  /* Before the context, whose wake-up descriptor GLib cannot do without. */
+  if (!ptl_machine_check_limits (PTL_MACHINE_RUN_TASKS, error))
+    return NULL;
+  context = g_main_context_new ();
 
   g_main_context_push_thread_default (context);
   ptl_experiment_run_async (self, cancellable, progress, progress_data, NULL, run_sync_cb, &data);

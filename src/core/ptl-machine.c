@@ -4,9 +4,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+/* PRIu64 rather than G_GUINT64_FORMAT in translatable strings: xgettext
+ * understands only the <inttypes.h> macros. */
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -50,42 +55,100 @@ read_trimmed_file (const char *path)
   return g_strstrip (g_steal_pointer (&contents));
 }
 
-/* A VM is what most readers will run this in, and it changes latencies
- * 10×: name it. The DMI vendor or the cpuinfo "hypervisor" flag tells
- * without systemd-detect-virt (absent in Flatpak). */
+/* Names only a hypervisor's virtual firmware carries, in the DMI product
+ * name or system vendor. Vendor names alone ("Microsoft Corporation",
+ * "Google", "Amazon EC2") are not enough: Surface laptops, Chromebooks
+ * and EC2 metal instances carry them on bare metal. */
+static const struct
+{
+  const char *product; /* prefix of product_name, or NULL */
+  const char *vendor;  /* sys_vendor, exactly, or NULL */
+  const char *name;
+} hypervisors[] = {
+  { "KVM", NULL, "kvm" },
+  { "Standard PC (", NULL, "qemu" },
+  { NULL, "QEMU", "qemu" },
+  { "VMware", NULL, "vmware" },
+  { NULL, "VMware, Inc.", "vmware" },
+  { "VirtualBox", NULL, "oracle" },
+  { NULL, "innotek GmbH", "oracle" },
+  { "HVM domU", NULL, "xen" },
+  { NULL, "Xen", "xen" },
+  { "Virtual Machine", "Microsoft Corporation", "microsoft" },
+  { "Google Compute Engine", NULL, "google" },
+  { "Parallels Virtual Platform", NULL, "parallels" },
+  { "BHYVE", NULL, "bhyve" },
+  { "Bochs", NULL, "bochs" },
+  { "Firecracker", NULL, "firecracker" },
+  { "OpenStack", NULL, "openstack" },
+};
+
+char *
+ptl_machine_classify_virtualization (const char *sys_vendor,
+                                     const char *product_name,
+                                     const char *cpuinfo)
+{
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hypervisors); i++)
+    {
+      gboolean product_matches = hypervisors[i].product == NULL ||
+        (product_name != NULL && g_str_has_prefix (product_name, hypervisors[i].product));
+      gboolean vendor_matches = hypervisors[i].vendor == NULL ||
+        (sys_vendor != NULL && g_str_equal (sys_vendor, hypervisors[i].vendor));
+
+      if (product_matches && vendor_matches)
+        return g_strdup (hypervisors[i].name);
+    }
+  /* EC2 names the instance type: a virtual one unless it is "….metal". */
+  if (g_strcmp0 (sys_vendor, "Amazon EC2") == 0 && product_name != NULL &&
+      !g_str_has_suffix (product_name, ".metal"))
+    return g_strdup ("amazon");
+
+  if (cpuinfo == NULL)
+    return g_strdup ("unknown");
+  /* The CPUID bit every hypervisor sets for its guests (Linux shows it as
+   * the "hypervisor" flag), firmware names or not. */
+  lines = g_strsplit (cpuinfo, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+      g_auto(GStrv) words = NULL;
+
+      if (!g_str_has_prefix (lines[i], "flags") || colon == NULL)
+        continue;
+      words = g_strsplit_set (colon + 1, " \t", -1);
+      return g_strdup (g_strv_contains ((const char * const *) words, "hypervisor") ? "vm" : "none");
+    }
+  /* No flags line (ARM shows "Features", without such a bit): cannot tell. */
+  return g_strdup ("unknown");
+}
+
 static char *
 detect_virtualization (void)
 {
-  static const struct { const char *needle; const char *name; } vendors[] = {
-    { "QEMU", "qemu" }, { "KVM", "kvm" }, { "VMware", "vmware" },
-    { "VirtualBox", "oracle" }, { "innotek", "oracle" }, { "Xen", "xen" },
-    { "Microsoft", "microsoft" }, { "Amazon EC2", "amazon" }, { "Firecracker", "firecracker" },
-    { "Google", "google" },
-  };
-  g_autofree char *flags = NULL;
-  g_autofree char *vendor = NULL;
-  g_autofree char *product = NULL;
-
-  vendor = read_trimmed_file ("/sys/class/dmi/id/sys_vendor");
-  product = read_trimmed_file ("/sys/class/dmi/id/product_name");
-  for (guint i = 0; i < G_N_ELEMENTS (vendors); i++)
-    if ((vendor && strstr (vendor, vendors[i].needle)) ||
-        (product && strstr (product, vendors[i].needle)))
-      return g_strdup (vendors[i].name);
+  g_autofree char *vendor = read_trimmed_file ("/sys/class/dmi/id/sys_vendor");
+  g_autofree char *product = read_trimmed_file ("/sys/class/dmi/id/product_name");
+  g_autofree char *cpuinfo = NULL;
 
   if (g_file_test ("/proc/xen", G_FILE_TEST_EXISTS))
     return g_strdup ("xen");
+  g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL);
+  return ptl_machine_classify_virtualization (vendor, product, cpuinfo);
+}
 
-  flags = read_keyed_line ("/proc/cpuinfo", "flags");
-  if (flags != NULL)
-    {
-      g_auto(GStrv) words = g_strsplit (flags, " ", -1);
+gboolean
+ptl_machine_is_virtual (JsonObject  *machine,
+                        const char **name)
+{
+  const char *virtualization = NULL;
 
-      if (g_strv_contains ((const char * const *) words, "hypervisor"))
-        return g_strdup ("vm");
-      return g_strdup ("none");
-    }
-  return g_strdup ("unknown");
+  if (machine != NULL)
+    virtualization = json_object_get_string_member_with_default (machine, "virtualization", NULL);
+  if (name != NULL)
+    *name = virtualization;
+  return virtualization != NULL && !g_str_equal (virtualization, "none") &&
+         !g_str_equal (virtualization, "unknown");
 }
 
 guint
@@ -174,6 +237,88 @@ ptl_machine_collect (void)
     json_object_set_double_member (machine, "load_average_1m", g_ascii_strtod (loadavg, NULL));
 
   return machine;
+}
+
+guint
+ptl_machine_count_user_tasks (guint uid)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *status = NULL;
+      const char *uid_line, *threads_line;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "status", NULL);
+      /* Processes that end meanwhile no longer count. */
+      if (!g_file_get_contents (path, &status, NULL, NULL))
+        continue;
+      uid_line = strstr (status, "\nUid:");
+      threads_line = strstr (status, "\nThreads:");
+      if (uid_line != NULL && threads_line != NULL &&
+          g_ascii_strtoull (uid_line + strlen ("\nUid:"), NULL, 10) == uid)
+        n += (guint) g_ascii_strtoull (threads_line + strlen ("\nThreads:"), NULL, 10);
+    }
+  return n;
+}
+
+gboolean
+ptl_machine_check_limits (guint    tasks,
+                          GError **error)
+{
+  struct rlimit limit;
+
+  /* Linux does not apply RLIMIT_NPROC to root (nor to CAP_SYS_RESOURCE
+   * or CAP_SYS_ADMIN, which root stands for here). */
+  if (getrlimit (RLIMIT_NPROC, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      getuid () != 0 && geteuid () != 0)
+    {
+      guint64 used = ptl_machine_count_user_tasks (getuid ());
+
+      if (used + tasks > limit.rlim_cur)
+        {
+          g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
+                       _("RLIMIT_NPROC (ulimit -u) is %" PRIu64 " and this user already runs %" PRIu64
+                         " threads and processes: ptlab needs room for at least %u more"),
+                       (guint64) limit.rlim_cur, used, tasks);
+          return FALSE;
+        }
+    }
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    {
+      g_autoptr(GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+      guint64 open_fds = 0;
+
+      while (fds != NULL && g_dir_read_name (fds) != NULL)
+        open_fds++;
+      /* The folder's own descriptor was counted too. */
+      open_fds = open_fds > 0 ? open_fds - 1 : 0;
+      if (open_fds + PTL_MACHINE_MIN_FDS > limit.rlim_cur)
+        {
+          g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
+                       _("RLIMIT_NOFILE (ulimit -n) is %" PRIu64 " with %" PRIu64
+                         " descriptors open: ptlab needs at least %d free"),
+                       (guint64) limit.rlim_cur, open_fds, PTL_MACHINE_MIN_FDS);
+          return FALSE;
+        }
+    }
+
+  if (getrlimit (RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      limit.rlim_cur < PTL_MACHINE_MIN_ADDRESS_SPACE)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
+                   _("RLIMIT_AS (ulimit -v) is %" PRIu64 " KiB: ptlab needs at least %" PRIu64
+                     " KiB of address space"),
+                   (guint64) limit.rlim_cur / 1024, PTL_MACHINE_MIN_ADDRESS_SPACE / 1024);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

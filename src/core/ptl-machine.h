@@ -15,6 +15,20 @@ JsonObject *ptl_machine_collect      (void);
  * for reports; NULL for a name it does not know (a newer result's). */
 const char *ptl_machine_get_fact_label (const char *name);
 
+/* The virtualization a machine shows, from its DMI sys_vendor and
+ * product_name (NULL when absent) and the text of /proc/cpuinfo (NULL
+ * when unreadable): a hypervisor's own firmware names ("kvm", "qemu",
+ * "vmware", "microsoft" for Hyper-V, …), else "vm" for the CPU's
+ * hypervisor flag, else "none"; "unknown" without cpuinfo. Pure: the
+ * tests feed it recorded samples. */
+char       *ptl_machine_classify_virtualization (const char *sys_vendor,
+                                                 const char *product_name,
+                                                 const char *cpuinfo);
+/* Whether @machine (from ptl_machine_collect ()) is a virtual machine,
+ * and its virtualization name in @name (may be NULL). */
+gboolean    ptl_machine_is_virtual   (JsonObject  *machine,
+                                      const char **name);
+
 /* Online CPUs this process may run on (sched_getaffinity), at least 1. */
 guint       ptl_machine_get_n_cpus   (void);
 
@@ -29,5 +43,27 @@ gboolean    ptl_machine_read_cpu_times (gint64 *busy_ns,
  * (build tree), else LIBEXECDIR/ptlab-helper. NULL and an error when
  * none is executable. */
 char       *ptl_machine_find_helper  (GError **error);
+
+/* Tasks (processes and threads) that belong to user @uid, from
+ * /proc/<pid>/status: what RLIMIT_NPROC counts. */
+guint       ptl_machine_count_user_tasks (guint   uid);
+
+/* What ptlab needs beyond what this process already holds: room for
+ * @tasks more threads under RLIMIT_NPROC (a run's worker,
+ * PTL_MACHINE_RUN_TASKS; drawing adds Pango's font threads,
+ * PTL_MACHINE_DRAW_TASKS), PTL_MACHINE_MIN_FDS free descriptors (GLib's
+ * wake-up, the experiments' pipes) and PTL_MACHINE_MIN_ADDRESS_SPACE under
+ * RLIMIT_AS (thread stacks, malloc arenas, fonts: a run and a PNG export
+ * failed below about 400 MiB). GLib aborts, and fontconfig crashes, when
+ * these run out, so callers check first: FALSE with PTL_ERROR_LIMIT naming
+ * the limit that is too low. Experiments that create threads and
+ * processes meet RLIMIT_NPROC themselves, with a partial result. */
+#define PTL_MACHINE_RUN_TASKS         1
+#define PTL_MACHINE_DRAW_TASKS        2
+#define PTL_MACHINE_MIN_FDS           16
+#define PTL_MACHINE_MIN_ADDRESS_SPACE (G_GUINT64_CONSTANT (512) << 20)
+
+gboolean    ptl_machine_check_limits (guint    tasks,
+                                      GError **error);
 
 G_END_DECLS

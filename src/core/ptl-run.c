@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "ptl-machine.h"
 #include "ptl-run.h"
 
 /* A run is shared by the worker (which reports) and the caller's main
@@ -233,4 +236,22 @@ ptl_run_close (PtlRun *self)
 
   if (notify != NULL)
     notify (data);
+}
+
+void
+ptl_run_warn_if_virtual (PtlRun *self)
+{
+  const char *name;
+
+  g_return_if_fail (PTL_IS_RUN (self));
+
+  if (self->result == NULL || !ptl_machine_is_virtual (ptl_result_get_machine (self->result), &name))
+    return;
+  ptl_result_add_warning (self->result,
+                          _("This ran in a virtual machine (%s). An idle virtual CPU halts, and waking it "
+                            "(for a message, a new thread or child, a thread's turn) is a virtual interrupt "
+                            "through the hypervisor, which may also run something else on that CPU: "
+                            "wake-ups across CPUs, creation costs and pauses are larger and vary more than "
+                            "on bare metal."),
+                          name);
 }

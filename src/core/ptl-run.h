@@ -38,6 +38,9 @@ void          ptl_run_progress               (PtlRun          *self,
                                               double           fraction,
                                               const char      *format,
                                               ...) G_GNUC_PRINTF (3, 4);
+/* The one virtual-machine warning every measuring experiment gives, when
+ * the result's machine facts say it ran in one (ptl_machine_is_virtual). */
+void          ptl_run_warn_if_virtual        (PtlRun          *self);
 /* Drops the progress callback (calling its notify) and the result: after
  * this no further call reaches the receiver. ptl_experiment_run_finish () calls it in the
  * caller's context, so late deliveries of a finished run are dropped. */

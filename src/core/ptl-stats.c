@@ -128,6 +128,14 @@ ptl_stats_relative_spread (const PtlStats *stats)
   return (stats->p95 - stats->p5) / fabs (stats->median);
 }
 
+gboolean
+ptl_stats_is_noisy (const PtlStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  return stats->n >= 3 && ptl_stats_relative_spread (stats) > PTL_NOISY_SPREAD;
+}
+
 guint
 ptl_stats_log_histogram (const double  *samples,
                          gsize          n,

@@ -43,6 +43,12 @@ double ptl_stats_percentile_sorted (const double *sorted,
 /* Spread of a distribution relative to its median: (p95 - p5) / median. */
 double ptl_stats_relative_spread (const PtlStats *stats);
 
+/* The one definition of a noisy measurement, for every experiment: its
+ * middle 90 % (p5 to p95) spans more than PTL_NOISY_SPREAD times its
+ * median. Fewer than three samples cannot tell. */
+#define PTL_NOISY_SPREAD 1.0
+gboolean ptl_stats_is_noisy      (const PtlStats *stats);
+
 /* A histogram on a logarithmic grid of @bins_per_decade bins a decade,
  * aligned on powers of ten so histograms of different samples share bins.
  * Fills @centers (geometric middle of each bin) and @percent (share of the

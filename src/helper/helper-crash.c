@@ -13,7 +13,9 @@
  * Each worker reports on standard output with one write () a line (a
  * thread's lines do not interleave with its siblings'): "WORKER start NS"
  * when it begins and "WORKER done NS" when it finished, NS being
- * CLOCK_MONOTONIC, the clock the lab reads too. Core dumps are turned
+ * CLOCK_MONOTONIC, the clock the lab reads too. A worker thread that
+ * cannot be created is reported as "WORKER failed ERRNO" before the
+ * process exits with status 1. Core dumps are turned
  * off: with the common core_pattern "core" every run would leave a file
  * behind. */
 
@@ -207,6 +209,9 @@ helper_crash_threads_main (int    argc,
       rc = pthread_create (&workers[i].thread, NULL, run_worker, &workers[i]);
       if (rc != 0)
         {
+          /* The lab must not read the exit that follows as a crash's
+           * outcome: say which worker could not start, and why. */
+          report (i, "failed", (uint64_t) rc);
           fprintf (stderr, "ptlab-helper: pthread_create: %s\n", strerror (rc));
           return 1;
         }

@@ -862,12 +862,12 @@ test_monitor_charts (void)
   PtlChart *cpu;
   PtlResult *result;
 
-  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (window), PTL_TYPE_MONITOR_PANEL));
-
   /* A simulation of a few ms is too short to sample (two samples at the
    * default interval, unless the machine is starved): no monitor charts. */
   g_assert_true (ptl_window_show_experiment (window, "sched"));
   page = _ptl_window_get_page (window);
+  /* Each experiment's page has its own monitor panel. */
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (page), PTL_TYPE_MONITOR_PANEL));
   run_to_completion (window);
   monitor = ptl_monitor_panel_get_monitor (panel);
   g_test_message ("sched: %u samples", ptl_proc_monitor_get_n_samples (monitor));
@@ -879,6 +879,7 @@ test_monitor_charts (void)
   /* A longer run, sampled often. */
   g_assert_true (ptl_window_show_experiment (window, "models"));
   page = _ptl_window_get_page (window);
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (page), PTL_TYPE_MONITOR_PANEL));
   ptl_experiment_set_param (ptl_experiment_page_get_experiment (page), "io-ms", "100", &error);
   g_assert_no_error (error);
   g_settings_set_int (settings, "monitor-interval-ms", PTL_PROC_MONITOR_MIN_INTERVAL_MS);

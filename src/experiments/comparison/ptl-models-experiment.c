@@ -100,7 +100,6 @@ static const guint classic_tasks[] = {
 #define CALIBRATION_TRIALS   8
 #define CALIBRATION_TRIAL_NS G_GINT64_CONSTANT (5000000)
 #define SPAWN_COST_SAMPLES   5
-#define NOISY_SPREAD         0.2
 #define NS_PER_MS            G_GINT64_CONSTANT (1000000)
 
 /* Everything one run shares with its worker threads. */
@@ -784,15 +783,16 @@ note_noise (PtlResult    *result,
       PtlStats stats;
 
       ptl_stats_compute (&stats, &wall[mode * repeats], repeats);
-      if ((stats.max - stats.min) / stats.median > NOISY_SPREAD)
+      if (ptl_stats_is_noisy (&stats))
         g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(mode_labels[mode]));
     }
 
   if (noisy->len > 0)
     ptl_result_add_warning (result,
-                            _("The run was noisy: the repeats of %s differ by more than %.0f %% "
-                              "(something else used the CPU); trust the medians, not single bars."),
-                            noisy->str, NOISY_SPREAD * 100);
+                            _("The run was noisy: p5 to p95 of the repeats of %s spans more than %.0f %% "
+                              "of the median (something else used the CPU); trust the medians, not single "
+                              "bars."),
+                            noisy->str, PTL_NOISY_SPREAD * 100);
 }
 
 /* Runs everything; also the place where the reader's notes are written. */
@@ -907,6 +907,7 @@ ptl_models_experiment_run (PtlExperiment  *experiment,
       }
 
   note_noise (result, wall, repeats);
+  ptl_run_warn_if_virtual (run);
   ptl_result_add_note (result, _("In the last gil-threads run the emulated GIL changed hands %lu times; "
                                  "%lu of them were forced by a thread that had waited %g ms."),
                        (gulong) lab->gil_switches, (gulong) lab->gil_forced, self->switch_interval_ms);

@@ -95,7 +95,6 @@ static const guint sweep_mib[] = { 0, 16, 64, 256 };
 #define SWEEP_CREATIONS  40
 #define HISTOGRAM_BINS_PER_DECADE 20
 #define CDF_STEPS        200
-#define NOISY_SPREAD     1.0
 #define MEMORY_MARGIN    (G_GINT64_CONSTANT (64) << 20)
 #define MIB              (G_GINT64_CONSTANT (1) << 20)
 
@@ -829,14 +828,14 @@ note_noise (PtlResult      *result,
   g_autoptr(GString) noisy = g_string_new (NULL);
 
   for (guint m = 0; m < N_MECHS; m++)
-    if (stats[m].n > 0 && ptl_stats_relative_spread (&stats[m]) > NOISY_SPREAD)
+    if (ptl_stats_is_noisy (&stats[m]))
       g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(mechanism_labels[m]));
 
   if (noisy->len > 0)
     ptl_result_add_warning (result,
                             _("Wide spread for %s: p95 − p5 is more than %.0f × the median (other work "
                               "or wake-ups across CPUs); compare medians, and run again on a quiet machine."),
-                            noisy->str, NOISY_SPREAD);
+                            noisy->str, PTL_NOISY_SPREAD);
 }
 
 static gboolean
@@ -1127,7 +1126,7 @@ ptl_creation_experiment_run (PtlExperiment  *experiment,
                          _("Unpinned: the kernel may start each thread or child on another CPU, and "
                            "waking an idle CPU costs extra here; placement = same-cpu removes that."));
   note_noise (result, stats);
-  ptl_spawn_note_virtualization (result);
+  ptl_run_warn_if_virtual (lab->run);
 
   if (self->size_sweep && failure == NULL)
     {

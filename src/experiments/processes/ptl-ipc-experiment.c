@@ -13,6 +13,7 @@
 
 #include "ptl-ipc.h"
 #include "ptl-ipc-experiment.h"
+#include "ptl-spawn-util.h"
 #include "ptl-placement.h"
 
 /* "Inter-process communication": round trips and bandwidth of seven
@@ -75,7 +76,6 @@ static GParamSpec *properties[N_PROPS];
 #define MIN_COMMANDS        5    /* per size, for a spread */
 #define MEMCPY_COPIES       7
 #define MEMCPY_MIN_BYTES    (64 * MIB)
-#define NOISY_SPREAD        1.0  /* (p95 - p5) / median */
 
 /* 64 B … 1 MiB in powers of 4. */
 static const gsize transfer_sizes[] = {
@@ -92,6 +92,7 @@ typedef struct
   gint64                 cpu_ns;       /* both sides, over cpu_round_trips */
   guint64                cpu_round_trips;
   double                 estimate_ns;  /* a typical round trip, to size commands */
+  int                    cpus[2];      /* where the lab side and the peer last ran, -1 unknown */
   PtlSeries             *bandwidth;
   double                 largest_bandwidth;
 } Subject;
@@ -487,6 +488,7 @@ echo (Lab      *lab,
         subject->round_trip_s[subject->n_round_trips++] = lab->batch_ns[i] / NS_PER_S;
       subject->cpu_ns += cpu_ns;
       subject->cpu_round_trips += n + 1;
+      ptl_ipc_pair_get_cpus (subject->pair, &subject->cpus[0], &subject->cpus[1]);
     }
   subject->estimate_ns = median_ns (lab->batch_ns + 1, n);
   return !ptl_run_set_error_if_cancelled (lab->run, error);
@@ -765,16 +767,20 @@ add_method_notes (Lab *lab)
 static void
 add_trust_notes (Lab *lab)
 {
-  JsonObject *machine = ptl_result_get_machine (lab->result);
-  const char *virt = machine ? json_object_get_string_member_with_default (machine, "virtualization", "unknown")
-                             : "unknown";
   g_autoptr(GString) noisy = g_string_new (NULL);
 
-  if (g_strcmp0 (virt, "none") != 0 && g_strcmp0 (virt, "unknown") != 0)
-    ptl_result_add_warning (lab->result,
-                            _("This ran in a virtual machine (%s). An idle vCPU halts, and waking it is a virtual "
-                              "interrupt through the hypervisor: round trips across vCPUs cost far more than on "
-                              "bare metal, while those on one vCPU do not."), virt);
+  ptl_run_warn_if_virtual (lab->run);
+  /* Where the sides really ran (the placement only asked): a result that
+   * claims different CPUs can be checked. */
+  for (guint i = 0; i < lab->n_subjects; i++)
+    {
+      Subject *subject = &lab->subjects[i];
+      g_autofree char *name = g_strdup_printf ("cpus-%s", ptl_ipc_mechanism_get_name (subject->mechanism));
+      g_autofree char *cpus = g_strdup_printf ("%d,%d", subject->cpus[0], subject->cpus[1]);
+
+      if (subject->n_round_trips > 0)
+        ptl_spawn_record_string (lab->result, name, cpus);
+    }
 
   for (guint i = 0; i < lab->n_subjects; i++)
     {
@@ -782,7 +788,7 @@ add_trust_notes (Lab *lab)
       PtlStats stats;
 
       ptl_stats_compute (&stats, subject->round_trip_s, subject->n_round_trips);
-      if (stats.n > 0 && ptl_stats_relative_spread (&stats) > NOISY_SPREAD)
+      if (ptl_stats_is_noisy (&stats))
         g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "",
                                 ptl_ipc_mechanism_get_label (subject->mechanism));
     }
@@ -790,7 +796,7 @@ add_trust_notes (Lab *lab)
     ptl_result_add_warning (lab->result,
                             _("The round trips of %s were noisy: p5 to p95 spans more than %.0f %% of the median "
                               "(other work on the machine, or the scheduler moving an unpinned side)."),
-                            noisy->str, NOISY_SPREAD * 100);
+                            noisy->str, PTL_NOISY_SPREAD * 100);
 }
 
 /* Runs everything; lab_clear () undoes it whatever happened. */
@@ -994,14 +1000,15 @@ ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
        "Why placement changes round trips up to tenfold. With both sides pinned to the same CPU "
        "(placement same-cpu) a round trip is two context switches: the sender wakes the receiver and "
        "blocks, and the scheduler switches straight to it, all on one CPU — about 2 µs for a pipe "
-       "on the VM this lab was written on. With the sides on different CPUs every message has to "
-       "wake the other CPU, which has gone idle meanwhile: an inter-processor interrupt, and a "
-       "wait until the sleeping CPU runs again. On a virtual machine an idle vCPU halts, and both "
-       "the interrupt and the wake-up go through the hypervisor, which runs the halted vCPU again "
-       "when it sees fit: from a few microseconds when the host is quiet to some 25 µs each way "
-       "when it is busy. So round trips across vCPUs take three to ten times as long as on one "
-       "(about 6 µs on a quiet host, 50 µs on a busy one, against 2 µs). Other work on the peer's "
-       "CPU adds its own wait: the peer has to be scheduled there. On bare metal the gap is "
+       "on a 2-vCPU VM (the one this lab was written on; the table has yours). With the sides on "
+       "different CPUs every message has to wake the other CPU, which has gone idle meanwhile: "
+       "an inter-processor interrupt, and a wait until the sleeping CPU runs again. On a virtual "
+       "machine an idle vCPU halts, and both the interrupt and the wake-up go through the "
+       "hypervisor, which runs the halted vCPU again "
+       "when it sees fit: on that 2-vCPU VM, from a few microseconds when the host was quiet to some "
+       "25 µs each way when it was busy, so round trips across vCPUs took three to ten times as long "
+       "as on one (about 6 µs on a quiet host, 50 µs on a busy one, against 2 µs). Other work on "
+       "the peer's CPU adds its own wait: the peer has to be scheduled there. On bare metal the gap is "
        "smaller. Unpinned runs land in either mode, and may change from run to run: compare only "
        "pinned figures.\n\n"
        "What costs what. A pipe is the leanest path through the kernel. Unix sockets do more "

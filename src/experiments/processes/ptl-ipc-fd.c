@@ -269,6 +269,45 @@ set_nodelay (int      fd,
   return TRUE;
 }
 
+/* Strangers a TCP set-up turns away before it gives up. */
+#define MAX_STRANGERS 16
+
+int
+_ptl_ipc_accept_own_client (int      listener,
+                            int      client,
+                            GError **error)
+{
+  struct sockaddr_in own = { 0 };
+  socklen_t own_length = sizeof own;
+
+  if (getsockname (client, (struct sockaddr *) &own, &own_length) != 0)
+    {
+      _ptl_ipc_set_errno_error (error, errno, _("Could not read the TCP client's address"));
+      return -1;
+    }
+  for (guint i = 0; i <= MAX_STRANGERS; i++)
+    {
+      struct sockaddr_in peer = { 0 };
+      socklen_t peer_length = sizeof peer;
+      int server = accept4 (listener, (struct sockaddr *) &peer, &peer_length, SOCK_CLOEXEC);
+
+      if (server < 0)
+        {
+          _ptl_ipc_set_errno_error (error, errno, _("Could not accept a connection on 127.0.0.1"));
+          return -1;
+        }
+      if (peer_length == own_length && peer.sin_port == own.sin_port &&
+          peer.sin_addr.s_addr == own.sin_addr.s_addr)
+        return server;
+      g_debug ("turned away a connection from port %u", ntohs (peer.sin_port));
+      close (server);
+    }
+  g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+               _("Other programs made %d connections to the lab's TCP port before its own client; "
+                 "gave up"), MAX_STRANGERS + 1);
+  return -1;
+}
+
 /* The lab makes both ends: it listens on an ephemeral port of 127.0.0.1,
  * connects and accepts (the backlog completes the handshake), and closes
  * the listener. */
@@ -291,7 +330,7 @@ tcp_open (PtlIpcChannel  *channel,
       return FALSE;
     }
   if (bind (listener, (struct sockaddr *) &address, sizeof address) != 0 ||
-      listen (listener, 1) != 0 ||
+      listen (listener, MAX_STRANGERS + 1) != 0 ||
       getsockname (listener, (struct sockaddr *) &address, &length) != 0)
     {
       _ptl_ipc_set_errno_error (error, errno, _("Could not listen on 127.0.0.1"));
@@ -308,10 +347,9 @@ tcp_open (PtlIpcChannel  *channel,
       close (listener);
       return FALSE;
     }
-  server = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+  server = _ptl_ipc_accept_own_client (listener, client, error);
   if (server < 0)
     {
-      _ptl_ipc_set_errno_error (error, errno, _("Could not accept a connection on 127.0.0.1"));
       close (client);
       close (listener);
       return FALSE;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -68,6 +69,7 @@ struct _PtlIpcPair
 
   PtlIpcPeerKind  kind;
   PtlPlacement    placement;
+  int             cpus[2];  /* where each side ended the last echo, -1 unknown */
 
   /* process peer */
   pid_t           pid;       /* 0 once reaped */
@@ -133,7 +135,10 @@ serve (PtlIpcPair *pair)
               if (rc < 0)
                 return rc;
               if (i + 1 == count)
-                control->peer_cpu_ns = ptl_clock_thread_cpu_ns () - cpu_start;
+                {
+                  control->peer_cpu_ns = ptl_clock_thread_cpu_ns () - cpu_start;
+                  control->peer_cpu = sched_getcpu ();
+                }
               rc = mechanism->send (channel, 1, buffer, size);
               if (rc < 0)
                 return rc;
@@ -373,6 +378,7 @@ ptl_ipc_pair_new (const PtlIpcMechanism  *mechanism,
   pair = g_new0 (PtlIpcPair, 1);
   pair->kind = peer;
   pair->placement = placement;
+  pair->cpus[0] = pair->cpus[1] = -1;
   pair->pidfd = -1;
   pair->quit_fd = -1;
   pair->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
@@ -529,6 +535,7 @@ ring_bell (PtlIpcPair *pair,
   control->count = count;
   control->peer_cpu_ns = 0;
   control->peer_end_ns = 0;
+  control->peer_cpu = -1;
   return pair->channel->mechanism->send (pair->channel, 0, pair->lab_out, 1);
 }
 
@@ -581,7 +588,20 @@ ptl_ipc_pair_echo (PtlIpcPair  *pair,
       before = after;
     }
   *cpu_ns = ptl_clock_thread_cpu_ns () - cpu_start + channel->control->peer_cpu_ns;
+  pair->cpus[0] = sched_getcpu ();
+  pair->cpus[1] = channel->control->peer_cpu;
   return TRUE;
+}
+
+void
+ptl_ipc_pair_get_cpus (PtlIpcPair *pair,
+                       int        *lab_cpu,
+                       int        *peer_cpu)
+{
+  g_return_if_fail (pair != NULL && lab_cpu != NULL && peer_cpu != NULL);
+
+  *lab_cpu = pair->cpus[0];
+  *peer_cpu = pair->cpus[1];
 }
 
 gboolean

@@ -41,6 +41,7 @@ typedef struct
   gint64     peer_cpu_ns; /* CPU time the peer spent on the last command */
   gint64     peer_end_ns; /* when the peer received the last byte of a sink */
   int        peer_error;  /* errno of the peer's failure, 0 if none */
+  int        peer_cpu;    /* the CPU the peer ended the last echo on, -1 unknown */
 } PtlIpcControl;
 
 typedef struct
@@ -119,5 +120,13 @@ char          *_ptl_ipc_dup_name          (const char            *suffix);
 void           _ptl_ipc_set_errno_error   (GError               **error,
                                            int                    saved_errno,
                                            const char            *what);
+
+/* Accepts from @listener the connection @client made, closing any other
+ * that came first: on 127.0.0.1 any local user may connect to the port
+ * before our own client does. Gives up after a few strangers. The TCP
+ * mechanism's set-up; tests connect strangers first through it. */
+int            _ptl_ipc_accept_own_client (int                    listener,
+                                           int                    client,
+                                           GError               **error);
 
 G_END_DECLS

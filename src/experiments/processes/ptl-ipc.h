@@ -105,6 +105,11 @@ gboolean     ptl_ipc_pair_echo                      (PtlIpcPair  *pair,
  * and into the stream's buffers, each message where the last one ended;
  * @elapsed_ns runs from before the first send to when the peer had the
  * last byte (it stamps that itself: no reply latency is counted). */
+/* The CPUs the lab's side and the peer ended the last echo on, -1 when
+ * unknown: where the sides really ran, whatever the placement asked. */
+void         ptl_ipc_pair_get_cpus                  (PtlIpcPair  *pair,
+                                                     int         *lab_cpu,
+                                                     int         *peer_cpu);
 gboolean     ptl_ipc_pair_sink                      (PtlIpcPair  *pair,
                                                      gsize        size,
                                                      guint64      n_messages,

@@ -13,6 +13,7 @@
 
 #include "ptl-isolation-experiment.h"
 #include "ptl-proc-child.h"
+#include "ptl-spawn-util.h"
 
 /* "Isolation": what one crashing worker does to its siblings.
  *
@@ -84,8 +85,9 @@ typedef struct
 /* What one worker did, from its reports and its process's fate. */
 typedef struct
 {
-  gint64 start_ns; /* 0: never reported starting */
-  gint64 done_ns;  /* 0: never finished */
+  gint64 start_ns;     /* 0: never reported starting */
+  gint64 done_ns;      /* 0: never finished */
+  int    failed_errno; /* 0, or why its thread could not be created */
 } Report;
 
 static void
@@ -155,7 +157,7 @@ spawn_child (const char * const  *argv,
   return TRUE;
 }
 
-/* "WORKER start NS" or "WORKER done NS". */
+/* "WORKER start NS", "WORKER done NS" or "WORKER failed ERRNO". */
 static void
 parse_report (const char *line,
               Report     *reports,
@@ -172,6 +174,8 @@ parse_report (const char *line,
     reports[worker].start_ns = (gint64) ns;
   else if (strcmp (fields[1], "done") == 0)
     reports[worker].done_ns = (gint64) ns;
+  else if (strcmp (fields[1], "failed") == 0 && ns <= G_MAXINT)
+    reports[worker].failed_errno = (int) ns;
 }
 
 /* Reads reports until every child has died and been reaped. */
@@ -515,6 +519,19 @@ run_variant (PtlIsolationExperiment  *self,
   if (!watch_children (children, n_children, reports, self->workers, self->work_ms, cancellable, error))
     return FALSE;
 
+  /* Its process then exited 1, which is no crash's outcome: the variant
+   * did not run as asked. */
+  for (guint w = 0; w < self->workers; w++)
+    if (reports[w].failed_errno != 0)
+      {
+        g_autofree char *why = ptl_spawn_describe_failure ("pthread_create", reports[w].failed_errno, w);
+
+        g_set_error (error, PTL_ERROR,
+                     ptl_spawn_errno_is_limit (reports[w].failed_errno) ? PTL_ERROR_LIMIT : PTL_ERROR_FAILED,
+                     _("Worker %u of the %s variant could not start: %s"), w, variant_names[variant], why);
+        return FALSE;
+      }
+
   /* A helper that never reported is broken (another version, a usage
    * error), and its figures would mean nothing. */
   for (guint w = 0; w < self->workers; w++)
@@ -542,7 +559,6 @@ ptl_isolation_experiment_run (PtlExperiment  *experiment,
   GCancellable *cancellable = ptl_run_get_cancellable (run);
   g_autofree char *helper = ptl_machine_find_helper (error);
   gboolean crashes = self->crash != PTL_ISOLATION_CRASH_NONE;
-  guint n_done = 0;
   Output out = { NULL };
 
   if (helper == NULL)
@@ -554,7 +570,6 @@ ptl_isolation_experiment_run (PtlExperiment  *experiment,
     {
       Child children[MAX_WORKERS];
       Report reports[MAX_WORKERS];
-      g_autoptr(GError) local_error = NULL;
 
       memset (children, 0, sizeof children);
       memset (reports, 0, sizeof reports);
@@ -567,27 +582,20 @@ ptl_isolation_experiment_run (PtlExperiment  *experiment,
       else
         ptl_run_progress (run, (double) variant / N_VARIANTS, _("%s: %u workers, none crashing"),
                           variant_names[variant], self->workers);
+      /* A variant whose workers could not all start fails the run: the
+       * other variant alone would read as the answer to a comparison that
+       * never ran. */
       if (!run_variant (self, helper, variant, cancellable, children, reports,
-                        &out.origin_ns[variant], &local_error))
-        {
-          /* A limit after a finished variant still leaves a result. */
-          if (n_done > 0 && g_error_matches (local_error, PTL_ERROR, PTL_ERROR_LIMIT))
-            {
-              ptl_result_add_note (result, _("The %s variant could not run: %s"),
-                                   variant_names[variant], local_error->message);
-              break;
-            }
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
+                        &out.origin_ns[variant], error))
+        return FALSE;
 
       publish_variant (result, &out, variant, children, reports, self->workers, self->victim, crashes);
-      n_done++;
     }
 
   ptl_result_add_note (result, _("Times come from the workers' own CLOCK_MONOTONIC stamps; a crashed "
                                  "worker's end is when the lab saw its process's pipe close. Each run "
                                  "is one measurement."));
+  ptl_run_warn_if_virtual (run);
   return TRUE;
 }
 

@@ -93,7 +93,6 @@ static const char * const kind_labels[N_KINDS] = {
 #define IDLE_TIMEOUT_NS  (10 * G_GINT64_CONSTANT (1000000000))
 #define IDLE_NS_PER_WORKER (20 * G_GINT64_CONSTANT (1000000))
 #define READS_PER_CHECK  100
-#define NOISY_SPREAD     0.2
 /* Repeats that differ by a few pages in all differ by granularity, not noise. */
 #define NOISE_FLOOR_BYTES (64 * 1024)
 
@@ -679,8 +678,7 @@ publish_size (PtlResult *result,
   ptl_result_add_samples (result, rss_name, "B", state->rss, repeats);
 
   ptl_stats_compute (&stats, pss_each, repeats);
-  state->noisy |= repeats > 2 && ptl_stats_relative_spread (&stats) > NOISY_SPREAD &&
-                  (stats.max - stats.min) * n > NOISE_FLOOR_BYTES;
+  state->noisy |= ptl_stats_is_noisy (&stats) && (stats.max - stats.min) * n > NOISE_FLOOR_BYTES;
   state->last_n = n;
   state->last_pss = ptl_stats_median (state->pss, repeats);
   state->last_rss = ptl_stats_median (state->rss, repeats);
@@ -724,10 +722,10 @@ publish_summary (PtlResult *result,
                                    "(16 KiB on x86-64) and task structures that no /proc figure shows."),
                          tables->str);
   if (noisy->len > 0)
-    ptl_result_add_warning (result, _("The repeats of %s differ by more than %.0f %% at some size (other "
-                                      "processes came and went, and shared pages were divided differently); "
-                                      "trust the medians."),
-                            noisy->str, NOISY_SPREAD * 100);
+    ptl_result_add_warning (result, _("The repeats of %s were noisy at some size: p5 to p95 spans more than "
+                                      "%.0f %% of the median (other processes came and went, and shared pages "
+                                      "were divided differently); trust the medians."),
+                            noisy->str, PTL_NOISY_SPREAD * 100);
 }
 
 /* The hosts alone, once per repeat, so each measurement has a baseline
@@ -874,6 +872,7 @@ ptl_memory_experiment_run (PtlExperiment  *experiment,
     }
 
   publish_summary (result, &out, states);
+  ptl_run_warn_if_virtual (run);
   if (repeats > 1)
     ptl_result_add_note (result, _("Each point is the median of %u measurements, each with freshly started "
                                    "workers; the bands show min–max."),

@@ -86,7 +86,6 @@ static const guint sweep_us[] = { 10, 30, 100, 300, 1000, 3000, 10000 };
 #define CALIBRATION_TRIALS   20
 #define CALIBRATION_TRIAL_NS G_GINT64_CONSTANT (1000000)
 #define POLL_INTERVAL_MS     100
-#define NOISY_SPREAD         1.0
 
 typedef struct _Lab Lab;
 
@@ -986,7 +985,7 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
             {
               rates[i * N_STRATEGIES + s] = publish (result, &out, s, task_us, task_us == self->task_us,
                                                      &batch, startup_s[s], &stats);
-              if (ptl_stats_relative_spread (&stats) > NOISY_SPREAD && task_us == self->task_us)
+              if (ptl_stats_is_noisy (&stats) && task_us == self->task_us)
                 g_string_append_printf (noisy, "%s%s", noisy->len ? ", " : "", _(strategy_labels[s]));
               n_done++;
             }
@@ -1008,7 +1007,7 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
         }
       ptl_result_add_note (result, _("The run stopped early at a limit: %s. What is shown was measured before."),
                            local_error->message);
-      ptl_spawn_note_virtualization (result);
+      ptl_run_warn_if_virtual (run);
       return TRUE;
     }
 
@@ -1038,8 +1037,8 @@ ptl_pool_experiment_run (PtlExperiment  *experiment,
     ptl_result_add_warning (result,
                             _("Wide spread for %s: p95 − p5 is more than %.0f × the median (other work or "
                               "wake-ups across CPUs); compare medians, and run again on a quiet machine."),
-                            noisy->str, NOISY_SPREAD);
-  ptl_spawn_note_virtualization (result);
+                            noisy->str, PTL_NOISY_SPREAD);
+  ptl_run_warn_if_virtual (run);
   return TRUE;
 }
 

@@ -454,23 +454,3 @@ ptl_spawn_record_int (PtlResult  *result,
   json_node_set_int (node, value);
   record_member (result, name, node);
 }
-
-void
-ptl_spawn_note_virtualization (PtlResult *result)
-{
-  JsonObject *machine = ptl_result_get_machine (result);
-  const char *virtualization;
-
-  g_return_if_fail (PTL_IS_RESULT (result));
-
-  if (machine == NULL || !json_object_has_member (machine, "virtualization"))
-    return;
-  virtualization = json_object_get_string_member (machine, "virtualization");
-  if (virtualization == NULL || g_str_equal (virtualization, "none") || g_str_equal (virtualization, "unknown"))
-    return;
-  ptl_result_add_warning (result,
-                          _("This ran in a virtual machine (%s): a child or thread that starts on an idle "
-                            "virtual CPU waits for a virtual interrupt to wake it, so creation costs here are "
-                            "higher and vary more than on bare metal."),
-                          virtualization);
-}

@@ -85,7 +85,4 @@ void     ptl_spawn_record_int        (PtlResult          *result,
                                       const char         *name,
                                       gint64              value);
 
-/* The note a run in a virtual machine gets, if it was one. */
-void     ptl_spawn_note_virtualization (PtlResult        *result);
-
 G_END_DECLS

@@ -674,8 +674,6 @@ add_notes (PtlSchedRealExperiment *self,
 {
   /* The scaled workload in microseconds, whose priorities are the nice values. */
   g_autofree char *description = _ptl_sched_workload_describe (scaled, 1e-6);
-  JsonObject *machine = ptl_result_get_machine (result);
-  const char *virtualization = machine != NULL ? json_object_get_string_member_with_default (machine, "virtualization", "unknown") : "unknown";
   gboolean overflowed = FALSE;
 
   ptl_result_add_note (result, _("Each process of the workload is a thread, its priority its nice value: %s."),
@@ -707,11 +705,7 @@ add_notes (PtlSchedRealExperiment *self,
     ptl_result_add_note (result, _("The kernel does not report per-thread run delays here (no schedstat), so "
                                    "waiting is turnaround minus CPU time minus sleeping, by the threads' "
                                    "own clocks."));
-  if (g_strcmp0 (virtualization, "none") != 0)
-    ptl_result_add_warning (result, _("This machine is virtual (%s): a pause may also be the hypervisor running "
-                                      "something else on this virtual CPU, which the guest cannot tell from a "
-                                      "preemption."),
-                            virtualization);
+  ptl_run_warn_if_virtual (lab->run);
   if (is_real_time (self->policy) && lab->pin_cpu < 0)
     ptl_result_add_note (result, _("Real-time threads on every core can starve the rest of the system; the "
                                    "kernel's real-time throttling leaves it 5 %% of each second."));

@@ -65,8 +65,9 @@
 
 #define NEVER G_MAXINT64
 #define NONE  G_MAXUINT
-/* The bench generator keeps arrivals below PTL_SCHED_TIME_MAX up to here. */
-#define BENCH_MAX_BURSTS 10000000u
+/* The bench generator keeps arrivals below PTL_SCHED_TIME_MAX, and every
+ * policy within PTL_SCHED_STEPS_MAX, up to here. */
+#define BENCH_MAX_BURSTS 1000000u
 #define BENCH_SEED 20240901u
 
 typedef struct
@@ -142,6 +143,8 @@ typedef struct
   int                   last_ran;
   guint64               switches;
   gint64                applied_epoch;
+  /* Steps left before PTL_SCHED_STEPS_MAX is passed. */
+  guint64               steps_left;
 } Sim;
 
 static const GEnumValue algorithm_values[] = {
@@ -803,8 +806,9 @@ fill_totals (PtlSchedOutcome *outcome)
   totals->cpu_utilisation = totals->busy_time / (double) totals->makespan;
 }
 
-static void
-run (Sim *sim)
+static gboolean
+run (Sim     *sim,
+     GError **error)
 {
   gint64 t = sim->stats[sim->order[0]].arrival;
 
@@ -812,6 +816,16 @@ run (Sim *sim)
     {
       guint stopped = NONE;
       gint64 next;
+
+      if (sim->steps_left == 0 || sim->slices->len > PTL_SCHED_STEPS_MAX)
+        {
+          g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
+                       _("%s needs more than %u scheduling steps for this workload, the simulator's "
+                         "limit on time and memory: use a longer time slice, or fewer or shorter bursts"),
+                       ptl_sched_algorithm_get_title (sim->config->algorithm), PTL_SCHED_STEPS_MAX);
+          return FALSE;
+        }
+      sim->steps_left--;
 
       /* 1 */
       if (sim->state == CPU_RUN)
@@ -850,7 +864,7 @@ run (Sim *sim)
         dispatch (sim, t);
 
       if (sim->n_done == sim->n)
-        break;
+        return TRUE;
 
       next = next_event (sim, t);
       g_assert (next > t && next != NEVER);
@@ -1037,6 +1051,7 @@ ptl_sched_simulate (PtlSchedWorkload      *workload,
 {
   PtlSchedOutcome *outcome;
   Sim sim = { 0 };
+  gboolean ok;
   guint n;
 
   g_return_val_if_fail (PTL_IS_SCHED_WORKLOAD (workload), NULL);
@@ -1073,6 +1088,8 @@ ptl_sched_simulate (PtlSchedWorkload      *workload,
     }
   sim.cur = NONE;
   sim.last_ran = -1;
+  /* Arrivals and burst ends are paid for by the workload's own size. */
+  sim.steps_left = PTL_SCHED_STEPS_MAX + 2 * (guint64) ptl_sched_workload_get_n_bursts (workload);
 
   for (guint i = 0; i < n; i++)
     {
@@ -1091,19 +1108,24 @@ ptl_sched_simulate (PtlSchedWorkload      *workload,
   g_qsort_with_data (sim.order, n, sizeof (guint), compare_arrival, sim.stats);
   outcome->totals.start = sim.stats[sim.order[0]].arrival;
 
-  run (&sim);
-
-  outcome->totals.context_switches = sim.switches;
-  outcome->n_slices = sim.slices->len;
-  outcome->slices = (PtlSchedSlice *) (gpointer) g_array_free (sim.slices, FALSE);
-  fill_totals (outcome);
+  ok = run (&sim, error);
 
   g_free (sim.procs);
   g_free (sim.order);
   g_array_unref (sim.admitted);
   g_free (sim.io.entries);
   g_free (sim.ready.entries);
+  if (!ok)
+    {
+      g_array_unref (sim.slices);
+      ptl_sched_outcome_free (outcome);
+      return NULL;
+    }
 
+  outcome->totals.context_switches = sim.switches;
+  outcome->n_slices = sim.slices->len;
+  outcome->slices = (PtlSchedSlice *) (gpointer) g_array_free (sim.slices, FALSE);
+  fill_totals (outcome);
   return outcome;
 }
 
@@ -1180,7 +1202,8 @@ ptl_sched_bench (guint        n_processes,
       gint64 start = ptl_clock_now_ns ();
       gint64 end;
 
-      /* The config comes from ptl_sched_config_init: it cannot fail. */
+      /* The config comes from ptl_sched_config_init and BENCH_MAX_BURSTS
+       * keeps within the step limit: it cannot fail. */
       outcome = ptl_sched_simulate (workload, &config, NULL);
       end = ptl_clock_now_ns ();
       g_assert (outcome != NULL);

@@ -117,8 +117,17 @@ typedef struct
 void                ptl_sched_outcome_free             (PtlSchedOutcome    *outcome);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlSchedOutcome, ptl_sched_outcome_free)
 
-/* Runs @workload under @config. Fails only for an invalid config. Pure
- * and deterministic: the same input always gives the same outcome. */
+/* Most steps (dispatches, time-slice ends, idle gaps) one simulation may
+ * take beyond one per arrival and burst end, and most slices its timeline
+ * may hold: a bound on its time and memory (slices take 24 bytes each).
+ * Without it two processes with bursts of 1e8 and a quantum of 1 take
+ * gigabytes. */
+#define PTL_SCHED_STEPS_MAX 4000000u
+
+/* Runs @workload under @config. Fails for an invalid config, and with
+ * PTL_ERROR_LIMIT naming PTL_SCHED_STEPS_MAX when the workload needs more
+ * steps than that. Pure and deterministic: the same input always gives
+ * the same outcome. */
 PtlSchedOutcome    *ptl_sched_simulate                 (PtlSchedWorkload   *workload,
                                                         const PtlSchedConfig *config,
                                                         GError            **error);
