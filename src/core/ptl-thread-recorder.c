@@ -334,8 +334,14 @@ copy_raw_spans (const PtlThreadTrack *track,
 
   for (guint64 i = 0; i < n; i++)
     spans[i] = track->spans[(first + i) & track->mask];
-  /* A hold is pushed when it ends, after the waits inside it. */
-  qsort (spans, n, sizeof *spans, compare_spans);
+  /* A hold is pushed when it ends, after the waits inside it; most
+   * recordings have none and need no sort. */
+  for (guint64 i = 1; i < n; i++)
+    if (compare_spans (&spans[i - 1], &spans[i]) > 0)
+      {
+        qsort (spans, n, sizeof *spans, compare_spans);
+        break;
+      }
   *n_spans = n;
   return spans;
 }
@@ -629,16 +635,11 @@ ptl_thread_recorder_add_charts (PtlThreadRecorder *self,
   ptl_chart_set_categories (shares, (const char * const *) names->pdata);
   ptl_chart_set_y_axis (shares, _("Share of the thread's time"), "%", FALSE);
   times = ptl_thread_recorder_dup_state_times (self);
+  /* Every state, even unused, so the bars take the timeline's colours. */
   for (guint s = 0; s < PTL_THREAD_FINISHED; s++)
     {
-      gboolean any = FALSE;
-      PtlSeries *series;
+      PtlSeries *series = ptl_chart_add_series (shares, _(state_labels[s]));
 
-      for (guint t = 0; t < n_threads; t++)
-        any |= times[t * PTL_THREAD_N_STATES + s] > 0;
-      if (!any)
-        continue;
-      series = ptl_chart_add_series (shares, _(state_labels[s]));
       for (guint t = 0; t < n_threads; t++)
         {
           double total = 0;
