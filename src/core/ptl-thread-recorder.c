@@ -109,6 +109,19 @@ calibrate_ticks (void)
 #endif
 }
 
+double
+ptl_thread_ticks_per_ns (void)
+{
+  static gsize calibrated;
+
+  if (g_once_init_enter (&calibrated))
+    {
+      calibrate_ticks ();
+      g_once_init_leave (&calibrated, 1);
+    }
+  return ticks_per_ns;
+}
+
 int
 ptl_thread_current_cpu (void)
 {
@@ -143,7 +156,7 @@ ptl_thread_recorder_class_init (PtlThreadRecorderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ptl_thread_recorder_finalize;
-  calibrate_ticks ();
+  ptl_thread_ticks_per_ns ();
 }
 
 static void
@@ -431,23 +444,26 @@ walk_spans (const PtlThreadSpan *spans,
             gpointer             user_data)
 {
   gint64 cursor = start;
+  int cpu = begin_cpu;
 
+  /* A gap's CPU is known only when the spans on both sides of it started
+   * on the same one; otherwise it is -1. */
   for (gsize i = 0; i < n_spans; i++)
     {
       if (spans[i].start > cursor)
         {
           PtlThreadSpan gap = { cursor, spans[i].start, PTL_THREAD_NO_OBJECT, PTL_THREAD_RUNNING,
-                                (gint16) (i == 0 ? begin_cpu : spans[i].cpu) };
+                                (gint16) (cpu == spans[i].cpu ? cpu : -1) };
 
           func (&gap, FALSE, user_data);
         }
       func (&spans[i], spans[i].start < cursor, user_data);
       cursor = MAX (cursor, spans[i].end);
+      cpu = spans[i].cpu;
     }
   if (end > cursor)
     {
-      PtlThreadSpan gap = { cursor, end, PTL_THREAD_NO_OBJECT, PTL_THREAD_RUNNING,
-                            (gint16) (n_spans > 0 ? spans[n_spans - 1].cpu : begin_cpu) };
+      PtlThreadSpan gap = { cursor, end, PTL_THREAD_NO_OBJECT, PTL_THREAD_RUNNING, -1 };
 
       func (&gap, FALSE, user_data);
     }
@@ -544,8 +560,8 @@ add_slice_cb (const PtlThreadSpan *span,
 
   ptl_chart_add_slice (walk->chart, walk->lane, span_key (walk, span), start, end);
 
-  /* On the CPU lanes: where the thread was while it ran or held a lock
-   * (the CPU read at the span's start). */
+  /* On the CPU lanes: where the thread was while it held a lock (the CPU
+   * read when it took it) or ran between two spans started on one CPU. */
   if (walk->cpu_chart != NULL && span->cpu >= 0 && !nested &&
       (span->state == PTL_THREAD_RUNNING || span->state == PTL_THREAD_HOLDING_LOCK))
     {

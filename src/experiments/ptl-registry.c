@@ -11,6 +11,7 @@
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
 #include "ptl-pool-experiment.h"
+#include "ptl-race-experiment.h"
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
@@ -28,6 +29,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_ipc_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
+  ptl_race_experiment_get_type,
 };
 
 const GType *
