@@ -758,7 +758,8 @@ ptl_locks_experiment_class_init (PtlLocksExperimentClass *klass)
        "The critical-section chart. Long sections make every lock look alike: the time inside "
        "dominates and only one thread can be there. Short ones expose the lock's own cost.\n\n"
        "The timeline. A short recorded run through each lock in turn: waiting in orange, holding in "
-       "green. Look for the spinlock's long waits while a holder is off its CPU.");
+       "green. Look for the spinlock's long waits while a holder is off its CPU. Running is everything "
+       "between the recorded waits and holds, including time a thread was preempted.");
 
   experiment_class->count_tasks = ptl_locks_experiment_count_tasks;
   experiment_class->run = ptl_locks_experiment_run;
