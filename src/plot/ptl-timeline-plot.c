@@ -13,9 +13,10 @@
 
 #include "ptl-plot-private.h"
 
-/* A column remembers this many keys; more in one pixel is noise. (The
- * slot lookup in add_to_column () is written for four.) */
+/* A column remembers this many keys beyond the direct ones; more in one
+ * pixel is noise. */
 #define COLUMN_KEYS 4
+#define DIRECT_KEYS 8
 
 typedef struct
 {
@@ -47,6 +48,11 @@ typedef struct
 {
   double column_start;
   double column_end;
+  gboolean open;
+  /* The first DIRECT_KEYS keys (every state of a thread-state chart)
+   * add up by index, with no search; later ones share a few slots. */
+  guint  direct_mask;
+  double direct[DIRECT_KEYS];
   guint  n_keys;
   guint  keys[COLUMN_KEYS];
   double widths[COLUMN_KEYS];
@@ -307,15 +313,32 @@ flush_column (cairo_t              *cr,
               guint                 lane,
               Column               *column)
 {
-  guint best = 0;
+  guint best_key = G_MAXUINT;
+  double best = -1;
 
-  if (column->n_keys == 0)
+  if (!column->open)
     return;
-  for (guint i = 1; i < column->n_keys; i++)
-    if (column->widths[i] > column->widths[best])
-      best = i;
-  add_box (cr, layout, lane, column, column->keys[best], column->column_start, column->column_end);
+  for (guint mask = column->direct_mask; mask != 0; mask &= mask - 1)
+    {
+      guint key = __builtin_ctz (mask);
+
+      if (column->direct[key] > best)
+        {
+          best = column->direct[key];
+          best_key = key;
+        }
+      column->direct[key] = 0;
+    }
+  for (guint i = 0; i < column->n_keys; i++)
+    if (column->widths[i] > best)
+      {
+        best = column->widths[i];
+        best_key = column->keys[i];
+      }
+  add_box (cr, layout, lane, column, best_key, column->column_start, column->column_end);
+  column->direct_mask = 0;
   column->n_keys = 0;
+  column->open = FALSE;
 }
 
 /* Adds a slice narrower than a column to its lane's column, starting a
@@ -332,28 +355,21 @@ add_to_column (cairo_t              *cr,
 {
   guint slot;
 
-  /* Most slices fall in the current column, in a key it has already.
-   * Keys of a thread's states alternate at random, so the slot is found
-   * without a branch per key: a mispredicted branch per slice would cost
-   * more than the rest of the loop. */
-  if (column->n_keys > 0 && x0 >= column->column_start && x0 < column->column_end)
+  if (G_UNLIKELY (!column->open || x0 < column->column_start || x0 >= column->column_end))
     {
-      guint found = (guint) (column->keys[0] == key) | (guint) (column->keys[1] == key) << 1 |
-                    (guint) (column->keys[2] == key) << 2 | (guint) (column->keys[3] == key) << 3;
-
-      found &= (1u << column->n_keys) - 1;
-      if (G_LIKELY (found != 0))
-        {
-          column->widths[__builtin_ctz (found)] += x1 - x0;
-          return;
-        }
-    }
-  else if (column->n_keys > 0)
-    flush_column (cr, layout, lane, column);
-  if (column->n_keys == 0)
-    {
+      flush_column (cr, layout, lane, column);
       column->column_start = floor (x0 / column_width) * column_width;
       column->column_end = column->column_start + column_width;
+      column->open = TRUE;
+    }
+
+  /* A thread's states alternate at random: adding by index keeps a
+   * mispredicted search out of the loop that sees every slice. */
+  if (G_LIKELY (key < DIRECT_KEYS))
+    {
+      column->direct[key] += x1 - x0;
+      column->direct_mask |= 1u << key;
+      return;
     }
 
   for (slot = 0; slot < column->n_keys; slot++)
@@ -397,11 +413,16 @@ draw_slices (cairo_t              *cr,
   for (guint i = 0; i < n_slices; i++)
     {
       const PtlSlice *slice = &slices[i];
-      double t0 = MIN (slice->start, slice->end);
-      double t1 = MAX (slice->start, slice->end);
+      double t0 = slice->start;
+      double t1 = slice->end;
       double x0, x1;
-
       guint key;
+
+      if (G_UNLIKELY (t1 < t0))
+        {
+          t0 = slice->end;
+          t1 = slice->start;
+        }
 
       if (slice->lane >= layout->n_lanes || slice->key >= n_keys)
         continue;
