@@ -117,6 +117,31 @@ test_json (void)
   g_assert_nonnull (ptl_result_find_chart (loaded, "threads-shares"));
 }
 
+/* The extent a draw reads instead of scanning every slice: kept as
+ * slices come, through copies, ignoring what is not finite. */
+static void
+test_extent (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Test");
+  g_autoptr(PtlResult) copy = NULL;
+  PtlChart *chart = ptl_result_add_chart (result, "c", PTL_CHART_TIMELINE, "C");
+  guint lane = ptl_chart_add_lane (chart, "a");
+  guint key = ptl_chart_add_key (chart, "k", FALSE);
+  double min, max;
+
+  g_assert_false (ptl_chart_get_slice_extent (chart, &min, &max));
+  ptl_chart_add_slice (chart, lane, key, 2, 3);
+  ptl_chart_add_slice (chart, lane, key, 9, -1);
+  ptl_chart_add_slice (chart, lane, key, NAN, 100);
+  g_assert_true (ptl_chart_get_slice_extent (chart, &min, &max));
+  g_assert_cmpfloat (min, ==, -1);
+  g_assert_cmpfloat (max, ==, 9);
+  copy = ptl_result_copy (result);
+  g_assert_true (ptl_chart_get_slice_extent (ptl_result_find_chart (copy, "c"), &min, &max));
+  g_assert_cmpfloat (min, ==, -1);
+  g_assert_cmpfloat (max, ==, 9);
+}
+
 static void
 test_bad_like (void)
 {
@@ -143,6 +168,7 @@ main (int    argc,
   g_test_add_func ("/ptl/thread-timeline/merge-by-state", test_merge_by_state);
   g_test_add_func ("/ptl/thread-timeline/json", test_json);
   g_test_add_func ("/ptl/thread-timeline/bad-like", test_bad_like);
+  g_test_add_func ("/ptl/thread-timeline/extent", test_extent);
 
   return g_test_run ();
 }
