@@ -31,6 +31,7 @@ struct _PtlLifecycleExperiment
   guint sleep_ms;
   guint detach_share;
   guint repeats;
+  gboolean cpu_lanes;
 };
 
 enum {
@@ -40,6 +41,7 @@ enum {
   PROP_SLEEP_MS,
   PROP_DETACH_SHARE,
   PROP_REPEATS,
+  PROP_CPU_LANES,
   N_PROPS
 };
 
@@ -366,7 +368,7 @@ ptl_lifecycle_experiment_run (PtlExperiment  *experiment,
           g_autofree char *title = g_strdup_printf (_("The life of %u threads"), self->threads);
           PtlChart *timeline;
 
-          ptl_thread_recorder_add_charts (recorder, result, "threads", title, FALSE);
+          ptl_thread_recorder_add_charts (recorder, result, "threads", title, self->cpu_lanes);
           timeline = ptl_result_find_chart (result, "threads");
           for (guint i = 0; i < self->threads; i++)
             ptl_chart_add_marker (timeline, i,
@@ -469,6 +471,9 @@ ptl_lifecycle_experiment_get_property (GObject    *object,
     case PROP_REPEATS:
       g_value_set_uint (value, self->repeats);
       break;
+    case PROP_CPU_LANES:
+      g_value_set_boolean (value, self->cpu_lanes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -498,6 +503,9 @@ ptl_lifecycle_experiment_set_property (GObject      *object,
       break;
     case PROP_REPEATS:
       ptl_param_store_uint (object, &self->repeats, value, pspec);
+      break;
+    case PROP_CPU_LANES:
+      ptl_param_store_boolean (object, &self->cpu_lanes, value, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -563,6 +571,11 @@ ptl_lifecycle_experiment_class_init (PtlLifecycleExperimentClass *klass)
     g_param_spec_uint ("repeats", N_("Lives"), N_("How many times the threads live, for the latency statistics"),
                        1, 200, 20, flags);
 
+  properties[PROP_CPU_LANES] =
+    g_param_spec_boolean ("cpu-lanes", N_("Lanes per CPU"),
+                          N_("Also draw which thread held a lock or ran on each CPU"),
+                          FALSE, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -574,4 +587,5 @@ ptl_lifecycle_experiment_init (PtlLifecycleExperiment *self)
   self->sleep_ms = 6;
   self->detach_share = 25;
   self->repeats = 20;
+  self->cpu_lanes = FALSE;
 }
