@@ -406,9 +406,10 @@ draw_slices (cairo_t              *cr,
   double right = layout->area.left + layout->area.width;
   guint n_keys = ptl_chart_get_n_keys (chart);
   gboolean linear = !layout->x_axis.log_scale;
-  /* On a linear axis x = offset + t * scale: no call per slice. */
-  double scale = layout->x_axis.inv_span * layout->area.width;
-  double offset = left - layout->x_axis.origin * scale;
+  /* On a linear axis x = offset + t * scale: no call per slice. Halves,
+   * so that a range of -1e308 to 1e308 does not overflow. */
+  double scale = layout->area.width * 0.5 / (layout->x_axis.max * 0.5 - layout->x_axis.min * 0.5);
+  double offset = left - layout->x_axis.min * scale;
 
   for (guint i = 0; i < n_slices; i++)
     {
