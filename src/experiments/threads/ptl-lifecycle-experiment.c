@@ -515,6 +515,13 @@ ptl_lifecycle_experiment_set_property (GObject      *object,
 static void
 ptl_lifecycle_experiment_class_init (PtlLifecycleExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "threads", N_("Thread-state timeline of the first life") },
+    { "threads-cpus", N_("Which thread held a lock or ran on each CPU") },
+    { "threads-shares", N_("Each thread's share of time per state") },
+    { "latency", N_("Creation, wake-up and join latencies") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -525,6 +532,7 @@ ptl_lifecycle_experiment_class_init (PtlLifecycleExperimentClass *klass)
   experiment_class->id = "thread-lifecycle";
   experiment_class->title = N_("Thread lifecycle");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("N threads are created, run, sleep, wait on a condition, are woken together and are joined "
        "or detached: every state drawn per thread, with the time each step of a thread's life takes.");

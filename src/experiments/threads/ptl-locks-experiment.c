@@ -728,6 +728,17 @@ ptl_locks_experiment_set_property (GObject      *object,
 static void
 ptl_locks_experiment_class_init (PtlLocksExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "threads", N_("Thread-state timeline of a recorded run through each lock") },
+    { "threads-cpus", N_("Which thread held a lock on each CPU") },
+    { "threads-shares", N_("Each thread's share of time per state") },
+    { "throughput", N_("Lock acquisitions per second against the thread count") },
+    { "fairness", N_("Jain's fairness index against the thread count") },
+    { "wait", N_("Time to acquire, median to p99, against the thread count") },
+    { "critical", N_("Throughput against the critical-section length") },
+    { "uncontended", N_("Uncontended lock + unlock, bare and recorded") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -738,6 +749,7 @@ ptl_locks_experiment_class_init (PtlLocksExperimentClass *klass)
   experiment_class->id = "locks";
   experiment_class->title = N_("Locks under contention");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("Threads fight over one mutex, spinlock, readers–writer lock, semaphore or recursive mutex: "
        "throughput, fairness and time to acquire against the thread count and the critical section, "

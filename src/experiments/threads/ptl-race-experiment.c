@@ -535,6 +535,15 @@ ptl_race_experiment_set_property (GObject      *object,
 static void
 ptl_race_experiment_class_init (PtlRaceExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "threads", N_("Thread-state timeline of a recorded run: mutex, then atomic add") },
+    { "threads-cpus", N_("Which thread held the lock on each CPU") },
+    { "threads-shares", N_("Each thread's share of time per state") },
+    { "lost", N_("Lost updates against the thread count") },
+    { "throughput", N_("Increments per second against the thread count") },
+    { "false-sharing", N_("Per-thread counters padded apart or on one cache line") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -545,6 +554,7 @@ ptl_race_experiment_class_init (PtlRaceExperimentClass *klass)
   experiment_class->id = "race";
   experiment_class->title = N_("Race condition");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("Threads add 1 to one shared counter, unguarded and then guarded by a mutex, a spinlock, an "
        "atomic add or per-thread counters: how many updates are lost, and what being correct costs.");
