@@ -25,6 +25,9 @@ static const QuickRun quick_runs[] = {
   { "loop-blocking", { "block-ms", "10", "bad-every-ms", "50", "duration-ms", "200", NULL } },
   { "async-patterns", { "tasks", "3", "wait-max-ms", "30", "timeout-ms", "20", NULL } },
   { "servers", { "connections", "2", "duration-ms", "100", "warmup-ms", "0", NULL } },
+  { "thread-lifecycle", { "threads", "2", "work-ms", "1", "sleep-ms", "1", "repeats", "1", "cpu-lanes", "true", NULL } },
+  { "race", { "threads", "2", "increments", "1000", "repeats", "1", "record-increments", "100", NULL } },
+  { "locks", { "threads", "2", "cell-ms", "10", "repeats", "1", "record-ms", "1", NULL } },
 };
 
 static void

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ptl-cli.h"
+#include "ptl-plain-locks.h"
 #include "ptl-plot.h"
 #include "ptl-registry.h"
 #include "ptl-sched-sim.h"
@@ -47,7 +48,7 @@ static const Command commands[] = {
     N_("Run an experiment, print its summary, write exports"), cmd_run },
   { "export", "export RESULT.json FILE… [EXPORT OPTIONS]", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
   { "serve", "serve [--port N]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
-  { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
+  { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched, threads)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
 };
 
@@ -112,11 +113,10 @@ cmd_list (int   argc,
   for (guint i = 0; i < n_types; i++)
     {
       g_autoptr(PtlExperiment) experiment = g_object_new (types[i], NULL);
+      g_autofree char *category = pad_to_columns (ptl_experiment_get_category (experiment), 16);
 
-      g_autofree char *category = pad_to_columns (ptl_experiment_get_category (experiment), 14);
-
-      g_print ("%-12s %s %s\n", ptl_experiment_get_id (experiment),
-               category, ptl_experiment_get_title (experiment));
+      g_print ("%-17s %s %s\n", ptl_experiment_get_id (experiment), category,
+               ptl_experiment_get_title (experiment));
     }
   return EXIT_DONE;
 }
@@ -594,29 +594,33 @@ bench_plot (int   argc,
 {
   int points = 1000000;
   int slices = 100000;
+  int spans = 1000000;
   int repeats = 20;
   GOptionEntry entries[] = {
     { "points", 'n', 0, G_OPTION_ARG_INT, &points, N_("Points in the line chart (default 1000000)"), N_("N") },
     { "slices", 's', 0, G_OPTION_ARG_INT, &slices, N_("Slices in the Gantt chart (default 100000)"), N_("S") },
     { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, N_("Renders to time (default 20)"), N_("R") },
+    { "spans", 't', 0, G_OPTION_ARG_INT, &spans, N_("Spans in the thread-state timeline (default 1000000)"), N_("T") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    g_option_context_new (_("— time rendering an N-point line chart and an S-slice Gantt chart"));
+    g_option_context_new (_("— time rendering an N-point line chart, an S-slice Gantt chart and a T-span thread-state timeline"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL, *gantt = NULL;
-  PtlStats line_stats, gantt_stats;
+  g_autofree char *line = NULL, *gantt = NULL, *states = NULL;
+  PtlStats line_stats, gantt_stats, states_stats;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc != 1)
-    return usage_error (_("Usage: ptlab bench plot [--points N] [--slices S] [--repeats R]"));
-  if (points < 1 || points > 100000000 || slices < 1 || slices > 100000000 || repeats < 1 || repeats > 10000)
-    return usage_error (_("--points and --slices must be 1 – 100000000 and --repeats 1 – 10000"));
+    return usage_error (_("Usage: ptlab bench plot [--points N] [--slices S] [--spans T] [--repeats R]"));
+  if (points < 1 || points > 100000000 || slices < 1 || slices > 100000000 || repeats < 1 || repeats > 10000 ||
+      spans < 1 || spans > 100000000)
+    return usage_error (_("--points, --slices and --spans must be 1 – 100000000 and --repeats 1 – 10000"));
 
   if (!ptl_plot_bench_line (points, repeats, &line_stats, &error) ||
-      !ptl_plot_bench_timeline (slices, repeats, &gantt_stats, &error))
+      !ptl_plot_bench_timeline (slices, repeats, &gantt_stats, &error) ||
+      !ptl_plot_bench_thread_states (spans, repeats, &states_stats, &error))
     {
       g_printerr ("ptlab: %s\n", error->message);
       return EXIT_FAILED;
@@ -626,6 +630,8 @@ bench_plot (int   argc,
   gantt = g_strdup_printf (_("%d-slice Gantt chart"), slices);
   print_render_stats (line, &line_stats);
   print_render_stats (gantt, &gantt_stats);
+  states = g_strdup_printf (_("%d-span thread-state timeline"), spans);
+  print_render_stats (states, &states_stats);
   return EXIT_DONE;
 }
 
@@ -672,6 +678,65 @@ bench_sched (int   argc,
   return EXIT_DONE;
 }
 
+/* Uncontended lock costs three ways, in one process and one run: the
+ * lab's own measurement (what the locks experiment reports), a plain C
+ * loop written apart from it, and the instrumented primitive. A worker
+ * thread exists first, as in any run, since glibc takes a cheaper path
+ * for locks while a process has one thread. */
+static gpointer
+idle_thread (gpointer data)
+{
+  return data;
+}
+
+static int
+bench_threads (int   argc,
+               char *argv[])
+{
+  int runs = 5;
+  GOptionEntry entries[] = {
+    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, N_("Plain loops per primitive, median taken (default 5)"), N_("R") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— uncontended lock costs: the lab's measurement, a plain C loop, and recorded"));
+  g_autoptr(GError) error = NULL;
+  double *plain;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab bench threads [--runs R]"));
+  if (runs < 1 || runs > 1000)
+    return usage_error (_("--runs must be 1 – 1000"));
+
+  g_thread_join (g_thread_new ("idle", idle_thread, NULL));
+  plain = g_new (double, runs);
+  g_print (_("threads: one lock+unlock pair alone on one thread, ns (lab: median of 21 batches of 20,000; "
+             "plain C loop: median of %d loops of 1,000,000)\n"), runs);
+  g_print ("  %-16s %9s %9s %7s %9s %7s\n", _("primitive"), _("lab"), _("plain C"), _("ratio"),
+           _("recorded"), _("×bare"));
+  for (PtlSyncKind kind = 0; kind < PTL_SYNC_N_KINDS; kind++)
+    {
+      PtlSyncCost cost;
+
+      if (!ptl_sync_measure_cost (kind, 21, 20000, &cost, NULL, &error))
+        {
+          g_printerr ("ptlab: %s\n", error->message);
+          g_free (plain);
+          return EXIT_FAILED;
+        }
+      for (int r = 0; r < runs; r++)
+        plain[r] = ptl_plain_lock_loop_ns (kind, 1000000);
+      g_print ("  %-16s %9.1f %9.1f %6.2f× %9.1f %6.2f×\n", ptl_sync_kind_get_label (kind), cost.bare_ns,
+               ptl_stats_median (plain, runs), cost.bare_ns / ptl_stats_median (plain, runs),
+               cost.recorded_ns, cost.recorded_ns / cost.bare_ns);
+    }
+  g_free (plain);
+  return EXIT_DONE;
+}
+
 static int
 cmd_bench (int   argc,
            char *argv[])
@@ -679,14 +744,15 @@ cmd_bench (int   argc,
   static const struct { const char *name; int (*main) (int, char **); } benches[] = {
     { "plot", bench_plot },
     { "sched", bench_sched },
+    { "threads", bench_threads },
   };
 
   if (argc < 2)
-    return usage_error (_("Usage: ptlab bench NAME; benchmarks: plot, sched"));
+    return usage_error (_("Usage: ptlab bench NAME; benchmarks: plot, sched, threads"));
   for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
     if (g_strcmp0 (argv[1], benches[i].name) == 0)
       return benches[i].main (argc - 1, argv + 1);
-  return usage_error (_("No benchmark “%s”; benchmarks: plot, sched"), argv[1]);
+  return usage_error (_("No benchmark “%s”; benchmarks: plot, sched, threads"), argv[1]);
 }
 
 static void

@@ -183,6 +183,16 @@ guint            ptl_chart_add_lane            (PtlChart         *chart,
 guint            ptl_chart_add_key             (PtlChart         *chart,
                                                 const char       *name,
                                                 gboolean          muted);
+/* A key drawn in @like's colour and not listed in the legend on its own:
+ * a detail of that key (the lock a "waiting" slice waited for) that a
+ * hover names. */
+guint            ptl_chart_add_key_like        (PtlChart         *chart,
+                                                const char       *name,
+                                                guint             like);
+/* The key whose colour @key takes: itself unless added with
+ * ptl_chart_add_key_like (). */
+guint            ptl_chart_get_key_like        (PtlChart         *chart,
+                                                guint             key);
 void             ptl_chart_add_slice           (PtlChart         *chart,
                                                 guint             lane,
                                                 guint             key,
@@ -201,6 +211,10 @@ gboolean         ptl_chart_get_key_muted       (PtlChart         *chart,
                                                 guint             key);
 const PtlSlice  *ptl_chart_get_slices          (PtlChart         *chart,
                                                 guint            *n_slices);
+/* The earliest and latest finite slice ends; FALSE without any. */
+gboolean         ptl_chart_get_slice_extent    (PtlChart         *chart,
+                                                double           *min,
+                                                double           *max);
 const PtlMarker *ptl_chart_get_markers         (PtlChart         *chart,
                                                 guint            *n_markers);
 

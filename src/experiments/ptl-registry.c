@@ -9,10 +9,13 @@
 #include "ptl-creation-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
+#include "ptl-lifecycle-experiment.h"
+#include "ptl-locks-experiment.h"
 #include "ptl-loop-blocking-experiment.h"
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
 #include "ptl-pool-experiment.h"
+#include "ptl-race-experiment.h"
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
@@ -29,6 +32,9 @@ static const PtlGetType experiment_get_types[] = {
   ptl_isolation_experiment_get_type,
   ptl_memory_experiment_get_type,
   ptl_ipc_experiment_get_type,
+  ptl_lifecycle_experiment_get_type,
+  ptl_race_experiment_get_type,
+  ptl_locks_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
   ptl_async_patterns_experiment_get_type,

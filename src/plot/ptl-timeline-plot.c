@@ -13,8 +13,10 @@
 
 #include "ptl-plot-private.h"
 
-/* A column remembers this many keys; more in one pixel is noise. */
+/* A column remembers this many keys beyond the direct ones; more in one
+ * pixel is noise. */
 #define COLUMN_KEYS 4
+#define DIRECT_KEYS 8
 
 typedef struct
 {
@@ -26,6 +28,7 @@ typedef struct
   GPtrArray    *lanes;       /* PangoLayout per named lane */
   guint         lane_step;   /* lanes from one name to the next */
   GArray       *key_fills;   /* KeyFill per key */
+  guint        *key_like;    /* per key, the key whose colour it takes */
   cairo_pattern_t *hatch;    /* for hatched keys */
   PtlAxis       x_axis;
   PtlPlotArea   area;
@@ -40,14 +43,26 @@ typedef struct
   gboolean      has_data;
 } TimelineLayout;
 
-/* Narrow slices of one lane waiting for their pixel column to end. */
+/* Narrow slices of one lane waiting for their pixel column to end, and
+ * the box last drawn on the lane, held back so that neighbours of one
+ * colour become one rectangle: a million slices end up as a few thousand
+ * fills. */
 typedef struct
 {
   double column_start;
   double column_end;
+  gboolean open;
+  /* The first DIRECT_KEYS keys (every state of a thread-state chart)
+   * add up by index, with no search; later ones share a few slots. */
+  guint  direct_mask;
+  double direct[DIRECT_KEYS];
   guint  n_keys;
   guint  keys[COLUMN_KEYS];
   double widths[COLUMN_KEYS];
+  gboolean has_box;
+  guint    box_key;
+  double   box_x0;
+  double   box_x1;
 } Column;
 
 /* How a key's slices are filled. */
@@ -57,33 +72,64 @@ typedef struct
   gboolean hatched;
 } KeyFill;
 
-/* Fills by key: the palette in order for keys that matter; muted ones
- * (I/O, idle, switching) in neutral fills that differ by more than
+/* The fill of @key: the palette in order for keys that matter; muted
+ * ones (I/O, idle, switching) in neutral fills that differ by more than
  * lightness, which two greys alone did not: a light grey, then stripes,
- * then a dark grey. */
+ * then a dark grey. A key added "like" another takes that one's fill and
+ * no place of its own. */
+static KeyFill
+key_fill (PtlChart           *chart,
+          const PtlPlotStyle *style,
+          guint               key)
+{
+  static const double muted_alphas[] = { 0.25, 0, 0.65 };
+  KeyFill fill = { { 0 }, FALSE };
+  guint n_plain = 0, n_muted = 0;
+
+  key = ptl_chart_get_key_like (chart, key);
+  for (guint k = 0; k < key; k++)
+    if (ptl_chart_get_key_like (chart, k) == k)
+      {
+        if (ptl_chart_get_key_muted (chart, k))
+          n_muted++;
+        else
+          n_plain++;
+      }
+  if (ptl_chart_get_key_muted (chart, key))
+    {
+      guint which = n_muted % G_N_ELEMENTS (muted_alphas);
+
+      fill.color = style->muted;
+      fill.hatched = which == 1;
+      fill.color.alpha *= fill.hatched ? 0.5 : muted_alphas[which];
+    }
+  else
+    fill.color = *_ptl_plot_series_color (style, n_plain);
+  return fill;
+}
+
+PtlRgba
+ptl_chart_get_key_color (PtlChart           *chart,
+                         const PtlPlotStyle *style,
+                         guint               key)
+{
+  g_return_val_if_fail (chart != NULL && style != NULL, style->muted);
+  g_return_val_if_fail (key < ptl_chart_get_n_keys (chart), style->muted);
+
+  return key_fill (chart, style, key).color;
+}
+
 static GArray *
 key_fills_new (PtlChart           *chart,
                const PtlPlotStyle *style)
 {
-  static const double muted_alphas[] = { 0.25, 0, 0.65 };
   guint n_keys = ptl_chart_get_n_keys (chart);
   GArray *fills = g_array_sized_new (FALSE, FALSE, sizeof (KeyFill), n_keys);
-  guint n_plain = 0, n_muted = 0;
 
   for (guint k = 0; k < n_keys; k++)
     {
-      KeyFill fill = { { 0 }, FALSE };
+      KeyFill fill = key_fill (chart, style, k);
 
-      if (ptl_chart_get_key_muted (chart, k))
-        {
-          guint which = n_muted++ % G_N_ELEMENTS (muted_alphas);
-
-          fill.color = style->muted;
-          fill.hatched = which == 1;
-          fill.color.alpha *= fill.hatched ? 0.5 : muted_alphas[which];
-        }
-      else
-        fill.color = *_ptl_plot_series_color (style, n_plain++);
       g_array_append_val (fills, fill);
     }
   return fills;
@@ -94,18 +140,15 @@ measure_time (PtlChart *chart,
               double   *min,
               double   *max)
 {
-  guint n_slices, n_markers;
-  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
+  guint n_markers;
   const PtlMarker *markers = ptl_chart_get_markers (chart, &n_markers);
 
-  *min = INFINITY;
-  *max = -INFINITY;
-  for (guint i = 0; i < n_slices; i++)
-    if (isfinite (slices[i].start) && isfinite (slices[i].end))
-      {
-        *min = MIN (*min, MIN (slices[i].start, slices[i].end));
-        *max = MAX (*max, MAX (slices[i].start, slices[i].end));
-      }
+  /* The chart keeps its slices' extent: a million need no pass here. */
+  if (!ptl_chart_get_slice_extent (chart, min, max))
+    {
+      *min = INFINITY;
+      *max = -INFINITY;
+    }
   for (guint i = 0; i < n_markers; i++)
     if (isfinite (markers[i].x))
       {
@@ -148,6 +191,9 @@ timeline_layout_init (TimelineLayout     *layout,
   layout->n_lanes = ptl_chart_get_n_lanes (chart);
   layout->has_data = measure_time (chart, &min, &max) && layout->n_lanes > 0;
   layout->key_fills = key_fills_new (chart, style);
+  layout->key_like = g_new (guint, MAX (ptl_chart_get_n_keys (chart), 1));
+  for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
+    layout->key_like[k] = ptl_chart_get_key_like (chart, k);
   layout->hatch = _ptl_hatch_pattern_new (style);
   _ptl_plot_layout_get_size (sample, NULL, &tick_height);
 
@@ -164,10 +210,13 @@ timeline_layout_init (TimelineLayout     *layout,
     {
       const KeyFill *fill = &g_array_index (layout->key_fills, KeyFill, k);
 
+      if (layout->key_like[k] != k)
+        continue;
       _ptl_legend_add (&layout->legend, context, style, ptl_chart_get_key (chart, k),
                        &fill->color, FALSE, FALSE);
       if (fill->hatched)
-        g_array_index (layout->legend.entries, PtlLegendEntry, k).pattern = cairo_pattern_reference (layout->hatch);
+        g_array_index (layout->legend.entries, PtlLegendEntry, layout->legend.entries->len - 1).pattern =
+          cairo_pattern_reference (layout->hatch);
     }
   _ptl_legend_flow (&layout->legend, style, content_width);
   layout->legend_y = top;
@@ -250,6 +299,7 @@ timeline_layout_clear (TimelineLayout *layout)
   g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
   g_clear_pointer (&layout->lanes, g_ptr_array_unref);
   g_clear_pointer (&layout->key_fills, g_array_unref);
+  g_clear_pointer (&layout->key_like, g_free);
   g_clear_pointer (&layout->hatch, cairo_pattern_destroy);
   ptl_axis_clear (&layout->x_axis);
 }
@@ -286,26 +336,79 @@ fill_box (cairo_t              *cr,
 }
 
 static void
+flush_box (cairo_t              *cr,
+           const TimelineLayout *layout,
+           guint                 lane,
+           Column               *column,
+           PtlLabelPlacer       *placer)
+{
+  if (column->has_box)
+    fill_box (cr, layout, lane, column->box_key, column->box_x0, column->box_x1, placer);
+  column->has_box = FALSE;
+}
+
+/* Draws [x0, x1) in @key, extending the held-back box when it touches it
+ * in the same colour. */
+static void
+add_box (cairo_t              *cr,
+         const TimelineLayout *layout,
+         guint                 lane,
+         Column               *column,
+         guint                 key,
+         double                x0,
+         double                x1,
+         PtlLabelPlacer       *placer)
+{
+  if (column->has_box && column->box_key == key && x0 <= column->box_x1 + 1e-9 && x0 >= column->box_x0)
+    {
+      column->box_x1 = MAX (column->box_x1, x1);
+      return;
+    }
+  flush_box (cr, layout, lane, column, placer);
+  column->has_box = TRUE;
+  column->box_key = key;
+  column->box_x0 = x0;
+  column->box_x1 = x1;
+}
+
+static void
 flush_column (cairo_t              *cr,
               const TimelineLayout *layout,
               guint                 lane,
               Column               *column,
               PtlLabelPlacer       *placer)
 {
-  guint best = 0;
+  guint best_key = G_MAXUINT;
+  double best = -1;
 
-  if (column->n_keys == 0)
+  if (!column->open)
     return;
-  for (guint i = 1; i < column->n_keys; i++)
-    if (column->widths[i] > column->widths[best])
-      best = i;
-  fill_box (cr, layout, lane, column->keys[best], column->column_start, column->column_end, placer);
+  for (guint mask = column->direct_mask; mask != 0; mask &= mask - 1)
+    {
+      guint key = __builtin_ctz (mask);
+
+      if (column->direct[key] > best)
+        {
+          best = column->direct[key];
+          best_key = key;
+        }
+      column->direct[key] = 0;
+    }
+  for (guint i = 0; i < column->n_keys; i++)
+    if (column->widths[i] > best)
+      {
+        best = column->widths[i];
+        best_key = column->keys[i];
+      }
+  add_box (cr, layout, lane, column, best_key, column->column_start, column->column_end, placer);
+  column->direct_mask = 0;
   column->n_keys = 0;
+  column->open = FALSE;
 }
 
 /* Adds a slice narrower than a column to its lane's column, starting a
  * new column when it lies in another. */
-static void
+static inline void
 add_to_column (cairo_t              *cr,
                const TimelineLayout *layout,
                guint                 lane,
@@ -318,12 +421,21 @@ add_to_column (cairo_t              *cr,
 {
   guint slot;
 
-  if (column->n_keys > 0 && (x0 < column->column_start || x0 >= column->column_end))
-    flush_column (cr, layout, lane, column, placer);
-  if (column->n_keys == 0)
+  if (G_UNLIKELY (!column->open || x0 < column->column_start || x0 >= column->column_end))
     {
+      flush_column (cr, layout, lane, column, placer);
       column->column_start = floor (x0 / column_width) * column_width;
       column->column_end = column->column_start + column_width;
+      column->open = TRUE;
+    }
+
+  /* A thread's states alternate at random: adding by index keeps a
+   * mispredicted search out of the loop that sees every slice. */
+  if (G_LIKELY (key < DIRECT_KEYS))
+    {
+      column->direct[key] += x1 - x0;
+      column->direct_mask |= 1u << key;
+      return;
     }
 
   for (slot = 0; slot < column->n_keys; slot++)
@@ -359,30 +471,67 @@ draw_slices (cairo_t              *cr,
   g_autofree Column *columns = g_new0 (Column, layout->n_lanes);
   double left = layout->area.left;
   double right = layout->area.left + layout->area.width;
+  guint n_keys = ptl_chart_get_n_keys (chart);
+  gboolean linear = !layout->x_axis.log_scale;
+  /* On a linear axis x = offset + t * scale: no call per slice. Halves,
+   * so that a range of -1e308 to 1e308 does not overflow. */
+  double scale = layout->area.width * 0.5 / (layout->x_axis.max * 0.5 - layout->x_axis.min * 0.5);
+  double offset = left - layout->x_axis.min * scale;
 
   for (guint i = 0; i < n_slices; i++)
     {
       const PtlSlice *slice = &slices[i];
-      double f0 = ptl_axis_normalize (&layout->x_axis, MIN (slice->start, slice->end));
-      double f1 = ptl_axis_normalize (&layout->x_axis, MAX (slice->start, slice->end));
+      double t0 = slice->start;
+      double t1 = slice->end;
       double x0, x1;
+      guint key;
 
-      if (slice->lane >= layout->n_lanes || !isfinite (f0) || !isfinite (f1))
+      if (G_UNLIKELY (t1 < t0))
+        {
+          t0 = slice->end;
+          t1 = slice->start;
+        }
+
+      if (slice->lane >= layout->n_lanes || slice->key >= n_keys)
         continue;
-      x0 = CLAMP (left + f0 * layout->area.width, left, right);
-      x1 = CLAMP (left + f1 * layout->area.width, left, right);
+      /* Columns and boxes go by colour: a thread waiting for lock A then
+       * lock B is one colour, one box. */
+      key = layout->key_like[slice->key];
+      if (linear)
+        {
+          x0 = offset + t0 * scale;
+          x1 = offset + t1 * scale;
+          /* Inside the area and narrower than a column: no checks left. */
+          if (x0 >= left && x1 <= right && x1 - x0 < column_width)
+            {
+              add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width, placer);
+              continue;
+            }
+        }
+      else
+        {
+          x0 = left + ptl_axis_normalize (&layout->x_axis, t0) * layout->area.width;
+          x1 = left + ptl_axis_normalize (&layout->x_axis, t1) * layout->area.width;
+        }
+      if (!isfinite (x0) || !isfinite (x1))
+        continue;
+      x0 = CLAMP (x0, left, right);
+      x1 = CLAMP (x1, left, right);
 
       if (x1 - x0 >= column_width)
         {
           flush_column (cr, layout, slice->lane, &columns[slice->lane], placer);
-          fill_box (cr, layout, slice->lane, slice->key, x0, x1, placer);
+          add_box (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, placer);
         }
       else
-        add_to_column (cr, layout, slice->lane, &columns[slice->lane], slice->key, x0, x1, column_width, placer);
+        add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width, placer);
     }
 
   for (guint l = 0; l < layout->n_lanes; l++)
-    flush_column (cr, layout, l, &columns[l], placer);
+    {
+      flush_column (cr, layout, l, &columns[l], placer);
+      flush_box (cr, layout, l, &columns[l], placer);
+    }
 }
 
 static void
