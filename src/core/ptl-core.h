@@ -9,3 +9,5 @@
 #include "ptl-experiment.h"
 #include "ptl-machine.h"
 #include "ptl-proc-monitor.h"
+#include "ptl-thread-recorder.h"
+#include "ptl-thread-sync.h"

@@ -40,6 +40,7 @@ struct _PtlChart
   GPtrArray    *lanes;      /* timeline: lane names */
   GPtrArray    *keys;       /* timeline: key names */
   GArray       *key_muted;  /* timeline: gboolean per key */
+  GArray       *key_like;   /* timeline: guint per key, the key whose colour it takes */
   GArray       *slices;
   GArray       *markers;
 };
@@ -124,6 +125,7 @@ chart_free (PtlChart *chart)
   g_ptr_array_unref (chart->lanes);
   g_ptr_array_unref (chart->keys);
   g_array_unref (chart->key_muted);
+  g_array_unref (chart->key_like);
   g_array_unref (chart->slices);
   g_array_unref (chart->markers);
   g_free (chart);
@@ -203,6 +205,7 @@ chart_new (PtlResult    *owner,
   chart->lanes = g_ptr_array_new_with_free_func (g_free);
   chart->keys = g_ptr_array_new_with_free_func (g_free);
   chart->key_muted = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  chart->key_like = g_array_new (FALSE, FALSE, sizeof (guint));
   chart->slices = g_array_new (FALSE, FALSE, sizeof (PtlSlice));
   chart->markers = g_array_new (FALSE, FALSE, sizeof (PtlMarker));
   return chart;
@@ -346,6 +349,7 @@ ptl_result_copy (PtlResult *self)
       for (guint j = 0; j < chart->keys->len; j++)
         g_ptr_array_add (chart_copy->keys, g_strdup (g_ptr_array_index (chart->keys, j)));
       g_array_append_vals (chart_copy->key_muted, chart->key_muted->data, chart->key_muted->len);
+      g_array_append_vals (chart_copy->key_like, chart->key_like->data, chart->key_like->len);
       g_array_append_vals (chart_copy->slices, chart->slices->data, chart->slices->len);
       g_array_append_vals (chart_copy->markers, chart->markers->data, chart->markers->len);
 
@@ -936,6 +940,7 @@ ptl_chart_add_key (PtlChart   *chart,
   g_ptr_array_add (chart->keys, g_strdup (name));
   muted = !!muted;
   g_array_append_val (chart->key_muted, muted);
+  g_array_append_val (chart->key_like, key);
   g_mutex_unlock (&chart->owner->mutex);
   return key;
 }
@@ -1012,6 +1017,39 @@ ptl_chart_get_key_muted (PtlChart *chart,
   g_return_val_if_fail (chart != NULL, FALSE);
   g_return_val_if_fail (key < chart->key_muted->len, FALSE);
   return g_array_index (chart->key_muted, gboolean, key);
+}
+
+guint
+ptl_chart_add_key_like (PtlChart   *chart,
+                        const char *name,
+                        guint       like)
+{
+  gboolean muted;
+  guint key, owner;
+
+  g_return_val_if_fail (chart != NULL, 0);
+  g_return_val_if_fail (name != NULL, 0);
+  g_return_val_if_fail (like < chart->keys->len, 0);
+
+  g_mutex_lock (&chart->owner->mutex);
+  key = chart->keys->len;
+  g_ptr_array_add (chart->keys, g_strdup (name));
+  muted = g_array_index (chart->key_muted, gboolean, like);
+  g_array_append_val (chart->key_muted, muted);
+  /* Chains collapse to the key that owns the colour. */
+  owner = g_array_index (chart->key_like, guint, like);
+  g_array_append_val (chart->key_like, owner);
+  g_mutex_unlock (&chart->owner->mutex);
+  return key;
+}
+
+guint
+ptl_chart_get_key_like (PtlChart *chart,
+                        guint     key)
+{
+  g_return_val_if_fail (chart != NULL, 0);
+  g_return_val_if_fail (key < chart->key_like->len, 0);
+  return g_array_index (chart->key_like, guint, key);
 }
 
 const PtlSlice *
@@ -1399,6 +1437,8 @@ ptl_result_to_json (PtlResult *self)
 
               json_object_set_string_member (key, "name", g_ptr_array_index (chart->keys, j));
               json_object_set_boolean_member (key, "muted", g_array_index (chart->key_muted, gboolean, j));
+              if (g_array_index (chart->key_like, guint, j) != j)
+                json_object_set_int_member (key, "like", g_array_index (chart->key_like, guint, j));
               json_array_add_object_element (keys, key);
             }
           for (guint j = 0; j < chart->slices->len; j++)
@@ -1696,7 +1736,16 @@ load_timeline (PtlChart    *chart,
       if (!read_string (json_node_get_object (element), where, "name", TRUE, NULL, &name, error))
         return FALSE;
       read_boolean (json_node_get_object (element), "muted", &muted);
-      ptl_chart_add_key (chart, name, muted);
+      if (json_object_has_member (json_node_get_object (element), "like"))
+        {
+          gint64 like = json_object_get_int_member (json_node_get_object (element), "like");
+
+          if (like < 0 || (guint64) like >= i)
+            return invalid (error, where, _("has a key like one that does not come before it"));
+          ptl_chart_add_key_like (chart, name, (guint) like);
+        }
+      else
+        ptl_chart_add_key (chart, name, muted);
     }
 
   if (!load_tuples (object, where, "slices", 4, slices, error) ||

@@ -161,6 +161,16 @@ guint            ptl_chart_add_lane            (PtlChart         *chart,
 guint            ptl_chart_add_key             (PtlChart         *chart,
                                                 const char       *name,
                                                 gboolean          muted);
+/* A key drawn in @like's colour and not listed in the legend on its own:
+ * a detail of that key (the lock a "waiting" slice waited for) that a
+ * hover names. */
+guint            ptl_chart_add_key_like        (PtlChart         *chart,
+                                                const char       *name,
+                                                guint             like);
+/* The key whose colour @key takes: itself unless added with
+ * ptl_chart_add_key_like (). */
+guint            ptl_chart_get_key_like        (PtlChart         *chart,
+                                                guint             key);
 void             ptl_chart_add_slice           (PtlChart         *chart,
                                                 guint             lane,
                                                 guint             key,

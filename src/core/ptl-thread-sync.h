@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <pthread.h>
+#include <semaphore.h>
+
+#include "ptl-result.h"
+#include "ptl-thread-recorder.h"
+
+G_BEGIN_DECLS
+
+/* Instrumented synchronisation: the real primitives (pthread mutex and
+ * spinlock, GRWLock, GRecMutex, POSIX semaphore, pthread condition and
+ * barrier, a C11 atomic), each named in a recorder, recording on the
+ * calling thread's track how long it waited and how long it held them.
+ *
+ * The uncontended path is a try-lock, then one CPU read and one tick
+ * read; only a failed try-lock takes the slow path, which records the
+ * wait. Every slow path is one out-of-line function, so a cancellable
+ * wait (a timed lock polling a flag) can go there later without touching
+ * callers. Each object keeps its owner and each track the object it waits
+ * for (both atomic, read by nobody on the recording path): enough for a
+ * watchdog to find a cycle of waits, a deadlock. */
+
+/* What every instrumented object has. */
+typedef struct
+{
+  guint32                   id;        /* ptl_thread_recorder_add_object () */
+  _Atomic(PtlThreadTrack *) owner;     /* who holds it (last acquirer for a semaphore), NULL when free */
+  _Atomic guint             n_waiters;
+} PtlSyncObject;
+
+/* Handed from lock to unlock by the caller: when the hold began. Readers
+ * of an rwlock each have their own, so nothing is shared to record. */
+typedef struct
+{
+  gint64 start;
+  int    cpu;
+  int    depth; /* re-entries of a recursive mutex */
+} PtlHold;
+
+/* Slow paths, shared by the inline fast paths below. */
+typedef struct
+{
+  gint64 start;
+  int    cpu;
+} PtlWait;
+
+static inline void
+_ptl_sync_wait_begin (PtlSyncObject  *object,
+                      PtlThreadTrack *track,
+                      PtlWait        *wait)
+{
+  wait->cpu = ptl_thread_current_cpu ();
+  wait->start = ptl_thread_ticks ();
+  atomic_fetch_add_explicit (&object->n_waiters, 1, memory_order_relaxed);
+  atomic_store_explicit (&track->waiting_for, object->id + 1, memory_order_relaxed);
+}
+
+static inline void
+_ptl_sync_wait_end (PtlSyncObject  *object,
+                    PtlThreadTrack *track,
+                    const PtlWait  *wait,
+                    PtlThreadState  state)
+{
+  atomic_store_explicit (&track->waiting_for, 0, memory_order_relaxed);
+  atomic_fetch_sub_explicit (&object->n_waiters, 1, memory_order_relaxed);
+  ptl_thread_track_push (track, state, object->id, wait->start, ptl_thread_ticks (), wait->cpu);
+}
+
+static inline void
+_ptl_sync_acquired (PtlSyncObject  *object,
+                    PtlThreadTrack *track,
+                    PtlHold        *hold)
+{
+  hold->cpu = ptl_thread_current_cpu ();
+  hold->start = ptl_thread_ticks ();
+  hold->depth = 0;
+  atomic_store_explicit (&object->owner, track, memory_order_relaxed);
+}
+
+/* The end of the hold is read before the release, the span pushed after
+ * it, so recording does not lengthen the critical section for others. */
+#define _PTL_SYNC_RELEASE(object, track, hold, release)                    \
+  G_STMT_START {                                                           \
+    gint64 _end = ptl_thread_ticks ();                                     \
+    atomic_store_explicit (&(object)->owner, NULL, memory_order_relaxed);  \
+    release;                                                               \
+    ptl_thread_track_push ((track), PTL_THREAD_HOLDING_LOCK, (object)->id, \
+                           (hold)->start, _end, (hold)->cpu);              \
+  } G_STMT_END
+
+void _ptl_sync_object_init (PtlSyncObject     *object,
+                            PtlThreadRecorder *recorder,
+                            const char        *name);
+
+/* Mutex (pthread_mutex_t, default type). */
+typedef struct
+{
+  PtlSyncObject   base;
+  pthread_mutex_t mutex;
+} PtlMutex;
+
+void ptl_mutex_init       (PtlMutex *self, PtlThreadRecorder *recorder, const char *name);
+void ptl_mutex_clear      (PtlMutex *self);
+void _ptl_mutex_lock_slow (PtlMutex *self, PtlThreadTrack *track);
+
+static inline void
+ptl_mutex_lock (PtlMutex       *self,
+                PtlThreadTrack *track,
+                PtlHold        *hold)
+{
+  if (G_UNLIKELY (pthread_mutex_trylock (&self->mutex) != 0))
+    _ptl_mutex_lock_slow (self, track);
+  _ptl_sync_acquired (&self->base, track, hold);
+}
+
+static inline void
+ptl_mutex_unlock (PtlMutex       *self,
+                  PtlThreadTrack *track,
+                  const PtlHold  *hold)
+{
+  _PTL_SYNC_RELEASE (&self->base, track, hold, pthread_mutex_unlock (&self->mutex));
+}
+
+/* Spinlock (pthread_spinlock_t): waits by spinning on the CPU. */
+typedef struct
+{
+  PtlSyncObject      base;
+  pthread_spinlock_t spin;
+} PtlSpinlock;
+
+void ptl_spinlock_init       (PtlSpinlock *self, PtlThreadRecorder *recorder, const char *name);
+void ptl_spinlock_clear      (PtlSpinlock *self);
+void _ptl_spinlock_lock_slow (PtlSpinlock *self, PtlThreadTrack *track);
+
+static inline void
+ptl_spinlock_lock (PtlSpinlock    *self,
+                   PtlThreadTrack *track,
+                   PtlHold        *hold)
+{
+  if (G_UNLIKELY (pthread_spin_trylock (&self->spin) != 0))
+    _ptl_spinlock_lock_slow (self, track);
+  _ptl_sync_acquired (&self->base, track, hold);
+}
+
+static inline void
+ptl_spinlock_unlock (PtlSpinlock    *self,
+                     PtlThreadTrack *track,
+                     const PtlHold  *hold)
+{
+  _PTL_SYNC_RELEASE (&self->base, track, hold, pthread_spin_unlock (&self->spin));
+}
+
+/* Readers–writer lock (GRWLock). The owner is the writer. */
+typedef struct
+{
+  PtlSyncObject base;
+  GRWLock       lock;
+} PtlRWLock;
+
+void ptl_rw_lock_init              (PtlRWLock *self, PtlThreadRecorder *recorder, const char *name);
+void ptl_rw_lock_clear             (PtlRWLock *self);
+void _ptl_rw_lock_reader_lock_slow (PtlRWLock *self, PtlThreadTrack *track);
+void _ptl_rw_lock_writer_lock_slow (PtlRWLock *self, PtlThreadTrack *track);
+
+static inline void
+ptl_rw_lock_reader_lock (PtlRWLock      *self,
+                         PtlThreadTrack *track,
+                         PtlHold        *hold)
+{
+  if (G_UNLIKELY (!g_rw_lock_reader_trylock (&self->lock)))
+    _ptl_rw_lock_reader_lock_slow (self, track);
+  hold->cpu = ptl_thread_current_cpu ();
+  hold->start = ptl_thread_ticks ();
+  hold->depth = 0;
+}
+
+static inline void
+ptl_rw_lock_reader_unlock (PtlRWLock      *self,
+                           PtlThreadTrack *track,
+                           const PtlHold  *hold)
+{
+  gint64 end = ptl_thread_ticks ();
+
+  g_rw_lock_reader_unlock (&self->lock);
+  ptl_thread_track_push (track, PTL_THREAD_HOLDING_LOCK, self->base.id, hold->start, end, hold->cpu);
+}
+
+static inline void
+ptl_rw_lock_writer_lock (PtlRWLock      *self,
+                         PtlThreadTrack *track,
+                         PtlHold        *hold)
+{
+  if (G_UNLIKELY (!g_rw_lock_writer_trylock (&self->lock)))
+    _ptl_rw_lock_writer_lock_slow (self, track);
+  _ptl_sync_acquired (&self->base, track, hold);
+}
+
+static inline void
+ptl_rw_lock_writer_unlock (PtlRWLock      *self,
+                           PtlThreadTrack *track,
+                           const PtlHold  *hold)
+{
+  _PTL_SYNC_RELEASE (&self->base, track, hold, g_rw_lock_writer_unlock (&self->lock));
+}
+
+/* Recursive mutex (GRecMutex): a re-entry records nothing; the hold is
+ * the outermost lock to its unlock. */
+typedef struct
+{
+  PtlSyncObject base;
+  GRecMutex     mutex;
+} PtlRecMutex;
+
+void ptl_rec_mutex_init       (PtlRecMutex *self, PtlThreadRecorder *recorder, const char *name);
+void ptl_rec_mutex_clear      (PtlRecMutex *self);
+void _ptl_rec_mutex_lock_slow (PtlRecMutex *self, PtlThreadTrack *track);
+
+static inline void
+ptl_rec_mutex_lock (PtlRecMutex    *self,
+                    PtlThreadTrack *track,
+                    PtlHold        *hold)
+{
+  /* Only the owner can see itself as owner, so this read needs no order. */
+  if (atomic_load_explicit (&self->base.owner, memory_order_relaxed) == track)
+    {
+      g_rec_mutex_lock (&self->mutex);
+      hold->depth++;
+      return;
+    }
+  if (G_UNLIKELY (!g_rec_mutex_trylock (&self->mutex)))
+    _ptl_rec_mutex_lock_slow (self, track);
+  _ptl_sync_acquired (&self->base, track, hold);
+}
+
+static inline void
+ptl_rec_mutex_unlock (PtlRecMutex    *self,
+                      PtlThreadTrack *track,
+                      PtlHold        *hold)
+{
+  if (hold->depth > 0)
+    {
+      hold->depth--;
+      g_rec_mutex_unlock (&self->mutex);
+      return;
+    }
+  _PTL_SYNC_RELEASE (&self->base, track, hold, g_rec_mutex_unlock (&self->mutex));
+}
+
+/* Counting semaphore (POSIX sem_t) used as a lock with @value permits:
+ * the hold is from wait to post on the same thread. */
+typedef struct
+{
+  PtlSyncObject base;
+  sem_t         sem;
+} PtlSemaphore;
+
+gboolean ptl_semaphore_init       (PtlSemaphore *self, PtlThreadRecorder *recorder, const char *name,
+                                   guint value, GError **error);
+void     ptl_semaphore_clear      (PtlSemaphore *self);
+void     _ptl_semaphore_wait_slow (PtlSemaphore *self, PtlThreadTrack *track);
+
+static inline void
+ptl_semaphore_wait (PtlSemaphore   *self,
+                    PtlThreadTrack *track,
+                    PtlHold        *hold)
+{
+  if (G_UNLIKELY (sem_trywait (&self->sem) != 0))
+    _ptl_semaphore_wait_slow (self, track);
+  _ptl_sync_acquired (&self->base, track, hold);
+}
+
+static inline void
+ptl_semaphore_post (PtlSemaphore   *self,
+                    PtlThreadTrack *track,
+                    const PtlHold  *hold)
+{
+  _PTL_SYNC_RELEASE (&self->base, track, hold, sem_post (&self->sem));
+}
+
+/* Condition variable (pthread_cond_t) over a PtlMutex. A wait ends the
+ * caller's hold of @mutex, records the time blocked (waking included),
+ * and starts a new hold in @hold. */
+typedef struct
+{
+  PtlSyncObject  base;
+  pthread_cond_t cond;
+} PtlCond;
+
+void ptl_cond_init      (PtlCond *self, PtlThreadRecorder *recorder, const char *name);
+void ptl_cond_clear     (PtlCond *self);
+void ptl_cond_wait      (PtlCond *self, PtlMutex *mutex, PtlThreadTrack *track, PtlHold *hold);
+void ptl_cond_signal    (PtlCond *self);
+void ptl_cond_broadcast (PtlCond *self);
+
+/* Barrier (pthread_barrier_t) of @count threads; the wait is recorded as
+ * blocked on it. TRUE on one thread of each round. */
+typedef struct
+{
+  PtlSyncObject     base;
+  pthread_barrier_t barrier;
+} PtlBarrier;
+
+gboolean ptl_barrier_init  (PtlBarrier *self, PtlThreadRecorder *recorder, const char *name,
+                            guint count, GError **error);
+void     ptl_barrier_clear (PtlBarrier *self);
+gboolean ptl_barrier_wait  (PtlBarrier *self, PtlThreadTrack *track);
+
+/* A C11 atomic counter added to with compare-and-swap: a CAS that fails
+ * because another CPU changed the value first is a wait, recorded from
+ * the first try to the one that succeeds. */
+typedef struct
+{
+  PtlSyncObject   base;
+  _Atomic gint64  value;
+} PtlAtomic;
+
+void   ptl_atomic_init (PtlAtomic *self, PtlThreadRecorder *recorder, const char *name);
+gint64 _ptl_atomic_add_slow (PtlAtomic *self, PtlThreadTrack *track, gint64 expected, gint64 delta);
+
+static inline gint64
+ptl_atomic_add (PtlAtomic      *self,
+                PtlThreadTrack *track,
+                gint64          delta)
+{
+  gint64 expected = atomic_load_explicit (&self->value, memory_order_relaxed);
+
+  if (G_LIKELY (atomic_compare_exchange_weak_explicit (&self->value, &expected, expected + delta,
+                                                       memory_order_acq_rel, memory_order_relaxed)))
+    return expected;
+  return _ptl_atomic_add_slow (self, track, expected, delta);
+}
+
+/* Uncontended costs: one lock+release pair of each primitive, alone on
+ * the calling thread, bare and instrumented. */
+typedef enum
+{
+  PTL_SYNC_MUTEX,
+  PTL_SYNC_SPINLOCK,
+  PTL_SYNC_RWLOCK_READ,
+  PTL_SYNC_RWLOCK_WRITE,
+  PTL_SYNC_SEMAPHORE,
+  PTL_SYNC_REC_MUTEX,
+  PTL_SYNC_ATOMIC,
+  PTL_SYNC_N_KINDS
+} PtlSyncKind;
+
+const char *ptl_sync_kind_get_label (PtlSyncKind kind);
+
+typedef struct
+{
+  double bare_ns;     /* median ns per pair over the batches */
+  double recorded_ns;
+} PtlSyncCost;
+
+/* Times @batches batches of @pairs pairs each, bare and recorded batches
+ * interleaved (so both see the same machine), after one warm-up batch of
+ * each. FALSE with @error when @cancellable fired or a primitive could
+ * not be made. */
+gboolean ptl_sync_measure_cost   (PtlSyncKind    kind,
+                                  guint          batches,
+                                  guint          pairs,
+                                  PtlSyncCost   *cost,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+
+/* Adds the note every run that records threads carries: what one
+ * recorded mutex lock/unlock costs against the bare pthread pair, measured
+ * now (~20 ms). FALSE only when cancelled. */
+gboolean ptl_sync_add_overhead_note (PtlResult     *result,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+
+G_END_DECLS

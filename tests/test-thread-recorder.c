@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ptl-core.h"
+
+#define HOLD_NS (30 * G_GINT64_CONSTANT (1000000))
+
+/* Spans of @track in @state on @object. */
+static guint
+count_spans (PtlThreadTrack *track,
+             PtlThreadState  state,
+             guint32         object,
+             double         *longest_ns)
+{
+  gsize n_spans;
+  g_autofree PtlThreadSpan *spans = ptl_thread_track_copy_spans (track, &n_spans);
+  guint n = 0;
+
+  if (longest_ns != NULL)
+    *longest_ns = 0;
+  for (gsize i = 0; i < n_spans; i++)
+    if (spans[i].state == state && spans[i].object == object)
+      {
+        n++;
+        if (longest_ns != NULL)
+          *longest_ns = MAX (*longest_ns, (double) (spans[i].end - spans[i].start));
+      }
+  return n;
+}
+
+static void
+test_ordering (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (1000);
+  PtlThreadTrack *track = ptl_thread_recorder_add_thread (recorder, "T1");
+  guint32 lock = ptl_thread_recorder_add_object (recorder, "lock");
+  g_autofree PtlThreadSpan *spans = NULL;
+  gsize n_spans;
+
+  g_assert_cmpuint (ptl_thread_recorder_get_capacity (recorder), ==, 1024);
+  ptl_thread_track_begin (track);
+  for (guint i = 0; i < 500; i++)
+    {
+      gint64 start = ptl_thread_ticks ();
+      gint64 end = ptl_thread_ticks ();
+
+      ptl_thread_track_push (track, i % 2 ? PTL_THREAD_HOLDING_LOCK : PTL_THREAD_WAITING_LOCK,
+                             lock, start, end, ptl_thread_current_cpu ());
+    }
+  ptl_thread_track_finish (track);
+
+  spans = ptl_thread_track_copy_spans (track, &n_spans);
+  g_assert_cmpuint (n_spans, ==, 500);
+  g_assert_cmpuint (ptl_thread_track_get_n_lost (track), ==, 0);
+  for (gsize i = 0; i < n_spans; i++)
+    {
+      g_assert_cmpint (spans[i].start, <=, spans[i].end);
+      g_assert_cmpint (spans[i].start, >=, 0);
+      g_assert_cmpuint (spans[i].state, ==, i % 2 ? PTL_THREAD_HOLDING_LOCK : PTL_THREAD_WAITING_LOCK);
+      g_assert_cmpint (spans[i].cpu, >=, 0);
+      if (i > 0)
+        g_assert_cmpint (spans[i].start, >=, spans[i - 1].end);
+    }
+}
+
+static void
+test_overflow (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (16);
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Test");
+  PtlThreadTrack *track = ptl_thread_recorder_add_thread (recorder, "T1");
+  g_autofree PtlThreadSpan *spans = NULL;
+  gsize n_spans;
+
+  ptl_thread_track_begin (track);
+  for (gint64 i = 0; i < 100; i++)
+    ptl_thread_track_push (track, PTL_THREAD_SLEEPING, PTL_THREAD_NO_OBJECT,
+                           track->begin + 10 * i, track->begin + 10 * i + 5, 0);
+  ptl_thread_track_finish (track);
+
+  g_assert_cmpuint (ptl_thread_track_get_n_lost (track), ==, 84);
+  g_assert_cmpuint (ptl_thread_recorder_get_n_lost (recorder), ==, 84);
+  g_assert_cmpuint (ptl_thread_recorder_get_n_spans (recorder), ==, 16);
+  spans = ptl_thread_track_copy_spans (track, &n_spans);
+  g_assert_cmpuint (n_spans, ==, 16);
+  /* The latest are kept: the first kept is push number 84. */
+  g_assert_cmpfloat (spans[1].start - spans[0].start, >, 0);
+
+  ptl_thread_recorder_add_charts (recorder, result, "threads", "Threads", FALSE);
+  g_assert_cmpuint (ptl_result_get_n_warnings (result), ==, 1);
+  g_assert_nonnull (strstr (ptl_result_get_warning (result, 0), "84"));
+}
+
+/* No lost events under contention, and the holds of one mutex by four
+ * threads never overlap: what the recorder says is mutual exclusion. */
+#define CONTENTION_THREADS 4
+#define CONTENTION_PAIRS 20000
+
+typedef struct
+{
+  PtlMutex       *mutex;
+  PtlThreadTrack *track;
+  guint64        *counter;
+} ContentionWorker;
+
+static gpointer
+contention_thread (gpointer data)
+{
+  ContentionWorker *worker = data;
+
+  ptl_thread_track_begin (worker->track);
+  for (guint i = 0; i < CONTENTION_PAIRS; i++)
+    {
+      PtlHold hold;
+
+      ptl_mutex_lock (worker->mutex, worker->track, &hold);
+      (*worker->counter)++;
+      ptl_mutex_unlock (worker->mutex, worker->track, &hold);
+    }
+  ptl_thread_track_finish (worker->track);
+  return NULL;
+}
+
+static int
+compare_start (gconstpointer a,
+               gconstpointer b)
+{
+  const PtlThreadSpan *x = a, *y = b;
+
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void
+test_contention (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (2 * CONTENTION_PAIRS + 16);
+  g_autoptr(GArray) holds = g_array_new (FALSE, FALSE, sizeof (PtlThreadSpan));
+  ContentionWorker workers[CONTENTION_THREADS];
+  GThread *threads[CONTENTION_THREADS];
+  guint64 counter = 0;
+  guint overlaps = 0;
+  PtlMutex mutex;
+
+  ptl_mutex_init (&mutex, recorder, "counter");
+  for (guint t = 0; t < CONTENTION_THREADS; t++)
+    {
+      g_autofree char *name = g_strdup_printf ("T%u", t + 1);
+
+      workers[t] = (ContentionWorker) { &mutex, ptl_thread_recorder_add_thread (recorder, name), &counter };
+      threads[t] = g_thread_new (name, contention_thread, &workers[t]);
+    }
+  for (guint t = 0; t < CONTENTION_THREADS; t++)
+    g_thread_join (threads[t]);
+  ptl_mutex_clear (&mutex);
+
+  g_assert_cmpuint (counter, ==, CONTENTION_THREADS * CONTENTION_PAIRS);
+  g_assert_cmpuint (ptl_thread_recorder_get_n_lost (recorder), ==, 0);
+  for (guint t = 0; t < CONTENTION_THREADS; t++)
+    {
+      gsize n_spans;
+      g_autofree PtlThreadSpan *spans = ptl_thread_track_copy_spans (workers[t].track, &n_spans);
+
+      g_assert_cmpuint (count_spans (workers[t].track, PTL_THREAD_HOLDING_LOCK, mutex.base.id, NULL),
+                        ==, CONTENTION_PAIRS);
+      for (gsize i = 0; i < n_spans; i++)
+        if (spans[i].state == PTL_THREAD_HOLDING_LOCK)
+          g_array_append_val (holds, spans[i]);
+    }
+
+  g_array_sort (holds, compare_start);
+  /* Time stamps come from each CPU's counter; allow them a microsecond of
+   * disagreement, far less than a hold a context switch would cause. */
+  for (guint i = 1; i < holds->len; i++)
+    if (g_array_index (holds, PtlThreadSpan, i).start + 1000 < g_array_index (holds, PtlThreadSpan, i - 1).end)
+      overlaps++;
+  g_assert_cmpuint (overlaps, ==, 0);
+}
+
+/* Each primitive: a holder takes it and keeps it HOLD_NS; a second thread
+ * that tries meanwhile records a wait of about that long, and while it
+ * waits the watchdog fields name the owner and what it waits for. */
+typedef enum
+{
+  PRIM_MUTEX,
+  PRIM_SPINLOCK,
+  PRIM_RWLOCK,
+  PRIM_REC_MUTEX,
+  PRIM_SEMAPHORE,
+} PrimKind;
+
+typedef struct
+{
+  PrimKind       kind;
+  PtlMutex       mutex;
+  PtlSpinlock    spinlock;
+  PtlRWLock      rwlock;
+  PtlRecMutex    rec_mutex;
+  PtlSemaphore   semaphore;
+  PtlSyncObject *object;
+  PtlThreadTrack *holder;
+  PtlThreadTrack *waiter;
+  gint           held;
+} Prim;
+
+static void
+prim_lock (Prim           *prim,
+           PtlThreadTrack *track,
+           PtlHold        *hold,
+           gboolean        reader)
+{
+  switch (prim->kind)
+    {
+    case PRIM_MUTEX:
+      ptl_mutex_lock (&prim->mutex, track, hold);
+      break;
+    case PRIM_SPINLOCK:
+      ptl_spinlock_lock (&prim->spinlock, track, hold);
+      break;
+    case PRIM_RWLOCK:
+      if (reader)
+        ptl_rw_lock_reader_lock (&prim->rwlock, track, hold);
+      else
+        ptl_rw_lock_writer_lock (&prim->rwlock, track, hold);
+      break;
+    case PRIM_REC_MUTEX:
+      ptl_rec_mutex_lock (&prim->rec_mutex, track, hold);
+      break;
+    case PRIM_SEMAPHORE:
+      ptl_semaphore_wait (&prim->semaphore, track, hold);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+prim_unlock (Prim           *prim,
+             PtlThreadTrack *track,
+             PtlHold        *hold,
+             gboolean        reader)
+{
+  switch (prim->kind)
+    {
+    case PRIM_MUTEX:
+      ptl_mutex_unlock (&prim->mutex, track, hold);
+      break;
+    case PRIM_SPINLOCK:
+      ptl_spinlock_unlock (&prim->spinlock, track, hold);
+      break;
+    case PRIM_RWLOCK:
+      if (reader)
+        ptl_rw_lock_reader_unlock (&prim->rwlock, track, hold);
+      else
+        ptl_rw_lock_writer_unlock (&prim->rwlock, track, hold);
+      break;
+    case PRIM_REC_MUTEX:
+      ptl_rec_mutex_unlock (&prim->rec_mutex, track, hold);
+      break;
+    case PRIM_SEMAPHORE:
+      ptl_semaphore_post (&prim->semaphore, track, hold);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gpointer
+holder_thread (gpointer data)
+{
+  Prim *prim = data;
+  PtlHold hold;
+
+  ptl_thread_track_begin (prim->holder);
+  prim_lock (prim, prim->holder, &hold, FALSE);
+  /* A recursive mutex taken again by its owner records one hold. */
+  if (prim->kind == PRIM_REC_MUTEX)
+    prim_lock (prim, prim->holder, &hold, FALSE);
+  g_atomic_int_set (&prim->held, 1);
+  g_usleep (HOLD_NS / 1000);
+  if (prim->kind == PRIM_REC_MUTEX)
+    prim_unlock (prim, prim->holder, &hold, FALSE);
+  prim_unlock (prim, prim->holder, &hold, FALSE);
+  ptl_thread_track_finish (prim->holder);
+  return NULL;
+}
+
+static gpointer
+waiter_thread (gpointer data)
+{
+  Prim *prim = data;
+  PtlHold hold;
+
+  ptl_thread_track_begin (prim->waiter);
+  while (!g_atomic_int_get (&prim->held))
+    g_usleep (100);
+  /* A reader waits for the writer the holder is. */
+  prim_lock (prim, prim->waiter, &hold, TRUE);
+  prim_unlock (prim, prim->waiter, &hold, TRUE);
+  ptl_thread_track_finish (prim->waiter);
+  return NULL;
+}
+
+static void
+test_wait_hold (gconstpointer data)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  g_autoptr(GError) error = NULL;
+  Prim prim = { .kind = GPOINTER_TO_INT (data) };
+  GThread *holder, *waiter;
+  gboolean seen_waiting = FALSE;
+  double longest;
+
+  switch (prim.kind)
+    {
+    case PRIM_MUTEX:
+      ptl_mutex_init (&prim.mutex, recorder, "lock");
+      prim.object = &prim.mutex.base;
+      break;
+    case PRIM_SPINLOCK:
+      ptl_spinlock_init (&prim.spinlock, recorder, "lock");
+      prim.object = &prim.spinlock.base;
+      break;
+    case PRIM_RWLOCK:
+      ptl_rw_lock_init (&prim.rwlock, recorder, "lock");
+      prim.object = &prim.rwlock.base;
+      break;
+    case PRIM_REC_MUTEX:
+      ptl_rec_mutex_init (&prim.rec_mutex, recorder, "lock");
+      prim.object = &prim.rec_mutex.base;
+      break;
+    case PRIM_SEMAPHORE:
+      g_assert_true (ptl_semaphore_init (&prim.semaphore, recorder, "lock", 1, &error));
+      g_assert_no_error (error);
+      prim.object = &prim.semaphore.base;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  prim.holder = ptl_thread_recorder_add_thread (recorder, "holder");
+  prim.waiter = ptl_thread_recorder_add_thread (recorder, "waiter");
+
+  holder = g_thread_new ("holder", holder_thread, &prim);
+  waiter = g_thread_new ("waiter", waiter_thread, &prim);
+  /* What a deadlock watchdog reads while they run. */
+  for (guint i = 0; i < 2000 && !seen_waiting; i++)
+    {
+      if (atomic_load (&prim.waiter->waiting_for) == prim.object->id + 1)
+        {
+          g_assert_true (atomic_load (&prim.object->owner) == prim.holder);
+          g_assert_cmpuint (atomic_load (&prim.object->n_waiters), ==, 1);
+          seen_waiting = TRUE;
+        }
+      g_usleep (50);
+    }
+  g_thread_join (holder);
+  g_thread_join (waiter);
+  g_assert_true (seen_waiting);
+  g_assert_null (atomic_load (&prim.object->owner));
+  g_assert_cmpuint (atomic_load (&prim.waiter->waiting_for), ==, 0);
+
+  g_assert_cmpuint (count_spans (prim.holder, PTL_THREAD_HOLDING_LOCK, prim.object->id, &longest), ==, 1);
+  g_assert_cmpfloat (longest, >=, HOLD_NS * 0.9);
+  g_assert_cmpuint (count_spans (prim.holder, PTL_THREAD_WAITING_LOCK, prim.object->id, NULL), ==, 0);
+  g_assert_cmpuint (count_spans (prim.waiter, PTL_THREAD_WAITING_LOCK, prim.object->id, &longest), ==, 1);
+  /* It started waiting after the holder took the lock and stopped when
+   * it was let go: most of the hold. */
+  g_assert_cmpfloat (longest, >=, HOLD_NS * 0.5);
+  g_assert_cmpfloat (longest, <=, HOLD_NS * 20);
+  g_assert_cmpuint (count_spans (prim.waiter, PTL_THREAD_HOLDING_LOCK, prim.object->id, NULL), ==, 1);
+
+  switch (prim.kind)
+    {
+    case PRIM_MUTEX:
+      ptl_mutex_clear (&prim.mutex);
+      break;
+    case PRIM_SPINLOCK:
+      ptl_spinlock_clear (&prim.spinlock);
+      break;
+    case PRIM_RWLOCK:
+      ptl_rw_lock_clear (&prim.rwlock);
+      break;
+    case PRIM_REC_MUTEX:
+      ptl_rec_mutex_clear (&prim.rec_mutex);
+      break;
+    case PRIM_SEMAPHORE:
+      ptl_semaphore_clear (&prim.semaphore);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Condition and barrier: the sleeper is blocked until the other acts. */
+typedef struct
+{
+  PtlMutex        mutex;
+  PtlCond         cond;
+  PtlBarrier      barrier;
+  PtlThreadTrack *sleeper;
+  PtlThreadTrack *waker;
+  gboolean        ready;
+} Blocking;
+
+static gpointer
+cond_sleeper_thread (gpointer data)
+{
+  Blocking *b = data;
+  PtlHold hold;
+
+  ptl_thread_track_begin (b->sleeper);
+  ptl_mutex_lock (&b->mutex, b->sleeper, &hold);
+  while (!b->ready)
+    ptl_cond_wait (&b->cond, &b->mutex, b->sleeper, &hold);
+  ptl_mutex_unlock (&b->mutex, b->sleeper, &hold);
+  ptl_barrier_wait (&b->barrier, b->sleeper);
+  ptl_thread_track_finish (b->sleeper);
+  return NULL;
+}
+
+static void
+test_cond_barrier (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  g_autoptr(GError) error = NULL;
+  Blocking b = { 0 };
+  PtlHold hold;
+  GThread *sleeper;
+  double longest;
+
+  ptl_mutex_init (&b.mutex, recorder, "mutex");
+  ptl_cond_init (&b.cond, recorder, "ready");
+  g_assert_true (ptl_barrier_init (&b.barrier, recorder, "barrier", 2, &error));
+  b.sleeper = ptl_thread_recorder_add_thread (recorder, "sleeper");
+  b.waker = ptl_thread_recorder_add_thread (recorder, "waker");
+
+  ptl_thread_track_begin (b.waker);
+  sleeper = g_thread_new ("sleeper", cond_sleeper_thread, &b);
+  g_assert_true (ptl_thread_track_sleep (b.waker, HOLD_NS, NULL));
+  ptl_mutex_lock (&b.mutex, b.waker, &hold);
+  b.ready = TRUE;
+  ptl_cond_signal (&b.cond);
+  ptl_mutex_unlock (&b.mutex, b.waker, &hold);
+  g_assert_true (ptl_thread_track_sleep (b.waker, HOLD_NS, NULL));
+  ptl_barrier_wait (&b.barrier, b.waker);
+  ptl_thread_track_finish (b.waker);
+  g_thread_join (sleeper);
+
+  g_assert_cmpuint (count_spans (b.sleeper, PTL_THREAD_BLOCKED_COND, b.cond.base.id, &longest), >=, 1);
+  g_assert_cmpfloat (longest, >=, HOLD_NS * 0.5);
+  g_assert_cmpuint (count_spans (b.sleeper, PTL_THREAD_BLOCKED_COND, b.barrier.base.id, &longest), ==, 1);
+  g_assert_cmpfloat (longest, >=, HOLD_NS * 0.5);
+  /* The hold before the wait and the one after it. */
+  g_assert_cmpuint (count_spans (b.sleeper, PTL_THREAD_HOLDING_LOCK, b.mutex.base.id, NULL), >=, 2);
+  g_assert_cmpuint (count_spans (b.waker, PTL_THREAD_SLEEPING, PTL_THREAD_NO_OBJECT, &longest), ==, 2);
+  g_assert_cmpfloat (longest, >=, HOLD_NS * 0.9);
+
+  ptl_mutex_clear (&b.mutex);
+  ptl_cond_clear (&b.cond);
+  ptl_barrier_clear (&b.barrier);
+}
+
+/* Atomic adds from two threads sum exactly; a lone thread never waits. */
+typedef struct
+{
+  PtlAtomic      *atomic;
+  PtlThreadTrack *track;
+} AtomicWorker;
+
+static gpointer
+atomic_thread (gpointer data)
+{
+  AtomicWorker *worker = data;
+
+  for (guint i = 0; i < 100000; i++)
+    ptl_atomic_add (worker->atomic, worker->track, 1);
+  return NULL;
+}
+
+static void
+test_atomic (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (1u << 18);
+  PtlAtomic atomic;
+  AtomicWorker workers[2];
+  GThread *threads[2];
+
+  ptl_atomic_init (&atomic, recorder, "counter");
+  workers[0] = (AtomicWorker) { &atomic, ptl_thread_recorder_add_thread (recorder, "alone") };
+  atomic_thread (&workers[0]);
+  g_assert_cmpint (atomic_load (&atomic.value), ==, 100000);
+  g_assert_cmpuint (ptl_thread_recorder_get_n_spans (recorder), ==, 0);
+
+  for (guint t = 0; t < 2; t++)
+    {
+      workers[t] = (AtomicWorker) { &atomic, ptl_thread_recorder_add_thread (recorder, "together") };
+      threads[t] = g_thread_new ("atomic", atomic_thread, &workers[t]);
+    }
+  for (guint t = 0; t < 2; t++)
+    g_thread_join (threads[t]);
+  g_assert_cmpint (atomic_load (&atomic.value), ==, 300000);
+  /* Whatever was recorded is a wait for the counter (a lost CAS race). */
+  for (guint t = 0; t < 2; t++)
+    {
+      gsize n_spans;
+      g_autofree PtlThreadSpan *spans = ptl_thread_track_copy_spans (workers[t].track, &n_spans);
+
+      g_assert_cmpuint (count_spans (workers[t].track, PTL_THREAD_WAITING_LOCK, atomic.base.id, NULL), ==, n_spans);
+    }
+}
+
+/* The chart: one lane per thread, keys per lock in their state's colour,
+ * running in the gaps, shares adding up to the lifetime. */
+static void
+test_charts (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Test");
+  PtlThreadTrack *a = ptl_thread_recorder_add_thread (recorder, "A");
+  PtlThreadTrack *b = ptl_thread_recorder_add_thread (recorder, "B");
+  guint32 lock = ptl_thread_recorder_add_object (recorder, "counter");
+  g_autofree double *times = NULL;
+  PtlChart *chart, *shares;
+  guint n_slices, waiting_key = G_MAXUINT;
+  const PtlSlice *slices;
+  gint64 t0 = ptl_thread_ticks ();
+  gint64 unit = 1000000;
+
+  /* A: begin, run 1, wait 2 (inside a hold of 4), sleep 1, end. */
+  a->begin = t0;
+  ptl_thread_track_push (a, PTL_THREAD_WAITING_LOCK, lock, t0 + 2 * unit, t0 + 4 * unit, 0);
+  ptl_thread_track_push (a, PTL_THREAD_HOLDING_LOCK, lock, t0 + 1 * unit, t0 + 5 * unit, 0);
+  ptl_thread_track_push (a, PTL_THREAD_SLEEPING, PTL_THREAD_NO_OBJECT, t0 + 5 * unit, t0 + 6 * unit, 1);
+  a->end = t0 + 6 * unit;
+  b->begin = t0;
+  b->end = t0 + 10 * unit;
+
+  ptl_thread_recorder_add_charts (recorder, result, "threads", "Threads", TRUE);
+  chart = ptl_result_find_chart (result, "threads");
+  g_assert_nonnull (chart);
+  g_assert_cmpuint (ptl_chart_get_n_lanes (chart), ==, 2);
+  for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
+    if (g_strcmp0 (ptl_chart_get_key (chart, k), "waiting for “counter”") == 0)
+      waiting_key = k;
+  g_assert_cmpuint (waiting_key, !=, G_MAXUINT);
+  g_assert_cmpuint (ptl_chart_get_key_like (chart, waiting_key), ==, PTL_THREAD_WAITING_LOCK);
+  g_assert_cmpuint (ptl_chart_get_key_like (chart, PTL_THREAD_RUNNING), ==, PTL_THREAD_RUNNING);
+
+  /* A: running, hold, wait inside it, sleep, then finished until B ends. */
+  slices = ptl_chart_get_slices (chart, &n_slices);
+  g_assert_cmpuint (n_slices, ==, 6);
+  g_assert_cmpuint (slices[0].key, ==, PTL_THREAD_RUNNING);
+  g_assert_cmpuint (ptl_chart_get_key_like (chart, slices[1].key), ==, PTL_THREAD_HOLDING_LOCK);
+  g_assert_cmpuint (slices[2].key, ==, waiting_key);
+  g_assert_cmpuint (slices[3].key, ==, PTL_THREAD_SLEEPING);
+  g_assert_cmpuint (slices[4].key, ==, PTL_THREAD_FINISHED);
+  g_assert_cmpuint (slices[5].lane, ==, 1);
+  g_assert_cmpuint (slices[5].key, ==, PTL_THREAD_RUNNING);
+  g_assert_nonnull (ptl_result_find_chart (result, "threads-cpus"));
+
+  /* Wait counted once: holding is 4 - 2. */
+  times = ptl_thread_recorder_dup_state_times (recorder);
+  g_assert_cmpfloat_with_epsilon (times[PTL_THREAD_HOLDING_LOCK] / times[PTL_THREAD_WAITING_LOCK], 1.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (times[PTL_THREAD_RUNNING] / times[PTL_THREAD_SLEEPING], 1.0, 1e-6);
+  shares = ptl_result_find_chart (result, "threads-shares");
+  g_assert_nonnull (shares);
+  g_assert_cmpuint (ptl_chart_get_n_categories (shares), ==, 2);
+  g_assert_cmpuint (ptl_result_get_n_warnings (result), ==, 0);
+}
+
+static void
+test_cost (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (PtlSyncKind kind = 0; kind < PTL_SYNC_N_KINDS; kind++)
+    {
+      PtlSyncCost cost;
+
+      g_assert_true (ptl_sync_measure_cost (kind, 3, 2000, &cost, NULL, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s: bare %.1f ns, recorded %.1f ns", ptl_sync_kind_get_label (kind),
+                      cost.bare_ns, cost.recorded_ns);
+      g_assert_cmpfloat (cost.bare_ns, >, 0);
+      g_assert_cmpfloat (cost.recorded_ns, >, 0);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct { const char *path; PrimKind kind; } prims[] = {
+    { "/ptl/thread-sync/wait-hold/mutex", PRIM_MUTEX },
+    { "/ptl/thread-sync/wait-hold/spinlock", PRIM_SPINLOCK },
+    { "/ptl/thread-sync/wait-hold/rwlock", PRIM_RWLOCK },
+    { "/ptl/thread-sync/wait-hold/rec-mutex", PRIM_REC_MUTEX },
+    { "/ptl/thread-sync/wait-hold/semaphore", PRIM_SEMAPHORE },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ptl/thread-recorder/ordering", test_ordering);
+  g_test_add_func ("/ptl/thread-recorder/overflow", test_overflow);
+  g_test_add_func ("/ptl/thread-recorder/contention", test_contention);
+  g_test_add_func ("/ptl/thread-recorder/charts", test_charts);
+  for (guint i = 0; i < G_N_ELEMENTS (prims); i++)
+    g_test_add_data_func (prims[i].path, GINT_TO_POINTER (prims[i].kind), test_wait_hold);
+  g_test_add_func ("/ptl/thread-sync/cond-barrier", test_cond_barrier);
+  g_test_add_func ("/ptl/thread-sync/atomic", test_atomic);
+  g_test_add_func ("/ptl/thread-sync/cost", test_cost);
+
+  return g_test_run ();
+}
