@@ -14,6 +14,7 @@
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
+#include "ptl-thread-pool-experiment.h"
 
 /* Adding an experiment: include its header and add one line below. */
 
@@ -28,6 +29,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_ipc_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
+  ptl_thread_pool_experiment_get_type,
 };
 
 const GType *
