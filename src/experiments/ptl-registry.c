@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ptl-creation-experiment.h"
+#include "ptl-gil-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
 #include "ptl-memory-experiment.h"
@@ -30,6 +31,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
   ptl_thread_pool_experiment_get_type,
+  ptl_gil_experiment_get_type,
 };
 
 const GType *
