@@ -419,29 +419,33 @@ bench_plot (int   argc,
 {
   int points = 1000000;
   int slices = 100000;
+  int spans = 1000000;
   int repeats = 20;
   GOptionEntry entries[] = {
     { "points", 'n', 0, G_OPTION_ARG_INT, &points, N_("Points in the line chart (default 1000000)"), N_("N") },
     { "slices", 's', 0, G_OPTION_ARG_INT, &slices, N_("Slices in the Gantt chart (default 100000)"), N_("S") },
     { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, N_("Renders to time (default 20)"), N_("R") },
+    { "spans", 't', 0, G_OPTION_ARG_INT, &spans, N_("Spans in the thread-state timeline (default 1000000)"), N_("T") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    g_option_context_new (_("— time rendering an N-point line chart and an S-slice Gantt chart"));
+    g_option_context_new (_("— time rendering an N-point line chart, an S-slice Gantt chart and a T-span thread-state timeline"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL, *gantt = NULL;
-  PtlStats line_stats, gantt_stats;
+  g_autofree char *line = NULL, *gantt = NULL, *states = NULL;
+  PtlStats line_stats, gantt_stats, states_stats;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc != 1)
-    return usage_error (_("Usage: ptlab bench plot [--points N] [--slices S] [--repeats R]"));
-  if (points < 1 || points > 100000000 || slices < 1 || slices > 100000000 || repeats < 1 || repeats > 10000)
-    return usage_error (_("--points and --slices must be 1 – 100000000 and --repeats 1 – 10000"));
+    return usage_error (_("Usage: ptlab bench plot [--points N] [--slices S] [--spans T] [--repeats R]"));
+  if (points < 1 || points > 100000000 || slices < 1 || slices > 100000000 || repeats < 1 || repeats > 10000 ||
+      spans < 1 || spans > 100000000)
+    return usage_error (_("--points, --slices and --spans must be 1 – 100000000 and --repeats 1 – 10000"));
 
   if (!ptl_plot_bench_line (points, repeats, &line_stats, &error) ||
-      !ptl_plot_bench_timeline (slices, repeats, &gantt_stats, &error))
+      !ptl_plot_bench_timeline (slices, repeats, &gantt_stats, &error) ||
+      !ptl_plot_bench_thread_states (spans, repeats, &states_stats, &error))
     {
       g_printerr ("ptlab: %s\n", error->message);
       return EXIT_FAILED;
@@ -451,6 +455,8 @@ bench_plot (int   argc,
   gantt = g_strdup_printf (_("%d-slice Gantt chart"), slices);
   print_render_stats (line, &line_stats);
   print_render_stats (gantt, &gantt_stats);
+  states = g_strdup_printf (_("%d-span thread-state timeline"), spans);
+  print_render_stats (states, &states_stats);
   return EXIT_DONE;
 }
 

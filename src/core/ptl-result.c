@@ -42,6 +42,8 @@ struct _PtlChart
   GArray       *key_muted;  /* timeline: gboolean per key */
   GArray       *key_like;   /* timeline: guint per key, the key whose colour it takes */
   GArray       *slices;
+  double        slice_min;  /* timeline: extent of the finite slice ends, */
+  double        slice_max;  /* kept as slices come so a draw need not scan */
   GArray       *markers;
 };
 
@@ -207,6 +209,8 @@ chart_new (PtlResult    *owner,
   chart->key_muted = g_array_new (FALSE, FALSE, sizeof (gboolean));
   chart->key_like = g_array_new (FALSE, FALSE, sizeof (guint));
   chart->slices = g_array_new (FALSE, FALSE, sizeof (PtlSlice));
+  chart->slice_min = INFINITY;
+  chart->slice_max = -INFINITY;
   chart->markers = g_array_new (FALSE, FALSE, sizeof (PtlMarker));
   return chart;
 }
@@ -351,6 +355,8 @@ ptl_result_copy (PtlResult *self)
       g_array_append_vals (chart_copy->key_muted, chart->key_muted->data, chart->key_muted->len);
       g_array_append_vals (chart_copy->key_like, chart->key_like->data, chart->key_like->len);
       g_array_append_vals (chart_copy->slices, chart->slices->data, chart->slices->len);
+      chart_copy->slice_min = chart->slice_min;
+      chart_copy->slice_max = chart->slice_max;
       g_array_append_vals (chart_copy->markers, chart->markers->data, chart->markers->len);
 
       g_ptr_array_add (copy->charts, chart_copy);
@@ -960,7 +966,24 @@ ptl_chart_add_slice (PtlChart *chart,
 
   g_mutex_lock (&chart->owner->mutex);
   g_array_append_val (chart->slices, slice);
+  if (isfinite (start) && isfinite (end))
+    {
+      chart->slice_min = MIN (chart->slice_min, MIN (start, end));
+      chart->slice_max = MAX (chart->slice_max, MAX (start, end));
+    }
   g_mutex_unlock (&chart->owner->mutex);
+}
+
+gboolean
+ptl_chart_get_slice_extent (PtlChart *chart,
+                            double   *min,
+                            double   *max)
+{
+  g_return_val_if_fail (chart != NULL, FALSE);
+
+  *min = chart->slice_min;
+  *max = chart->slice_max;
+  return chart->slice_min <= chart->slice_max;
 }
 
 void

@@ -189,6 +189,10 @@ gboolean         ptl_chart_get_key_muted       (PtlChart         *chart,
                                                 guint             key);
 const PtlSlice  *ptl_chart_get_slices          (PtlChart         *chart,
                                                 guint            *n_slices);
+/* The earliest and latest finite slice ends; FALSE without any. */
+gboolean         ptl_chart_get_slice_extent    (PtlChart         *chart,
+                                                double           *min,
+                                                double           *max);
 const PtlMarker *ptl_chart_get_markers         (PtlChart         *chart,
                                                 guint            *n_markers);
 

@@ -109,6 +109,19 @@ calibrate_ticks (void)
 #endif
 }
 
+double
+ptl_thread_ticks_per_ns (void)
+{
+  static gsize calibrated;
+
+  if (g_once_init_enter (&calibrated))
+    {
+      calibrate_ticks ();
+      g_once_init_leave (&calibrated, 1);
+    }
+  return ticks_per_ns;
+}
+
 int
 ptl_thread_current_cpu (void)
 {
@@ -143,7 +156,7 @@ ptl_thread_recorder_class_init (PtlThreadRecorderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ptl_thread_recorder_finalize;
-  calibrate_ticks ();
+  ptl_thread_ticks_per_ns ();
 }
 
 static void
@@ -334,8 +347,14 @@ copy_raw_spans (const PtlThreadTrack *track,
 
   for (guint64 i = 0; i < n; i++)
     spans[i] = track->spans[(first + i) & track->mask];
-  /* A hold is pushed when it ends, after the waits inside it. */
-  qsort (spans, n, sizeof *spans, compare_spans);
+  /* A hold is pushed when it ends, after the waits inside it; most
+   * recordings have none and need no sort. */
+  for (guint64 i = 1; i < n; i++)
+    if (compare_spans (&spans[i - 1], &spans[i]) > 0)
+      {
+        qsort (spans, n, sizeof *spans, compare_spans);
+        break;
+      }
   *n_spans = n;
   return spans;
 }
@@ -425,23 +444,26 @@ walk_spans (const PtlThreadSpan *spans,
             gpointer             user_data)
 {
   gint64 cursor = start;
+  int cpu = begin_cpu;
 
+  /* A gap's CPU is known only when the spans on both sides of it started
+   * on the same one; otherwise it is -1. */
   for (gsize i = 0; i < n_spans; i++)
     {
       if (spans[i].start > cursor)
         {
           PtlThreadSpan gap = { cursor, spans[i].start, PTL_THREAD_NO_OBJECT, PTL_THREAD_RUNNING,
-                                (gint16) (i == 0 ? begin_cpu : spans[i].cpu) };
+                                (gint16) (cpu == spans[i].cpu ? cpu : -1) };
 
           func (&gap, FALSE, user_data);
         }
       func (&spans[i], spans[i].start < cursor, user_data);
       cursor = MAX (cursor, spans[i].end);
+      cpu = spans[i].cpu;
     }
   if (end > cursor)
     {
-      PtlThreadSpan gap = { cursor, end, PTL_THREAD_NO_OBJECT, PTL_THREAD_RUNNING,
-                            (gint16) (n_spans > 0 ? spans[n_spans - 1].cpu : begin_cpu) };
+      PtlThreadSpan gap = { cursor, end, PTL_THREAD_NO_OBJECT, PTL_THREAD_RUNNING, -1 };
 
       func (&gap, FALSE, user_data);
     }
@@ -538,8 +560,8 @@ add_slice_cb (const PtlThreadSpan *span,
 
   ptl_chart_add_slice (walk->chart, walk->lane, span_key (walk, span), start, end);
 
-  /* On the CPU lanes: where the thread was while it ran or held a lock
-   * (the CPU read at the span's start). */
+  /* On the CPU lanes: where the thread was while it held a lock (the CPU
+   * read when it took it) or ran between two spans started on one CPU. */
   if (walk->cpu_chart != NULL && span->cpu >= 0 && !nested &&
       (span->state == PTL_THREAD_RUNNING || span->state == PTL_THREAD_HOLDING_LOCK))
     {
@@ -629,16 +651,11 @@ ptl_thread_recorder_add_charts (PtlThreadRecorder *self,
   ptl_chart_set_categories (shares, (const char * const *) names->pdata);
   ptl_chart_set_y_axis (shares, _("Share of the thread's time"), "%", FALSE);
   times = ptl_thread_recorder_dup_state_times (self);
+  /* Every state, even unused, so the bars take the timeline's colours. */
   for (guint s = 0; s < PTL_THREAD_FINISHED; s++)
     {
-      gboolean any = FALSE;
-      PtlSeries *series;
+      PtlSeries *series = ptl_chart_add_series (shares, _(state_labels[s]));
 
-      for (guint t = 0; t < n_threads; t++)
-        any |= times[t * PTL_THREAD_N_STATES + s] > 0;
-      if (!any)
-        continue;
-      series = ptl_chart_add_series (shares, _(state_labels[s]));
       for (guint t = 0; t < n_threads; t++)
         {
           double total = 0;

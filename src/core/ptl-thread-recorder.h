@@ -77,7 +77,20 @@ ptl_thread_ticks (void)
   return ptl_clock_now_ns ();
 }
 
-int  ptl_thread_current_cpu (void);
+/* The tick rate (1 where ticks are nanoseconds); calibrates once. */
+double ptl_thread_ticks_per_ns (void);
+int    ptl_thread_current_cpu  (void);
+
+/* Busy for @ns on the CPU (the lab's stand-in for useful work). */
+static inline void
+ptl_thread_spin_ns (double ns)
+{
+  gint64 start = ptl_thread_ticks ();
+  gint64 ticks = (gint64) (ns * ptl_thread_ticks_per_ns ());
+
+  while (ptl_thread_ticks () - start < ticks)
+    ;
+}
 
 /* Records one span on the calling thread's own track. */
 static inline void

@@ -12,6 +12,7 @@
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
 #include "ptl-pool-experiment.h"
+#include "ptl-race-experiment.h"
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
@@ -30,6 +31,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_ipc_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
+  ptl_race_experiment_get_type,
   ptl_thread_pool_experiment_get_type,
   ptl_gil_experiment_get_type,
 };

@@ -200,9 +200,8 @@ ptl_chart_view_dup_tooltip (PtlChart          *chart,
   return g_string_free (text, FALSE);
 }
 
-/* The marker takes the colour of what it marks. Timelines colour by key,
- * as the plot library does: plain keys take the palette in order, muted
- * ones (idle, I/O) the muted colour. */
+/* The marker takes the colour of what it marks: a series, or a slice's key
+ * as the plot library colours it. */
 static PtlRgba
 ptl_chart_view_hit_color (PtlChart           *chart,
                           const PtlPlotStyle *style,
@@ -210,22 +209,14 @@ ptl_chart_view_hit_color (PtlChart           *chart,
 {
   const PtlSlice *slices;
   guint n_slices;
-  guint n_plain = 0;
-  guint key;
 
   if (ptl_chart_get_kind (chart) != PTL_CHART_TIMELINE)
     return style->series[hit->series % PTL_PLOT_N_SERIES_COLORS];
 
   slices = ptl_chart_get_slices (chart, &n_slices);
-  if (hit->point >= n_slices)
+  if (hit->point >= n_slices || slices[hit->point].key >= ptl_chart_get_n_keys (chart))
     return style->muted;
-  key = slices[hit->point].key;
-  if (key >= ptl_chart_get_n_keys (chart) || ptl_chart_get_key_muted (chart, key))
-    return style->muted;
-  for (guint k = 0; k < key; k++)
-    if (!ptl_chart_get_key_muted (chart, k))
-      n_plain++;
-  return style->series[n_plain % PTL_PLOT_N_SERIES_COLORS];
+  return ptl_chart_get_key_color (chart, style, slices[hit->point].key);
 }
 
 static void

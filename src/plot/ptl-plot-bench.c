@@ -73,6 +73,48 @@ schedule_result (guint n_slices)
   return result;
 }
 
+/* A recording of BENCH_THREADS threads taking two locks in turn: waits
+ * and holds of 0.2–5 µs with short runs between, n_spans spans in all,
+ * built through the recorder as an experiment's would be. */
+#define BENCH_THREADS 8
+
+static PtlResult *
+thread_states_result (guint n_spans)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (BENCH_SEED);
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (n_spans / BENCH_THREADS + 1);
+  PtlResult *result = ptl_result_new ("plot-bench", _("Plot benchmark"));
+  guint32 locks[2];
+  /* Ticks per ns, from the recorder's own (linear) conversion. */
+  double rate = 1e9 / (ptl_thread_recorder_ticks_to_ns (recorder, 1000000000) -
+                       ptl_thread_recorder_ticks_to_ns (recorder, 0));
+
+  locks[0] = ptl_thread_recorder_add_object (recorder, "A");
+  locks[1] = ptl_thread_recorder_add_object (recorder, "B");
+  for (guint t = 0; t < BENCH_THREADS; t++)
+    {
+      g_autofree char *name = g_strdup_printf ("T%u", t + 1);
+      PtlThreadTrack *track = ptl_thread_recorder_add_thread (recorder, name);
+      guint n = n_spans / BENCH_THREADS + (t < n_spans % BENCH_THREADS);
+      double ns = 0;
+
+      track->begin = (gint64) (ptl_thread_recorder_ticks_to_ns (recorder, 0) * -rate);
+      for (guint i = 0; i < n; i++)
+        {
+          PtlThreadState state = i % 2 == 0 ? PTL_THREAD_WAITING_LOCK : PTL_THREAD_HOLDING_LOCK;
+          double length = g_rand_double_range (rand, 200, 5000);
+
+          ns += i % 2 == 0 ? g_rand_double_range (rand, 0, 1000) : 0;
+          ptl_thread_track_push (track, state, locks[(i / 2) % 2], track->begin + (gint64) (ns * rate),
+                                 track->begin + (gint64) ((ns + length) * rate), (int) (t % 2));
+          ns += length;
+        }
+      track->end = track->begin + (gint64) (ns * rate);
+    }
+  ptl_thread_recorder_add_charts (recorder, result, "threads", _("Two locks"), FALSE);
+  return result;
+}
+
 /* Times ptl_chart_draw () of @chart after one untimed warm-up render. */
 static gboolean
 time_renders (PtlChart  *chart,
@@ -161,4 +203,25 @@ ptl_plot_bench_timeline (guint      n_slices,
 
   result = schedule_result (n_slices);
   return time_renders (ptl_result_get_chart (result, 0), repeats, seconds_per_render, error);
+}
+
+gboolean
+ptl_plot_bench_thread_states (guint      n_spans,
+                              guint      repeats,
+                              PtlStats  *seconds_per_render,
+                              GError   **error)
+{
+  g_autoptr(PtlResult) result = NULL;
+
+  g_return_val_if_fail (seconds_per_render != NULL, FALSE);
+
+  if (n_spans == 0 || repeats == 0)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("The thread-state benchmark needs at least one span and one repeat"));
+      return FALSE;
+    }
+
+  result = thread_states_result (n_spans);
+  return time_renders (ptl_result_find_chart (result, "threads"), repeats, seconds_per_render, error);
 }

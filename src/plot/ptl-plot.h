@@ -75,6 +75,12 @@ gboolean  ptl_chart_hit_test         (PtlChart           *chart,
                                       double              py,
                                       PtlChartHit        *hit);
 
+/* The colour a timeline draws @key in: the palette in key order,
+ * muted keys in a neutral tint, keys added "like" another in its colour. */
+PtlRgba   ptl_chart_get_key_color    (PtlChart           *chart,
+                                      const PtlPlotStyle *style,
+                                      guint               key);
+
 typedef enum
 {
   PTL_EXPORT_PNG,
@@ -129,5 +135,12 @@ gboolean  ptl_plot_bench_timeline     (guint                   n_slices,
                                        guint                   repeats,
                                        PtlStats               *seconds_per_render,
                                        GError                **error);
+
+/* The same for a thread-state timeline of @n_spans recorded spans: 8
+ * threads waiting for and holding two locks in turn. */
+gboolean  ptl_plot_bench_thread_states (guint                  n_spans,
+                                        guint                  repeats,
+                                        PtlStats              *seconds_per_render,
+                                        GError               **error);
 
 G_END_DECLS

@@ -13,7 +13,8 @@
 
 #include "ptl-plot-private.h"
 
-/* A column remembers this many keys; more in one pixel is noise. */
+/* A column remembers this many keys; more in one pixel is noise. (The
+ * slot lookup in add_to_column () is written for four.) */
 #define COLUMN_KEYS 4
 
 typedef struct
@@ -25,6 +26,7 @@ typedef struct
   GPtrArray    *x_ticks;
   GPtrArray    *lanes;       /* PangoLayout per lane */
   GArray       *key_colors;  /* PtlRgba per key */
+  guint        *key_like;    /* per key, the key whose colour it takes */
   PtlAxis       x_axis;
   PtlPlotArea   area;
   double        title_y;
@@ -37,7 +39,10 @@ typedef struct
   gboolean      has_data;
 } TimelineLayout;
 
-/* Narrow slices of one lane waiting for their pixel column to end. */
+/* Narrow slices of one lane waiting for their pixel column to end, and
+ * the box last drawn on the lane, held back so that neighbours of one
+ * colour become one rectangle: a million slices end up as a few thousand
+ * fills. */
 typedef struct
 {
   double column_start;
@@ -45,29 +50,53 @@ typedef struct
   guint  n_keys;
   guint  keys[COLUMN_KEYS];
   double widths[COLUMN_KEYS];
+  gboolean has_box;
+  guint    box_key;
+  double   box_x0;
+  double   box_x1;
 } Column;
 
 /* Colours by key: the palette in order for keys that matter, a neutral
- * tint in a few strengths for muted ones (idle, switching). */
+ * tint in a few strengths for muted ones (idle, switching); a key added
+ * "like" another takes that one's colour and no place of its own. */
+PtlRgba
+ptl_chart_get_key_color (PtlChart           *chart,
+                         const PtlPlotStyle *style,
+                         guint               key)
+{
+  guint n_plain = 0, n_muted = 0;
+  PtlRgba color;
+
+  g_return_val_if_fail (chart != NULL && style != NULL, style->muted);
+  g_return_val_if_fail (key < ptl_chart_get_n_keys (chart), style->muted);
+
+  key = ptl_chart_get_key_like (chart, key);
+  for (guint k = 0; k < key; k++)
+    if (ptl_chart_get_key_like (chart, k) == k)
+      {
+        if (ptl_chart_get_key_muted (chart, k))
+          n_muted++;
+        else
+          n_plain++;
+      }
+  if (!ptl_chart_get_key_muted (chart, key))
+    return *_ptl_plot_series_color (style, n_plain);
+  color = style->muted;
+  color.alpha *= 0.25 + 0.2 * (n_muted % 3);
+  return color;
+}
+
 static GArray *
 key_colors_new (PtlChart           *chart,
                 const PtlPlotStyle *style)
 {
   guint n_keys = ptl_chart_get_n_keys (chart);
   GArray *colors = g_array_sized_new (FALSE, FALSE, sizeof (PtlRgba), n_keys);
-  guint n_plain = 0, n_muted = 0;
 
   for (guint k = 0; k < n_keys; k++)
     {
-      PtlRgba color;
+      PtlRgba color = ptl_chart_get_key_color (chart, style, k);
 
-      if (ptl_chart_get_key_muted (chart, k))
-        {
-          color = style->muted;
-          color.alpha *= 0.25 + 0.2 * (n_muted++ % 3);
-        }
-      else
-        color = *_ptl_plot_series_color (style, n_plain++);
       g_array_append_val (colors, color);
     }
   return colors;
@@ -78,18 +107,15 @@ measure_time (PtlChart *chart,
               double   *min,
               double   *max)
 {
-  guint n_slices, n_markers;
-  const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
+  guint n_markers;
   const PtlMarker *markers = ptl_chart_get_markers (chart, &n_markers);
 
-  *min = INFINITY;
-  *max = -INFINITY;
-  for (guint i = 0; i < n_slices; i++)
-    if (isfinite (slices[i].start) && isfinite (slices[i].end))
-      {
-        *min = MIN (*min, MIN (slices[i].start, slices[i].end));
-        *max = MAX (*max, MAX (slices[i].start, slices[i].end));
-      }
+  /* The chart keeps its slices' extent: a million need no pass here. */
+  if (!ptl_chart_get_slice_extent (chart, min, max))
+    {
+      *min = INFINITY;
+      *max = -INFINITY;
+    }
   for (guint i = 0; i < n_markers; i++)
     if (isfinite (markers[i].x))
       {
@@ -132,6 +158,9 @@ timeline_layout_init (TimelineLayout     *layout,
   layout->n_lanes = ptl_chart_get_n_lanes (chart);
   layout->has_data = measure_time (chart, &min, &max) && layout->n_lanes > 0;
   layout->key_colors = key_colors_new (chart, style);
+  layout->key_like = g_new (guint, MAX (ptl_chart_get_n_keys (chart), 1));
+  for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
+    layout->key_like[k] = ptl_chart_get_key_like (chart, k);
   _ptl_plot_layout_get_size (sample, NULL, &tick_height);
 
   top = pad;
@@ -144,8 +173,9 @@ timeline_layout_init (TimelineLayout     *layout,
     }
   _ptl_legend_init (&layout->legend, PTL_SWATCH_BAR);
   for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
-    _ptl_legend_add (&layout->legend, context, style, ptl_chart_get_key (chart, k),
-                     &g_array_index (layout->key_colors, PtlRgba, k), FALSE, FALSE);
+    if (ptl_chart_get_key_like (chart, k) == k)
+      _ptl_legend_add (&layout->legend, context, style, ptl_chart_get_key (chart, k),
+                       &g_array_index (layout->key_colors, PtlRgba, k), FALSE, FALSE);
   _ptl_legend_flow (&layout->legend, style, content_width);
   layout->legend_y = top;
   top += layout->legend.height + s * 0.6;
@@ -207,6 +237,7 @@ timeline_layout_clear (TimelineLayout *layout)
   g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
   g_clear_pointer (&layout->lanes, g_ptr_array_unref);
   g_clear_pointer (&layout->key_colors, g_array_unref);
+  g_clear_pointer (&layout->key_like, g_free);
   ptl_axis_clear (&layout->x_axis);
 }
 
@@ -237,6 +268,40 @@ fill_box (cairo_t              *cr,
 }
 
 static void
+flush_box (cairo_t              *cr,
+           const TimelineLayout *layout,
+           guint                 lane,
+           Column               *column)
+{
+  if (column->has_box)
+    fill_box (cr, layout, lane, column->box_key, column->box_x0, column->box_x1);
+  column->has_box = FALSE;
+}
+
+/* Draws [x0, x1) in @key, extending the held-back box when it touches it
+ * in the same colour. */
+static void
+add_box (cairo_t              *cr,
+         const TimelineLayout *layout,
+         guint                 lane,
+         Column               *column,
+         guint                 key,
+         double                x0,
+         double                x1)
+{
+  if (column->has_box && column->box_key == key && x0 <= column->box_x1 + 1e-9 && x0 >= column->box_x0)
+    {
+      column->box_x1 = MAX (column->box_x1, x1);
+      return;
+    }
+  flush_box (cr, layout, lane, column);
+  column->has_box = TRUE;
+  column->box_key = key;
+  column->box_x0 = x0;
+  column->box_x1 = x1;
+}
+
+static void
 flush_column (cairo_t              *cr,
               const TimelineLayout *layout,
               guint                 lane,
@@ -249,13 +314,13 @@ flush_column (cairo_t              *cr,
   for (guint i = 1; i < column->n_keys; i++)
     if (column->widths[i] > column->widths[best])
       best = i;
-  fill_box (cr, layout, lane, column->keys[best], column->column_start, column->column_end);
+  add_box (cr, layout, lane, column, column->keys[best], column->column_start, column->column_end);
   column->n_keys = 0;
 }
 
 /* Adds a slice narrower than a column to its lane's column, starting a
  * new column when it lies in another. */
-static void
+static inline void
 add_to_column (cairo_t              *cr,
                const TimelineLayout *layout,
                guint                 lane,
@@ -267,7 +332,23 @@ add_to_column (cairo_t              *cr,
 {
   guint slot;
 
-  if (column->n_keys > 0 && (x0 < column->column_start || x0 >= column->column_end))
+  /* Most slices fall in the current column, in a key it has already.
+   * Keys of a thread's states alternate at random, so the slot is found
+   * without a branch per key: a mispredicted branch per slice would cost
+   * more than the rest of the loop. */
+  if (column->n_keys > 0 && x0 >= column->column_start && x0 < column->column_end)
+    {
+      guint found = (guint) (column->keys[0] == key) | (guint) (column->keys[1] == key) << 1 |
+                    (guint) (column->keys[2] == key) << 2 | (guint) (column->keys[3] == key) << 3;
+
+      found &= (1u << column->n_keys) - 1;
+      if (G_LIKELY (found != 0))
+        {
+          column->widths[__builtin_ctz (found)] += x1 - x0;
+          return;
+        }
+    }
+  else if (column->n_keys > 0)
     flush_column (cr, layout, lane, column);
   if (column->n_keys == 0)
     {
@@ -307,30 +388,61 @@ draw_slices (cairo_t              *cr,
   g_autofree Column *columns = g_new0 (Column, layout->n_lanes);
   double left = layout->area.left;
   double right = layout->area.left + layout->area.width;
+  guint n_keys = ptl_chart_get_n_keys (chart);
+  gboolean linear = !layout->x_axis.log_scale;
+  /* On a linear axis x = offset + t * scale: no call per slice. */
+  double scale = layout->x_axis.inv_span * layout->area.width;
+  double offset = left - layout->x_axis.origin * scale;
 
   for (guint i = 0; i < n_slices; i++)
     {
       const PtlSlice *slice = &slices[i];
-      double f0 = ptl_axis_normalize (&layout->x_axis, MIN (slice->start, slice->end));
-      double f1 = ptl_axis_normalize (&layout->x_axis, MAX (slice->start, slice->end));
+      double t0 = MIN (slice->start, slice->end);
+      double t1 = MAX (slice->start, slice->end);
       double x0, x1;
 
-      if (slice->lane >= layout->n_lanes || !isfinite (f0) || !isfinite (f1))
+      guint key;
+
+      if (slice->lane >= layout->n_lanes || slice->key >= n_keys)
         continue;
-      x0 = CLAMP (left + f0 * layout->area.width, left, right);
-      x1 = CLAMP (left + f1 * layout->area.width, left, right);
+      /* Columns and boxes go by colour: a thread waiting for lock A then
+       * lock B is one colour, one box. */
+      key = layout->key_like[slice->key];
+      if (linear)
+        {
+          x0 = offset + t0 * scale;
+          x1 = offset + t1 * scale;
+          /* Inside the area and narrower than a column: no checks left. */
+          if (x0 >= left && x1 <= right && x1 - x0 < column_width)
+            {
+              add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width);
+              continue;
+            }
+        }
+      else
+        {
+          x0 = left + ptl_axis_normalize (&layout->x_axis, t0) * layout->area.width;
+          x1 = left + ptl_axis_normalize (&layout->x_axis, t1) * layout->area.width;
+        }
+      if (!isfinite (x0) || !isfinite (x1))
+        continue;
+      x0 = CLAMP (x0, left, right);
+      x1 = CLAMP (x1, left, right);
 
       if (x1 - x0 >= column_width)
         {
           flush_column (cr, layout, slice->lane, &columns[slice->lane]);
-          fill_box (cr, layout, slice->lane, slice->key, x0, x1);
+          add_box (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1);
         }
       else
-        add_to_column (cr, layout, slice->lane, &columns[slice->lane], slice->key, x0, x1, column_width);
+        add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width);
     }
 
   for (guint l = 0; l < layout->n_lanes; l++)
-    flush_column (cr, layout, l, &columns[l]);
+    {
+      flush_column (cr, layout, l, &columns[l]);
+      flush_box (cr, layout, l, &columns[l]);
+    }
 }
 
 static void

@@ -10,14 +10,15 @@
 #include "ptl-gil-experiment.h"
 #include "ptl-kernel.h"
 #include "ptl-thread-recorder.h"
+#include "ptl-thread-team.h"
 
 /* "Inside the GIL": CPU-bound threads under the emulated global
  * interpreter lock (ptl-gil.h, the one "models" uses), alone and with an
  * I/O-bound thread beside them, over switch intervals; the same threads
  * without the lock are the reference.
  *
- * Method. Every thread of a run sleeps until one common start time, then
- * works until a common end (the run's length, at least ten switch
+ * Method. The threads of a run start together (ptl-thread-team.h) and
+ * work until a common end (the run's length, at least ten switch
  * intervals). A CPU-bound thread computes the lab's arithmetic in blocks
  * of a few microseconds, checking between blocks for a drop request as
  * the interpreter checks its eval breaker between bytecodes. The
@@ -75,7 +76,6 @@ static const char * const setup_names[N_SETUPS] = { "gil-cpu", "gil-io", "free-c
 static const double sweep_ms[] = { 1, 2, 5, 10, 20, 50, 100 };
 
 #define GIL_SEED           G_GUINT64_CONSTANT (0x6111)
-#define START_DELAY_NS     (20 * G_GINT64_CONSTANT (1000000))
 #define MIN_INTERVALS      10
 #define WARMUP_MS          50
 /* Spans per switch interval or request a thread may write, and slack. */
@@ -88,7 +88,6 @@ typedef struct
 {
   Lab            *lab;
   PtlThreadTrack *track;
-  GThread        *thread;
   gboolean        io;
   gint64          hold_start;  /* ticks */
   guint64         steps;       /* arithmetic done */
@@ -105,10 +104,10 @@ struct _Lab
   PtlGil            *gil;       /* NULL: no lock */
   PtlThreadRecorder *recorder;
   guint32            gil_object;
-  gint64             start_ns;
-  gint64             end_ns;
+  gint64             duration_ns;
+  _Atomic gint64     end_ns;    /* 0 until the first thread runs */
   gint64             io_ns;
-  int                stop;
+  int                stop;      /* raised by the team on a cancel */
 };
 
 /* What one run gave. */
@@ -130,15 +129,6 @@ outcome_clear (Outcome *outcome)
   g_clear_pointer (&outcome->wait, g_free);
   g_clear_pointer (&outcome->responses, g_array_unref);
   g_clear_object (&outcome->recorder);
-}
-
-static void
-run_cancelled_cb (GCancellable *cancellable,
-                  gpointer      user_data)
-{
-  Lab *lab = user_data;
-
-  g_atomic_int_set (&lab->stop, 1);
 }
 
 /* Recorded lock operations: the wait for the lock and the hold that
@@ -185,7 +175,7 @@ gil_yield (Worker *worker)
 static gboolean
 keep_going (Lab *lab)
 {
-  return !g_atomic_int_get (&lab->stop) && ptl_clock_now_ns () < lab->end_ns;
+  return !g_atomic_int_get (&lab->stop) && ptl_clock_now_ns () < atomic_load (&lab->end_ns);
 }
 
 /* One block of arithmetic, and the interpreter's check between
@@ -199,14 +189,17 @@ compute_block (Worker *worker)
     gil_yield (worker);
 }
 
-static gpointer
-worker_thread (gpointer data)
+static void
+worker_func (guint    index,
+             gpointer data)
 {
-  Worker *worker = data;
+  Worker *worker = &((Worker *) data)[index];
   Lab *lab = worker->lab;
+  gint64 no_end = 0;
 
-  if (!ptl_clock_sleep_ns (lab->start_ns - ptl_clock_now_ns (), lab->cancellable))
-    return NULL;
+  /* The team releases its threads together: the first to run opens the
+   * run's window for all. */
+  atomic_compare_exchange_strong (&lab->end_ns, &no_end, ptl_clock_now_ns () + lab->duration_ns);
   ptl_thread_track_begin (worker->track);
   /* A Python thread needs the lock before its first bytecode. */
   if (lab->gil != NULL)
@@ -245,7 +238,6 @@ worker_thread (gpointer data)
   if (lab->gil != NULL)
     gil_drop (worker);
   ptl_thread_track_finish (worker->track);
-  return NULL;
 }
 
 /* One run: @n_cpu CPU-bound threads, and the I/O-bound one when
@@ -263,11 +255,9 @@ run_once (GCancellable  *cancellable,
   guint n_threads = n_cpu + (with_io ? 1 : 0);
   g_autofree Worker *workers = g_new0 (Worker, n_threads);
   double events = duration_ns / 1e6 / MIN (interval_ms > 0 ? interval_ms : io_ns / 1e6, io_ns / 1e6);
-  g_autoptr(GError) local_error = NULL;
   g_autofree double *times = NULL;
-  guint n_started = 0;
   guint64 steps = 0;
-  gulong cancelled_id;
+  gboolean ok;
   Lab lab = { 0 };
 
   lab.cancellable = cancellable;
@@ -277,9 +267,7 @@ run_once (GCancellable  *cancellable,
   lab.recorder = ptl_thread_recorder_new ((guint) MIN (1u << 24, SPANS_PER_EVENT * events + SPANS_SLACK));
   lab.gil_object = ptl_thread_recorder_add_object (lab.recorder, "GIL");
   lab.io_ns = io_ns;
-  lab.start_ns = ptl_clock_now_ns () + START_DELAY_NS;
-  lab.end_ns = lab.start_ns + duration_ns;
-  cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (run_cancelled_cb), &lab, NULL);
+  lab.duration_ns = duration_ns;
 
   outcome->responses = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; i < n_threads; i++)
@@ -287,32 +275,12 @@ run_once (GCancellable  *cancellable,
       gboolean io = i == n_cpu;
       g_autofree char *name = io ? g_strdup ("io") : g_strdup_printf ("cpu %u", i + 1);
 
-      workers[i] = (Worker) { &lab, ptl_thread_recorder_add_thread (lab.recorder, name), NULL, io, 0, 0,
+      workers[i] = (Worker) { &lab, ptl_thread_recorder_add_thread (lab.recorder, name), io, 0, 0,
                               GIL_SEED + i, outcome->responses };
     }
-  for (; n_started < n_threads; n_started++)
-    {
-      workers[n_started].thread = g_thread_try_new ("ptl-gil", worker_thread, &workers[n_started], &local_error);
-      if (workers[n_started].thread == NULL)
-        break;
-    }
-  /* Threads that did start stop as soon as they wake at the start time. */
-  if (local_error != NULL)
-    g_atomic_int_set (&lab.stop, 1);
-  for (guint i = 0; i < n_started; i++)
-    {
-      g_thread_join (workers[i].thread);
-      steps += workers[i].steps;
-    }
-  g_cancellable_disconnect (cancellable, cancelled_id);
+  ok = ptl_thread_team_run (n_threads, worker_func, workers, &lab.stop, cancellable, error);
 
-  if (local_error != NULL)
-    {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT,
-                   _("Could not start thread %u of %u (a thread limit or memory): %s"),
-                   n_started + 1, n_threads, local_error->message);
-    }
-  else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (ok)
     {
       times = ptl_thread_recorder_dup_state_times (lab.recorder);
       outcome->n_threads = n_threads;
@@ -327,6 +295,7 @@ run_once (GCancellable  *cancellable,
             total += row[s];
           outcome->hold[i] = 100 * row[PTL_THREAD_HOLDING_LOCK] / total;
           outcome->wait[i] = 100 * row[PTL_THREAD_WAITING_LOCK] / total;
+          steps += workers[i].steps;
         }
       outcome->switches = lab.gil != NULL ? ptl_gil_get_n_switches (lab.gil) / (duration_ns / 1e9) : 0;
       outcome->work = steps / (duration_ns / 1e9);
@@ -335,7 +304,7 @@ run_once (GCancellable  *cancellable,
 
   g_clear_pointer (&lab.gil, ptl_gil_free);
   g_clear_object (&lab.recorder);
-  return local_error == NULL && outcome->recorder != NULL;
+  return ok;
 }
 
 /* Output */
