@@ -74,46 +74,20 @@ test_registry (void)
 static void
 test_params (void)
 {
-  static const struct { const char *name; const char *unit; const char *default_text; } expected[] = {
+  static const PtlTestParam expected[] = {
     { "cpu-threads", "threads", "2" },
     { "io-ms", "ms", "1" },
     { "switch-interval-ms", "ms", "5" },
     { "duration-ms", "ms", "400" },
     { "sweep", "", "true" },
   };
-  static const struct { const char *name; const char *text; } invalid[] = {
-    { "cpu-threads", "0" },
-    { "cpu-threads", "65" },
-    { "io-ms", "0" },
-    { "io-ms", "1001" },
-    { "switch-interval-ms", "0.05" },
-    { "switch-interval-ms", "101" },
-    { "duration-ms", "49" },
-    { "duration-ms", "10001" },
-    { "sweep", "perhaps" },
+  static const char * const invalid[] = {
+    "cpu-threads", "0", "cpu-threads", "65", "io-ms", "0", "io-ms", "1001",
+    "switch-interval-ms", "0.05", "switch-interval-ms", "101", "duration-ms", "49",
+    "duration-ms", "10001", "sweep", "perhaps", NULL,
   };
-  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("gil", NULL);
-  g_autofree GParamSpec **params = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n_params;
 
-  params = ptl_experiment_list_params (experiment, &n_params);
-  g_assert_cmpuint (n_params, ==, G_N_ELEMENTS (expected));
-  for (guint i = 0; i < n_params; i++)
-    {
-      g_autofree char *default_text = ptl_param_dup_default_text (params[i]);
-
-      g_assert_cmpstr (params[i]->name, ==, expected[i].name);
-      g_assert_cmpstr (ptl_param_get_unit (params[i]), ==, expected[i].unit);
-      g_assert_cmpstr (default_text, ==, expected[i].default_text);
-      g_assert_nonnull (g_param_spec_get_blurb (params[i]));
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
-    {
-      g_assert_false (ptl_experiment_set_param (experiment, invalid[i].name, invalid[i].text, &error));
-      g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
-      g_clear_error (&error);
-    }
+  ptl_test_assert_params ("gil", expected, G_N_ELEMENTS (expected), invalid);
 }
 
 /* The CPU-bound threads and the I/O-bound one count against the limit. */
@@ -121,15 +95,8 @@ static void
 test_count_tasks (void)
 {
   const char *params[] = { "cpu-threads", "5", NULL };
-  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("gil", params);
-  g_autoptr(GError) error = NULL;
 
-  ptl_experiment_set_max_tasks (6);
-  g_assert_true (ptl_experiment_validate (experiment, NULL));
-  ptl_experiment_set_max_tasks (5);
-  g_assert_false (ptl_experiment_validate (experiment, &error));
-  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
-  ptl_experiment_set_max_tasks (PTL_MAX_TASKS_DEFAULT);
+  ptl_test_assert_count_tasks ("gil", params, 6);
 }
 
 /* One interval, 20 ms: an answer waits for the lock about that long; with

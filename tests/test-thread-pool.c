@@ -100,7 +100,7 @@ test_registry (void)
 static void
 test_params (void)
 {
-  static const struct { const char *name; const char *unit; const char *default_text; } expected[] = {
+  static const PtlTestParam expected[] = {
     { "workload", "", "mixed" },
     { "task-us", "µs", "2000" },
     { "tasks", "tasks", "150" },
@@ -108,64 +108,24 @@ test_params (void)
     { "max-workers", "threads", "0" },
     { "repeats", "rounds", "3" },
   };
-  static const struct { const char *name; const char *text; } invalid[] = {
-    { "workload", "gpu" },
-    { "task-us", "99" },
-    { "task-us", "100001" },
-    { "tasks", "9" },
-    { "tasks", "10001" },
-    { "load", "9" },
-    { "load", "401" },
-    { "max-workers", "257" },
-    { "max-workers", "-1" },
-    { "repeats", "0" },
-    { "repeats", "21" },
+  static const char * const invalid[] = {
+    "workload", "gpu", "task-us", "99", "task-us", "100001", "tasks", "9", "tasks", "10001",
+    "load", "9", "load", "401", "max-workers", "257", "max-workers", "-1", "repeats", "0",
+    "repeats", "21", NULL,
   };
-  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("thread-pool", NULL);
-  g_autofree GParamSpec **params = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n_params;
 
-  params = ptl_experiment_list_params (experiment, &n_params);
-  g_assert_cmpuint (n_params, ==, G_N_ELEMENTS (expected));
-  for (guint i = 0; i < n_params; i++)
-    {
-      g_autofree char *default_text = ptl_param_dup_default_text (params[i]);
-
-      g_assert_cmpstr (params[i]->name, ==, expected[i].name);
-      g_assert_cmpstr (ptl_param_get_unit (params[i]), ==, expected[i].unit);
-      g_assert_cmpstr (default_text, ==, expected[i].default_text);
-      g_assert_nonnull (g_param_spec_get_blurb (params[i]));
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
-    {
-      g_assert_false (ptl_experiment_set_param (experiment, invalid[i].name, invalid[i].text, &error));
-      g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
-      g_clear_error (&error);
-    }
+  ptl_test_assert_params ("thread-pool", expected, G_N_ELEMENTS (expected), invalid);
 }
 
-/* The largest pool is what counts against the user's limit. */
+/* The largest pool is what counts against the user's limit; 0 means four
+ * per core. */
 static void
 test_count_tasks (void)
 {
   const char *params[] = { "max-workers", "6", NULL };
-  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment ("thread-pool", params);
-  g_autoptr(PtlExperiment) fallback = ptl_test_new_experiment ("thread-pool", NULL);
-  g_autoptr(GError) error = NULL;
 
-  ptl_experiment_set_max_tasks (6);
-  g_assert_true (ptl_experiment_validate (experiment, NULL));
-  ptl_experiment_set_max_tasks (5);
-  g_assert_false (ptl_experiment_validate (experiment, &error));
-  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
-  g_clear_error (&error);
-  /* 0 means four per core. */
-  ptl_experiment_set_max_tasks (4 * g_get_num_processors () - 1);
-  g_assert_false (ptl_experiment_validate (fallback, NULL));
-  ptl_experiment_set_max_tasks (4 * g_get_num_processors ());
-  g_assert_true (ptl_experiment_validate (fallback, NULL));
-  ptl_experiment_set_max_tasks (PTL_MAX_TASKS_DEFAULT);
+  ptl_test_assert_count_tasks ("thread-pool", params, 6);
+  ptl_test_assert_count_tasks ("thread-pool", NULL, 4 * g_get_num_processors ());
 }
 
 /* Only waits: four threads overlap four waits, one thread serves them

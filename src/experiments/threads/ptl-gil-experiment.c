@@ -353,7 +353,7 @@ create_output (PtlResult *result,
   chart = ptl_result_add_chart (result, "response", PTL_CHART_LINE,
                                 _("I/O thread's response time by switch interval (p50, band to p99)"));
   ptl_chart_set_x_axis (chart, _("Switch interval"), "s", TRUE);
-  ptl_chart_set_y_axis (chart, _("From the end of its wait to the answer handled"), "s", TRUE);
+  ptl_chart_set_y_axis (chart, _("Response time"), "s", TRUE);
   ptl_chart_add_reference (chart, PTL_REFERENCE_DIAGONAL, 1, _("one switch interval"));
   out->response = ptl_chart_add_series (chart, "gil-io");
   ptl_series_set_band_label (out->response, _("p50–p99"));
