@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ptl-cli.h"
+#include "ptl-plain-locks.h"
 #include "ptl-plot.h"
 #include "ptl-registry.h"
 #include "ptl-sched-sim.h"
@@ -44,7 +45,7 @@ static const Command commands[] = {
   { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--max-tasks N] [--monitor-ms MS]",
     N_("Run an experiment, print its summary, write exports"), cmd_run },
   { "export", "export RESULT.json FILE…", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
-  { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
+  { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched, threads)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
 };
 
@@ -503,6 +504,65 @@ bench_sched (int   argc,
   return EXIT_DONE;
 }
 
+/* Uncontended lock costs three ways, in one process and one run: the
+ * lab's own measurement (what the locks experiment reports), a plain C
+ * loop written apart from it, and the instrumented primitive. A worker
+ * thread exists first, as in any run, since glibc takes a cheaper path
+ * for locks while a process has one thread. */
+static gpointer
+idle_thread (gpointer data)
+{
+  return data;
+}
+
+static int
+bench_threads (int   argc,
+               char *argv[])
+{
+  int runs = 5;
+  GOptionEntry entries[] = {
+    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, N_("Plain loops per primitive, median taken (default 5)"), N_("R") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— uncontended lock costs: the lab's measurement, a plain C loop, and recorded"));
+  g_autoptr(GError) error = NULL;
+  double *plain;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab bench threads [--runs R]"));
+  if (runs < 1 || runs > 1000)
+    return usage_error (_("--runs must be 1 – 1000"));
+
+  g_thread_join (g_thread_new ("idle", idle_thread, NULL));
+  plain = g_new (double, runs);
+  g_print (_("threads: one lock+unlock pair alone on one thread, ns (lab: median of 21 batches of 20,000; "
+             "plain C loop: median of %d loops of 1,000,000)\n"), runs);
+  g_print ("  %-16s %9s %9s %7s %9s %7s\n", _("primitive"), _("lab"), _("plain C"), _("ratio"),
+           _("recorded"), _("×bare"));
+  for (PtlSyncKind kind = 0; kind < PTL_SYNC_N_KINDS; kind++)
+    {
+      PtlSyncCost cost;
+
+      if (!ptl_sync_measure_cost (kind, 21, 20000, &cost, NULL, &error))
+        {
+          g_printerr ("ptlab: %s\n", error->message);
+          g_free (plain);
+          return EXIT_FAILED;
+        }
+      for (int r = 0; r < runs; r++)
+        plain[r] = ptl_plain_lock_loop_ns (kind, 1000000);
+      g_print ("  %-16s %9.1f %9.1f %6.2f× %9.1f %6.2f×\n", ptl_sync_kind_get_label (kind), cost.bare_ns,
+               ptl_stats_median (plain, runs), cost.bare_ns / ptl_stats_median (plain, runs),
+               cost.recorded_ns, cost.recorded_ns / cost.bare_ns);
+    }
+  g_free (plain);
+  return EXIT_DONE;
+}
+
 static int
 cmd_bench (int   argc,
            char *argv[])
@@ -510,14 +570,15 @@ cmd_bench (int   argc,
   static const struct { const char *name; int (*main) (int, char **); } benches[] = {
     { "plot", bench_plot },
     { "sched", bench_sched },
+    { "threads", bench_threads },
   };
 
   if (argc < 2)
-    return usage_error (_("Usage: ptlab bench NAME; benchmarks: plot, sched"));
+    return usage_error (_("Usage: ptlab bench NAME; benchmarks: plot, sched, threads"));
   for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
     if (g_strcmp0 (argv[1], benches[i].name) == 0)
       return benches[i].main (argc - 1, argv + 1);
-  return usage_error (_("No benchmark “%s”; benchmarks: plot, sched"), argv[1]);
+  return usage_error (_("No benchmark “%s”; benchmarks: plot, sched, threads"), argv[1]);
 }
 
 gboolean

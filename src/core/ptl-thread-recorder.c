@@ -33,6 +33,9 @@ struct _PtlThreadRecorder
 
 G_DEFINE_FINAL_TYPE (PtlThreadRecorder, ptl_thread_recorder, G_TYPE_OBJECT)
 
+/* Far below a scheduler time slice (4 ms at HZ 250). */
+#define CPU_GAP_LIMIT_S 100e-6
+
 gboolean ptl_thread_ticks_are_tsc;
 static double ticks_per_ns = 1;
 
@@ -561,9 +564,12 @@ add_slice_cb (const PtlThreadSpan *span,
   ptl_chart_add_slice (walk->chart, walk->lane, span_key (walk, span), start, end);
 
   /* On the CPU lanes: where the thread was while it held a lock (the CPU
-   * read when it took it) or ran between two spans started on one CPU. */
+   * read when it took it) or ran between two spans started on one CPU,
+   * when that gap is short: over a longer one the thread may have left
+   * the CPU and come back, which the recorder cannot see. */
   if (walk->cpu_chart != NULL && span->cpu >= 0 && !nested &&
-      (span->state == PTL_THREAD_RUNNING || span->state == PTL_THREAD_HOLDING_LOCK))
+      (span->state == PTL_THREAD_HOLDING_LOCK ||
+       (span->state == PTL_THREAD_RUNNING && end - start < CPU_GAP_LIMIT_S)))
     {
       guint cpu = (guint) span->cpu;
 

@@ -9,6 +9,8 @@
 #include "ptl-gil-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
+#include "ptl-lifecycle-experiment.h"
+#include "ptl-locks-experiment.h"
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
 #include "ptl-pool-experiment.h"
@@ -31,7 +33,9 @@ static const PtlGetType experiment_get_types[] = {
   ptl_ipc_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
+  ptl_lifecycle_experiment_get_type,
   ptl_race_experiment_get_type,
+  ptl_locks_experiment_get_type,
   ptl_thread_pool_experiment_get_type,
   ptl_gil_experiment_get_type,
 };

@@ -566,7 +566,9 @@ ptl_race_experiment_class_init (PtlRaceExperimentClass *klass)
        "line (128 bytes here, since CPUs fetch lines in pairs) brings the scaling back.\n\n"
        "The timeline. A shorter run with the lab's instrumented mutex, then its atomic, recorded per "
        "thread: with the mutex the lanes alternate holding and waiting; with the atomic there is "
-       "almost no waiting, only the occasional lost compare-and-swap race. The notes say what "
+       "almost no waiting, only the occasional lost compare-and-swap race. A long wait for the mutex "
+       "usually means its holder was preempted: the others sleep until it runs again. Running is "
+       "everything between recorded waits and holds, preempted time included. The notes say what "
        "recording costs per lock.");
 
   experiment_class->count_tasks = ptl_race_experiment_count_tasks;
