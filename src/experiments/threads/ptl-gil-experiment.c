@@ -502,10 +502,9 @@ ptl_gil_experiment_run (PtlExperiment  *experiment,
         ptl_run_progress (run, (double) step++ / n_steps, _("%s: switch interval %s"),
                           setup_names[setup], interval_text);
         ok = run_once (cancellable, n_cpu, SETUP_HAS_IO (setup), interval_ms, duration_ns, io_ns, &outcome, error);
-        if (!ok)
-          break;
-        add_sweep_points (&out, setup, interval_ms, &outcome);
-        if (interval_ms == self->switch_interval_ms)
+        if (ok)
+          add_sweep_points (&out, setup, interval_ms, &outcome);
+        if (ok && interval_ms == self->switch_interval_ms)
           chosen[setup] = outcome;
         else
           outcome_clear (&outcome);

@@ -926,12 +926,11 @@ ptl_thread_pool_experiment_run (PtlExperiment  *experiment,
                             strategy_names[s], size, r + 1, repeats);
           ok = run_stream (lab, s, size, self->tasks, &stream,
                            s == STRATEGY_LAB_POOL && (want_queue || want_timeline) ? &pool : NULL, error);
-          if (!ok)
-            break;
-          rates[(r * sizes->len + i) * N_STRATEGIES + s] = stream.rate;
-          if (pool != NULL && want_queue)
+          if (ok)
+            rates[(r * sizes->len + i) * N_STRATEGIES + s] = stream.rate;
+          if (ok && pool != NULL && want_queue)
             add_queue_series (&out, pool->lengths, size, g_array_index (pool->lengths, QueueSample, 0).time_ns);
-          if (pool != NULL && want_timeline)
+          if (ok && pool != NULL && want_timeline)
             timeline = g_object_ref (pool->recorder);
           g_clear_pointer (&pool, lab_pool_free);
         }
