@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <locale.h>
+#include <string.h>
 
 #include "ptl-axis.h"
 
@@ -79,6 +81,11 @@ test_ticks (void)
     { 5, 5, FALSE, "workers", PTL_AXIS_EXTEND | PTL_AXIS_INCLUDE_ZERO, 6, "0|1|2|3|4|5", 6, 0, 5 },
     { NAN, NAN, FALSE, NULL, PTL_AXIS_EXTEND, 6, "0.0|0.2|0.4|0.6|0.8|1.0", 6, 0, 1 },
     { 2e7, 6e7, FALSE, NULL, PTL_AXIS_EXTEND, 5, "2e+07|3e+07|4e+07|5e+07|6e+07", 5, 2e7, 6e7 },
+    /* counts: whole ticks only, a lone count with its neighbours */
+    { 1, 4, FALSE, NULL, PTL_AXIS_INTEGER, 8, "1|2|3|4", 4, 1, 4 },
+    { 1, 4, FALSE, NULL, PTL_AXIS_NONE, 8, "1.0|1.5|2.0|2.5|3.0|3.5|4.0", 7, 1, 4 },
+    { 4, 4, FALSE, "workers", PTL_AXIS_INTEGER, 8, "3|4|5", 3, 3, 5 },
+    { 0, 2, FALSE, NULL, PTL_AXIS_INTEGER | PTL_AXIS_EXTEND, 10, "0|1|2", 3, 0, 2 },
     /* seconds by magnitude, trailing zeros dropped */
     { 0, 0.0042, FALSE, "s", PTL_AXIS_EXTEND | PTL_AXIS_INCLUDE_ZERO, 6,
       "0 s|1 ms|2 ms|3 ms|4 ms|5 ms", 6, 0, 0.005 },
@@ -284,6 +291,72 @@ test_units (void)
     }
 }
 
+/* Hostile but finite ranges finish in bounded work (the tick loop once
+ * stalled where k++ no longer changes k past 2^53, or ran to infinity),
+ * with finite ticks and short labels; non-finite ones count as no data. */
+static void
+test_extreme_ranges (void)
+{
+  static const struct
+  {
+    double      min;
+    double      max;
+    gboolean    log_scale;
+    const char *unit;
+  } cases[] = {
+    { -1e308, 1e308, FALSE, "s" },
+    { -DBL_MAX, DBL_MAX, FALSE, "x" },
+    { DBL_MAX, DBL_MAX, FALSE, NULL },
+    { -DBL_MAX, -DBL_MAX / 2, FALSE, "B" },
+    { 1e15, 1e15 + 0.125, FALSE, "s" },
+    { 1e15, 1e15 + 4, FALSE, NULL },
+    { 9007199254740992.0, 9007199254740994.0, FALSE, NULL },
+    { 1e300, 1e300 * (1 + 1e-15), FALSE, "B" },
+    { 0, 1e-320, FALSE, NULL },
+    { 5e-324, 1e308, FALSE, NULL },
+    { 5e-324, 1e308, TRUE, "s" },
+    { 5e-324, DBL_MAX, TRUE, "B" },
+    { 1e300, 1e300 * (1 + 1e-15), TRUE, NULL },
+    { DBL_MAX, DBL_MAX, TRUE, "x" },
+    { -INFINITY, INFINITY, FALSE, "s" },
+    { 0, INFINITY, TRUE, NULL },
+    { NAN, 1, FALSE, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint extend = 0; extend < 2; extend++)
+      for (guint budget = 3; budget <= 12; budget += 9)
+        {
+          PtlAxis axis;
+
+          g_test_message ("case %u: %g to %g%s, extend %u, %u labels", i, cases[i].min, cases[i].max,
+                          cases[i].log_scale ? " (log)" : "", extend, budget);
+          ptl_axis_init (&axis, cases[i].min, cases[i].max, cases[i].log_scale, cases[i].unit,
+                         extend ? PTL_AXIS_EXTEND : PTL_AXIS_NONE, budget);
+
+          g_assert_true (isfinite (axis.min) && isfinite (axis.max));
+          g_assert_cmpfloat (axis.min, <, axis.max);
+          g_assert_cmpfloat_with_epsilon (ptl_axis_normalize (&axis, axis.min), 0, 1e-9);
+          g_assert_cmpfloat_with_epsilon (ptl_axis_normalize (&axis, axis.max), 1, 1e-9);
+          g_assert_cmpuint (ptl_axis_get_n_labels (&axis), >=, 1);
+          /* The widest nice step still leaves five labels at most. */
+          g_assert_cmpuint (ptl_axis_get_n_labels (&axis), <=, MAX (budget, 5));
+          g_assert_cmpuint (ptl_axis_get_n_ticks (&axis), <=, 4000);
+          for (guint j = 0; j < ptl_axis_get_n_ticks (&axis); j++)
+            {
+              const PtlAxisTick *tick = ptl_axis_get_tick (&axis, j);
+
+              g_assert_true (isfinite (tick->value));
+              g_assert_true (isfinite (ptl_axis_normalize (&axis, tick->value)) || cases[i].log_scale);
+              if (tick->label != NULL)
+                g_assert_cmpuint (strlen (tick->label), <, 32);
+              if (j > 0)
+                g_assert_cmpfloat (ptl_axis_get_tick (&axis, j - 1)->value, <, tick->value);
+            }
+          ptl_axis_clear (&axis);
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -297,6 +370,7 @@ main (int   argc,
   g_test_add_func ("/ptl/axis/normalize", test_normalize);
   g_test_add_func ("/ptl/axis/format-tick", test_format_tick);
   g_test_add_func ("/ptl/axis/units", test_units);
+  g_test_add_func ("/ptl/axis/extreme-ranges", test_extreme_ranges);
 
   return g_test_run ();
 }

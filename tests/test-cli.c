@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "ptl-core.h"
@@ -33,6 +34,7 @@ run_ptlab (Outcome    *outcome,
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
   const char *arg;
   va_list ap;
   int wait_status;
@@ -44,7 +46,11 @@ run_ptlab (Outcome    *outcome,
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  /* No display: a word the command line wrongly left to the window fails
+   * at once ("No display") instead of opening one. */
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+  g_spawn_sync (NULL, (char **) args->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 &outcome->out, &outcome->err, &wait_status, &error);
   g_assert_no_error (error);
   outcome->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
@@ -102,6 +108,9 @@ test_list_and_describe (void)
   g_assert_nonnull (strstr (describe.out, "workload"));
   g_assert_nonnull (strstr (describe.out, "cpu | io | mixed"));
   g_assert_nonnull (strstr (describe.out, "default"));
+  g_assert_nonnull (strstr (describe.out, "Charts (--chart ID):"));
+  g_assert_nonnull (strstr (describe.out, "speedup"));
+  g_assert_nonnull (strstr (describe.out, "Speedup over sequential"));
 
   run_ptlab (&help, "--help", NULL);
   g_assert_cmpint (help.status, ==, 0);
@@ -114,7 +123,20 @@ test_bad_input (void)
   g_autofree char *dir = make_tmp_dir ();
   g_autofree char *csv = g_build_filename (dir, "x.csv", NULL);
   g_autofree char *docx = g_build_filename (dir, "x.docx", NULL);
-  static const struct { const char *args[6]; const char *message_part; } cases[] = {
+  g_autofree char *png = g_build_filename (dir, "x.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "x.svg", NULL);
+  g_autofree char *long_name = g_strnfill (300, 'a');
+  g_autofree char *long_svg = g_strdup_printf ("%s/%s.svg", dir, long_name);
+  g_autofree char *fifo = g_build_filename (dir, "workload.csv", NULL);
+  g_autofree char *fifo_workload = g_strdup_printf ("workload=%s", fifo);
+  g_autofree char *fifo_svg = g_build_filename (dir, "fifo.svg", NULL);
+  g_autofree char *deep = g_build_filename (dir, "deep.json", NULL);
+  g_autofree char *open = g_strnfill (100000, '[');
+  g_autofree char *close = g_strnfill (100000, ']');
+  g_autofree char *deep_text = g_strconcat (open, close, NULL);
+  /* sched runs in milliseconds: a check that came only after the run
+   * would show as a summary on stdout. */
+  const struct { const char *args[9]; const char *message_part; } cases[] = {
     { { "run", "nosuch", NULL }, "No experiment “nosuch”; known: models" },
     { { "run", "models", "--param", "bogus=1", NULL }, "its parameters are: workload" },
     { { "run", "models", "--param", "tasks=100000", NULL }, "0 – 1000" },
@@ -125,26 +147,40 @@ test_bad_input (void)
     { { "run", "models", "--frobnicate", NULL }, "frobnicate" },
     { { "run", "memory", "--max-tasks", "10", NULL }, "up to 1000 threads and processes at once, more than your limit of 10" },
     { { "run", "memory", "--max-tasks", "0", NULL }, "--max-tasks must be 1 – 1000000" },
+    { { "run", "sched", "--export", svg, "--width", "nan", NULL }, "--width must be from 0 to 20000 (0: the default), not nan" },
+    { { "run", "sched", "--export", png, "--scale", "nan", NULL }, "--scale must be from 0 to 8" },
+    { { "run", "sched", "--chart", "nosuch", "--export", svg, NULL }, "its charts are: gantt-fcfs, gantt-sjf" },
+    { { "run", "sched", "--chart", "monitor-cpu", NULL }, "No chart “monitor-cpu”" },
+    { { "run", "sched", "--export", png, "--width", "20000", "--scale", "2", NULL }, "32767" },
+    { { "run", "sched", "--export", long_svg, NULL }, "too long" },
+    { { "run", "sched", "--param", fifo_workload, NULL }, "FIFO" },
+    { { "run", "sched", "--export", fifo_svg, NULL }, "not a regular file" },
+    { { "export", deep, svg, NULL }, "nested" },
     { { "describe", NULL }, "Usage" },
     { { "bench", "nosuch", NULL }, "No benchmark" },
-    { { "frob", NULL }, NULL },
+    { { "frob", NULL }, "Unknown command “frob”" },
   };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (mkfifo (fifo_svg, 0600), ==, 0);
+  g_assert_true (g_file_set_contents (deep, deep_text, -1, NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_auto(Outcome) outcome = { 0 };
+      const char * const *args = cases[i].args;
 
-      /* "frob" is not a command: it would open the window, so skip it. */
-      if (cases[i].message_part == NULL)
-        continue;
-      run_ptlab (&outcome, cases[i].args[0], cases[i].args[1], cases[i].args[2],
-                 cases[i].args[3], cases[i].args[4], NULL);
-      g_assert_cmpint (outcome.status, ==, 2);
+      run_ptlab (&outcome, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], NULL);
+      if (outcome.status != 2)
+        g_error ("case %u: exit status %d, not 2; stderr “%s”", i, outcome.status, outcome.err);
       if (strstr (outcome.err, cases[i].message_part) == NULL)
         g_error ("case %u: stderr “%s” lacks “%s”", i, outcome.err, cases[i].message_part);
       g_assert_cmpstr (outcome.out, ==, "");
       /* One line, no stack of warnings. */
       g_assert_cmpint (strchr (outcome.err, '\n') - outcome.err, ==, strlen (outcome.err) - 1);
+      /* Nothing written; the FIFOs are still FIFOs. */
+      g_assert_cmpuint (count_entries (dir), ==, 3);
+      g_assert_true (g_file_test (fifo_svg, G_FILE_TEST_EXISTS) && !g_file_test (fifo_svg, G_FILE_TEST_IS_REGULAR));
     }
 
   {
@@ -154,7 +190,7 @@ test_bad_input (void)
     g_assert_cmpint (outcome.status, ==, 2);
     g_assert_nonnull (strstr (outcome.err, ".png"));
     /* Checked before running: nothing was written, not even the good one. */
-    g_assert_cmpuint (count_entries (dir), ==, 0);
+    g_assert_cmpuint (count_entries (dir), ==, 3);
   }
 
   remove_tmp_dir (dir);
@@ -210,6 +246,42 @@ test_run_and_export (void)
   g_assert_cmpint (reexport.status, ==, 0);
   g_assert_true (g_file_test (again, G_FILE_TEST_IS_REGULAR));
 
+  /* Options anywhere, even between the file names; a re-export keeps the
+   * target's mode. */
+  {
+    g_auto(Outcome) one_chart = { 0 };
+    g_auto(Outcome) no_chart = { 0 };
+    g_autofree char *nosuch = g_build_filename (dir, "nosuch.svg", NULL);
+    struct stat st;
+
+    g_assert_cmpint (g_chmod (again, 0600), ==, 0);
+    run_ptlab (&one_chart, "export", json, "--chart", "speedup", again, "--width", "300", NULL);
+    g_assert_cmpint (one_chart.status, ==, 0);
+    g_assert_cmpstr (one_chart.err, ==, "");
+    g_assert_true (g_file_get_contents (again, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "width=\"300"));
+    g_clear_pointer (&contents, g_free);
+    g_assert_cmpint (stat (again, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+
+    run_ptlab (&no_chart, "export", json, nosuch, "--chart", "averages", NULL);
+    g_assert_cmpint (no_chart.status, ==, 2);
+    g_assert_nonnull (strstr (no_chart.err, "no chart “averages”; its charts are: wall, speedup"));
+    g_assert_false (g_file_test (nosuch, G_FILE_TEST_EXISTS));
+    /* A side that follows the chart's shape (960 × 640) is checked once
+     * the result is there: 36,000 pixels wide is bad input too. */
+    {
+      g_auto(Outcome) too_wide = { 0 };
+      g_autofree char *wide = g_build_filename (dir, "wide.png", NULL);
+
+      run_ptlab (&too_wide, "export", json, wide, "--chart", "speedup", "--height", "12000", "--scale", "2", NULL);
+      g_assert_cmpint (too_wide.status, ==, 2);
+      g_assert_nonnull (strstr (too_wide.err, "36000 × 24000 pixels is larger than 32767"));
+    }
+    /* The six files written above, and not one named "--chart". */
+    g_assert_cmpuint (count_entries (dir), ==, 6);
+  }
+
   run_ptlab (&as_json, "run", "models", "-p", "workload=io", "-p", "tasks=2", "-p", "io-ms=2",
              "-p", "repeats=1", "-p", "sweep=false", "--json", NULL);
   g_assert_cmpint (as_json.status, ==, 0);
@@ -255,6 +327,70 @@ test_interrupt (void)
   remove_tmp_dir (dir);
 }
 
+/* A result heavy enough that writing its exports takes a while. */
+static void
+write_heavy_result (const char *path)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("models", "Heavy");
+  g_autoptr(GError) error = NULL;
+  PtlChart *chart = ptl_result_add_chart (result, "wall", PTL_CHART_LINE, "Many points");
+
+  for (guint s = 0; s < 4; s++)
+    {
+      g_autofree char *name = g_strdup_printf ("series %u", s);
+      PtlSeries *series = ptl_chart_add_series (chart, name);
+
+      for (guint i = 0; i < 50000; i++)
+        ptl_series_add_point (series, i, (i * 7919 + s) % 1000);
+    }
+  g_assert_true (ptl_result_save_json (result, path, &error));
+  g_assert_no_error (error);
+}
+
+/* Ctrl-C while the exports are being written: exit 130, no temporary left,
+ * no export written, and a file that was already there kept as it was. */
+static void
+test_interrupt_export (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *json = g_build_filename (dir, "heavy.json", NULL);
+  g_autofree char *kept = g_build_filename (dir, "kept.svg", NULL);
+  g_autofree char *contents = NULL;
+  gint64 deadline;
+
+  write_heavy_result (json);
+  g_assert_true (g_file_set_contents (kept, "old", -1, NULL));
+  g_ptr_array_add (args, g_strdup (g_getenv ("PTLAB")));
+  g_ptr_array_add (args, g_strdup ("export"));
+  g_ptr_array_add (args, g_strdup (json));
+  for (guint i = 0; i < 10; i++)
+    g_ptr_array_add (args, g_strdup_printf ("%s/out%u.csv", dir, i));
+  g_ptr_array_add (args, g_strdup (kept));
+  g_ptr_array_add (args, NULL);
+
+  process = g_subprocess_newv ((const char * const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  /* Interrupt as soon as the first export's file appears. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (count_entries (dir) == 2 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_cmpuint (count_entries (dir), >, 2);
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  g_assert_cmpuint (count_entries (dir), ==, 2);
+  g_assert_true (g_file_get_contents (kept, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "old");
+  remove_tmp_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,6 +401,7 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/bad-input", test_bad_input);
   g_test_add_func ("/ptl/cli/run-export", test_run_and_export);
   g_test_add_func ("/ptl/cli/interrupt", test_interrupt);
+  g_test_add_func ("/ptl/cli/interrupt-export", test_interrupt_export);
 
   return g_test_run ();
 }

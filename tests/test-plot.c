@@ -1129,6 +1129,378 @@ test_bench (void)
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
 }
 
+/* Hostile but finite input draws in bounded time: a timeline spanning
+ * -1e308 to 1e308, a line whose x differ in the last bits of 1e15 (both
+ * once looped for ever in the tick loop), an empty bar chart (memset of
+ * a NULL array, caught by -fsanitize=undefined), a million lanes (only
+ * the names that fit are laid out). A file holding an infinity is
+ * refused with an error. */
+static void
+test_hostile (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Hostile");
+  PtlChart *huge = ptl_result_add_chart (result, "huge", PTL_CHART_TIMELINE, "Huge");
+  PtlChart *narrow = ptl_result_add_chart (result, "narrow", PTL_CHART_LINE, "Narrow");
+  PtlChart *empty = ptl_result_add_chart (result, "empty", PTL_CHART_BAR, "Empty");
+  PtlChart *lanes = ptl_result_add_chart (result, "lanes", PTL_CHART_TIMELINE, "Lanes");
+  PtlChart *charts[] = { huge, narrow, empty, lanes };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(PtlResult) small = NULL;
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *infinite = NULL;
+  g_auto(GStrv) parts = NULL;
+  PtlSeries *series;
+  PtlPlotStyle style;
+  guint key;
+
+  ptl_chart_set_x_axis (huge, "Time", "s", FALSE);
+  ptl_chart_set_x_range (huge, -1e308, 1e308);
+  ptl_chart_add_lane (huge, "CPU 0");
+  key = ptl_chart_add_key (huge, "P1", FALSE);
+  ptl_chart_add_slice (huge, 0, key, -1e308, 1e308);
+  ptl_chart_add_slice (huge, 0, key, 0, 0.065);
+
+  ptl_chart_set_x_axis (narrow, "Time", "s", FALSE);
+  series = ptl_chart_add_series (narrow, "edge");
+  ptl_series_add_point (series, 1e15, 1);
+  ptl_series_add_point (series, 1e15 + 0.125, 2);
+
+  key = ptl_chart_add_key (lanes, "busy", FALSE);
+  for (guint l = 0; l < 1000000; l++)
+    ptl_chart_add_lane (lanes, "lane");
+  ptl_chart_add_slice (lanes, 999999, key, 0, 1);
+
+  ptl_plot_style_init_light (&style);
+  for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+    {
+      cairo_surface_t *surface = render_chart (charts[i], &style);
+
+      g_assert_cmpuint (count_drawn (surface, &style), >, 100);
+      cairo_surface_destroy (surface);
+    }
+
+  /* The slice over the whole range fills its lane. */
+  {
+    cairo_surface_t *surface = render_chart (huge, &style);
+
+    g_assert_cmpuint (count_pixels (surface, rgba_pixel (&style.series[0]), TOLERANCE), >, WIDTH * 10);
+    cairo_surface_destroy (surface);
+  }
+
+  /* json-glib reads 1e999 as infinity: the loader refuses it. */
+  small = ptl_result_new ("test", "Infinite");
+  ptl_series_add_point (ptl_chart_add_series (ptl_result_add_chart (small, "line", PTL_CHART_LINE, NULL), "x"),
+                        123456.5, 3);
+  text = ptl_result_to_json_string (small);
+  parts = g_strsplit (text, "123456.5", 2);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  infinite = g_strjoinv ("1e999", parts);
+  node = json_from_string (infinite, &error);
+  g_assert_no_error (error);
+  loaded = ptl_result_new_from_json (node, &error);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_null (loaded);
+}
+
+static void
+test_boxes_overlap (void)
+{
+  static const struct
+  {
+    PtlBox   a;
+    PtlBox   b;
+    gboolean overlap;
+  } cases[] = {
+    { { 0, 0, 10, 10 }, { 5, 5, 10, 10 }, TRUE },
+    { { 0, 0, 10, 10 }, { 10, 0, 10, 10 }, FALSE }, /* side by side */
+    { { 0, 0, 10, 10 }, { 0, 10, 10, 10 }, FALSE }, /* one above the other */
+    { { 0, 0, 10, 10 }, { 2, 2, 1, 1 }, TRUE },     /* inside */
+    { { 0, 0, 10, 1.5 }, { 4, -3, 2, 3.2 }, TRUE }, /* a label on a line */
+    { { 0, 0, 10, 10 }, { 20, 20, 1, 1 }, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpint (ptl_boxes_overlap (&cases[i].a, &cases[i].b), ==, cases[i].overlap);
+      g_assert_cmpint (ptl_boxes_overlap (&cases[i].b, &cases[i].a), ==, cases[i].overlap);
+    }
+}
+
+/* The charts of all eight experiments, from results saved by
+ * `ptlab run ID --json` with quick parameters (tests/data/results): at
+ * a large and a small size, in every style, no label placed among the
+ * data overlaps a data mark or another label. */
+static void
+test_labels_clear (void)
+{
+  static const char * const experiments[] = {
+    "models", "creation", "pool", "isolation", "memory", "ipc", "sched", "sched-real",
+  };
+  static const double sizes[][2] = { { 1200, 800 }, { 600, 400 } };
+  void (*styles[]) (PtlPlotStyle *) = {
+    ptl_plot_style_init_light, ptl_plot_style_init_dark, ptl_plot_style_init_report,
+  };
+  guint n_labels = 0, n_charts = 0;
+
+  for (guint e = 0; e < G_N_ELEMENTS (experiments); e++)
+    {
+      g_autofree char *name = g_strconcat (experiments[e], ".json", NULL);
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "results", name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PtlResult) result = ptl_result_load_json (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (ptl_result_get_n_charts (result), >, 0);
+      for (guint c = 0; c < ptl_result_get_n_charts (result); c++)
+        for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+          for (guint t = 0; t < G_N_ELEMENTS (styles); t++)
+            {
+              PtlChart *chart = ptl_result_get_chart (result, c);
+              g_autoptr(GArray) marks = NULL;
+              g_autoptr(GArray) labels = NULL;
+              PtlPlotStyle style;
+
+              styles[t] (&style);
+              ptl_chart_get_boxes (chart, &style, sizes[z][0], sizes[z][1], &marks, &labels);
+              g_test_message ("%s/%s at %g×%g, style %u: %u marks, %u labels", experiments[e],
+                              ptl_chart_get_id (chart), sizes[z][0], sizes[z][1], t, marks->len, labels->len);
+              g_assert_cmpuint (marks->len, >, 0);
+              n_labels += labels->len;
+              n_charts++;
+
+              for (guint i = 0; i < labels->len; i++)
+                {
+                  const PtlBox *label = &g_array_index (labels, PtlBox, i);
+
+                  for (guint j = 0; j < marks->len; j++)
+                    {
+                      const PtlBox *mark = &g_array_index (marks, PtlBox, j);
+
+                      if (ptl_boxes_overlap (label, mark))
+                        g_error ("%s/%s at %g×%g: label %u (%g, %g, %g × %g) overlaps mark %u (%g, %g, %g × %g)",
+                                 experiments[e], ptl_chart_get_id (chart), sizes[z][0], sizes[z][1],
+                                 i, label->x, label->y, label->width, label->height,
+                                 j, mark->x, mark->y, mark->width, mark->height);
+                    }
+                  for (guint j = 0; j < i; j++)
+                    g_assert_false (ptl_boxes_overlap (label, &g_array_index (labels, PtlBox, j)));
+                  /* Inside the chart. */
+                  g_assert_cmpfloat (label->x, >=, 0);
+                  g_assert_cmpfloat (label->y, >=, 0);
+                  g_assert_cmpfloat (label->x + label->width, <=, sizes[z][0]);
+                  g_assert_cmpfloat (label->y + label->height, <=, sizes[z][1]);
+                }
+            }
+    }
+
+  /* Placement keeps most labels: bar values and reference names. */
+  g_test_message ("%u labels on %u charts", n_labels, n_charts);
+  g_assert_cmpuint (n_labels, >, n_charts);
+}
+
+/* Muted Gantt keys (I/O, idle, switch) stay apart in every style: a
+ * light grey, stripes and a dark grey, not greys a shade apart. */
+static void
+test_muted_keys (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Muted");
+  PtlChart *chart = ptl_result_add_chart (result, "gantt", PTL_CHART_TIMELINE, NULL);
+  void (*styles[]) (PtlPlotStyle *) = {
+    ptl_plot_style_init_light, ptl_plot_style_init_dark, ptl_plot_style_init_report,
+  };
+  guint keys[3];
+
+  ptl_chart_add_lane (chart, "CPU 0");
+  keys[0] = ptl_chart_add_key (chart, "I/O", TRUE);
+  keys[1] = ptl_chart_add_key (chart, "idle", TRUE);
+  keys[2] = ptl_chart_add_key (chart, "switch", TRUE);
+  for (guint k = 0; k < 3; k++)
+    ptl_chart_add_slice (chart, 0, keys[k], k, k + 1);
+
+  for (guint t = 0; t < G_N_ELEMENTS (styles); t++)
+    {
+      cairo_surface_t *surface;
+      PtlPlotStyle style;
+      Pixel light, dark, stripe;
+      guint n_light, n_dark, n_stripe;
+
+      styles[t] (&style);
+      surface = render_chart (chart, &style);
+      light = blend (&style.muted, 0.25, &style.background);
+      dark = blend (&style.muted, 0.65, &style.background);
+      stripe = blend (&style.muted, 0.9, &style.background);
+      n_light = count_pixels (surface, light, 2);
+      n_dark = count_pixels (surface, dark, 2);
+      n_stripe = count_pixels (surface, stripe, 6);
+      g_test_message ("style %u: light %u, stripes %u, dark %u", t, n_light, n_stripe, n_dark);
+      g_assert_cmpuint (n_light, >, 2000);
+      g_assert_cmpuint (n_dark, >, 2000);
+      g_assert_cmpuint (n_stripe, >, 500);
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* One odd repeat does not set the scale: a 0 B bar whose error bar
+ * reaches 16 MiB leaves the 5.5 MiB bar well over half the plot's height (the
+ * error bar is cut at the top with an arrowhead). */
+static void
+test_error_bar_scale (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Memory");
+  PtlChart *chart = ptl_result_add_chart (result, "memory", PTL_CHART_BAR, NULL);
+  static const char * const modes[] = { "sequential", "threads", "processes", NULL };
+  PtlSeries *series;
+  cairo_surface_t *surface;
+  PtlPlotStyle style;
+  Pixel bar;
+  int top = HEIGHT, bottom = -1;
+
+  ptl_chart_set_categories (chart, modes);
+  ptl_chart_set_y_axis (chart, "Peak memory", "B", FALSE);
+  series = ptl_chart_add_series (chart, "peak memory");
+  ptl_series_set_band_label (series, "min–max");
+  ptl_series_add_point_band (series, 0, 0, 0, 16 * 1048576.0);
+  ptl_series_add_point_band (series, 1, 4096, 0, 8192);
+  ptl_series_add_point_band (series, 2, 5.5 * 1048576, 5.4 * 1048576, 5.7 * 1048576);
+
+  ptl_plot_style_init_light (&style);
+  surface = render_chart (chart, &style);
+  bar = rgba_pixel (&style.series[0]);
+  /* The processes bar: the series colour in the right third. */
+  for (int y = 0; y < HEIGHT; y++)
+    for (int x = WIDTH * 2 / 3; x < WIDTH; x++)
+      if (pixel_close (pixel_at (surface, x, y), bar, 0))
+        {
+          top = MIN (top, y);
+          bottom = MAX (bottom, y);
+        }
+  g_test_message ("processes bar from %d to %d", top, bottom);
+  g_assert_cmpint (bottom - top, >, HEIGHT * 2 / 5);
+  cairo_surface_destroy (surface);
+}
+
+/* A whole-figure export carries what a report reader needs below the
+ * charts: the summary table, the parameters and the machine facts, as
+ * text (the PDF embeds its font); one chart alone stays chart-only. */
+static void
+test_figure_report (void)
+{
+  g_autoptr(PtlResult) bare = speedup_result (FALSE, FALSE);
+  g_autoptr(PtlResult) result = speedup_result (FALSE, FALSE);
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_autoptr(JsonObject) machine = json_object_new ();
+  g_autofree char *directory = g_dir_make_tmp ("ptl-plot-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (directory, "report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  PtlTable *table = ptl_result_get_summary (result);
+  double bare_width, bare_height, width, height, chart_width, chart_height;
+  gsize size;
+
+  ptl_table_add_column (table, "mode", NULL);
+  ptl_table_add_column (table, "wall", "s");
+  for (guint r = 0; r < 6; r++)
+    {
+      guint row = ptl_table_add_row (table);
+
+      ptl_table_set_text (table, row, 0, "threads");
+      ptl_table_set_number (table, row, 1, 0.021 * (r + 1));
+    }
+  json_object_set_int_member (parameters, "tasks", 4);
+  json_object_set_string_member (parameters, "workload", "cpu");
+  json_object_set_string_member (machine, "cpu_model", "AMD EPYC");
+  json_object_set_int_member (machine, "memory_bytes", 25276182528);
+  ptl_result_set_parameters (result, parameters);
+  ptl_result_set_machine (result, machine);
+  ptl_result_add_warning (result, "A warning");
+
+  ptl_figure_get_default_size (bare, NULL, NULL, &bare_width, &bare_height);
+  ptl_figure_get_default_size (result, NULL, NULL, &width, &height);
+  ptl_figure_get_default_size (result, "speedup", NULL, &chart_width, &chart_height);
+  g_test_message ("bare %g × %g, with the report %g × %g", bare_width, bare_height, width, height);
+  /* Seven table rows and the facts take room of their own. */
+  g_assert_cmpfloat (width, ==, bare_width);
+  g_assert_cmpfloat (height, >, bare_height + 150);
+  g_assert_cmpfloat (chart_width, ==, 960);
+  g_assert_cmpfloat (chart_height, ==, 640);
+
+  g_assert_true (ptl_export_to_file (result, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &size, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_assert_nonnull (memmem (contents, size, "/FontFile", 9));
+  g_unlink (path);
+  g_rmdir (directory);
+}
+
+/* Vertical grid lines, one per x tick: runs of columns mostly in the
+ * grid's colour (a line between two pixels tints both, lighter). */
+static guint
+count_vertical_grid_lines (cairo_surface_t    *surface,
+                           const PtlPlotStyle *style)
+{
+  Pixel background = rgba_pixel (&style->background);
+  guint lines = 0;
+  gboolean previous = FALSE;
+
+  for (int x = 0; x < WIDTH; x++)
+    {
+      guint tinted = 0;
+      gboolean line;
+
+      for (int y = 0; y < HEIGHT; y++)
+        {
+          Pixel p = pixel_at (surface, x, y);
+
+          /* Darker than the background, but not much: grid, not ink. */
+          tinted += p.red < background.red - 3 && p.red > background.red - 40 &&
+                    abs (p.red - p.green) < 4 && abs (p.red - p.blue) < 4;
+        }
+      line = tinted > HEIGHT / 2;
+      lines += line && !previous;
+      previous = line;
+    }
+  return lines;
+}
+
+/* A count on x (workers 1 to 4) gets whole ticks: 1, 2, 3, 4, not
+ * 1.0, 1.5 … 4.0; seconds on x keep their halves. */
+static void
+test_count_axis (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Sweep");
+  PtlChart *count = ptl_result_add_chart (result, "count", PTL_CHART_LINE, NULL);
+  PtlChart *time = ptl_result_add_chart (result, "time", PTL_CHART_LINE, NULL);
+  PtlSeries *count_series, *time_series;
+  cairo_surface_t *surface;
+  PtlPlotStyle style;
+  guint n_count, n_time;
+
+  ptl_chart_set_x_axis (count, "Workers", NULL, FALSE);
+  ptl_chart_set_x_axis (time, "Time", "s", FALSE);
+  count_series = ptl_chart_add_series (count, "speedup");
+  time_series = ptl_chart_add_series (time, "speedup");
+  for (guint w = 1; w <= 4; w++)
+    {
+      ptl_series_add_point (count_series, w, 1);
+      ptl_series_add_point (time_series, w, 1);
+    }
+
+  ptl_plot_style_init_light (&style);
+  surface = render_chart (count, &style);
+  n_count = count_vertical_grid_lines (surface, &style);
+  cairo_surface_destroy (surface);
+  surface = render_chart (time, &style);
+  n_time = count_vertical_grid_lines (surface, &style);
+  cairo_surface_destroy (surface);
+  g_test_message ("grid lines: %u on the count axis, %u on the time axis", n_count, n_time);
+  /* The line at 1 is the y axis itself: 2, 3 and 4 remain. */
+  g_assert_cmpuint (n_count, ==, 3);
+  g_assert_cmpuint (n_time, >, n_count);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1155,6 +1527,13 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/export-write-error", test_export_write_error);
   g_test_add_func ("/ptl/plot/default-size", test_default_size);
   g_test_add_func ("/ptl/plot/bench", test_bench);
+  g_test_add_func ("/ptl/plot/hostile", test_hostile);
+  g_test_add_func ("/ptl/plot/boxes-overlap", test_boxes_overlap);
+  g_test_add_func ("/ptl/plot/labels-clear", test_labels_clear);
+  g_test_add_func ("/ptl/plot/muted-keys", test_muted_keys);
+  g_test_add_func ("/ptl/plot/error-bar-scale", test_error_bar_scale);
+  g_test_add_func ("/ptl/plot/figure-report", test_figure_report);
+  g_test_add_func ("/ptl/plot/count-axis", test_count_axis);
 
   return g_test_run ();
 }

@@ -75,6 +75,7 @@ test_charts (void)
   g_assert_nonnull (timeline);
   g_assert_cmpuint (ptl_chart_get_n_lanes (timeline), ==, 3);
   g_assert_nonnull (ptl_result_find_chart (result, "threads-shares"));
+  g_assert_nonnull (ptl_result_find_chart (result, "threads-cpus"));
   g_assert_nonnull (ptl_result_find_chart (result, "throughput"));
   g_assert_nonnull (ptl_result_find_chart (result, "false-sharing"));
   g_assert_nonnull (lost);
@@ -101,7 +102,8 @@ test_charts (void)
 static void
 test_cancel (void)
 {
-  const char *warm[] = { "threads", "2", "increments", "1000", "repeats", "1", "record-increments", "10", NULL };
+  const char *warm[] = { "threads", "2", "increments", "1000", "repeats", "1", "record-increments", "10",
+                         "cpu-lanes", "false", NULL };
   const char *params[] = { "threads", "4", "increments", "20000000", "repeats", "5", NULL };
   const char *one[] = { "methods", "spinlock", "threads", "4", "increments", "20000000", NULL };
   g_autoptr(PtlExperiment) spinlock = ptl_test_new_experiment ("race", one);

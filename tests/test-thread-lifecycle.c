@@ -13,7 +13,7 @@ static void
 test_run (void)
 {
   const char *params[] = { "threads", "4", "work-ms", "2", "sleep-ms", "20", "repeats", "3",
-                           "detach-share", "50", NULL };
+                           "detach-share", "50", "cpu-lanes", "true", NULL };
   g_autoptr(PtlResult) result = ptl_test_run ("thread-lifecycle", params);
   PtlChart *timeline = ptl_result_find_chart (result, "threads");
   guint n_markers;
@@ -23,6 +23,7 @@ test_run (void)
   g_assert_cmpstr (ptl_chart_get_lane (timeline, 3), ==, "Thread 4 (detached)");
   ptl_chart_get_markers (timeline, &n_markers);
   g_assert_cmpuint (n_markers, ==, 4);
+  g_assert_nonnull (ptl_result_find_chart (result, "threads-cpus"));
 
   /* Each lane: sleeps at least its 20 ms, blocks on “go”, and the order
    * of its first running, sleeping and blocked slices is the life's. */

@@ -15,6 +15,7 @@
 #include "ptl-plot.h"
 #include "ptl-registry.h"
 #include "ptl-sched-sim.h"
+#include "ptl-server.h"
 
 enum
 {
@@ -37,14 +38,16 @@ static int cmd_describe (int argc, char *argv[]);
 static int cmd_run (int argc, char *argv[]);
 static int cmd_export (int argc, char *argv[]);
 static int cmd_bench (int argc, char *argv[]);
+static int cmd_serve (int argc, char *argv[]);
 static int cmd_help (int argc, char *argv[]);
 
 static const Command commands[] = {
   { "list", "list", N_("Print the experiments, one a line: id, category, title"), cmd_list },
   { "describe", "describe ID", N_("Explain an experiment and its parameters"), cmd_describe },
-  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--max-tasks N] [--monitor-ms MS]",
+  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--max-tasks N] [--monitor-ms MS] [EXPORT OPTIONS]",
     N_("Run an experiment, print its summary, write exports"), cmd_run },
-  { "export", "export RESULT.json FILE…", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
+  { "export", "export RESULT.json FILE… [EXPORT OPTIONS]", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
+  { "serve", "serve [--port N]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched, threads)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
 };
@@ -77,7 +80,9 @@ cmd_help (int   argc,
     g_print ("  ptlab %s\n      %s\n", commands[i].synopsis, _(commands[i].description));
   g_print (_("\nExit status: 0 done, 1 the run or an export failed, 2 bad usage or input, "
              "130 interrupted (Ctrl-C).\n"
-             "Export formats come from the extension: .png .svg .pdf .csv .json\n"));
+             "Export formats come from the extension: .png .svg .pdf .csv .json\n"
+             "Export options: --chart ID (one chart; ids in “ptlab describe ID”), --width W, "
+             "--height H, --scale S\n"));
   return EXIT_DONE;
 }
 
@@ -134,50 +139,82 @@ cmd_describe (int   argc,
       g_print ("  %-20s %s, %s%s%s, default %s\n      %s\n", params[i]->name, type, range,
                *unit ? " " : "", unit, def, g_param_spec_get_blurb (params[i]));
     }
+
+  g_print (_("\nCharts (--chart ID):\n"));
+  for (guint i = 0; i < ptl_experiment_get_n_charts (experiment); i++)
+    g_print ("  %-26s %s\n", ptl_experiment_get_chart_id (experiment, i),
+             ptl_experiment_get_chart_title (experiment, i));
   return EXIT_DONE;
+}
+
+/* --chart, --width, --height and --scale, shared by run and export. */
+typedef struct
+{
+  char   *chart_id;
+  double  width;
+  double  height;
+  double  scale;
+} ExportArgs;
+
+static void
+export_args_clear (ExportArgs *args)
+{
+  g_clear_pointer (&args->chart_id, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExportArgs, export_args_clear)
+
+/* Main entries, so `ptlab run --help` and `ptlab export --help` list them. */
+static void
+add_export_options (GOptionContext *context,
+                    ExportArgs     *args)
+{
+  const GOptionEntry entries[] = {
+    { "chart", 0, 0, G_OPTION_ARG_STRING, &args->chart_id, N_("Export only this chart (default: all of them; ids in “ptlab describe ID”)"), N_("ID") },
+    { "width", 0, 0, G_OPTION_ARG_DOUBLE, &args->width, N_("Export width in pixels/points"), N_("W") },
+    { "height", 0, 0, G_OPTION_ARG_DOUBLE, &args->height, N_("Export height in pixels/points"), N_("H") },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &args->scale, N_("PNG pixels per point (2 for HiDPI)"), N_("S") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+static int
+check_size_arg (const char *option,
+                double      value,
+                double      maximum)
+{
+  /* Written so NaN, which GOption parses from "nan", fails too. */
+  if (value >= 0 && value <= maximum)
+    return EXIT_DONE;
+  return usage_error (_("%s must be from 0 to %g (0: the default), not %g"),
+                      option, maximum, value);
 }
 
 /* Everything an export needs to be checked before a long run starts, so a
- * typo in a path fails in a second, not after the experiment. */
+ * typo in a path or a size fails in a second, not after the experiment. */
 static int
-check_export_path (const char *path)
+check_exports (char * const     *paths,
+               const ExportArgs *args)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-  PtlExportFormat format;
+  PtlExportOptions options = { NULL, args->width, args->height, args->scale, NULL };
+  int status;
 
-  if (!ptl_export_format_from_path (path, &format, &error))
-    return usage_error ("%s", error->message);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    return usage_error (_("Cannot export to %s: it is a folder"), path);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return usage_error (_("Cannot export to %s: the folder %s does not exist"), path, dir);
-  if (access (dir, W_OK) != 0)
-    return usage_error (_("Cannot export to %s: the folder %s is not writable (%s)"),
-                        path, dir, g_strerror (errno));
-  return EXIT_DONE;
-}
+  if ((status = check_size_arg ("--width", args->width, 20000)) != EXIT_DONE ||
+      (status = check_size_arg ("--height", args->height, 20000)) != EXIT_DONE ||
+      (status = check_size_arg ("--scale", args->scale, 8)) != EXIT_DONE)
+    return status;
 
-static int
-write_exports (PtlResult              *result,
-               char                  **exports,
-               const PtlExportOptions *options)
-{
-  int status = EXIT_DONE;
-
-  for (guint i = 0; exports != NULL && exports[i] != NULL; i++)
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
       g_autoptr(GError) error = NULL;
 
-      if (!ptl_export_to_file (result, exports[i], options, &error))
-        {
-          g_printerr ("ptlab: %s\n", error->message);
-          status = EXIT_FAILED;
-        }
-      else if (isatty (STDERR_FILENO))
-        g_printerr (_("Wrote %s\n"), exports[i]);
+      if (!ptl_export_check_options (paths[i], &options, &error) ||
+          !ptl_file_check_replaceable (paths[i], &error))
+        return usage_error ("%s", error->message);
     }
-  return status;
+  return EXIT_DONE;
 }
 
 typedef struct
@@ -190,6 +227,96 @@ typedef struct
   gboolean      interrupted;
   gint64        last_progress_us;
 } RunState;
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  RunState *state = user_data;
+
+  state->interrupted = TRUE;
+  g_cancellable_cancel (state->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* SIGINT and SIGTERM only set state->interrupted (and cancel the run)
+ * until the returned ids are removed, so the exports that follow a run
+ * are covered too. */
+static void
+catch_interrupts (RunState *state,
+                  guint     ids[2])
+{
+  ids[0] = g_unix_signal_add (SIGINT, interrupt_cb, state);
+  ids[1] = g_unix_signal_add (SIGTERM, interrupt_cb, state);
+}
+
+static void
+release_interrupts (guint ids[2])
+{
+  g_source_remove (ids[0]);
+  g_source_remove (ids[1]);
+}
+
+/* Dispatches a signal that arrived while the main loop was not running. */
+static gboolean
+was_interrupted (RunState *state)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return state->interrupted;
+}
+
+/* Writes every export to its temporary first and renames them over their
+ * targets only when all are written: an interrupt until then leaves each
+ * target as it was, as the README promises. */
+static int
+write_exports (PtlResult        *result,
+               char * const     *exports,
+               const ExportArgs *args,
+               RunState         *state)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) ptl_atomic_file_free);
+  PtlExportOptions options = { args->chart_id, args->width, args->height, args->scale, NULL };
+  int status = EXIT_DONE;
+
+  for (guint i = 0; exports != NULL && exports[i] != NULL && !was_interrupted (state); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PtlAtomicFile) file = ptl_atomic_file_new (exports[i], &error);
+
+      if (file == NULL || !ptl_export_write (result, file, &options, &error))
+        {
+          g_printerr ("ptlab: %s\n", error->message);
+          /* What only the result could tell (a PNG side that follows the
+           * figure's shape) is still bad input, not a failed write. */
+          status = MAX (status, g_error_matches (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER)
+                                ? EXIT_USAGE : EXIT_FAILED);
+        }
+      else
+        g_ptr_array_add (files, g_steal_pointer (&file));
+    }
+
+  if (was_interrupted (state))
+    {
+      /* Freeing the files removes their temporaries. */
+      g_printerr (_("ptlab: interrupted; no file was written\n"));
+      return EXIT_INTERRUPTED;
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      PtlAtomicFile *file = g_ptr_array_index (files, i);
+      g_autoptr(GError) error = NULL;
+
+      if (!ptl_atomic_file_commit (file, &error))
+        {
+          g_printerr ("ptlab: %s\n", error->message);
+          status = EXIT_FAILED;
+        }
+      else if (isatty (STDERR_FILENO))
+        g_printerr (_("Wrote %s\n"), ptl_atomic_file_get_path (file));
+    }
+  return status;
+}
 
 static void
 progress_cb (PtlResult  *snapshot,
@@ -225,36 +352,21 @@ run_done_cb (GObject      *object,
   g_main_loop_quit (state->loop);
 }
 
-static gboolean
-interrupt_cb (gpointer user_data)
-{
-  RunState *state = user_data;
-
-  state->interrupted = TRUE;
-  g_cancellable_cancel (state->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 static int
 cmd_run (int   argc,
          char *argv[])
 {
   g_auto(GStrv) params = NULL;
   g_auto(GStrv) exports = NULL;
-  g_autofree char *chart_id = NULL;
+  g_auto(ExportArgs) export_args = { 0 };
   gboolean as_json = FALSE;
   gboolean quiet = FALSE;
   int monitor_ms = 0;
   int max_tasks = PTL_MAX_TASKS_DEFAULT;
-  double width = 0, height = 0, scale = 0;
   GOptionEntry entries[] = {
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("Set a parameter (see “ptlab describe ID”)"), N_("NAME=VALUE") },
     { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the result; format from the extension"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the whole result as JSON instead of the summary"), NULL },
-    { "chart", 0, 0, G_OPTION_ARG_STRING, &chart_id, N_("Export only this chart (default: all of them)"), N_("ID") },
-    { "width", 0, 0, G_OPTION_ARG_DOUBLE, &width, N_("Export width in pixels/points"), N_("W") },
-    { "height", 0, 0, G_OPTION_ARG_DOUBLE, &height, N_("Export height in pixels/points"), N_("H") },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("PNG pixels per point (2 for HiDPI)"), N_("S") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
     { "max-tasks", 0, 0, G_OPTION_ARG_INT, &max_tasks, N_("Refuse parameters that would have more than N threads and processes at once (default 4096)"), N_("N") },
     { "monitor-ms", 0, 0, G_OPTION_ARG_INT, &monitor_ms, N_("Sample the lab’s threads and child processes every MS ms (10 – 2000; 0, the default, is off) and add their CPU and memory charts"), N_("MS") },
@@ -265,19 +377,18 @@ cmd_run (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(PtlProcMonitor) monitor = NULL;
-  PtlExportOptions options = { 0 };
+  g_autoptr(PtlResult) result = NULL;
   RunState state = { 0 };
-  guint sigint_id, sigterm_id;
+  guint signal_ids[2];
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_export_options (context, &export_args);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc != 2)
     return usage_error (_("Usage: ptlab run ID [--param NAME=VALUE]… [--export FILE]… [--json] (see “ptlab list”)"));
-  if (width < 0 || height < 0 || scale < 0 || width > 20000 || height > 20000 || scale > 8)
-    return usage_error (_("--width and --height must be 1 – 20000, --scale 1 – 8"));
   if (monitor_ms != 0 &&
       (monitor_ms < PTL_PROC_MONITOR_MIN_INTERVAL_MS || monitor_ms > PTL_PROC_MONITOR_MAX_INTERVAL_MS))
     return usage_error (_("--monitor-ms must be %d – %d (or 0 for no monitor), not %d"),
@@ -302,9 +413,14 @@ cmd_run (int   argc,
   if (!ptl_experiment_validate (experiment, &error))
     return usage_error ("%s", error->message);
 
-  for (guint i = 0; exports != NULL && exports[i] != NULL; i++)
-    if ((status = check_export_path (exports[i])) != EXIT_DONE)
-      return status;
+  /* The monitor's charts exist only when it samples. */
+  if (export_args.chart_id != NULL &&
+      !(monitor_ms > 0 && (g_str_equal (export_args.chart_id, PTL_PROC_MONITOR_CPU_CHART) ||
+                           g_str_equal (export_args.chart_id, PTL_PROC_MONITOR_RSS_CHART))) &&
+      !ptl_experiment_check_chart (experiment, export_args.chart_id, &error))
+    return usage_error ("%s", error->message);
+  if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
+    return status;
 
   /* The monitor samples /proc on the main loop below while the run goes. */
   if (monitor_ms > 0)
@@ -320,21 +436,18 @@ cmd_run (int   argc,
   state.loop = g_main_loop_new (NULL, FALSE);
   state.cancellable = cancellable;
   state.show_progress = !quiet && isatty (STDERR_FILENO);
-  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &state);
-  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &state);
+  catch_interrupts (&state, signal_ids);
 
   ptl_experiment_run_async (experiment, cancellable, progress_cb, &state, NULL, run_done_cb, &state);
   g_main_loop_run (state.loop);
   if (monitor != NULL)
     ptl_proc_monitor_stop (monitor);
-
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
   g_main_loop_unref (state.loop);
   if (state.show_progress)
     g_printerr ("\r\033[K");
 
-  if (state.result == NULL)
+  result = g_steal_pointer (&state.result);
+  if (result == NULL)
     {
       int code = state.interrupted ? EXIT_INTERRUPTED : EXIT_FAILED;
 
@@ -343,62 +456,92 @@ cmd_run (int   argc,
       else
         g_printerr ("ptlab: %s\n", state.error->message);
       g_clear_error (&state.error);
+      release_interrupts (signal_ids);
       return code;
     }
 
   if (monitor != NULL)
-    ptl_proc_monitor_add_to_result (monitor, state.result);
+    ptl_proc_monitor_add_to_result (monitor, result);
 
   if (as_json)
     {
-      g_autofree char *json = ptl_result_to_json_string (state.result);
+      g_autofree char *json = ptl_result_to_json_string (result);
       g_print ("%s\n", json);
     }
   else
     {
-      g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (state.result));
+      g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (result));
 
       g_print ("%s", table);
-      for (guint i = 0; i < ptl_result_get_n_warnings (state.result); i++)
-        g_print (_("warning: %s\n"), ptl_result_get_warning (state.result, i));
-      for (guint i = 0; i < ptl_result_get_n_notes (state.result); i++)
-        g_print (_("note: %s\n"), ptl_result_get_note (state.result, i));
+      for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
+        g_print (_("warning: %s\n"), ptl_result_get_warning (result, i));
+      for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
+        g_print (_("note: %s\n"), ptl_result_get_note (result, i));
     }
 
-  if (chart_id != NULL && ptl_result_find_chart (state.result, chart_id) == NULL)
+  /* A declared chart that these parameters did not produce (the sweep
+   * switched off, a monitor with too few samples). */
+  if (export_args.chart_id != NULL && ptl_result_find_chart (result, export_args.chart_id) == NULL)
     {
-      g_printerr (_("ptlab: the result has no chart “%s”; nothing exported\n"), chart_id);
-      g_object_unref (state.result);
+      g_printerr (_("ptlab: the result has no chart “%s” with these parameters; nothing exported\n"),
+                  export_args.chart_id);
+      release_interrupts (signal_ids);
       return EXIT_USAGE;
     }
-  options.chart_id = chart_id;
-  options.width = width;
-  options.height = height;
-  options.scale = scale;
-  status = write_exports (state.result, exports, &options);
-  g_object_unref (state.result);
+  status = write_exports (result, exports, &export_args, &state);
+  release_interrupts (signal_ids);
   return status;
+}
+
+/* The ids a saved result holds, for a wrong --chart. */
+static char *
+dup_chart_ids (PtlResult *result)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < ptl_result_get_n_charts (result); i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? ", " : "",
+                            ptl_chart_get_id (ptl_result_get_chart (result, i)));
+  return g_string_free (g_steal_pointer (&ids), FALSE);
 }
 
 static int
 cmd_export (int   argc,
             char *argv[])
 {
+  g_auto(ExportArgs) export_args = { 0 };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("RESULT.json FILE… — draw a saved result again"));
   g_autoptr(PtlResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+  guint signal_ids[2];
   int status;
 
+  /* Options may come anywhere: GOption takes them out and leaves the
+   * file names in order. */
+  add_export_options (context, &export_args);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
   if (argc < 3)
-    return usage_error (_("Usage: ptlab export RESULT.json FILE… (formats: .png .svg .pdf .csv .json)"));
+    return usage_error (_("Usage: ptlab export RESULT.json FILE… [--chart ID] [--width W] [--height H] [--scale S] "
+                          "(formats: .png .svg .pdf .csv .json)"));
+  if ((status = check_exports (argv + 2, &export_args)) != EXIT_DONE)
+    return status;
 
-  for (int i = 2; i < argc; i++)
-    if ((status = check_export_path (argv[i])) != EXIT_DONE)
-      return status;
-
+  catch_interrupts (&state, signal_ids);
   result = ptl_result_load_json (argv[1], &error);
   if (result == NULL)
-    return usage_error ("%s", error->message);
-  return write_exports (result, argv + 2, NULL);
+    status = usage_error ("%s", error->message);
+  else if (export_args.chart_id != NULL && ptl_result_find_chart (result, export_args.chart_id) == NULL)
+    {
+      g_autofree char *ids = dup_chart_ids (result);
+
+      status = usage_error (_("%s has no chart “%s”; its charts are: %s"), argv[1], export_args.chart_id, ids);
+    }
+  else
+    status = write_exports (result, argv + 2, &export_args, &state);
+  release_interrupts (signal_ids);
+  return status;
 }
 
 static void
@@ -581,6 +724,69 @@ cmd_bench (int   argc,
   return usage_error (_("No benchmark “%s”; benchmarks: plot, sched, threads"), argv[1]);
 }
 
+static void
+server_stopped_cb (PtlServer *server,
+                   gpointer   user_data)
+{
+  g_main_loop_quit (user_data);
+}
+
+static gboolean
+stop_server_cb (gpointer user_data)
+{
+  ptl_server_shutdown (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_serve (int   argc,
+           char *argv[])
+{
+  int port = 8470;
+  GOptionEntry entries[] = {
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 and ::1 (default 8470; 0 picks a free one)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— offer the experiments over HTTP"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(GStrv) uris = NULL;
+  guint sigint_id, sigterm_id, bound_port;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab serve [--port N]"));
+  if (port < 0 || port > 65535)
+    return usage_error (_("--port must be 0 – 65535, not %d"), port);
+
+  server = ptl_server_new ();
+  if (!ptl_server_listen (server, port, &bound_port, &error))
+    {
+      g_printerr (_("ptlab: cannot listen on port %d: %s\n"), port, error->message);
+      return EXIT_FAILED;
+    }
+
+  /* The first line names the port, for scripts that asked for port 0. */
+  uris = ptl_server_dup_uris (server);
+  g_print (_("Listening on port %u: %s\n"), bound_port, uris[0] != NULL ? uris[0] : "");
+  for (guint i = 1; uris[i] != NULL; i++)
+    g_print (_("Also on %s\n"), uris[i]);
+  g_print (_("Ctrl-C stops the server, cancelling a run in progress.\n"));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (server, "stopped", G_CALLBACK (server_stopped_cb), loop);
+  sigint_id = g_unix_signal_add (SIGINT, stop_server_cb, server);
+  sigterm_id = g_unix_signal_add (SIGTERM, stop_server_cb, server);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  return EXIT_DONE;
+}
+
 gboolean
 ptl_cli_is_command (const char *word)
 {
@@ -589,8 +795,13 @@ ptl_cli_is_command (const char *word)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_strcmp0 (word, commands[i].name) == 0)
       return TRUE;
-  return g_strcmp0 (word, "--help") == 0 || g_strcmp0 (word, "-h") == 0 ||
-         g_strcmp0 (word, "--version") == 0;
+  if (g_strcmp0 (word, "--help") == 0 || g_strcmp0 (word, "-h") == 0 ||
+      g_strcmp0 (word, "--version") == 0)
+    return TRUE;
+  /* Options go to the window (GApplication has its own) and so do files
+   * (it opens them); any other word is a mistyped command, which must
+   * fail here with a message rather than open the window. */
+  return word[0] != '-' && !g_file_test (word, G_FILE_TEST_EXISTS);
 }
 
 int
@@ -611,5 +822,12 @@ ptl_cli_main (int   argc,
     if (g_strcmp0 (argv[1], commands[i].name) == 0)
       return commands[i].main (argc - 1, argv + 1);
 
-  return usage_error (_("Unknown command “%s” (see “ptlab --help”)"), argv[1]);
+  {
+    g_autoptr(GString) names = g_string_new (NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", commands[i].name);
+    return usage_error (_("Unknown command “%s” (and no such file); commands: %s (see “ptlab --help”)"),
+                        argv[1], names->str);
+  }
 }

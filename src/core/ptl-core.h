@@ -4,6 +4,8 @@
 #include "ptl-types.h"
 #include "ptl-clock.h"
 #include "ptl-stats.h"
+#include "ptl-file.h"
+#include "ptl-json.h"
 #include "ptl-result.h"
 #include "ptl-run.h"
 #include "ptl-experiment.h"

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ptl-clock.h"
 #include "ptl-experiment.h"
@@ -24,6 +25,12 @@ static GQuark
 ptl_param_labels_quark (void)
 {
   return g_quark_from_static_string ("ptl-param-choice-labels");
+}
+
+static GQuark
+ptl_param_list_quark (void)
+{
+  return g_quark_from_static_string ("ptl-param-list-choices");
 }
 
 static void
@@ -75,6 +82,68 @@ ptl_experiment_get_explanation (PtlExperiment *self)
 {
   g_return_val_if_fail (PTL_IS_EXPERIMENT (self), NULL);
   return translate (PTL_EXPERIMENT_GET_CLASS (self)->explanation);
+}
+
+/* Charts */
+
+guint
+ptl_experiment_get_n_charts (PtlExperiment *self)
+{
+  const PtlChartInfo *charts;
+  guint n = 0;
+
+  g_return_val_if_fail (PTL_IS_EXPERIMENT (self), 0);
+
+  charts = PTL_EXPERIMENT_GET_CLASS (self)->charts;
+  while (charts != NULL && charts[n].id != NULL)
+    n++;
+  return n;
+}
+
+const char *
+ptl_experiment_get_chart_id (PtlExperiment *self,
+                             guint          index)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT (self), NULL);
+  g_return_val_if_fail (index < ptl_experiment_get_n_charts (self), NULL);
+
+  return PTL_EXPERIMENT_GET_CLASS (self)->charts[index].id;
+}
+
+const char *
+ptl_experiment_get_chart_title (PtlExperiment *self,
+                                guint          index)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT (self), NULL);
+  g_return_val_if_fail (index < ptl_experiment_get_n_charts (self), NULL);
+
+  return translate (PTL_EXPERIMENT_GET_CLASS (self)->charts[index].title);
+}
+
+gboolean
+ptl_experiment_check_chart (PtlExperiment  *self,
+                            const char     *chart_id,
+                            GError        **error)
+{
+  g_autoptr(GString) known = g_string_new (NULL);
+  guint n_charts;
+
+  g_return_val_if_fail (PTL_IS_EXPERIMENT (self), FALSE);
+  g_return_val_if_fail (chart_id != NULL, FALSE);
+
+  n_charts = ptl_experiment_get_n_charts (self);
+  for (guint i = 0; i < n_charts; i++)
+    {
+      const char *id = ptl_experiment_get_chart_id (self, i);
+
+      if (strcmp (id, chart_id) == 0)
+        return TRUE;
+      g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", id);
+    }
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+               _("No chart “%s” in %s; its charts are: %s"),
+               chart_id, ptl_experiment_get_id (self), known->str);
+  return FALSE;
 }
 
 /* Parameters */
@@ -177,6 +246,22 @@ ptl_param_get_choice_label (GParamSpec *pspec,
   if (labels == NULL)
     return klass->values[index].value_nick;
   return g_dgettext (GETTEXT_PACKAGE, labels[index]);
+}
+
+void
+ptl_param_set_list_choices (GParamSpec         *pspec,
+                            const char * const *choices)
+{
+  g_return_if_fail (G_IS_PARAM_SPEC_STRING (pspec));
+  g_return_if_fail (choices == NULL || choices[0] != NULL);
+  g_param_spec_set_qdata (pspec, ptl_param_list_quark (), (gpointer) choices);
+}
+
+const char * const *
+ptl_param_get_list_choices (GParamSpec *pspec)
+{
+  g_return_val_if_fail (G_IS_PARAM_SPEC (pspec), NULL);
+  return g_param_spec_get_qdata (pspec, ptl_param_list_quark ());
 }
 
 void

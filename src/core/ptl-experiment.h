@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* A chart an experiment's runs may produce: the id its results and
+ * `--chart` use, and a title saying what it shows (untranslated, N_()). */
+typedef struct
+{
+  const char *id;
+  const char *title;
+} PtlChartInfo;
+
 #define PTL_TYPE_EXPERIMENT (ptl_experiment_get_type ())
 G_DECLARE_DERIVABLE_TYPE (PtlExperiment, ptl_experiment, PTL, EXPERIMENT, GObject)
 
@@ -24,6 +32,10 @@ struct _PtlExperimentClass
   const char *category;    /* "Comparison" */
   const char *summary;     /* one paragraph */
   const char *explanation; /* what to look for and the theory behind it */
+  /* Every chart a run may produce, ending with { NULL }, so a chart can be
+   * chosen (and a wrong id refused) before anything runs. A run with
+   * some parameters may leave some out; it produces no other. */
+  const PtlChartInfo *charts;
 
   /* Cross-parameter checks the pspec ranges cannot express. Optional. */
   gboolean (*validate) (PtlExperiment  *self,
@@ -51,6 +63,19 @@ const char   *ptl_experiment_get_title       (PtlExperiment        *self);
 const char   *ptl_experiment_get_category    (PtlExperiment        *self);
 const char   *ptl_experiment_get_summary     (PtlExperiment        *self);
 const char   *ptl_experiment_get_explanation (PtlExperiment        *self);
+
+/* The charts the class declares (PtlExperimentClass.charts), titles
+ * translated. */
+guint         ptl_experiment_get_n_charts    (PtlExperiment        *self);
+const char   *ptl_experiment_get_chart_id    (PtlExperiment        *self,
+                                              guint                 index);
+const char   *ptl_experiment_get_chart_title (PtlExperiment        *self,
+                                              guint                 index);
+/* PTL_ERROR_INVALID_PARAMETER listing the declared ids unless @chart_id
+ * is one of them. */
+gboolean      ptl_experiment_check_chart     (PtlExperiment        *self,
+                                              const char           *chart_id,
+                                              GError              **error);
 
 /* The experiment's parameters: its own readable and writable properties,
  * in declaration order. Free the array with g_free (). */
@@ -104,6 +129,15 @@ void          ptl_param_set_choice_labels    (GParamSpec           *pspec,
  * experiment gave none. */
 const char   *ptl_param_get_choice_label     (GParamSpec           *pspec,
                                               guint                 index);
+/* For a string parameter holding PTL_PARAM_LIST_ALL or a comma-separated
+ * list of some of @choices (a static NULL-terminated array, not copied):
+ * what may be listed, so the form can offer one check per choice. The
+ * experiment's own rule still decides what it accepts. */
+#define PTL_PARAM_LIST_ALL "all"
+void          ptl_param_set_list_choices     (GParamSpec           *pspec,
+                                              const char * const   *choices);
+/* NULL for a parameter that is not such a list. */
+const char * const *ptl_param_get_list_choices (GParamSpec         *pspec);
 /* "1 – 1000", "cpu | io | mixed", "true | false", "any text". */
 char         *ptl_param_describe_range       (GParamSpec           *pspec);
 char         *ptl_param_describe_type        (GParamSpec           *pspec);

@@ -561,13 +561,13 @@ ptl_proc_monitor_add_chart (PtlProcMonitor *self,
 
   if (rss)
     {
-      chart = ptl_result_add_chart (result, "monitor-rss", PTL_CHART_LINE,
+      chart = ptl_result_add_chart (result, PTL_PROC_MONITOR_RSS_CHART, PTL_CHART_LINE,
                                     _("Live monitor: resident memory"));
       ptl_chart_set_y_axis (chart, _("Resident memory"), "B", FALSE);
     }
   else
     {
-      chart = ptl_result_add_chart (result, "monitor-cpu", PTL_CHART_LINE,
+      chart = ptl_result_add_chart (result, PTL_PROC_MONITOR_CPU_CHART, PTL_CHART_LINE,
                                     _("Live monitor: CPU use"));
       ptl_chart_set_y_axis (chart, _("CPU (100 % = one core)"), "%", FALSE);
     }

@@ -64,6 +64,10 @@ guint                ptl_proc_monitor_get_n_entities (PtlProcMonitor *self);
 const PtlProcEntity *ptl_proc_monitor_get_entity     (PtlProcMonitor *self,
                                                       guint           index);
 
+/* The ids of the charts ptl_proc_monitor_add_to_result () adds. */
+#define PTL_PROC_MONITOR_CPU_CHART "monitor-cpu"
+#define PTL_PROC_MONITOR_RSS_CHART "monitor-rss"
+
 /* Adds two line charts to @result: "monitor-cpu" (CPU % by time) and
  * "monitor-rss" (resident memory by time), one series per entity, the
  * busiest few only, and a note saying how many entities were seen and

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ptl-file.h"
+#include "ptl-json.h"
 #include "ptl-result.h"
 #include "ptl-stats.h"
 
@@ -1371,10 +1373,11 @@ number_node (double value)
 static JsonNode *
 string_array_node (GPtrArray *strings)
 {
-  JsonArray *array = json_array_new ();
+  g_autoptr(JsonArray) array = json_array_new ();
 
   for (guint i = 0; i < strings->len; i++)
     json_array_add_string_element (array, g_ptr_array_index (strings, i));
+  /* init_array takes a reference of its own: ours goes with the scope. */
   return json_node_init_array (json_node_alloc (), array);
 }
 
@@ -1662,6 +1665,9 @@ read_number (JsonNode   *node,
   if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
     return invalid (error, where, _("must be a number"));
   *out = json_node_get_double (node);
+  /* json-glib reads 1e999 as infinity, which no axis can show. */
+  if (!isfinite (*out))
+    return invalid (error, where, _("must be a finite number"));
   return TRUE;
 }
 
@@ -1846,10 +1852,13 @@ load_chart (PtlResult  *self,
       JsonArray *array = json_node_get_array (range);
       double min, max;
 
-      if (json_array_get_length (array) != 2 ||
-          !read_number (json_array_get_element (array, 0), where, &min, error) ||
-          !read_number (json_array_get_element (array, 1), where, &max, error))
+      /* read_number () reports a bad element itself; only a wrong length
+       * is left for this message (setting an error twice is a bug). */
+      if (json_array_get_length (array) != 2)
         return invalid (error, where, _("has an x_range that is not a pair of numbers"));
+      if (!read_number (json_array_get_element (array, 0), where, &min, error) ||
+          !read_number (json_array_get_element (array, 1), where, &max, error))
+        return FALSE;
       if (!isnan (min) && !isnan (max) && min > max)
         return invalid (error, where, _("has an x_range whose start is after its end"));
       ptl_chart_set_x_range (chart, min, max);
@@ -2228,28 +2237,6 @@ ptl_result_to_json_string (PtlResult *self)
 }
 
 gboolean
-ptl_file_replace_contents (const char  *path,
-                           const char  *contents,
-                           gsize        len,
-                           GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  /* GLib writes a temporary beside @path and renames it over, removing the
-   * temporary on failure: readers never see half a file. */
-  if (!g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0666, &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_file_error (local_error->code),
-                   _("Could not write %s: %s"), path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
 ptl_result_save_json (PtlResult   *self,
                       const char  *path,
                       GError     **error)
@@ -2269,18 +2256,25 @@ ptl_result_load_json (const char  *path,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
+  if (!ptl_file_read_regular (path, &data, &len, error))
+    return NULL;
+  display = g_filename_display_name (path);
+  if (!ptl_json_check_depth (data, len, &local_error) ||
+      !json_parser_load_from_data (parser, data, len, &local_error))
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
-                   _("Could not read %s: %s"), path, local_error->message);
+                   _("Could not read %s: %s"), display, local_error->message);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s is empty"), path);
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s is empty"), display);
       return NULL;
     }
   return ptl_result_new_from_json (json_parser_get_root (parser), error);

@@ -274,11 +274,4 @@ gboolean         ptl_result_save_csv           (PtlResult        *self,
 void             ptl_csv_append_field          (GString          *out,
                                                 const char       *field);
 
-/* Writes @len bytes to @path through a temporary file in the same folder
- * and a rename, so readers never see a partial file. */
-gboolean         ptl_file_replace_contents     (const char       *path,
-                                                const char       *contents,
-                                                gsize             len,
-                                                GError          **error);
-
 G_END_DECLS

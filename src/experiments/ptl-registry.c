@@ -5,12 +5,14 @@
 
 #include <glib/gi18n.h>
 
+#include "ptl-async-patterns-experiment.h"
 #include "ptl-creation-experiment.h"
 #include "ptl-gil-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
 #include "ptl-lifecycle-experiment.h"
 #include "ptl-locks-experiment.h"
+#include "ptl-loop-blocking-experiment.h"
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
 #include "ptl-pool-experiment.h"
@@ -18,6 +20,7 @@
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
+#include "ptl-servers-experiment.h"
 #include "ptl-thread-pool-experiment.h"
 
 /* Adding an experiment: include its header and add one line below. */
@@ -33,6 +36,9 @@ static const PtlGetType experiment_get_types[] = {
   ptl_ipc_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
+  ptl_async_patterns_experiment_get_type,
+  ptl_loop_blocking_experiment_get_type,
+  ptl_servers_experiment_get_type,
   ptl_lifecycle_experiment_get_type,
   ptl_race_experiment_get_type,
   ptl_locks_experiment_get_type,

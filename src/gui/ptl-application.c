@@ -59,6 +59,8 @@ ptl_application_about_action (GSimpleAction *action,
                                       "scheduling and I/O — and watch the measurements arrive "
                                       "as live charts."),
                         "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", PACKAGE_URL,
+                        "issue-url", PACKAGE_BUGREPORT,
                         "translator-credits", _("translator-credits"),
                         NULL);
   gtk_window_present (GTK_WINDOW (about));
@@ -102,6 +104,22 @@ ptl_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* `ptlab result.json`, or files dropped on the launcher. */
+static void
+ptl_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (ptl_window_new (PTL_APPLICATION (app)));
+  gtk_window_present (window);
+  ptl_window_open_files (PTL_WINDOW (window), files, n_files);
+}
+
 static void
 ptl_application_startup (GApplication *app)
 {
@@ -138,6 +156,7 @@ ptl_application_class_init (PtlApplicationClass *klass)
   G_OBJECT_CLASS (klass)->dispose = ptl_application_dispose;
 
   app_class->activate = ptl_application_activate;
+  app_class->open = ptl_application_open;
   app_class->startup = ptl_application_startup;
 }
 
@@ -173,7 +192,7 @@ ptl_application_new (void)
   ptl_application_choose_renderer ();
   return g_object_new (PTL_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/ptlab/ProcessThreadLab",
                        NULL);
 }

@@ -23,6 +23,10 @@
 /* Messages longer than this read badly in a toast. */
 #define TOAST_MAX_CHARS 100
 
+/* Until the user chooses, windows shorter than this start with the Live
+ * Monitor's list folded: open, it left 150 px for the charts at 650. */
+#define MONITOR_EXPANDED_MIN_HEIGHT 760
+
 struct _PtlExperimentPage
 {
   GtkWidget        parent_instance;
@@ -33,8 +37,7 @@ struct _PtlExperimentPage
   GtkLabel        *category_label;
   GtkLabel        *title_label;
   GtkLabel        *summary_label;
-  GtkExpander     *explanation_expander;
-  GtkLabel        *explanation_label;
+  GtkWidget       *explanation_button;
   PtlParamForm    *form;
   GtkStack        *results_stack;
   GtkScrolledWindow *results_scroller;
@@ -46,6 +49,8 @@ struct _PtlExperimentPage
   GtkLabel        *notes_label;
   GtkFlowBox      *charts_box;
   GtkWidget       *summary_box;
+  GtkScrolledWindow *summary_scroller;
+  GtkScrollbar    *summary_scrollbar;
   GtkGrid         *summary_grid;
   PtlMonitorPanel *monitor_panel;
   PtlWorkloadEditor *workload_editor;
@@ -63,6 +68,7 @@ struct _PtlExperimentPage
   gint64           run_started;
   gint64           run_ui_cpu_ns; /* the main thread's CPU time at the start */
   guint            run_serial;
+  guint            syncing_monitor; /* > 0 while the panel follows the setting */
   gboolean         running;
   gboolean         finished;   /* result is a complete run, fit for export */
 };
@@ -327,10 +333,79 @@ ptl_experiment_page_create_cell (const char *text,
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
   gtk_label_set_selectable (GTK_LABEL (label), !heading);
   if (heading)
-    gtk_widget_add_css_class (label, "heading");
+    {
+      /* Headings are longer than their numbers ("average turnaround"
+       * over "20.2 ms"): they wrap, so the columns are as narrow as the
+       * data, and stand on the bottom line like one-line ones. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
+      gtk_label_set_justify (GTK_LABEL (label), numeric ? GTK_JUSTIFY_RIGHT : GTK_JUSTIFY_LEFT);
+      gtk_widget_set_valign (label, GTK_ALIGN_END);
+      gtk_widget_add_css_class (label, "heading");
+    }
   if (numeric)
     gtk_widget_add_css_class (label, "numeric");
   return label;
+}
+
+/* A table wider than the page scrolls sideways, by its scrollbar or a
+ * sideways swipe, but never takes the wheel from the page: a
+ * GtkScrolledWindow that may scroll at all claims every scroll event
+ * over it, so its own handling is off and this one takes horizontal
+ * motion only. Steps match GTK's own. */
+static gboolean
+ptl_experiment_page_summary_scroll_cb (PtlExperimentPage        *self,
+                                       double                    dx,
+                                       double                    dy,
+                                       GtkEventControllerScroll *controller)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->summary_scroller);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double step;
+
+  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment) <= page)
+    return GDK_EVENT_PROPAGATE;
+
+  step = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL
+         ? pow (page, 2.0 / 3.0) : 2.5;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dx * step);
+  return GDK_EVENT_STOP;
+}
+
+static void
+ptl_experiment_page_summary_width_cb (PtlExperimentPage *self,
+                                      GtkAdjustment     *adjustment)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_scrollbar),
+                          gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment) >
+                          gtk_adjustment_get_page_size (adjustment));
+}
+
+static void
+ptl_experiment_page_setup_summary_scroll (PtlExperimentPage *self)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (self->summary_scroller));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->summary_scroller);
+  GtkEventController *horizontal;
+
+  gtk_scrollbar_set_adjustment (self->summary_scrollbar, adjustment);
+  g_signal_connect_object (adjustment, "changed",
+                           G_CALLBACK (ptl_experiment_page_summary_width_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+        gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_NONE);
+    }
+
+  horizontal = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_HORIZONTAL);
+  g_signal_connect_object (horizontal, "scroll",
+                           G_CALLBACK (ptl_experiment_page_summary_scroll_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->summary_scroller), horizontal);
 }
 
 static void
@@ -459,8 +534,12 @@ ptl_experiment_page_progress_cb (PtlResult  *snapshot,
 }
 
 /* The window's own share of a CPU (drawing, the live monitor) above which
- * a run says so: it came out of the figures' CPUs. */
-#define WINDOW_CPU_LIMIT 0.10
+ * a run says so: it came out of the figures' CPUs. Runs shorter than
+ * WINDOW_CPU_MIN_RUN_S are not judged: laying out their charts once is a
+ * fixed cost of tens of milliseconds, most of a 10 ms run, and says
+ * nothing about what drawing took from the experiment. */
+#define WINDOW_CPU_LIMIT     0.10
+#define WINDOW_CPU_MIN_RUN_S 1.0
 
 /* The main thread's CPU time is the window's: experiments run in workers
  * and children. The core's check for other programs counts it as the
@@ -472,7 +551,7 @@ ptl_experiment_page_warn_about_window (PtlExperimentPage *self,
 {
   double share = (ptl_clock_thread_cpu_ns () - self->run_ui_cpu_ns) / 1e9 / MAX (wall_s, 1e-3);
 
-  if (share > WINDOW_CPU_LIMIT)
+  if (wall_s >= WINDOW_CPU_MIN_RUN_S && share > WINDOW_CPU_LIMIT)
     ptl_result_add_warning (result,
                             _("The window itself used %.0f %% of a CPU while this ran (live charts and the "
                               "monitor), time the experiment could not have. For the cleanest figures run it "
@@ -535,6 +614,151 @@ ptl_experiment_page_form_valid_cb (PtlExperimentPage *self,
                                    PtlParamForm      *form)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
+}
+
+static void
+ptl_experiment_page_apply_monitor_expanded (PtlExperimentPage *self)
+{
+  g_autofree char *choice = g_settings_get_string (self->settings, "monitor-expanded");
+  gboolean expanded;
+
+  if (g_str_equal (choice, "auto"))
+    expanded = g_settings_get_int (self->settings, "window-height") >= MONITOR_EXPANDED_MIN_HEIGHT;
+  else
+    expanded = g_str_equal (choice, "expanded");
+
+  self->syncing_monitor++;
+  ptl_monitor_panel_set_expanded (self->monitor_panel, expanded);
+  self->syncing_monitor--;
+}
+
+/* The user's choice, for every page and the next start. */
+static void
+ptl_experiment_page_monitor_expanded_cb (PtlExperimentPage *self,
+                                         GParamSpec        *pspec,
+                                         PtlMonitorPanel   *panel)
+{
+  if (self->syncing_monitor > 0)
+    return;
+
+  g_settings_set_string (self->settings, "monitor-expanded",
+                         ptl_monitor_panel_get_expanded (panel) ? "expanded" : "collapsed");
+}
+
+static void
+ptl_experiment_page_monitor_setting_cb (PtlExperimentPage *self,
+                                        const char        *key,
+                                        GSettings         *settings)
+{
+  ptl_experiment_page_apply_monitor_expanded (self);
+}
+
+/* Explanations are paragraphs apart; a section starts with a short lead
+ * sentence ("The modes.", "What to look for."), which becomes its
+ * heading. Longer first sentences are prose and stay in the text. */
+#define EXPLANATION_HEADING_MAX_CHARS 40
+
+static GtkWidget *
+ptl_experiment_page_create_paragraph (const char *text,
+                                      gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), !heading);
+  gtk_widget_add_css_class (label, heading ? "heading" : "ptl-explanation");
+  if (heading)
+    gtk_widget_set_margin_top (label, 6);
+  return label;
+}
+
+static GtkWidget *
+ptl_experiment_page_create_explanation (const char *explanation)
+{
+  g_auto(GStrv) paragraphs = g_strsplit (explanation, "\n\n", -1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    {
+      const char *text = paragraphs[i];
+      const char *end = text;
+
+      /* The lead sentence ends at the first ". " or ": ". */
+      while (*end != '\0' && !((*end == '.' || *end == ':') && end[1] == ' '))
+        end++;
+
+      if (i > 0 && *end != '\0' && g_utf8_strlen (text, end - text) <= EXPLANATION_HEADING_MAX_CHARS)
+        {
+          g_autofree char *heading = g_strndup (text, end - text);
+
+          gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (heading, TRUE));
+          text = end + 2;
+        }
+      gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (text, FALSE));
+    }
+  return box;
+}
+
+static void
+ptl_experiment_page_explain_cb (PtlExperimentPage *self,
+                                GtkButton         *button)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkEventController *shortcuts;
+  GtkWidget *window;
+  GtkWidget *header;
+  GtkWidget *title;
+  GtkWidget *content;
+  GtkWidget *scroller;
+  GtkWidget *clamp;
+  GtkWidget *text;
+
+  if (self->experiment == NULL)
+    return;
+
+  title = adw_window_title_new (_("How It Works"), ptl_experiment_get_title (self->experiment));
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+
+  text = ptl_experiment_page_create_explanation (ptl_experiment_get_explanation (self->experiment));
+  gtk_widget_set_margin_top (text, 18);
+  gtk_widget_set_margin_bottom (text, 24);
+  gtk_widget_set_margin_start (text, 18);
+  gtk_widget_set_margin_end (text, 18);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 720);
+  adw_clamp_set_child (ADW_CLAMP (clamp), text);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+
+  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (content), header);
+  gtk_box_append (GTK_BOX (content), scroller);
+
+  window = g_object_new (ADW_TYPE_WINDOW,
+                         "title", _("How It Works"),
+                         "transient-for", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                         "destroy-with-parent", TRUE,
+                         "default-width", 760,
+                         "default-height", 640,
+                         "content", content,
+                         NULL);
+
+  /* Read, then gone: Escape closes it as it does a dialog. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (window, shortcuts);
+  /* The text scrolls by keyboard from the start; the first paragraph
+   * would otherwise take the focus and show all selected. */
+  gtk_widget_set_focusable (scroller, TRUE);
+  gtk_window_set_focus (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -754,8 +978,7 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, category_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_expander);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, explanation_button);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, form);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, results_scroller);
@@ -767,10 +990,13 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, charts_box);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_box);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_scroller);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_scrollbar);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_grid);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, monitor_panel);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, workload_editor);
   gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_form_valid_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_explain_cb);
 }
 
 static void
@@ -787,6 +1013,18 @@ ptl_experiment_page_init (PtlExperimentPage *self)
 
   g_signal_connect_object (self->flap, "notify",
                            G_CALLBACK (ptl_experiment_page_flap_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  ptl_experiment_page_setup_summary_scroll (self);
+
+  ptl_experiment_page_apply_monitor_expanded (self);
+  g_signal_connect_object (self->monitor_panel, "notify::expanded",
+                           G_CALLBACK (ptl_experiment_page_monitor_expanded_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::monitor-expanded",
+                           G_CALLBACK (ptl_experiment_page_monitor_setting_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::window-height",
+                           G_CALLBACK (ptl_experiment_page_monitor_setting_cb), self,
                            G_CONNECT_SWAPPED);
 }
 
@@ -824,9 +1062,7 @@ ptl_experiment_page_set_experiment (PtlExperimentPage *self,
   gtk_label_set_text (self->category_label, experiment ? ptl_experiment_get_category (experiment) : "");
   gtk_label_set_text (self->title_label, experiment ? ptl_experiment_get_title (experiment) : "");
   gtk_label_set_text (self->summary_label, experiment ? ptl_experiment_get_summary (experiment) : "");
-  gtk_label_set_text (self->explanation_label, explanation ? explanation : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->explanation_expander),
-                          explanation != NULL && *explanation != '\0');
+  gtk_widget_set_visible (self->explanation_button, explanation != NULL && *explanation != '\0');
   ptl_param_form_set_experiment (self->form, experiment);
   /* After the form, which restores the saved workload parameter. */
   can_edit_workload = experiment != NULL && ptl_workload_editor_can_edit (experiment);
@@ -1024,6 +1260,78 @@ _ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
   options.style = &style;
 
   return ptl_export_to_file (self->result, path, &options, error);
+}
+
+gboolean
+ptl_experiment_page_open_result (PtlExperimentPage  *self,
+                                 PtlResult          *result,
+                                 const char         *name,
+                                 GError            **error)
+{
+  g_autoptr(PtlExperiment) check = NULL;
+  g_autofree char *message = NULL;
+  JsonObject *params;
+
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+  g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (self->experiment != NULL, FALSE);
+
+  if (g_strcmp0 (ptl_result_get_experiment_id (result), ptl_experiment_get_id (self->experiment)) != 0)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                   _("“%s” is a result of “%s”, not of “%s”"), name,
+                   ptl_result_get_experiment_id (result), ptl_experiment_get_id (self->experiment));
+      return FALSE;
+    }
+  if (self->running)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+                   _("“%s” is running: open “%s” once it has finished or been cancelled"),
+                   ptl_experiment_get_title (self->experiment), name);
+      return FALSE;
+    }
+
+  /* All the parameters or none: a copy takes them first. */
+  params = ptl_result_get_parameters (result);
+  if (params != NULL)
+    {
+      check = ptl_experiment_dup (self->experiment);
+      if (!ptl_experiment_set_params_from_json (check, params, error))
+        return FALSE;
+      ptl_experiment_set_params_from_json (self->experiment, params, NULL);
+    }
+
+  /* Late callbacks of an earlier run must not replace it. */
+  self->run_serial++;
+  ptl_experiment_page_show_result (self, result);
+  self->finished = TRUE;
+  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  /* TRANSLATORS: %s is a file name */
+  message = g_strdup_printf (_("Opened from %s"), name);
+  gtk_label_set_text (self->progress_label, message);
+  ptl_experiment_page_notify_state (self);
+  return TRUE;
+}
+
+gboolean
+ptl_experiment_page_import_workload (PtlExperimentPage  *self,
+                                     GFile              *file,
+                                     GError            **error)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (ptl_workload_editor_get_experiment (self->workload_editor) == NULL)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                   _("“%s” takes no workload file"),
+                   self->experiment ? ptl_experiment_get_title (self->experiment) : "");
+      return FALSE;
+    }
+  return ptl_workload_editor_import (self->workload_editor, file, error);
 }
 
 PtlParamForm *

@@ -12,7 +12,7 @@ G_DECLARE_FINAL_TYPE (PtlExperimentPage, ptl_experiment_page, PTL, EXPERIMENT_PA
 
 GtkWidget     *ptl_experiment_page_new            (void);
 /* Showing another experiment cancels the run in progress and clears the
- * results. */
+ * results (the window keeps a page per experiment and sets it once). */
 void           ptl_experiment_page_set_experiment (PtlExperimentPage *self,
                                                    PtlExperiment     *experiment);
 PtlExperiment *ptl_experiment_page_get_experiment (PtlExperimentPage *self);
@@ -26,5 +26,19 @@ void           ptl_experiment_page_run            (PtlExperimentPage *self);
 void           ptl_experiment_page_cancel         (PtlExperimentPage *self);
 /* Asks for a file name and writes the whole figure (or data) there. */
 void           ptl_experiment_page_export         (PtlExperimentPage *self);
+/* Shows @result, saved earlier from this page's experiment, as that run
+ * left it: its parameters go into the form and it can be exported again.
+ * Refused while a run goes on, or when the parameters no longer apply;
+ * then nothing changes. @name (the file's) is shown as its origin. */
+gboolean       ptl_experiment_page_open_result    (PtlExperimentPage  *self,
+                                                   PtlResult          *result,
+                                                   const char         *name,
+                                                   GError            **error);
+/* Makes the workload in @file the experiment's own copy, as its editor's
+ * Import does; FALSE when the experiment takes no workload file or the
+ * file is refused (with the loader's line and column). */
+gboolean       ptl_experiment_page_import_workload (PtlExperimentPage  *self,
+                                                    GFile              *file,
+                                                    GError            **error);
 
 G_END_DECLS

@@ -77,6 +77,7 @@ enum {
   PROP_0,
   PROP_MONITOR,
   PROP_INTERVAL_MS,
+  PROP_EXPANDED,
   N_PROPS
 };
 
@@ -513,8 +514,7 @@ static void
 ptl_monitor_panel_expand_cb (PtlMonitorPanel *self,
                              GtkButton       *button)
 {
-  gtk_revealer_set_reveal_child (self->revealer, !gtk_revealer_get_reveal_child (self->revealer));
-  ptl_monitor_panel_sync_expanded (self);
+  ptl_monitor_panel_set_expanded (self, !gtk_revealer_get_reveal_child (self->revealer));
 }
 
 static void
@@ -553,6 +553,10 @@ ptl_monitor_panel_get_property (GObject    *object,
       g_value_set_int (value, self->interval_ms);
       break;
 
+    case PROP_EXPANDED:
+      g_value_set_boolean (value, ptl_monitor_panel_get_expanded (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -574,6 +578,10 @@ ptl_monitor_panel_set_property (GObject      *object,
 
     case PROP_INTERVAL_MS:
       ptl_monitor_panel_set_interval (self, g_value_get_int (value));
+      break;
+
+    case PROP_EXPANDED:
+      ptl_monitor_panel_set_expanded (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -602,6 +610,11 @@ ptl_monitor_panel_class_init (PtlMonitorPanelClass *klass)
                       PTL_PROC_MONITOR_MAX_INTERVAL_MS,
                       PTL_PROC_MONITOR_DEFAULT_INTERVAL_MS,
                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_EXPANDED] =
+    g_param_spec_boolean ("expanded", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -719,4 +732,28 @@ ptl_monitor_panel_get_n_rows (PtlMonitorPanel *self)
   g_return_val_if_fail (PTL_IS_MONITOR_PANEL (self), 0);
 
   return g_hash_table_size (self->rows);
+}
+
+/* Whether the list of threads and processes shows, under the header. */
+gboolean
+ptl_monitor_panel_get_expanded (PtlMonitorPanel *self)
+{
+  g_return_val_if_fail (PTL_IS_MONITOR_PANEL (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->revealer);
+}
+
+void
+ptl_monitor_panel_set_expanded (PtlMonitorPanel *self,
+                                gboolean         expanded)
+{
+  g_return_if_fail (PTL_IS_MONITOR_PANEL (self));
+
+  expanded = !!expanded;
+  if (expanded == gtk_revealer_get_reveal_child (self->revealer))
+    return;
+
+  gtk_revealer_set_reveal_child (self->revealer, expanded);
+  ptl_monitor_panel_sync_expanded (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPANDED]);
 }

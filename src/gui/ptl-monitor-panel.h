@@ -23,5 +23,9 @@ void            ptl_monitor_panel_set_interval (PtlMonitorPanel *self,
                                                 int              interval_ms);
 /* Rows shown, one per live thread or process of the latest sample. */
 guint           ptl_monitor_panel_get_n_rows   (PtlMonitorPanel *self);
+/* Whether the list shows below the header (the user's toggle). */
+gboolean        ptl_monitor_panel_get_expanded (PtlMonitorPanel *self);
+void            ptl_monitor_panel_set_expanded (PtlMonitorPanel *self,
+                                                gboolean         expanded);
 
 G_END_DECLS

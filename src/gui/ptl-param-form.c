@@ -19,6 +19,7 @@ typedef struct
   GParamSpec *pspec;  /* borrowed from the experiment's class */
   GtkWidget  *row;    /* AdwActionRow, AdwComboRow or AdwEntryRow */
   GtkWidget  *editor; /* the row's GtkSpinButton or GtkSwitch, else NULL */
+  GPtrArray  *checks; /* a list parameter's GtkCheckButton per choice, else NULL */
   char       *error;  /* why the input the row still shows was refused */
 } PtlParamRow;
 
@@ -54,6 +55,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 ptl_param_row_free (PtlParamRow *row)
 {
+  g_clear_pointer (&row->checks, g_ptr_array_unref);
   g_free (row->error);
   g_free (row);
 }
@@ -257,6 +259,26 @@ ptl_param_form_sync_row (PtlParamForm *self,
       for (guint i = 0; i < klass->n_values; i++)
         if (klass->values[i].value == g_value_get_enum (&value))
           adw_combo_row_set_selected (ADW_COMBO_ROW (row->row), i);
+    }
+  else if (row->checks != NULL)
+    {
+      const char * const *choices = ptl_param_get_list_choices (row->pspec);
+      g_autofree char *text = ptl_experiment_dup_param_text (self->experiment, row->pspec->name);
+      g_auto(GStrv) listed = g_strsplit (text ? text : "", ",", -1);
+      gboolean all = g_strcmp0 (text, PTL_PARAM_LIST_ALL) == 0;
+      g_autofree char *subtitle = NULL;
+
+      for (guint i = 0; listed[i] != NULL; i++)
+        g_strstrip (listed[i]);
+      for (guint i = 0; i < row->checks->len; i++)
+        gtk_check_button_set_active (g_ptr_array_index (row->checks, i),
+                                     all || g_strv_contains ((const char * const *) listed, choices[i]));
+      {
+        g_autofree char *shown = g_strjoinv (", ", listed);
+
+        subtitle = g_markup_escape_text (all ? _("All") : shown, -1);
+      }
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row->row), subtitle);
     }
   else
     {
@@ -494,6 +516,33 @@ ptl_param_form_combo_cb (AdwComboRow  *combo,
   ptl_param_form_apply (self, row, klass->values[selected].value_nick, TRUE);
 }
 
+/* A list parameter gets every choice checked as PTL_PARAM_LIST_ALL,
+ * otherwise the checked ones in the declared order. */
+static void
+ptl_param_form_check_cb (GtkCheckButton *check,
+                         PtlParamForm   *self)
+{
+  PtlParamRow *row = g_object_get_data (G_OBJECT (check), "ptl-param-row");
+  const char * const *choices = ptl_param_get_list_choices (row->pspec);
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean all = TRUE;
+
+  if (self->syncing)
+    return;
+
+  for (guint i = 0; i < row->checks->len; i++)
+    {
+      if (!gtk_check_button_get_active (g_ptr_array_index (row->checks, i)))
+        {
+          all = FALSE;
+          continue;
+        }
+      g_string_append_printf (text, "%s%s", text->len > 0 ? "," : "", choices[i]);
+    }
+
+  ptl_param_form_apply (self, row, all ? PTL_PARAM_LIST_ALL : text->str, TRUE);
+}
+
 static void
 ptl_param_form_entry_cb (GtkEditable  *editable,
                          PtlParamForm *self)
@@ -646,6 +695,28 @@ ptl_param_form_create_row (PtlParamForm *self,
       g_signal_connect_object (row->row, "notify::selected",
                                G_CALLBACK (ptl_param_form_combo_cb), self, 0);
     }
+  else if (ptl_param_get_list_choices (pspec) != NULL)
+    {
+      const char * const *choices = ptl_param_get_list_choices (pspec);
+
+      /* One check per choice, folded: the subtitle says what is chosen. */
+      row->row = adw_expander_row_new ();
+      row->checks = g_ptr_array_new ();
+      for (guint i = 0; choices[i] != NULL; i++)
+        {
+          GtkWidget *choice = adw_action_row_new ();
+          GtkWidget *check = gtk_check_button_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (choice), choices[i]);
+          adw_action_row_add_prefix (ADW_ACTION_ROW (choice), check);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (choice), check);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row->row), choice);
+          g_object_set_data (G_OBJECT (check), "ptl-param-row", row);
+          g_signal_connect_object (check, "toggled",
+                                   G_CALLBACK (ptl_param_form_check_cb), self, 0);
+          g_ptr_array_add (row->checks, check);
+        }
+    }
   else
     {
       /* Strings, and any other type the rule can parse from text. */
@@ -660,6 +731,9 @@ ptl_param_form_create_row (PtlParamForm *self,
   return row;
 }
 
+/* A removed widget can still emit: a spin button that had the focus
+ * parses its text ("input") when the focus leaves it, which happens after
+ * removal. Its handlers use the row, freed below, so they go first. */
 static void
 ptl_param_form_clear (PtlParamForm *self)
 {
@@ -667,6 +741,11 @@ ptl_param_form_clear (PtlParamForm *self)
     {
       PtlParamRow *row = g_ptr_array_index (self->rows, i);
 
+      if (row->editor != NULL)
+        g_signal_handlers_disconnect_by_data (row->editor, self);
+      for (guint c = 0; row->checks != NULL && c < row->checks->len; c++)
+        g_signal_handlers_disconnect_by_data (g_ptr_array_index (row->checks, c), self);
+      g_signal_handlers_disconnect_by_data (row->row, self);
       adw_preferences_group_remove (self->group, row->row);
     }
   g_ptr_array_set_size (self->rows, 0);
@@ -708,6 +787,8 @@ ptl_param_form_dispose (GObject *object)
 
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
+  /* Before the experiment goes: a focused row's handlers would use it. */
+  ptl_param_form_clear (self);
   g_clear_object (&self->experiment);
   g_clear_handle_id (&self->revalidate_id, g_source_remove);
   g_clear_object (&self->settings);

@@ -6,7 +6,8 @@
 
 G_BEGIN_DECLS
 
-/* For the tests: the parts they drive or inspect. */
+/* For the tests: the parts they drive or inspect. The page is the one
+ * shown; each experiment has its own. */
 PtlExperimentPage *_ptl_window_get_page            (PtlWindow *self);
 GtkListBox        *_ptl_window_get_experiment_list (PtlWindow *self);
 GtkEditable       *_ptl_window_get_search_entry    (PtlWindow *self);

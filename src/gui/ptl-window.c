@@ -8,6 +8,7 @@
 #include "ptl-experiment-page.h"
 #include "ptl-registry.h"
 #include "ptl-window-private.h"
+#include "ptl-workload-editor.h"
 
 struct _PtlWindow
 {
@@ -20,16 +21,23 @@ struct _PtlWindow
   GtkToggleButton     *params_button;
   AdwWindowTitle      *content_title;
   GtkStack            *run_stack;
-  PtlExperimentPage   *page;
+  GtkStack            *pages;
 
   /* owned */
   GSettings           *settings;
   char               **search_words; /* casefolded, NULL when not searching */
+  GBinding            *folded_binding;   /* the visible page's, to the params button */
+  GBinding            *revealed_binding;
 };
 
 G_DEFINE_FINAL_TYPE (PtlWindow, ptl_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* Each page lives as long as the window, named after its experiment's
+ * id, so its parameters and latest result stay while another is shown and
+ * its run goes on. A page is made when its experiment is first shown. */
+
 #define ROW_EXPERIMENT "ptl-experiment"
+#define ROW_RUNNING    "ptl-running"
 
 static PtlExperiment *
 row_get_experiment (GtkListBoxRow *row)
@@ -37,15 +45,42 @@ row_get_experiment (GtkListBoxRow *row)
   return g_object_get_data (G_OBJECT (row), ROW_EXPERIMENT);
 }
 
+static PtlExperimentPage *
+ptl_window_get_visible_page (PtlWindow *self)
+{
+  /* The template is torn down before the pages stop notifying. */
+  if (self->pages == NULL)
+    return NULL;
+  return PTL_EXPERIMENT_PAGE (gtk_stack_get_visible_child (self->pages));
+}
+
+static GtkListBoxRow *
+ptl_window_find_row (PtlWindow  *self,
+                     const char *id)
+{
+  GtkListBoxRow *row;
+
+  if (self->experiment_list == NULL)
+    return NULL;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->experiment_list, i)) != NULL; i++)
+    if (g_strcmp0 (ptl_experiment_get_id (row_get_experiment (row)), id) == 0)
+      return row;
+  return NULL;
+}
+
 static GtkWidget *
 ptl_window_create_row (PtlExperiment *experiment)
 {
   GtkWidget *row;
+  GtkWidget *hbox;
   GtkWidget *box;
   GtkWidget *title;
   GtkWidget *summary;
+  GtkWidget *running;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  gtk_widget_set_hexpand (box, TRUE);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
 
@@ -64,11 +99,28 @@ ptl_window_create_row (PtlExperiment *experiment)
   gtk_widget_add_css_class (summary, "dim-label");
   gtk_box_append (GTK_BOX (box), summary);
 
+  /* A still mark, not a spinner: an animation would take CPU time from
+   * the run it reports. */
+  running = gtk_image_new_from_icon_name ("media-playback-start-symbolic");
+  gtk_widget_set_valign (running, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (running, FALSE);
+  gtk_widget_set_tooltip_text (running, _("Running"));
+  gtk_widget_add_css_class (running, "ptl-running");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (running),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Running"),
+                                  -1);
+
+  hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (hbox), box);
+  gtk_box_append (GTK_BOX (hbox), running);
+
+  /* No tooltip: the summary is on the row already, and a tooltip of it
+   * covered the rows below. */
   row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, ptl_experiment_get_summary (experiment));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), hbox);
   g_object_set_data_full (G_OBJECT (row), ROW_EXPERIMENT,
                           g_object_ref (experiment), g_object_unref);
+  g_object_set_data (G_OBJECT (row), ROW_RUNNING, running);
   return row;
 }
 
@@ -213,10 +265,50 @@ ptl_window_stop_search_cb (PtlWindow      *self,
 }
 
 static void
+ptl_window_page_notify_cb (PtlWindow         *self,
+                           GParamSpec        *pspec,
+                           PtlExperimentPage *page)
+{
+  /* Pages behind the visible one run on; the sidebar shows which. */
+  if (g_strcmp0 (pspec->name, "running") == 0)
+    {
+      PtlExperiment *experiment = ptl_experiment_page_get_experiment (page);
+      GtkListBoxRow *row = experiment ? ptl_window_find_row (self, ptl_experiment_get_id (experiment)) : NULL;
+
+      if (row != NULL)
+        gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), ROW_RUNNING),
+                                ptl_experiment_page_get_running (page));
+    }
+
+  if (page == ptl_window_get_visible_page (self))
+    ptl_window_update_actions (self);
+}
+
+static PtlExperimentPage *
+ptl_window_ensure_page (PtlWindow     *self,
+                        PtlExperiment *experiment)
+{
+  const char *id = ptl_experiment_get_id (experiment);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->pages, id);
+
+  if (page != NULL)
+    return PTL_EXPERIMENT_PAGE (page);
+
+  page = ptl_experiment_page_new ();
+  ptl_experiment_page_set_experiment (PTL_EXPERIMENT_PAGE (page), experiment);
+  gtk_stack_add_named (self->pages, page, id);
+  g_signal_connect_object (page, "notify",
+                           G_CALLBACK (ptl_window_page_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  return PTL_EXPERIMENT_PAGE (page);
+}
+
+static void
 ptl_window_row_selected_cb (PtlWindow     *self,
                             GtkListBoxRow *row,
                             GtkListBox    *list)
 {
+  PtlExperimentPage *page;
   PtlExperiment *experiment;
 
   /* Filtering can drop the selection; the page keeps what it shows. */
@@ -224,7 +316,16 @@ ptl_window_row_selected_cb (PtlWindow     *self,
     return;
 
   experiment = row_get_experiment (row);
-  ptl_experiment_page_set_experiment (self->page, experiment);
+  page = ptl_window_ensure_page (self, experiment);
+  gtk_stack_set_visible_child (self->pages, GTK_WIDGET (page));
+
+  g_clear_pointer (&self->folded_binding, g_binding_unbind);
+  g_clear_pointer (&self->revealed_binding, g_binding_unbind);
+  self->folded_binding = g_object_bind_property (page, "params-folded", self->params_button, "visible",
+                                                 G_BINDING_SYNC_CREATE);
+  self->revealed_binding = g_object_bind_property (page, "params-revealed", self->params_button, "active",
+                                                   G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+
   adw_window_title_set_title (self->content_title, ptl_experiment_get_title (experiment));
   adw_window_title_set_subtitle (self->content_title, ptl_experiment_get_category (experiment));
   g_settings_set_string (self->settings, "last-experiment", ptl_experiment_get_id (experiment));
@@ -247,21 +348,14 @@ ptl_window_back_cb (PtlWindow *self,
 }
 
 static void
-ptl_window_page_notify_cb (PtlWindow         *self,
-                           GParamSpec        *pspec,
-                           PtlExperimentPage *page)
-{
-  ptl_window_update_actions (self);
-}
-
-static void
 ptl_window_run_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  PtlWindow *self = PTL_WINDOW (widget);
+  PtlExperimentPage *page = ptl_window_get_visible_page (PTL_WINDOW (widget));
 
-  ptl_experiment_page_run (self->page);
+  if (page != NULL)
+    ptl_experiment_page_run (page);
 }
 
 static void
@@ -269,9 +363,10 @@ ptl_window_cancel_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  PtlWindow *self = PTL_WINDOW (widget);
+  PtlExperimentPage *page = ptl_window_get_visible_page (PTL_WINDOW (widget));
 
-  ptl_experiment_page_cancel (self->page);
+  if (page != NULL)
+    ptl_experiment_page_cancel (page);
 }
 
 static void
@@ -279,9 +374,10 @@ ptl_window_export_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  PtlWindow *self = PTL_WINDOW (widget);
+  PtlExperimentPage *page = ptl_window_get_visible_page (PTL_WINDOW (widget));
 
-  ptl_experiment_page_export (self->page);
+  if (page != NULL)
+    ptl_experiment_page_export (page);
 }
 
 static void
@@ -301,6 +397,11 @@ ptl_window_dispose (GObject *object)
 {
   PtlWindow *self = PTL_WINDOW (object);
 
+  /* Unbinding also drops the bindings' references. Each page cancels its
+   * run when disposed with the template; the run holds the application
+   * until its children are reaped and its threads joined. */
+  g_clear_pointer (&self->folded_binding, g_binding_unbind);
+  g_clear_pointer (&self->revealed_binding, g_binding_unbind);
   gtk_widget_dispose_template (GTK_WIDGET (self), PTL_TYPE_WINDOW);
 
   G_OBJECT_CLASS (ptl_window_parent_class)->dispose (object);
@@ -336,14 +437,13 @@ ptl_window_class_init (PtlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, params_button);
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, run_stack);
-  gtk_widget_class_bind_template_child (widget_class, PtlWindow, page);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, pages);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_back_cb);
-  gtk_widget_class_bind_template_callback (widget_class, ptl_window_page_notify_cb);
 
   gtk_widget_class_install_action (widget_class, "win.run", NULL, ptl_window_run_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, ptl_window_cancel_action);
@@ -368,11 +468,6 @@ ptl_window_init (PtlWindow *self)
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
-
-  g_object_bind_property (self->page, "params-folded", self->params_button, "visible",
-                          G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->page, "params-revealed", self->params_button, "active",
-                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
 
   gtk_list_box_set_header_func (self->experiment_list, ptl_window_header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->experiment_list, ptl_window_filter_func, self, NULL);
@@ -413,44 +508,38 @@ gboolean
 ptl_window_show_experiment (PtlWindow  *self,
                             const char *id)
 {
+  GtkListBoxRow *row;
+
   g_return_val_if_fail (PTL_IS_WINDOW (self), FALSE);
 
-  if (id == NULL)
+  if (id == NULL || (row = ptl_window_find_row (self, id)) == NULL)
     return FALSE;
 
-  for (int i = 0;; i++)
-    {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->experiment_list, i);
-
-      if (row == NULL)
-        return FALSE;
-
-      if (g_strcmp0 (ptl_experiment_get_id (row_get_experiment (row)), id) == 0)
-        {
-          gtk_list_box_select_row (self->experiment_list, row);
-          return TRUE;
-        }
-    }
+  gtk_list_box_select_row (self->experiment_list, row);
+  return TRUE;
 }
 
 void
 ptl_window_update_actions (PtlWindow *self)
 {
+  PtlExperimentPage *page;
   gboolean running;
 
   g_return_if_fail (PTL_IS_WINDOW (self));
 
-  /* The page still notifies while the window's template is torn down. */
-  if (self->page == NULL)
+  /* Pages still notify while the window's template is torn down. */
+  if (self->run_stack == NULL)
     return;
 
-  running = ptl_experiment_page_get_running (self->page);
+  /* Run, cancel and export act on the page shown. */
+  page = ptl_window_get_visible_page (self);
+  running = page != NULL && ptl_experiment_page_get_running (page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run",
-                                 ptl_experiment_page_get_can_run (self->page));
+                                 page != NULL && ptl_experiment_page_get_can_run (page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
-                                 ptl_experiment_page_get_can_cancel (self->page));
+                                 page != NULL && ptl_experiment_page_get_can_cancel (page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
-                                 ptl_experiment_page_get_can_export (self->page));
+                                 page != NULL && ptl_experiment_page_get_can_export (page));
   gtk_stack_set_visible_child_name (self->run_stack, running ? "cancel" : "run");
 }
 
@@ -459,7 +548,7 @@ _ptl_window_get_page (PtlWindow *self)
 {
   g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
 
-  return self->page;
+  return ptl_window_get_visible_page (self);
 }
 
 GtkListBox *
@@ -476,4 +565,108 @@ _ptl_window_get_search_entry (PtlWindow *self)
   g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
 
   return GTK_EDITABLE (self->search_entry);
+}
+
+/* A file is a result when the result loader takes it, else a workload
+ * when the workload loader does; a CSV file can only be a workload. */
+gboolean
+ptl_window_open_file (PtlWindow  *self,
+                      GFile      *file,
+                      GError    **error)
+{
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(PtlSchedWorkload) workload = NULL;
+  g_autoptr(GError) result_error = NULL;
+  g_autoptr(GError) workload_error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (PTL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  name = g_file_get_basename (file);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("“%s” is not a local file"), g_file_peek_path (file));
+      return FALSE;
+    }
+
+  if (!g_str_has_suffix (path, ".csv"))
+    result = ptl_result_load_json (path, &result_error);
+  if (result != NULL)
+    {
+      const char *id = ptl_result_get_experiment_id (result);
+
+      if (!ptl_window_show_experiment (self, id))
+        {
+          g_set_error (error, PTL_ERROR, PTL_ERROR_UNKNOWN_EXPERIMENT,
+                       _("“%s” is a result of “%s”, an experiment this version of the lab does not have"),
+                       name, id);
+          return FALSE;
+        }
+      return ptl_experiment_page_open_result (ptl_window_get_visible_page (self), result, name, error);
+    }
+
+  workload = ptl_sched_workload_load (path, &workload_error);
+  if (workload == NULL)
+    {
+      if (result_error == NULL)
+        g_propagate_prefixed_error (error, g_steal_pointer (&workload_error),
+                                    _("“%s” is not a scheduling workload: "), name);
+      else
+        g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                     _("“%s” is neither a result saved by Process Thread Lab nor a scheduling workload.\n\n"
+                       "As a result: %s\n\nAs a workload: %s"),
+                     name, result_error->message, workload_error->message);
+      return FALSE;
+    }
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->experiment_list, i)) != NULL; i++)
+    if (ptl_workload_editor_can_edit (row_get_experiment (row)))
+      {
+        gtk_list_box_select_row (self->experiment_list, row);
+        return ptl_experiment_page_import_workload (ptl_window_get_visible_page (self), file, error);
+      }
+
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+               _("“%s” is a scheduling workload, but no experiment here takes one"), name);
+  return FALSE;
+}
+
+void
+ptl_window_open_files (PtlWindow  *self,
+                       GFile     **files,
+                       int         n_files)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  int n_failed = 0;
+
+  g_return_if_fail (PTL_IS_WINDOW (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ptl_window_open_file (self, files[i], &error))
+        {
+          g_string_append_printf (problems, "%s%s", n_failed > 0 ? "\n\n" : "", error->message);
+          n_failed++;
+        }
+    }
+
+  if (n_failed > 0)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  ngettext ("Could Not Open the File",
+                                                            "Could Not Open the Files", n_failed),
+                                                  problems->str);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }

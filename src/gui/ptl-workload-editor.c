@@ -556,13 +556,20 @@ cell_get_column (GtkWidget *cell)
   return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "ptl-column"));
 }
 
-static guint
-cell_get_index (GtkWidget *cell)
+/* FALSE for a cell whose row was removed: it still emits (the focus
+ * leaves it after removal) but stands for no process any more, and its
+ * row's position is stale (GTK 4.8 keeps the freed list position). */
+static gboolean
+cell_get_index (PtlWorkloadEditor *self,
+                GtkWidget         *cell,
+                guint             *index)
 {
   GtkWidget *row = gtk_widget_get_ancestor (cell, GTK_TYPE_LIST_BOX_ROW);
 
-  g_assert (row != NULL);
-  return (guint) gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
+  if (row == NULL || gtk_widget_get_parent (row) != GTK_WIDGET (self->list))
+    return FALSE;
+  *index = (guint) gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
+  return TRUE;
 }
 
 static void
@@ -586,11 +593,10 @@ ptl_workload_editor_cell_changed_cb (PtlWorkloadEditor *self,
   Column column;
   guint index;
 
-  if (self->syncing > 0 || self->workload == NULL)
+  if (self->syncing > 0 || self->workload == NULL || !cell_get_index (self, GTK_WIDGET (cell), &index))
     return;
 
   column = cell_get_column (GTK_WIDGET (cell));
-  index = cell_get_index (GTK_WIDGET (cell));
   workload = ptl_workload_editor_with_cell (self, index, column,
                                             gtk_editable_get_text (cell), &problem);
   if (workload == NULL)
@@ -624,14 +630,16 @@ ptl_workload_editor_settle_cell (PtlWorkloadEditor *self,
                                  GtkWidget         *cell)
 {
   g_autofree char *text = NULL;
+  guint index;
 
-  if (!gtk_widget_has_css_class (cell, "error") || self->workload == NULL)
+  if (!gtk_widget_has_css_class (cell, "error") || self->workload == NULL ||
+      !cell_get_index (self, cell, &index))
     return;
 
   if (self->message != NULL)
     ptl_workload_editor_toast (self, self->message);
 
-  text = format_cell (self->workload, cell_get_index (cell), cell_get_column (cell));
+  text = format_cell (self->workload, index, cell_get_column (cell));
   self->syncing++;
   gtk_editable_set_text (GTK_EDITABLE (cell), text);
   self->syncing--;

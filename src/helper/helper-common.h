@@ -29,3 +29,5 @@ int  helper_crash_threads_main (int argc, char **argv);
 int  helper_idle_main     (int argc, char **argv);
 int  helper_idle_threads_main (int argc, char **argv);
 int  helper_idle_fork_main (int argc, char **argv);
+int  helper_http_server_main (int argc, char **argv);
+int  helper_http_load_main (int argc, char **argv);

@@ -24,6 +24,8 @@ static const struct
   { "idle", helper_idle_main },
   { "idle-threads", helper_idle_threads_main },
   { "idle-fork", helper_idle_fork_main },
+  { "http-server", helper_http_server_main },
+  { "http-load", helper_http_load_main },
 };
 
 int

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <locale.h>
 #include <string.h>
 
@@ -13,9 +14,18 @@
  * that 0.1 + 0.2 still counts as 0.3. */
 #define EPSILON 1e-9
 
+/* Unit-scaled labels stop here (about 900,000 TiB). */
+#define MAX_SCALED 1e18
+
 /* Enough to leave any loop over candidate steps; a double has 2098
  * binary exponents, nice steps advance by at least ×2. */
 #define MAX_STEP_TRIES 2200
+
+/* The finest linear step, in units in the last place of the range's
+ * larger end; ranges narrower than MIN_SPAN_ULPS of them draw as one
+ * value. */
+#define MIN_STEP_ULPS 8
+#define MIN_SPAN_ULPS 64
 
 gboolean
 ptl_axis_unit_is_bytes (const char *unit)
@@ -130,16 +140,6 @@ format_plain (double value,
   return g_strdup_printf ("%.*f", CLAMP (decimals, 0, 10), value);
 }
 
-char *
-ptl_axis_format_tick (double      value,
-                      double      step,
-                      const char *unit)
-{
-  if (!ptl_axis_unit_in_ticks (unit))
-    return format_plain (value, step);
-  return trim_zeros (ptl_format_value (value, unit));
-}
-
 /* When three significant digits cannot tell two ticks apart (1.000 s and
  * 1.001 s), print base units with the decimals the step needs. */
 static char *
@@ -152,6 +152,20 @@ format_precise (double      value,
   if (g_strcmp0 (unit, "x") == 0)
     return g_strconcat (number, "×", NULL);
   return g_strdup_printf ("%s %s", number, unit);
+}
+
+char *
+ptl_axis_format_tick (double      value,
+                      double      step,
+                      const char *unit)
+{
+  if (!ptl_axis_unit_in_ticks (unit))
+    return format_plain (value, step);
+  /* Past every scale ptl_format_value () knows, its fixed notation would
+   * print all 309 digits of 1e308 s. */
+  if (fabs (value) >= MAX_SCALED)
+    return format_precise (value, step, unit);
+  return trim_zeros (ptl_format_value (value, unit));
 }
 
 static void
@@ -219,7 +233,9 @@ label_ticks (PtlAxis *axis,
     }
 }
 
-static guint
+/* How many multiples of @step lie in [min, max] (or cover it, extended);
+ * a double, as the count of a step far too fine does not fit an integer. */
+static double
 count_steps (double   min,
              double   max,
              double   step,
@@ -229,7 +245,7 @@ count_steps (double   min,
 {
   *first = extend ? floor (min / step + EPSILON) : ceil (min / step - EPSILON);
   *last = extend ? ceil (max / step - EPSILON) : floor (max / step + EPSILON);
-  return *last >= *first ? (guint) (*last - *first + 1) : 0;
+  return *last >= *first ? *last - *first + 1 : 0;
 }
 
 /* Evenly spaced nice ticks in [min, max]: the linear axis, and the
@@ -239,44 +255,66 @@ add_linear_ticks (PtlAxis  *axis,
                   double    min,
                   double    max,
                   gboolean  extend,
+                  gboolean  integer,
                   guint     max_labels)
 {
   /* From a step surely too fine, up to the first that fits: as many
-   * labels as the room allows. */
-  double step = ptl_axis_nice_step ((max - min) / (2 * max_labels), axis->unit);
-  double first, last;
+   * labels as the room allows. Never finer than a few units in the last
+   * place of the range's ends: tick indices then stay below 2^50, where
+   * doubles still count in ones (past 2^53, k++ leaves k unchanged). */
+  double magnitude = MAX (fabs (min), fabs (max));
+  double raw = MAX ((max * 0.5 - min * 0.5) / max_labels, magnitude * (MIN_STEP_ULPS * DBL_EPSILON));
+  double step;
+  double first, last, n;
+
+  /* A count steps by whole numbers: "1.5 workers" does not exist. */
+  if (integer)
+    raw = MAX (raw, 1);
+  step = ptl_axis_nice_step (raw, axis->unit);
 
   for (guint i = 0; i < MAX_STEP_TRIES; i++)
     {
+      double next;
+
       if (count_steps (min, max, step, extend, &first, &last) <= max_labels)
         break;
-      step = ptl_axis_nice_step (step * (1 + 1e-6), axis->unit);
+      next = ptl_axis_nice_step (step * (1 + 1e-6), axis->unit);
+      /* Near the largest double the next nice step is infinite: the
+       * widest finite one leaves five labels at most. */
+      if (!isfinite (next))
+        break;
+      step = next;
     }
 
   /* A step wider than the range may miss every multiple (0.001 to 997 in
    * steps of 1000): one label is better than none. */
   for (guint i = 0; i < MAX_STEP_TRIES; i++)
     {
-      if (count_steps (min, max, step, extend, &first, &last) > 0)
+      if (count_steps (min, max, step, extend, &first, &last) > 0 || (integer && step <= 1))
         break;
       step = nice_step_below (step, axis->unit);
     }
 
-  for (double k = first; k <= last; k++)
+  n = count_steps (min, max, step, extend, &first, &last);
+  for (double i = 0; i < n; i++)
     {
-      double value = k * step;
+      double value = (first + i) * step;
 
+      /* Extended past the largest double: no tick there. */
+      if (!isfinite (value))
+        continue;
       /* k * step can land a hair off zero; "-0" or "1e-17 s" reads badly. */
       if (fabs (value) < step * EPSILON)
         value = 0;
       add_tick (axis, value, TRUE);
     }
 
-  if (extend)
-    {
-      axis->min = first * step;
-      axis->max = last * step;
-    }
+  /* An outer tick beyond the largest double cannot be an end: the data's
+   * end stays the axis' end there. */
+  if (extend && isfinite (first * step))
+    axis->min = first * step;
+  if (extend && isfinite (last * step))
+    axis->max = last * step;
   return step;
 }
 
@@ -295,31 +333,41 @@ init_linear (PtlAxis      *axis,
       max = MAX (max, 0);
     }
 
-  if (min == max)
+  /* Values doubles cannot tell apart (1e15 and 1e15 + 0.125) are one
+   * value; so is a span whose inverse would overflow. */
+  if (!(max * 0.5 - min * 0.5 >= MAX (fabs (min), fabs (max)) * (MIN_SPAN_ULPS * DBL_EPSILON / 2)) ||
+      max * 0.5 - min * 0.5 < DBL_MIN)
     {
-      double pad = min == 0 ? 1 : fabs (min) * 0.1;
+      double pad = fabs (min) * 0.1 >= DBL_MIN ? fabs (min) * 0.1 : 1;
+
+      /* One count (4 workers) shows its neighbours, not 3.6 to 4.4. */
+      if (flags & PTL_AXIS_INTEGER)
+        pad = MAX (pad, 1);
 
       /* A single value sits in the middle, unless zero must stay the edge. */
       if ((flags & PTL_AXIS_INCLUDE_ZERO) && min == 0)
         max = pad;
       else
         {
-          min -= pad;
-          max += pad;
+          /* Halves first: min + pad may pass the largest double. */
+          double middle = min * 0.5 + max * 0.5;
+
+          min = MAX (middle - pad, -DBL_MAX);
+          max = MIN (middle + pad, DBL_MAX);
         }
     }
 
   axis->min = min;
   axis->max = max;
-  step = add_linear_ticks (axis, min, max, flags & PTL_AXIS_EXTEND, max_labels);
+  step = add_linear_ticks (axis, min, max, flags & PTL_AXIS_EXTEND, flags & PTL_AXIS_INTEGER, max_labels);
   label_ticks (axis, step);
 }
 
 /* Exponent steps a log axis may label every so many powers of its base:
  * decades for most units, octaves for bytes, where multiples of 10
  * land on KiB/MiB/GiB. */
-static const int decade_steps[] = { 1, 2, 3, 4, 5, 6, 10, 20, 50, 100 };
-static const int octave_steps[] = { 1, 2, 5, 10, 20, 30, 40, 50, 100, 200, 500 };
+static const int decade_steps[] = { 1, 2, 3, 4, 5, 6, 10, 20, 50, 100, 200 };
+static const int octave_steps[] = { 1, 2, 5, 10, 20, 30, 40, 50, 100, 200, 500, 1000 };
 
 static void
 init_log (PtlAxis      *axis,
@@ -359,15 +407,24 @@ init_log (PtlAxis      *axis,
 
   if (extend)
     {
-      min = pow (base, e_first);
-      max = pow (base, e_last);
+      /* Powers past what a double holds (10^-400, 10^309) stay ends of
+       * the data instead. */
+      if (pow (base, e_first) >= DBL_MIN)
+        min = pow (base, e_first);
+      if (pow (base, e_last) <= DBL_MAX)
+        max = pow (base, e_last);
     }
   axis->min = min;
   axis->max = max;
 
   for (double e = e_first; e <= e_last; e += step)
     {
-      add_tick (axis, pow (base, e), TRUE);
+      double value = pow (base, e);
+
+      /* An extended end past what a double holds was kept at the data. */
+      if (!isfinite (value) || value < min * (1 - EPSILON) || value > max * (1 + EPSILON))
+        continue;
+      add_tick (axis, value, TRUE);
       n_labels++;
     }
 
@@ -382,7 +439,7 @@ init_log (PtlAxis      *axis,
           {
             double value = m * pow (10, e);
 
-            if (value < min * (1 - EPSILON) || value > max * (1 + EPSILON))
+            if (!isfinite (value) || value < min * (1 - EPSILON) || value > max * (1 + EPSILON))
               continue;
             add_tick (axis, value, room);
             n_labels += room;
@@ -397,7 +454,8 @@ init_log (PtlAxis      *axis,
       double e_max = floor (log (max) / log_base + EPSILON);
 
       for (double e = e_min; e <= e_max; e++)
-        if (fmod (e, minor) == 0 && fmod (e, step) != 0)
+        /* The slack above may round 2^1023.99… up to 2^1024 = inf. */
+        if (fmod (e, minor) == 0 && fmod (e, step) != 0 && pow (base, e) <= max)
           add_tick (axis, pow (base, e), FALSE);
     }
 
@@ -410,7 +468,7 @@ init_log (PtlAxis      *axis,
       for (guint i = 0; i < axis->ticks->len; i++)
         clear_tick (&g_array_index (axis->ticks, PtlAxisTick, i));
       g_array_set_size (axis->ticks, 0);
-      linear_step = add_linear_ticks (axis, min, max, FALSE, max_labels);
+      linear_step = add_linear_ticks (axis, min, max, FALSE, flags & PTL_AXIS_INTEGER, max_labels);
       label_ticks (axis, linear_step);
       return;
     }
@@ -447,14 +505,15 @@ ptl_axis_init (PtlAxis      *axis,
           data_min = 1;
           data_max = 10;
         }
-      else if (data_min == data_max)
+      else if (!(log (data_max) - log (data_min) > 1e-9))
         {
-          data_min /= 3;
-          data_max *= 3;
+          /* One value (or a few ulps): a factor of three around it. */
+          data_min = MAX (data_min / 3, DBL_MIN);
+          data_max = MIN (data_max * 3, DBL_MAX);
         }
       init_log (axis, data_min, data_max, flags, max_labels);
-      axis->origin = log (axis->min);
-      axis->inv_span = 1 / (log (axis->max) - axis->origin);
+      axis->half_origin = log (axis->min) * 0.5;
+      axis->inv_half_span = 1 / (log (axis->max) * 0.5 - axis->half_origin);
     }
   else
     {
@@ -464,8 +523,8 @@ ptl_axis_init (PtlAxis      *axis,
           data_max = 1;
         }
       init_linear (axis, data_min, data_max, flags, max_labels);
-      axis->origin = axis->min;
-      axis->inv_span = 1 / (axis->max - axis->min);
+      axis->half_origin = axis->min * 0.5;
+      axis->inv_half_span = 1 / (axis->max * 0.5 - axis->half_origin);
     }
 }
 
@@ -514,6 +573,6 @@ ptl_axis_denormalize (const PtlAxis *axis,
 
   g_return_val_if_fail (axis != NULL, NAN);
 
-  value = axis->origin + fraction / axis->inv_span;
+  value = 2 * (axis->half_origin + fraction / axis->inv_half_span);
   return axis->log_scale ? exp (value) : value;
 }

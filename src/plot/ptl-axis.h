@@ -16,6 +16,7 @@ typedef enum
   PTL_AXIS_NONE         = 0,
   PTL_AXIS_INCLUDE_ZERO = 1 << 0, /* bars grow from 0 (linear only) */
   PTL_AXIS_EXTEND       = 1 << 1, /* widen the range out to the outer ticks */
+  PTL_AXIS_INTEGER      = 1 << 2, /* whole values (a count): no fractional ticks */
 } PtlAxisFlags;
 
 typedef struct
@@ -32,13 +33,17 @@ typedef struct
   char     *unit;
   GArray   *ticks;     /* PtlAxisTick, ascending */
 
-  /* normalize (v) = (f (v) - origin) * inv_span, f = log or identity */
-  double    origin;
-  double    inv_span;
+  /* normalize (v) = (f (v) / 2 - half_origin) * inv_half_span, f = log
+   * or identity. Halved, so that no finite range overflows: -1e308 to
+   * 1e308 spans more than a double holds, half of it does not. */
+  double    half_origin;
+  double    inv_half_span;
 } PtlAxis;
 
 /* Fills @axis for data in [@data_min, @data_max] (NAN: no data) with at
- * most @max_labels labelled ticks (at least 3 are allowed). */
+ * most @max_labels labelled ticks (at least 3 are allowed). Any finite
+ * range takes bounded work; a range narrower than doubles can resolve
+ * draws as a single value; non-finite ends count as no data. */
 void      ptl_axis_init            (PtlAxis      *axis,
                                     double        data_min,
                                     double        data_max,
@@ -87,7 +92,7 @@ ptl_axis_normalize (const PtlAxis *axis,
         return NAN;
       value = log (value);
     }
-  return (value - axis->origin) * axis->inv_span;
+  return (value * 0.5 - axis->half_origin) * axis->inv_half_span;
 }
 
 /* The inverse of ptl_axis_normalize (). */

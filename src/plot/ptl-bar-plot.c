@@ -68,7 +68,10 @@ index_points (BarLayout *layout,
   layout->n_categories = n_categories;
   layout->index = g_array_new (FALSE, FALSE, sizeof (int));
   g_array_set_size (layout->index, n_series * n_categories);
-  memset (layout->index->data, 0xff, sizeof (int) * n_series * n_categories);
+  /* A loop, not memset: an empty chart's array has no data pointer, and
+   * memset (NULL, …, 0) is undefined. */
+  for (guint k = 0; k < layout->index->len; k++)
+    g_array_index (layout->index, int, k) = -1;
 
   for (guint i = 0; i < n_series; i++)
     {
@@ -103,6 +106,13 @@ bar_point (BarLayout *layout,
   return &points[index];
 }
 
+/* Error bars may stretch the scale past the tallest bar (or reference)
+ * by this factor at most; a longer one is cut at the plot's edge with an
+ * arrowhead. One odd repeat must not flatten every bar (a 0 B bar with a
+ * 16 MiB error bar once set a whole memory chart's scale). */
+#define MAX_BAND_STRETCH 1.5
+#define MAX_LOG_BAND_STRETCH 10.0
+
 static void
 measure_values (BarLayout *layout,
                 PtlChart  *chart,
@@ -110,29 +120,26 @@ measure_values (BarLayout *layout,
                 double    *max)
 {
   gboolean log_scale = ptl_chart_get_y_log (chart);
+  double bars_min = INFINITY, bars_max = -INFINITY;
+  double bands_min = INFINITY, bands_max = -INFINITY;
 
-  *min = INFINITY;
-  *max = -INFINITY;
   layout->has_data = FALSE;
 
   for (guint i = 0; i < ptl_chart_get_n_series (chart); i++)
     for (guint c = 0; c < layout->n_categories; c++)
       {
         const PtlPoint *point = bar_point (layout, chart, i, c);
-        double values[3];
 
         if (point == NULL || !plottable (point->y, log_scale))
           continue;
         layout->has_data = TRUE;
-        values[0] = point->y;
-        values[1] = point->lo;
-        values[2] = point->hi;
-        for (guint k = 0; k < G_N_ELEMENTS (values); k++)
-          if (plottable (values[k], log_scale))
-            {
-              *min = MIN (*min, values[k]);
-              *max = MAX (*max, values[k]);
-            }
+        bars_min = MIN (bars_min, point->y);
+        bars_max = MAX (bars_max, point->y);
+        if (plottable (point->lo, log_scale) && plottable (point->hi, log_scale))
+          {
+            bands_min = MIN (bands_min, MIN (point->lo, point->hi));
+            bands_max = MAX (bands_max, MAX (point->lo, point->hi));
+          }
       }
 
   for (guint i = 0; i < ptl_chart_get_n_references (chart); i++)
@@ -141,8 +148,34 @@ measure_values (BarLayout *layout,
 
       if (reference->kind == PTL_REFERENCE_HORIZONTAL && plottable (reference->value, log_scale))
         {
-          *min = MIN (*min, reference->value);
-          *max = MAX (*max, reference->value);
+          bars_min = MIN (bars_min, reference->value);
+          bars_max = MAX (bars_max, reference->value);
+        }
+    }
+
+  *min = bars_min;
+  *max = bars_max;
+  if (isfinite (bands_max))
+    {
+      /* Stretched from the bars' own extent, which for bars growing from
+       * zero starts at zero. */
+      double base = log_scale ? 0 : MIN (bars_min, 0);
+
+      if (log_scale)
+        {
+          *max = MAX (*max, MIN (bands_max, bars_max * MAX_LOG_BAND_STRETCH));
+          *min = MIN (*min, MAX (bands_min, bars_min / MAX_LOG_BAND_STRETCH));
+        }
+      else if (bars_max > base)
+        {
+          *max = MAX (*max, MIN (bands_max, base + (bars_max - base) * MAX_BAND_STRETCH));
+          *min = MIN (*min, bands_min >= base ? bands_min : MAX (bands_min, bars_min - (bars_max - base) * MAX_BAND_STRETCH));
+        }
+      else
+        {
+          /* All bars at zero: only the error bars give a scale. */
+          *max = MAX (*max, bands_max);
+          *min = MIN (*min, bands_min);
         }
     }
 
@@ -407,12 +440,14 @@ format_bar_value (double      value,
   return ptl_axis_format_tick (value, resolution, unit);
 }
 
-/* Where @point's error bar ends, in chart coordinates; FALSE without one. */
+/* Where @point's error bar ends, in chart coordinates, and whether it
+ * runs on past the plot's top (cut); FALSE without one. */
 static gboolean
 error_bar_extent (BarLayout      *layout,
                   const PtlPoint *point,
                   double         *y_lo,
-                  double         *y_hi)
+                  double         *y_hi,
+                  gboolean       *cut)
 {
   double lo = ptl_axis_normalize (&layout->y_axis, point->lo);
   double hi = ptl_axis_normalize (&layout->y_axis, point->hi);
@@ -421,6 +456,8 @@ error_bar_extent (BarLayout      *layout,
     return FALSE;
   *y_lo = layout->area.top + (1 - CLAMP (lo, 0, 1)) * layout->area.height;
   *y_hi = layout->area.top + (1 - CLAMP (hi, 0, 1)) * layout->area.height;
+  if (cut != NULL)
+    *cut = hi > 1;
   return TRUE;
 }
 
@@ -428,7 +465,8 @@ static void
 draw_bars (cairo_t            *cr,
            const PtlPlotStyle *style,
            BarLayout          *layout,
-           PtlChart           *chart)
+           PtlChart           *chart,
+           PtlLabelPlacer     *placer)
 {
   guint n_series = ptl_chart_get_n_series (chart);
 
@@ -437,6 +475,7 @@ draw_bars (cairo_t            *cr,
       {
         const PtlPoint *point = bar_point (layout, chart, i, c);
         double gap, top, bottom, y_lo, y_hi;
+        gboolean cut;
         BarGeometry bar;
 
         if (point == NULL || !bar_geometry (layout, n_series, i, c, point, &bar))
@@ -449,38 +488,52 @@ draw_bars (cairo_t            *cr,
         _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 1);
         cairo_rectangle (cr, bar.left + gap / 2, top, bar.width - gap, bottom - top);
         cairo_fill (cr);
+        _ptl_label_placer_add_mark (placer, bar.left + gap / 2, top, bar.left + bar.width - gap / 2, bottom);
 
-        if (error_bar_extent (layout, point, &y_lo, &y_hi))
+        if (error_bar_extent (layout, point, &y_lo, &y_hi, &cut))
           {
             double x = bar.left + bar.width / 2;
             double cap = bar.width * 0.18;
+            double half = MAX (1, style->line_width * 0.6) / 2;
 
+            _ptl_label_placer_add_mark (placer, x - cap - half, y_lo + half, x + cap + half, y_hi - half);
             _ptl_plot_set_source (cr, &style->foreground, 0.85);
-            cairo_set_line_width (cr, MAX (1, style->line_width * 0.6));
+            cairo_set_line_width (cr, half * 2);
             cairo_move_to (cr, x, y_lo);
             cairo_line_to (cr, x, y_hi);
             cairo_move_to (cr, x - cap, y_lo);
             cairo_line_to (cr, x + cap, y_lo);
-            cairo_move_to (cr, x - cap, y_hi);
-            cairo_line_to (cr, x + cap, y_hi);
+            /* Cut at the plot's edge: an arrowhead says it goes on. */
+            cairo_move_to (cr, x - cap, y_hi + (cut ? cap : 0));
+            cairo_line_to (cr, x, y_hi);
+            cairo_line_to (cr, x + cap, y_hi + (cut ? cap : 0));
             cairo_stroke (cr);
           }
       }
 }
 
-/* The value over each bar (under it when negative), past its error bar.
- * All or none: a chart where only some bars carry their value reads as if
- * the others had none. A label that would leave the plot is left out. */
+/* How far a value label may be pushed off its bar's end (in label
+ * heights) to clear a reference line or a neighbour's error bar, before
+ * it would read as another bar's. */
+#define MAX_VALUE_NUDGE 2.0
+
+/* The value over each bar (under it when negative), past its error bar,
+ * nudged off reference lines and neighbours' error bars; a value with no
+ * free place is left out (the bar's tooltip still has it). If any value
+ * is wider than its bar, none is shown: a chart where only some bars
+ * carry their value reads as if the others had none. */
 static void
 draw_value_labels (cairo_t            *cr,
                    const PtlPlotStyle *style,
                    BarLayout          *layout,
-                   PtlChart           *chart)
+                   PtlChart           *chart,
+                   PtlLabelPlacer     *placer)
 {
   guint n_series = ptl_chart_get_n_series (chart);
   double group_width = layout->area.width / MAX (layout->n_categories, 1);
   const char *unit = ptl_chart_get_y_unit (chart);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_object_unref);
+  PtlBox bounds = { layout->area.left, layout->area.top, layout->area.width, layout->area.height };
   guint next = 0;
 
   for (guint i = 0; i < n_series; i++)
@@ -506,26 +559,35 @@ draw_value_labels (cairo_t            *cr,
     for (guint c = 0; c < layout->n_categories; c++)
       {
         const PtlPoint *point = bar_point (layout, chart, i, c);
-        double y, y_lo, y_hi, height;
+        PtlLabelAnchor anchors[16];
+        guint n_anchors = 0;
+        double y, y_lo, y_hi, width, height, x;
         PangoLayout *label;
         gboolean above;
         BarGeometry bar;
+        PtlBox box;
 
         if (point == NULL || !bar_geometry (layout, n_series, i, c, point, &bar))
           continue;
         label = g_ptr_array_index (labels, next++);
         above = bar.value <= bar.base;
         y = bar.value;
-        if (error_bar_extent (layout, point, &y_lo, &y_hi))
+        if (error_bar_extent (layout, point, &y_lo, &y_hi, NULL))
           y = above ? MIN (y_lo, y_hi) : MAX (y_lo, y_hi);
 
-        _ptl_plot_layout_get_size (label, NULL, &height);
-        if (above && y - 2 - height < layout->area.top)
-          continue;
-        if (!above && y + 2 + height > layout->area.top + layout->area.height)
-          continue;
-        _ptl_plot_show_layout (cr, label, &style->foreground, bar.left + bar.width / 2,
-                               above ? y - 2 : y + 2, 0.5, above ? 1 : 0);
+        _ptl_plot_layout_get_size (label, &width, &height);
+        x = bar.left + bar.width / 2;
+        /* Past the error bar's end, then a little further in small steps;
+         * then beside the error bar at the bar's own end (an error bar cut
+         * at the plot's top leaves no room above). */
+        for (double nudge = 0; nudge <= MAX_VALUE_NUDGE * height && n_anchors + 2 < G_N_ELEMENTS (anchors);
+             nudge += height / 4)
+          anchors[n_anchors++] = above ? (PtlLabelAnchor) { x, y - 2 - nudge, 0.5, 1 }
+                                       : (PtlLabelAnchor) { x, y + 2 + nudge, 0.5, 0 };
+        anchors[n_anchors++] = (PtlLabelAnchor) { x + bar.width * 0.18 + 3, bar.value + (above ? -2 : 2), 0, above ? 1 : 0 };
+        anchors[n_anchors++] = (PtlLabelAnchor) { x - bar.width * 0.18 - 3, bar.value + (above ? -2 : 2), 1, above ? 1 : 0 };
+        if (_ptl_label_placer_place (placer, &bounds, width, height, anchors, n_anchors, &box))
+          _ptl_plot_show_layout (cr, label, &style->foreground, box.x, box.y, 0, 0);
       }
 }
 
@@ -534,7 +596,8 @@ _ptl_bar_plot_draw (PtlChart           *chart,
                     cairo_t            *cr,
                     const PtlPlotStyle *style,
                     double              width,
-                    double              height)
+                    double              height,
+                    PtlLabelPlacer     *placer)
 {
   PangoContext *context = _ptl_plot_context_new (cr);
   double pad = _ptl_plot_padding (style);
@@ -558,9 +621,10 @@ _ptl_bar_plot_draw (PtlChart           *chart,
     _ptl_plot_show_layout (cr, layout.x_title, &style->muted,
                            layout.area.left + layout.area.width / 2, layout.x_title_y, 0.5, 0);
 
-  draw_bars (cr, style, &layout, chart);
-  _ptl_draw_references (cr, context, style, chart, NULL, &layout.y_axis, &layout.area, TRUE);
-  draw_value_labels (cr, style, &layout, chart);
+  draw_bars (cr, style, &layout, chart, placer);
+  _ptl_draw_reference_lines (cr, style, chart, NULL, &layout.y_axis, &layout.area, placer);
+  _ptl_draw_reference_labels (cr, context, style, chart, NULL, &layout.y_axis, &layout.area, TRUE, placer);
+  draw_value_labels (cr, style, &layout, chart, placer);
 
   if (!layout.has_data)
     _ptl_draw_no_data (cr, context, style, &layout.area);

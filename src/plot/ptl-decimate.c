@@ -41,7 +41,7 @@ typedef struct
 typedef struct
 {
   gboolean log_scale;
-  double   origin;
+  double   origin; /* half the axis' origin, as PtlAxis keeps it */
   double   scale;
   double   offset;
 } Mapping;
@@ -51,7 +51,7 @@ mapping_new (const PtlAxis *axis,
              double         start,
              double         length)
 {
-  Mapping mapping = { axis->log_scale, axis->origin, length * axis->inv_span, start };
+  Mapping mapping = { axis->log_scale, axis->half_origin, length * axis->inv_half_span, start };
 
   return mapping;
 }
@@ -67,7 +67,8 @@ map_value (Mapping mapping,
         return NAN;
       value = log (value);
     }
-  return mapping.offset + (value - mapping.origin) * mapping.scale;
+  /* Halved as in ptl_axis_normalize (): no finite value overflows. */
+  return mapping.offset + (value * 0.5 - mapping.origin) * mapping.scale;
 }
 
 static inline gboolean

@@ -5,13 +5,9 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ptl-plot.h"
 
@@ -35,8 +31,8 @@ static const struct
 
 typedef struct
 {
-  int fd;
-  int saved_errno; /* why a write failed, for the error message */
+  PtlAtomicFile *file;
+  GError        *error; /* why a write failed, for the error message */
 } Writer;
 
 static cairo_status_t
@@ -46,20 +42,10 @@ write_cb (void                *closure,
 {
   Writer *writer = closure;
 
-  while (length > 0)
-    {
-      ssize_t written = write (writer->fd, data, length);
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          writer->saved_errno = errno;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += written;
-      length -= (unsigned int) written;
-    }
+  if (writer->error != NULL)
+    return CAIRO_STATUS_WRITE_ERROR;
+  if (!ptl_atomic_file_write (writer->file, data, length, &writer->error))
+    return CAIRO_STATUS_WRITE_ERROR;
   return CAIRO_STATUS_SUCCESS;
 }
 
@@ -151,48 +137,80 @@ ptl_export_format_from_path (const char       *path,
 }
 
 static gboolean
-check_size (const char  *path,
-            double       value,
-            GError     **error)
+png_side_fits (double side,
+               double scale)
 {
-  if (isfinite (value) && value >= 0)
-    return TRUE;
-  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
-               _("Could not export to %s: sizes and scales cannot be negative"), path);
-  return FALSE;
+  return ceil (side * scale) <= MAX_PIXELS;
 }
 
 gboolean
-ptl_export_to_file (PtlResult               *result,
-                    const char              *path,
-                    const PtlExportOptions  *options,
-                    GError                 **error)
+ptl_export_check_options (const char              *path,
+                          const PtlExportOptions  *options,
+                          GError                 **error)
 {
-  static const PtlExportOptions defaults = { 0 };
-  g_autofree char *directory = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *template = NULL;
-  g_autofree char *temporary = NULL;
-  PtlPlotStyle report;
-  const PtlPlotStyle *style;
   PtlExportFormat format;
-  Writer writer = { -1, 0 };
-  cairo_status_t status;
-  double width, height, scale;
-  int saved_errno = 0;
+  double scale;
 
-  g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
 
   if (!ptl_export_format_from_path (path, &format, error))
     return FALSE;
-  if (format == PTL_EXPORT_CSV)
-    return ptl_result_save_csv (result, path, error);
-  if (format == PTL_EXPORT_JSON)
-    return ptl_result_save_json (result, path, error);
+  /* isfinite () refuses NaN and infinities (a test like x < 0 lets NaN by). */
+  if (!(isfinite (options->width) && options->width >= 0) ||
+      !(isfinite (options->height) && options->height >= 0) ||
+      !(isfinite (options->scale) && options->scale >= 0))
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("Could not export to %s: sizes and scales must be numbers, not negative"), path);
+      return FALSE;
+    }
+  /* A side left at 0 follows the result's shape and is checked when
+   * written; a side given is checked now, before any run. */
+  scale = options->scale > 0 ? options->scale : 1;
+  if (format == PTL_EXPORT_PNG &&
+      (!png_side_fits (options->width, scale) || !png_side_fits (options->height, scale)))
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("Could not export to %s: a PNG is at most %d pixels a side (width or height times scale)"),
+                   path, MAX_PIXELS);
+      return FALSE;
+    }
+  return TRUE;
+}
 
+gboolean
+ptl_export_write (PtlResult               *result,
+                  PtlAtomicFile           *file,
+                  const PtlExportOptions  *options,
+                  GError                 **error)
+{
+  static const PtlExportOptions defaults = { 0 };
+  const char *path;
+  PtlPlotStyle report;
+  const PtlPlotStyle *style;
+  PtlExportFormat format;
+  Writer writer = { file, NULL };
+  cairo_status_t status;
+  double width, height, scale;
+
+  g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
+
+  path = ptl_atomic_file_get_path (file);
   if (options == NULL)
     options = &defaults;
+  if (!ptl_export_check_options (path, options, error))
+    return FALSE;
+  ptl_export_format_from_path (path, &format, NULL);
+  if (format == PTL_EXPORT_CSV || format == PTL_EXPORT_JSON)
+    {
+      g_autofree char *data = format == PTL_EXPORT_CSV ? ptl_result_to_csv (result)
+                                                       : ptl_result_to_json_string (result);
+
+      return ptl_atomic_file_write (file, data, strlen (data), error);
+    }
+
   if (options->chart_id != NULL && ptl_result_find_chart (result, options->chart_id) == NULL)
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
@@ -200,10 +218,6 @@ ptl_export_to_file (PtlResult               *result,
                    path, options->chart_id);
       return FALSE;
     }
-  if (!check_size (path, options->width, error) ||
-      !check_size (path, options->height, error) ||
-      !check_size (path, options->scale, error))
-    return FALSE;
 
   if (options->style != NULL)
     style = options->style;
@@ -236,7 +250,7 @@ ptl_export_to_file (PtlResult               *result,
         }
     }
 
-  if (format == PTL_EXPORT_PNG && (ceil (width * scale) > MAX_PIXELS || ceil (height * scale) > MAX_PIXELS))
+  if (format == PTL_EXPORT_PNG && (!png_side_fits (width, scale) || !png_side_fits (height, scale)))
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
                    _("Could not export to %s: %.0f × %.0f pixels is larger than %d a side"),
@@ -244,40 +258,38 @@ ptl_export_to_file (PtlResult               *result,
       return FALSE;
     }
 
-  /* A temporary beside @path, renamed over it once complete: readers never
-   * see half a file, and a failure leaves nothing behind. */
-  directory = g_path_get_dirname (path);
-  basename = g_path_get_basename (path);
-  template = g_strdup_printf (".%s.XXXXXX", basename);
-  temporary = g_build_filename (directory, template, NULL);
-  writer.fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0666);
-  if (writer.fd < 0)
+  status = render (result, options->chart_id, format, style, width, height, scale, &writer);
+  if (writer.error != NULL)
     {
-      saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not export to %s: %s"), path, g_strerror (saved_errno));
+      g_propagate_error (error, writer.error);
       return FALSE;
     }
-
-  status = render (result, options->chart_id, format, style, width, height, scale, &writer);
   if (status != CAIRO_STATUS_SUCCESS)
-    saved_errno = writer.saved_errno;
-  else if (fsync (writer.fd) != 0)
-    saved_errno = errno;
-  if (close (writer.fd) != 0 && status == CAIRO_STATUS_SUCCESS && saved_errno == 0)
-    saved_errno = errno;
-  if (status == CAIRO_STATUS_SUCCESS && saved_errno == 0 && g_rename (temporary, path) != 0)
-    saved_errno = errno;
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
+                   _("Could not export to %s: %s"), path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
 
-  if (status == CAIRO_STATUS_SUCCESS && saved_errno == 0)
-    return TRUE;
+gboolean
+ptl_export_to_file (PtlResult               *result,
+                    const char              *path,
+                    const PtlExportOptions  *options,
+                    GError                 **error)
+{
+  static const PtlExportOptions defaults = { 0 };
+  g_autoptr(PtlAtomicFile) file = NULL;
 
-  g_unlink (temporary);
-  if (saved_errno != 0)
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Could not export to %s: %s"), path, g_strerror (saved_errno));
-  else
-    g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
-                 _("Could not export to %s: %s"), path, cairo_status_to_string (status));
-  return FALSE;
+  g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* Bad options fail before a temporary is made. */
+  if (!ptl_export_check_options (path, options != NULL ? options : &defaults, error))
+    return FALSE;
+  file = ptl_atomic_file_new (path, error);
+  return file != NULL &&
+         ptl_export_write (result, file, options, error) &&
+         ptl_atomic_file_commit (file, error);
 }

@@ -131,6 +131,33 @@ measure_data (PtlChart *chart,
   return has_data;
 }
 
+/* Whether x counts something: a unit the ticks do not scale (workers,
+ * none) and only whole values. Such an axis gets whole ticks. */
+static gboolean
+x_is_count (PtlChart *chart)
+{
+  double range_min, range_max;
+
+  if (ptl_axis_unit_in_ticks (ptl_chart_get_x_unit (chart)))
+    return FALSE;
+  if (ptl_chart_get_x_range (chart, &range_min, &range_max) &&
+      ((isfinite (range_min) && range_min != floor (range_min)) ||
+       (isfinite (range_max) && range_max != floor (range_max))))
+    return FALSE;
+  for (guint i = 0; i < ptl_chart_get_n_series (chart); i++)
+    {
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (ptl_chart_get_series (chart, i), &n_points);
+
+      for (guint j = 0; j < n_points; j++)
+        /* A cast, not floor (): no libm call per point. Past 2^53 every
+         * double is whole anyway. */
+        if (isfinite (points[j].x) && fabs (points[j].x) < 9e15 && points[j].x != (double) (gint64) points[j].x)
+          return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 line_layout_init (LineLayout         *layout,
                   PtlChart           *chart,
@@ -147,6 +174,7 @@ line_layout_init (LineLayout         *layout,
   g_autoptr(PangoLayout) sample = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, "0");
   gboolean y_log = ptl_chart_get_y_log (chart);
   PtlAxisFlags y_flags = PTL_AXIS_EXTEND;
+  PtlAxisFlags x_flags;
   Range x_range, y_range;
   guint max_points, max_labels;
   double top, bottom, left, right, tick_height, text_height, tick_width;
@@ -211,14 +239,18 @@ line_layout_init (LineLayout         *layout,
 
   /* Fewer x labels until the widest one fits between its neighbours. */
   max_labels = _ptl_plot_max_labels (layout->area.width, s * 4);
+  /* Only a range narrow enough for steps below 1 needs to know; a wide
+   * one (a million samples) is spared the scan. */
+  x_flags = x_range.max - x_range.min < 2.0 * max_labels && x_is_count (chart) ? PTL_AXIS_INTEGER : PTL_AXIS_NONE;
   for (;;)
     {
       ptl_axis_init (&layout->x_axis, x_range.min, x_range.max, ptl_chart_get_x_log (chart),
-                     ptl_chart_get_x_unit (chart), PTL_AXIS_NONE, max_labels);
+                     ptl_chart_get_x_unit (chart), x_flags, max_labels);
       layout->x_ticks = _ptl_tick_layouts_new (&layout->x_axis, context, style, &tick_width);
       if (max_labels <= 3 || _ptl_x_labels_fit (&layout->x_axis, layout->area.width, tick_width, s * 0.8))
         break;
-      max_labels = MIN (max_labels, ptl_axis_get_n_labels (&layout->x_axis)) - 1;
+      /* An axis without labels must not wrap 0 - 1 round to 4 billion. */
+      max_labels = MIN (max_labels, MAX (ptl_axis_get_n_labels (&layout->x_axis), 1)) - 1;
       g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
       ptl_axis_clear (&layout->x_axis);
     }
@@ -239,8 +271,9 @@ line_layout_clear (LineLayout *layout)
 }
 
 static void
-draw_band (cairo_t *cr,
-           GArray  *vertices)
+draw_band (cairo_t        *cr,
+           GArray         *vertices,
+           PtlLabelPlacer *placer)
 {
   guint start = 0;
 
@@ -258,6 +291,12 @@ draw_band (cairo_t *cr,
               const PtlBandVertex *v = &g_array_index (vertices, PtlBandVertex, i);
 
               cairo_line_to (cr, v->x, v->hi);
+              if (i > start)
+                {
+                  const PtlBandVertex *u = v - 1;
+
+                  _ptl_label_placer_add_mark (placer, u->x, MIN (u->hi, v->hi), v->x, MAX (u->lo, v->lo));
+                }
             }
           for (guint i = end; i > start; i--)
             {
@@ -269,6 +308,26 @@ draw_band (cairo_t *cr,
           cairo_fill (cr);
         }
       start = end + 1;
+    }
+}
+
+/* Each segment's box, widened by half the line, is a mark. */
+static void
+add_line_marks (PtlLabelPlacer *placer,
+                GArray         *vertices,
+                double          half_width)
+{
+  for (guint i = 0; i < vertices->len; i++)
+    {
+      const PtlVertex *v = &g_array_index (vertices, PtlVertex, i);
+      const PtlVertex *u = i > 0 ? v - 1 : v;
+
+      if (isnan (v->x))
+        continue;
+      if (isnan (u->x))
+        u = v;
+      _ptl_label_placer_add_mark (placer, MIN (u->x, v->x) - half_width, MIN (u->y, v->y) - half_width,
+                                  MAX (u->x, v->x) + half_width, MAX (u->y, v->y) + half_width);
     }
 }
 
@@ -303,7 +362,8 @@ draw_markers (cairo_t            *cr,
               LineLayout         *layout,
               const PtlPoint     *points,
               guint               n_points,
-              const PtlRgba      *color)
+              const PtlRgba      *color,
+              PtlLabelPlacer     *placer)
 {
   double radius = style->line_width * 1.75;
 
@@ -319,6 +379,8 @@ draw_markers (cairo_t            *cr,
       y = layout->area.top + (1 - fy) * layout->area.height;
       cairo_new_sub_path (cr);
       cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+      /* With its ring of background. */
+      _ptl_label_placer_add_mark (placer, x - radius - 0.5, y - radius - 0.5, x + radius + 0.5, y + radius + 0.5);
     }
   /* A ring of background keeps crossing series' markers apart. */
   _ptl_plot_set_source (cr, color, 1);
@@ -333,15 +395,29 @@ _ptl_line_plot_draw (PtlChart           *chart,
                      cairo_t            *cr,
                      const PtlPlotStyle *style,
                      double              width,
-                     double              height)
+                     double              height,
+                     PtlLabelPlacer     *placer)
 {
   PangoContext *context = _ptl_plot_context_new (cr);
   double pad = _ptl_plot_padding (style);
   double column_width = _ptl_plot_column_width (cr);
   guint n_series = ptl_chart_get_n_series (chart);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   LineLayout layout;
 
   line_layout_init (&layout, chart, context, style, width, height);
+
+  /* Every line's marks are known before any reference label is placed. */
+  for (guint i = 0; i < n_series; i++)
+    {
+      guint n_points;
+      const PtlPoint *points = ptl_series_get_points (ptl_chart_get_series (chart, i), &n_points);
+      GArray *line = ptl_decimate_line (points, n_points, &layout.x_axis, &layout.y_axis,
+                                        &layout.area, column_width);
+
+      add_line_marks (placer, line, style->line_width / 2);
+      g_ptr_array_add (lines, line);
+    }
 
   _ptl_plot_set_source (cr, &style->background, 1);
   cairo_rectangle (cr, 0, 0, width, height);
@@ -377,11 +453,11 @@ _ptl_line_plot_draw (PtlChart           *chart,
       band = ptl_decimate_band (points, n_points, &layout.x_axis, &layout.y_axis,
                                 &layout.area, column_width);
       _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 0.22);
-      draw_band (cr, band);
+      draw_band (cr, band, placer);
     }
   cairo_restore (cr);
 
-  _ptl_draw_references (cr, context, style, chart, &layout.x_axis, &layout.y_axis, &layout.area, FALSE);
+  _ptl_draw_reference_lines (cr, style, chart, &layout.x_axis, &layout.y_axis, &layout.area, placer);
 
   cairo_save (cr);
   cairo_rectangle (cr, layout.area.left - style->line_width * 2, layout.area.top - style->line_width * 2,
@@ -393,8 +469,7 @@ _ptl_line_plot_draw (PtlChart           *chart,
       PtlSeries *series = ptl_chart_get_series (chart, i);
       guint n_points;
       const PtlPoint *points = ptl_series_get_points (series, &n_points);
-      g_autoptr(GArray) line = ptl_decimate_line (points, n_points, &layout.x_axis, &layout.y_axis,
-                                                  &layout.area, column_width);
+      GArray *line = g_ptr_array_index (lines, i);
 
       /* A decimated line is a wall of short vertical strokes: round joins
        * and fine antialiasing cost four times as much there and look the
@@ -415,11 +490,14 @@ _ptl_line_plot_draw (PtlChart           *chart,
       stroke_line (cr, line);
       if (layout.markers)
         {
-          draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i));
+          draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i), placer);
           cairo_set_line_width (cr, style->line_width);
         }
     }
   cairo_restore (cr);
+
+  _ptl_draw_reference_labels (cr, context, style, chart, &layout.x_axis, &layout.y_axis, &layout.area,
+                              FALSE, placer);
 
   if (!layout.has_data)
     _ptl_draw_no_data (cr, context, style, &layout.area);

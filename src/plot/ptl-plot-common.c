@@ -168,12 +168,43 @@ _ptl_x_labels_fit (const PtlAxis *axis,
   return TRUE;
 }
 
+cairo_pattern_t *
+_ptl_hatch_pattern_new (const PtlPlotStyle *style)
+{
+  double size = MAX (style->font_size * 0.5, 4);
+  cairo_rectangle_t extents = { 0, 0, size, size };
+  cairo_surface_t *tile = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  cairo_t *cr = cairo_create (tile);
+  cairo_pattern_t *pattern;
+
+  /* A recording, not an image: PDF and SVG keep the stripes as vectors.
+   * Three strokes so the diagonal runs on across tile edges. */
+  _ptl_plot_set_source (cr, &style->muted, 0.12);
+  cairo_paint (cr);
+  _ptl_plot_set_source (cr, &style->muted, 0.9);
+  cairo_set_line_width (cr, MAX (1, size * 0.22));
+  cairo_move_to (cr, 0, size);
+  cairo_line_to (cr, size, 0);
+  cairo_move_to (cr, -size / 2, size / 2);
+  cairo_line_to (cr, size / 2, -size / 2);
+  cairo_move_to (cr, size / 2, size * 1.5);
+  cairo_line_to (cr, size * 1.5, size / 2);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+
+  pattern = cairo_pattern_create_for_surface (tile);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_REPEAT);
+  cairo_surface_destroy (tile);
+  return pattern;
+}
+
 static void
 clear_legend_entry (gpointer data)
 {
   PtlLegendEntry *entry = data;
 
   g_clear_object (&entry->layout);
+  g_clear_pointer (&entry->pattern, cairo_pattern_destroy);
 }
 
 void
@@ -291,7 +322,10 @@ _ptl_legend_draw (PtlLegend          *legend,
         {
           double side = height * 0.7;
 
-          _ptl_plot_set_source (cr, color, 1);
+          if (entry->pattern != NULL)
+            cairo_set_source (cr, entry->pattern);
+          else
+            _ptl_plot_set_source (cr, color, 1);
           cairo_rectangle (cr, ex + (swatch_width - side) / 2, cy - side / 2, side, side);
           cairo_fill (cr);
           if (entry->band)
@@ -496,154 +530,93 @@ _ptl_draw_y_title (cairo_t            *cr,
   pango_cairo_update_layout (cr, title);
 }
 
-/* A reference label on a background-coloured box, so it stays legible
- * over grid lines and data. */
+/* Room around a reference label's text: its background box. */
+#define LABEL_MARGIN 2
+
+/* A reference label on a background-coloured box filling @box, so it
+ * stays legible over grid lines. */
 static void
 show_reference_label (cairo_t            *cr,
                       const PtlPlotStyle *style,
                       PangoLayout        *layout,
-                      double              x,
-                      double              y,
-                      double              xalign,
-                      double              yalign)
+                      const PtlBox       *box)
 {
-  double width, height, margin = 2;
-
-  _ptl_plot_layout_get_size (layout, &width, &height);
   _ptl_plot_set_source (cr, &style->background, 0.85);
-  cairo_rectangle (cr, x - xalign * width - margin, y - yalign * height - margin / 2,
-                   width + 2 * margin, height + margin);
+  cairo_rectangle (cr, box->x, box->y, box->width, box->height);
   cairo_fill (cr);
-  _ptl_plot_show_layout (cr, layout, &style->reference, x, y, xalign, yalign);
+  _ptl_plot_show_layout (cr, layout, &style->reference,
+                         box->x + LABEL_MARGIN, box->y + LABEL_MARGIN / 2.0, 0, 0);
 }
 
-/* Writes @label along the middle of the longest visible stretch of a
- * sampled line, just above it: ends of lines are where other reference
- * labels sit. FALSE when no stretch is long enough. */
-static gboolean
-label_along_line (cairo_t            *cr,
-                  const PtlPlotStyle *style,
-                  PangoLayout        *label,
-                  const PtlVertex    *samples,
-                  const gboolean     *inside,
-                  double              label_width)
+/* The diagonal y = slope × x sampled across the plot, in chart
+ * coordinates; inside[i] when sample i lies within the plot. Returns
+ * the last sample inside, or -1. */
+static int
+sample_diagonal (double             slope,
+                 const PtlAxis     *x_axis,
+                 const PtlAxis     *y_axis,
+                 const PtlPlotArea *area,
+                 PtlVertex         *samples,
+                 gboolean          *inside,
+                 gboolean          *finite)
 {
-  guint best_start = 0, best_end = 0;
-  double best_length = 0, half, walked = 0;
-
-  for (guint start = 0; start <= DIAGONAL_SAMPLES; )
-    {
-      guint end = start;
-      double length = 0;
-
-      if (!inside[start])
-        {
-          start++;
-          continue;
-        }
-      while (end < DIAGONAL_SAMPLES && inside[end + 1])
-        {
-          length += hypot (samples[end + 1].x - samples[end].x, samples[end + 1].y - samples[end].y);
-          end++;
-        }
-      if (length > best_length)
-        {
-          best_length = length;
-          best_start = start;
-          best_end = end;
-        }
-      start = end + 1;
-    }
-
-  if (best_length < label_width + 4 * style->font_size)
-    return FALSE;
-
-  half = best_length / 2;
-  for (guint i = best_start; i < best_end; i++)
-    {
-      const PtlVertex *a = &samples[i];
-      const PtlVertex *b = &samples[i + 1];
-      double step = hypot (b->x - a->x, b->y - a->y);
-
-      if (walked + step >= half && step > 0)
-        {
-          double t = (half - walked) / step;
-
-          cairo_save (cr);
-          cairo_translate (cr, a->x + t * (b->x - a->x), a->y + t * (b->y - a->y));
-          /* Samples run left to right, so the text is never upside down. */
-          cairo_rotate (cr, atan2 (b->y - a->y, b->x - a->x));
-          pango_cairo_update_layout (cr, label);
-          show_reference_label (cr, style, label, 0, -4, 0.5, 1);
-          cairo_restore (cr);
-          pango_cairo_update_layout (cr, label);
-          return TRUE;
-        }
-      walked += step;
-    }
-  return FALSE;
-}
-
-static void
-draw_diagonal (cairo_t            *cr,
-               const PtlPlotStyle *style,
-               PangoLayout        *label,
-               double              slope,
-               const PtlAxis      *x_axis,
-               const PtlAxis      *y_axis,
-               const PtlPlotArea  *area)
-{
-  PtlVertex samples[DIAGONAL_SAMPLES + 1];
-  gboolean inside[DIAGONAL_SAMPLES + 1];
-  gboolean drawing = FALSE;
   int exit = -1;
-  double label_width, label_height;
 
   for (guint i = 0; i <= DIAGONAL_SAMPLES; i++)
     {
       double fx = (double) i / DIAGONAL_SAMPLES;
       double fy = ptl_axis_normalize (y_axis, slope * ptl_axis_denormalize (x_axis, fx));
 
-      inside[i] = isfinite (fy) && fy >= 0 && fy <= 1;
+      finite[i] = isfinite (fy);
+      inside[i] = finite[i] && fy >= 0 && fy <= 1;
       samples[i].x = area->left + fx * area->width;
-      samples[i].y = area->top + (1 - CLAMP (isfinite (fy) ? fy : 0, -10, 10)) * area->height;
-      if (!isfinite (fy))
+      samples[i].y = area->top + (1 - CLAMP (finite[i] ? fy : 0, -10, 10)) * area->height;
+      if (inside[i])
+        exit = i;
+    }
+  return exit;
+}
+
+static void
+draw_diagonal (cairo_t            *cr,
+               const PtlPlotStyle *style,
+               double              slope,
+               const PtlAxis      *x_axis,
+               const PtlAxis      *y_axis,
+               const PtlPlotArea  *area,
+               PtlLabelPlacer     *placer)
+{
+  PtlVertex samples[DIAGONAL_SAMPLES + 1];
+  gboolean inside[DIAGONAL_SAMPLES + 1];
+  gboolean finite[DIAGONAL_SAMPLES + 1];
+  double half = cairo_get_line_width (cr) / 2;
+  gboolean drawing = FALSE;
+
+  sample_diagonal (slope, x_axis, y_axis, area, samples, inside, finite);
+  for (guint i = 0; i <= DIAGONAL_SAMPLES; i++)
+    {
+      if (!finite[i])
         {
           drawing = FALSE;
           continue;
         }
       if (drawing)
-        cairo_line_to (cr, samples[i].x, samples[i].y);
+        {
+          cairo_line_to (cr, samples[i].x, samples[i].y);
+          /* Segment by segment: one box round a slanted line would cover
+           * the whole plot. */
+          if (inside[i] || inside[i - 1])
+            _ptl_label_placer_add_mark (placer,
+                                        MIN (samples[i - 1].x, samples[i].x) - half,
+                                        CLAMP (MIN (samples[i - 1].y, samples[i].y), area->top, area->top + area->height) - half,
+                                        MAX (samples[i - 1].x, samples[i].x) + half,
+                                        CLAMP (MAX (samples[i - 1].y, samples[i].y), area->top, area->top + area->height) + half);
+        }
       else
         cairo_move_to (cr, samples[i].x, samples[i].y);
       drawing = TRUE;
-      if (inside[i])
-        exit = i;
     }
   cairo_stroke (cr);
-
-  if (label == NULL || exit < 0)
-    return;
-
-  _ptl_plot_layout_get_size (label, &label_width, &label_height);
-  if (label_along_line (cr, style, label, samples, inside, label_width))
-    return;
-
-  /* Too little of the line shows to write along it: above and left of
-   * where it leaves the plot, walking back until the label's box clears
-   * the top of the plot (for a rising line that side is empty). */
-  for (int i = exit; i >= 0 && inside[i]; i--)
-    {
-      double bx = samples[i].x - 4;
-      double by = samples[i].y - 4;
-
-      if (by - label_height >= area->top && bx - label_width >= area->left)
-        {
-          show_reference_label (cr, style, label, bx, by, 1, 1);
-          return;
-        }
-    }
-  show_reference_label (cr, style, label, samples[exit].x - 4, samples[exit].y + 4, 1, 0);
 }
 
 /* A label beside the plot wraps rather than take the plot's width. */
@@ -663,95 +636,246 @@ reference_label_new (PangoContext       *context,
   return label;
 }
 
+/* Where @reference's line lies: its y (horizontal) or x (vertical) in
+ * chart coordinates; FALSE when the plot does not show it. */
+static gboolean
+reference_position (const PtlReference *reference,
+                    const PtlAxis      *x_axis,
+                    const PtlAxis      *y_axis,
+                    const PtlPlotArea  *area,
+                    double             *position)
+{
+  double f;
+
+  switch (reference->kind)
+    {
+    case PTL_REFERENCE_HORIZONTAL:
+      if (y_axis == NULL)
+        return FALSE;
+      f = ptl_axis_normalize (y_axis, reference->value);
+      *position = area->top + (1 - f) * area->height;
+      return f >= 0 && f <= 1;
+
+    case PTL_REFERENCE_VERTICAL:
+      if (x_axis == NULL)
+        return FALSE;
+      f = ptl_axis_normalize (x_axis, reference->value);
+      *position = area->left + f * area->width;
+      return f >= 0 && f <= 1;
+
+    case PTL_REFERENCE_DIAGONAL:
+      *position = NAN;
+      return x_axis != NULL && y_axis != NULL;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 void
-_ptl_draw_references (cairo_t            *cr,
-                      PangoContext       *context,
-                      const PtlPlotStyle *style,
-                      PtlChart           *chart,
-                      const PtlAxis      *x_axis,
-                      const PtlAxis      *y_axis,
-                      const PtlPlotArea  *area,
-                      gboolean            labels_outside)
+_ptl_draw_reference_lines (cairo_t            *cr,
+                           const PtlPlotStyle *style,
+                           PtlChart           *chart,
+                           const PtlAxis      *x_axis,
+                           const PtlAxis      *y_axis,
+                           const PtlPlotArea  *area,
+                           PtlLabelPlacer     *placer)
 {
   double dashes[] = { style->font_size * 0.5, style->font_size * 0.35 };
   double right = area->left + area->width;
   double bottom = area->top + area->height;
+  double half = MAX (1, style->line_width * 0.75) / 2;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, area->left, area->top, area->width, area->height);
+  cairo_clip (cr);
+  _ptl_plot_set_source (cr, &style->reference, 1);
+  cairo_set_line_width (cr, half * 2);
+  cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
 
   for (guint i = 0; i < ptl_chart_get_n_references (chart); i++)
     {
       const PtlReference *reference = ptl_chart_get_reference (chart, i);
-      g_autoptr(PangoLayout) label = NULL;
-      double f, position, label_width;
-      double outside_y = NAN;
+      double position;
 
-      if (reference->label != NULL && *reference->label != '\0')
-        label = reference_label_new (context, style, reference,
-                                     labels_outside && reference->kind == PTL_REFERENCE_HORIZONTAL);
-
-      cairo_save (cr);
-      cairo_rectangle (cr, area->left, area->top, area->width, area->height);
-      cairo_clip (cr);
-      _ptl_plot_set_source (cr, &style->reference, 1);
-      cairo_set_line_width (cr, MAX (1, style->line_width * 0.75));
-      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-
+      if (!reference_position (reference, x_axis, y_axis, area, &position))
+        continue;
       switch (reference->kind)
         {
         case PTL_REFERENCE_HORIZONTAL:
-          if (y_axis == NULL)
-            break;
-          f = ptl_axis_normalize (y_axis, reference->value);
-          if (!(f >= 0 && f <= 1))
-            break;
-          position = area->top + (1 - f) * area->height;
           cairo_move_to (cr, area->left, position);
           cairo_line_to (cr, right, position);
           cairo_stroke (cr);
-          if (label == NULL)
-            break;
-          /* In the margin the caller kept, past the line's end, once the
-           * clip is gone; or above the line, or below it when it runs
-           * along the top. */
-          if (labels_outside)
-            outside_y = position;
-          else if (position - area->top > style->font_size * 1.5)
-            show_reference_label (cr, style, label, right - 4, position - 3, 1, 1);
-          else
-            show_reference_label (cr, style, label, right - 4, position + 3, 1, 0);
+          _ptl_label_placer_add_mark (placer, area->left, position - half, right, position + half);
           break;
 
         case PTL_REFERENCE_VERTICAL:
-          if (x_axis == NULL)
-            break;
-          f = ptl_axis_normalize (x_axis, reference->value);
-          if (!(f >= 0 && f <= 1))
-            break;
-          position = area->left + f * area->width;
           cairo_move_to (cr, position, area->top);
           cairo_line_to (cr, position, bottom);
           cairo_stroke (cr);
-          if (label == NULL)
-            break;
-          /* Right of the line unless that runs out of the plot. */
-          _ptl_plot_layout_get_size (label, &label_width, NULL);
-          if (position + 4 + label_width <= right)
-            show_reference_label (cr, style, label, position + 4, area->top + 4, 0, 0);
-          else
-            show_reference_label (cr, style, label, position - 4, area->top + 4, 1, 0);
+          _ptl_label_placer_add_mark (placer, position - half, area->top, position + half, bottom);
           break;
 
         case PTL_REFERENCE_DIAGONAL:
-          if (x_axis != NULL && y_axis != NULL)
-            draw_diagonal (cr, style, label, reference->value, x_axis, y_axis, area);
+          draw_diagonal (cr, style, reference->value, x_axis, y_axis, area, placer);
           break;
 
         default:
           g_assert_not_reached ();
         }
-      cairo_restore (cr);
+    }
+  cairo_restore (cr);
+}
 
-      if (!isnan (outside_y))
-        _ptl_plot_show_layout (cr, label, &style->reference, right + 4, outside_y, 0, 0.5);
+/* Candidates along a horizontal line at @y: above it, then below, from
+ * its right end leftwards (the right end is where a reader looks for a
+ * line's name). */
+static guint
+horizontal_anchors (PtlLabelAnchor    *anchors,
+                    guint              max_anchors,
+                    const PtlPlotArea *area,
+                    double             y,
+                    double             width)
+{
+  double step = MAX (width / 2, 4);
+  guint n = 0;
+
+  for (double x = area->left + area->width - 4; x - width >= area->left && n + 2 <= max_anchors; x -= step)
+    {
+      anchors[n++] = (PtlLabelAnchor) { x, y - 3, 1, 1 };
+      anchors[n++] = (PtlLabelAnchor) { x, y + 3, 1, 0 };
+    }
+  return n;
+}
+
+/* Along a vertical line at @x: right of it, then left, from the top down. */
+static guint
+vertical_anchors (PtlLabelAnchor    *anchors,
+                  guint              max_anchors,
+                  const PtlPlotArea *area,
+                  double             x,
+                  double             height)
+{
+  double step = MAX (height / 2, 4);
+  guint n = 0;
+
+  for (double y = area->top + 2; y + height <= area->top + area->height && n + 2 <= max_anchors; y += step)
+    {
+      anchors[n++] = (PtlLabelAnchor) { x + 4, y, 0, 0 };
+      anchors[n++] = (PtlLabelAnchor) { x - 4, y, 1, 0 };
+    }
+  return n;
+}
+
+/* Beside a diagonal, from where it leaves the plot backwards: above and
+ * left of it (for a rising line that side is empty), then below and
+ * right. */
+static guint
+diagonal_anchors (PtlLabelAnchor    *anchors,
+                  guint              max_anchors,
+                  double             slope,
+                  const PtlAxis     *x_axis,
+                  const PtlAxis     *y_axis,
+                  const PtlPlotArea *area)
+{
+  PtlVertex samples[DIAGONAL_SAMPLES + 1];
+  gboolean inside[DIAGONAL_SAMPLES + 1];
+  gboolean finite[DIAGONAL_SAMPLES + 1];
+  int exit = sample_diagonal (slope, x_axis, y_axis, area, samples, inside, finite);
+  guint n = 0;
+
+  for (int i = exit; i >= 0 && n + 2 <= max_anchors; i -= 4)
+    if (inside[i])
+      {
+        anchors[n++] = (PtlLabelAnchor) { samples[i].x - 4, samples[i].y - 4, 1, 1 };
+        anchors[n++] = (PtlLabelAnchor) { samples[i].x + 4, samples[i].y + 4, 0, 0 };
+      }
+  return n;
+}
+
+/* Beside the plot: level with the line, else nudged up or down. */
+static guint
+outside_anchors (PtlLabelAnchor    *anchors,
+                 guint              max_anchors,
+                 double             x,
+                 double             y,
+                 double             height)
+{
+  guint n = 0;
+
+  anchors[n++] = (PtlLabelAnchor) { x, y, 0, 0.5 };
+  for (guint k = 1; n + 2 <= max_anchors; k++)
+    {
+      anchors[n++] = (PtlLabelAnchor) { x, y - k * height / 4, 0, 0.5 };
+      anchors[n++] = (PtlLabelAnchor) { x, y + k * height / 4, 0, 0.5 };
+    }
+  return n;
+}
+
+/* Enough candidates to walk a 4000-unit plot in half-label steps. */
+#define MAX_ANCHORS 512
+
+void
+_ptl_draw_reference_labels (cairo_t            *cr,
+                            PangoContext       *context,
+                            const PtlPlotStyle *style,
+                            PtlChart           *chart,
+                            const PtlAxis      *x_axis,
+                            const PtlAxis      *y_axis,
+                            const PtlPlotArea  *area,
+                            gboolean            labels_outside,
+                            PtlLabelPlacer     *placer)
+{
+  g_autofree PtlLabelAnchor *anchors = g_new (PtlLabelAnchor, MAX_ANCHORS);
+  double right = area->left + area->width;
+  PtlBox inside = { area->left, area->top, area->width, area->height };
+
+  for (guint i = 0; i < ptl_chart_get_n_references (chart); i++)
+    {
+      const PtlReference *reference = ptl_chart_get_reference (chart, i);
+      gboolean outside = labels_outside && reference->kind == PTL_REFERENCE_HORIZONTAL;
+      g_autoptr(PangoLayout) label = NULL;
+      double position, width, height;
+      guint n_anchors = 0;
+      PtlBox box;
+
+      if (reference->label == NULL || *reference->label == '\0' ||
+          !reference_position (reference, x_axis, y_axis, area, &position))
+        continue;
+      label = reference_label_new (context, style, reference, outside);
+      _ptl_plot_layout_get_size (label, &width, &height);
+
+      if (outside)
+        {
+          /* In the margin the caller kept, from the plot's top to its
+           * bottom and a line beyond. */
+          PtlBox margin = { right + 4, area->top - height, G_MAXDOUBLE / 4, area->height + 2 * height };
+
+          n_anchors = outside_anchors (anchors, 16, right + 4, position, height);
+          if (_ptl_label_placer_place (placer, &margin, width, height, anchors, n_anchors, &box))
+            _ptl_plot_show_layout (cr, label, &style->reference, box.x, box.y, 0, 0);
+          continue;
+        }
+
+      width += 2 * LABEL_MARGIN;
+      height += LABEL_MARGIN;
+      switch (reference->kind)
+        {
+        case PTL_REFERENCE_HORIZONTAL:
+          n_anchors = horizontal_anchors (anchors, MAX_ANCHORS, area, position, width);
+          break;
+        case PTL_REFERENCE_VERTICAL:
+          n_anchors = vertical_anchors (anchors, MAX_ANCHORS, area, position, height);
+          break;
+        case PTL_REFERENCE_DIAGONAL:
+          n_anchors = diagonal_anchors (anchors, MAX_ANCHORS, reference->value, x_axis, y_axis, area);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      /* Nowhere free: left out rather than written over the data. */
+      if (_ptl_label_placer_place (placer, &inside, width, height, anchors, n_anchors, &box))
+        show_reference_label (cr, style, label, &box);
     }
 }
 

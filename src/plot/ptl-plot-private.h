@@ -12,6 +12,47 @@ G_BEGIN_DECLS
 /* What sibling renderers share: text, legend, y axis, references. All
  * sizes derive from the style's font size, so a chart scales as a whole. */
 
+/* Label placement (ptl-label-placer.c): data marks registered as drawn,
+ * labels placed at the first free anchor. */
+typedef struct
+{
+  GArray *marks;  /* PtlBox */
+  GArray *labels; /* PtlBox */
+} PtlLabelPlacer;
+
+/* A candidate position: the label's (@xalign, @yalign) fraction at (@x, @y). */
+typedef struct
+{
+  double x;
+  double y;
+  double xalign;
+  double yalign;
+} PtlLabelAnchor;
+
+void            _ptl_label_placer_init       (PtlLabelPlacer       *placer);
+void            _ptl_label_placer_clear      (PtlLabelPlacer       *placer);
+/* The box spanned by two corners, in any order. */
+void            _ptl_label_placer_add_mark   (PtlLabelPlacer       *placer,
+                                              double                x0,
+                                              double                y0,
+                                              double                x1,
+                                              double                y1);
+/* Whether @box stays inside @bounds (NULL: anywhere) and overlaps no
+ * mark and no placed label. */
+gboolean        _ptl_label_placer_is_free    (PtlLabelPlacer       *placer,
+                                              const PtlBox         *box,
+                                              const PtlBox         *bounds);
+/* Places a @width × @height label at the first free anchor, records it
+ * and returns its box in @placed; FALSE (nothing recorded) when none is
+ * free. */
+gboolean        _ptl_label_placer_place      (PtlLabelPlacer       *placer,
+                                              const PtlBox         *bounds,
+                                              double                width,
+                                              double                height,
+                                              const PtlLabelAnchor *anchors,
+                                              guint                 n_anchors,
+                                              PtlBox               *placed);
+
 typedef enum
 {
   PTL_TEXT_HEADING, /* a figure's title */
@@ -75,6 +116,7 @@ typedef struct
   PtlRgba      color;
   gboolean     band;   /* a translucent box behind the swatch */
   gboolean     marker;
+  cairo_pattern_t *pattern; /* fills a bar swatch instead of @color */
   double       x;      /* top-left, relative to the legend */
   double       y;
 } PtlLegendEntry;
@@ -101,6 +143,11 @@ void            _ptl_legend_add_series       (PtlLegend          *legend,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style,
                                               gboolean            markers);
+/* Diagonal stripes in the style's muted colour, repeating: a fill that
+ * stays apart from every flat colour and grey, for any colour vision and
+ * in black-and-white print. */
+cairo_pattern_t *_ptl_hatch_pattern_new      (const PtlPlotStyle *style);
+
 /* Places the entries in rows across @width and sets the height. */
 void            _ptl_legend_flow             (PtlLegend          *legend,
                                               const PtlPlotStyle *style,
@@ -151,22 +198,48 @@ void            _ptl_draw_y_title            (cairo_t            *cr,
                                               double              x,
                                               const PtlPlotArea  *area);
 
-/* Dashed reference lines with their labels, clipped to @area. @x_axis is
- * NULL for bar charts, which draw horizontal references only; @y_axis for
- * timelines, which draw vertical ones only. With @labels_outside the
- * labels of horizontal lines go right of @area, in a margin
- * _ptl_reference_labels_width () wide. */
-void            _ptl_draw_references         (cairo_t            *cr,
+/* Dashed reference lines, clipped to @area, registered as marks. @x_axis
+ * is NULL for bar charts, which draw horizontal references only; @y_axis
+ * for timelines, which draw vertical ones only. */
+void            _ptl_draw_reference_lines    (cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              PtlChart           *chart,
+                                              const PtlAxis      *x_axis,
+                                              const PtlAxis      *y_axis,
+                                              const PtlPlotArea  *area,
+                                              PtlLabelPlacer     *placer);
+/* Their labels, placed once every mark is known: in @area clear of the
+ * data, or with @labels_outside (horizontal lines) right of @area, in a
+ * margin _ptl_reference_labels_width () wide. */
+void            _ptl_draw_reference_labels   (cairo_t            *cr,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style,
                                               PtlChart           *chart,
                                               const PtlAxis      *x_axis,
                                               const PtlAxis      *y_axis,
                                               const PtlPlotArea  *area,
-                                              gboolean            labels_outside);
+                                              gboolean            labels_outside,
+                                              PtlLabelPlacer     *placer);
 double          _ptl_reference_labels_width  (PtlChart           *chart,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style);
+
+/* The summary table, parameters and machine facts of a whole-figure
+ * export (ptl-report.c), laid out @width wide. */
+typedef struct _PtlReport PtlReport;
+
+PtlReport      *_ptl_report_new              (PtlResult          *result,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              double              width);
+double          _ptl_report_get_height       (PtlReport          *report);
+void            _ptl_report_draw             (PtlReport          *report,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              x,
+                                              double              y);
+void            _ptl_report_free             (PtlReport          *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlReport, _ptl_report_free)
 
 /* "No data", centred in @area. */
 void            _ptl_draw_no_data            (cairo_t            *cr,
@@ -182,7 +255,8 @@ void            _ptl_line_plot_draw          (PtlChart           *chart,
                                               cairo_t            *cr,
                                               const PtlPlotStyle *style,
                                               double              width,
-                                              double              height);
+                                              double              height,
+                                              PtlLabelPlacer     *placer);
 gboolean        _ptl_line_plot_hit_test      (PtlChart           *chart,
                                               const PtlPlotStyle *style,
                                               double              width,
@@ -194,7 +268,8 @@ void            _ptl_timeline_plot_draw      (PtlChart           *chart,
                                               cairo_t            *cr,
                                               const PtlPlotStyle *style,
                                               double              width,
-                                              double              height);
+                                              double              height,
+                                              PtlLabelPlacer     *placer);
 gboolean        _ptl_timeline_plot_hit_test  (PtlChart           *chart,
                                               const PtlPlotStyle *style,
                                               double              width,
@@ -206,7 +281,8 @@ void            _ptl_bar_plot_draw           (PtlChart           *chart,
                                               cairo_t            *cr,
                                               const PtlPlotStyle *style,
                                               double              width,
-                                              double              height);
+                                              double              height,
+                                              PtlLabelPlacer     *placer);
 gboolean        _ptl_bar_plot_hit_test       (PtlChart           *chart,
                                               const PtlPlotStyle *style,
                                               double              width,

@@ -17,15 +17,23 @@
 #define GRID_WIDTH 1200.0
 #define GRID_COLUMNS 2
 
+/* The charts keep at least this share of a figure's height; a report
+ * that would take more is left out of a figure drawn that small. */
+#define MIN_CHARTS_SHARE 0.4
+
 typedef struct
 {
   PangoLayout *heading;
   PangoLayout *notes;
+  PtlReport   *report;
   double       notes_y;
+  double       report_y;
   double       charts_top;
   double       charts_height;
 } FigureLayout;
 
+/* With @with_report (the whole figure), the summary table, parameters
+ * and machine facts go under the notes. */
 static void
 figure_layout_init (FigureLayout       *layout,
                     PtlResult          *result,
@@ -33,7 +41,8 @@ figure_layout_init (FigureLayout       *layout,
                     const PtlPlotStyle *style,
                     double              width,
                     double              height,
-                    gboolean            limit_notes)
+                    gboolean            limit_notes,
+                    gboolean            with_report)
 {
   double s = style->font_size;
   double pad = _ptl_plot_padding (style);
@@ -52,6 +61,21 @@ figure_layout_init (FigureLayout       *layout,
       pango_layout_set_wrap (layout->heading, PANGO_WRAP_WORD_CHAR);
       _ptl_plot_layout_get_size (layout->heading, NULL, &text_height);
       top += text_height + s * 0.25;
+    }
+
+  if (with_report)
+    {
+      double report_height;
+
+      layout->report = _ptl_report_new (result, context, style, content_width);
+      report_height = _ptl_report_get_height (layout->report);
+      if (report_height <= 0 || (limit_notes && report_height > height * (1 - MIN_CHARTS_SHARE)))
+        g_clear_pointer (&layout->report, _ptl_report_free);
+      else
+        {
+          layout->report_y = height - pad - report_height;
+          bottom = layout->report_y - s * 0.8;
+        }
     }
 
   if (n_warnings + n_notes > 0)
@@ -73,7 +97,7 @@ figure_layout_init (FigureLayout       *layout,
           pango_layout_set_ellipsize (layout->notes, PANGO_ELLIPSIZE_END);
         }
       _ptl_plot_layout_get_size (layout->notes, NULL, &text_height);
-      layout->notes_y = height - pad - text_height;
+      layout->notes_y = (layout->report != NULL ? bottom : height - pad) - text_height;
       bottom = layout->notes_y - s * 0.25;
     }
 
@@ -86,6 +110,7 @@ figure_layout_clear (FigureLayout *layout)
 {
   g_clear_object (&layout->heading);
   g_clear_object (&layout->notes);
+  g_clear_pointer (&layout->report, _ptl_report_free);
 }
 
 /* Columns and rows for @n charts in @width × @height: cells closest to
@@ -115,6 +140,36 @@ figure_grid (guint   n,
     }
 }
 
+/* Draws @chart, recording its marks and labels in @placer. */
+static void
+chart_draw (PtlChart           *chart,
+            cairo_t            *cr,
+            const PtlPlotStyle *style,
+            double              width,
+            double              height,
+            PtlLabelPlacer     *placer)
+{
+  cairo_save (cr);
+  switch (ptl_chart_get_kind (chart))
+    {
+    case PTL_CHART_LINE:
+      _ptl_line_plot_draw (chart, cr, style, width, height, placer);
+      break;
+
+    case PTL_CHART_BAR:
+      _ptl_bar_plot_draw (chart, cr, style, width, height, placer);
+      break;
+
+    case PTL_CHART_TIMELINE:
+      _ptl_timeline_plot_draw (chart, cr, style, width, height, placer);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  cairo_restore (cr);
+}
+
 void
 ptl_chart_draw (PtlChart           *chart,
                 cairo_t            *cr,
@@ -122,6 +177,8 @@ ptl_chart_draw (PtlChart           *chart,
                 double              width,
                 double              height)
 {
+  PtlLabelPlacer placer;
+
   g_return_if_fail (chart != NULL);
   g_return_if_fail (cr != NULL);
   g_return_if_fail (style != NULL);
@@ -129,25 +186,41 @@ ptl_chart_draw (PtlChart           *chart,
   if (!(width > 0) || !(height > 0))
     return;
 
-  cairo_save (cr);
-  switch (ptl_chart_get_kind (chart))
+  _ptl_label_placer_init (&placer);
+  chart_draw (chart, cr, style, width, height, &placer);
+  _ptl_label_placer_clear (&placer);
+}
+
+void
+ptl_chart_get_boxes (PtlChart           *chart,
+                     const PtlPlotStyle *style,
+                     double              width,
+                     double              height,
+                     GArray            **marks,
+                     GArray            **labels)
+{
+  cairo_rectangle_t extents = { 0, 0, width, height };
+  cairo_surface_t *surface;
+  PtlLabelPlacer placer;
+  cairo_t *cr;
+
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (style != NULL);
+  g_return_if_fail (marks != NULL && labels != NULL);
+
+  _ptl_label_placer_init (&placer);
+  if (width > 0 && height > 0)
     {
-    case PTL_CHART_LINE:
-      _ptl_line_plot_draw (chart, cr, style, width, height);
-      break;
-
-    case PTL_CHART_BAR:
-      _ptl_bar_plot_draw (chart, cr, style, width, height);
-      break;
-
-    case PTL_CHART_TIMELINE:
-      _ptl_timeline_plot_draw (chart, cr, style, width, height);
-      break;
-
-    default:
-      g_assert_not_reached ();
+      /* Drawn for real, into a recording nobody replays: the boxes are the
+       * ones a screen or a file gets. */
+      surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+      cr = cairo_create (surface);
+      chart_draw (chart, cr, style, width, height, &placer);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
     }
-  cairo_restore (cr);
+  *marks = g_steal_pointer (&placer.marks);
+  *labels = g_steal_pointer (&placer.labels);
 }
 
 void
@@ -185,7 +258,7 @@ ptl_figure_draw (PtlResult          *result,
   cairo_save (cr);
   context = _ptl_plot_context_new (cr);
   pad = _ptl_plot_padding (style);
-  figure_layout_init (&layout, result, context, style, width, height, TRUE);
+  figure_layout_init (&layout, result, context, style, width, height, TRUE, chart_id == NULL);
 
   _ptl_plot_set_source (cr, &style->background, 1);
   cairo_rectangle (cr, 0, 0, width, height);
@@ -195,6 +268,8 @@ ptl_figure_draw (PtlResult          *result,
     _ptl_plot_show_layout (cr, layout.heading, &style->foreground, pad, pad, 0, 0);
   if (layout.notes != NULL)
     _ptl_plot_show_layout (cr, layout.notes, &style->muted, pad, layout.notes_y, 0, 0);
+  if (layout.report != NULL)
+    _ptl_report_draw (layout.report, cr, style, pad, layout.report_y);
 
   if (charts->len == 0)
     {
@@ -240,17 +315,28 @@ ptl_figure_get_default_size (PtlResult          *result,
   g_return_if_fail (width != NULL && height != NULL);
 
   n_charts = chart_id != NULL ? 1 : ptl_result_get_n_charts (result);
-  if (n_charts <= 1)
-    {
-      *width = SINGLE_WIDTH;
-      *height = SINGLE_HEIGHT;
-      return;
-    }
+  *width = SINGLE_WIDTH;
+  *height = SINGLE_HEIGHT;
+  if (chart_id != NULL)
+    return;
 
   if (style == NULL)
     {
       ptl_plot_style_init_report (&report);
       style = &report;
+    }
+
+  if (n_charts <= 1)
+    {
+      /* One chart at its report size, and the summary, parameters and
+       * machine below it. */
+      context = _ptl_plot_context_new (NULL);
+      figure_layout_init (&layout, result, context, style, SINGLE_WIDTH, SINGLE_HEIGHT, FALSE, TRUE);
+      if (layout.report != NULL)
+        *height = ceil (SINGLE_HEIGHT + _ptl_report_get_height (layout.report) + style->font_size * 0.8);
+      figure_layout_clear (&layout);
+      g_object_unref (context);
+      return;
     }
 
   /* Every chart of a grid as large as it would be alone at this width,
@@ -259,7 +345,7 @@ ptl_figure_get_default_size (PtlResult          *result,
   cell_height = GRID_WIDTH / GRID_COLUMNS / CELL_ASPECT;
   probe = rows * cell_height + SINGLE_HEIGHT;
   context = _ptl_plot_context_new (NULL);
-  figure_layout_init (&layout, result, context, style, GRID_WIDTH, probe, FALSE);
+  figure_layout_init (&layout, result, context, style, GRID_WIDTH, probe, FALSE, chart_id == NULL);
   *width = GRID_WIDTH;
   *height = ceil (probe - layout.charts_height + rows * cell_height);
   figure_layout_clear (&layout);

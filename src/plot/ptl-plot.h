@@ -81,6 +81,33 @@ PtlRgba   ptl_chart_get_key_color    (PtlChart           *chart,
                                       const PtlPlotStyle *style,
                                       guint               key);
 
+/* A box in a chart's coordinates (y grows downwards). */
+typedef struct
+{
+  double x;
+  double y;
+  double width;
+  double height;
+} PtlBox;
+
+/* Whether @a and @b share some area (touching edges do not count). */
+gboolean  ptl_boxes_overlap          (const PtlBox       *a,
+                                      const PtlBox       *b);
+
+/* What ptl_chart_draw () at @width × @height puts where, for tests and
+ * tools: in *@marks the box of every data mark (bars, error bars, line
+ * segments, markers, bands, timeline slices, reference lines), in
+ * *@labels the box of every label placed among them (bar values,
+ * reference labels), each a GArray of PtlBox to unref. The renderers
+ * place each label where it overlaps no mark and no other label, or
+ * leave it out (its value stays in the tooltip). */
+void      ptl_chart_get_boxes        (PtlChart           *chart,
+                                      const PtlPlotStyle *style,
+                                      double              width,
+                                      double              height,
+                                      GArray            **marks,
+                                      GArray            **labels);
+
 typedef enum
 {
   PTL_EXPORT_PNG,
@@ -104,6 +131,20 @@ typedef struct
 gboolean  ptl_export_format_from_path (const char        *path,
                                        PtlExportFormat   *format,
                                        GError           **error);
+/* Checks what can be checked of an export to @path before there is a
+ * result: the format from the extension, sizes and scale finite and not
+ * negative, and for PNG each side given within what an image holds. The
+ * chart id and a side left to the figure's shape are checked on writing. */
+gboolean  ptl_export_check_options    (const char              *path,
+                                       const PtlExportOptions  *options,
+                                       GError                 **error);
+/* Writes @result into @file in the format its path names, without
+ * committing it, so a caller can write several files and then commit
+ * them all, or none when interrupted. @options may be NULL. */
+gboolean  ptl_export_write            (PtlResult              *result,
+                                       PtlAtomicFile          *file,
+                                       const PtlExportOptions *options,
+                                       GError                **error);
 /* Writes @result to @path in the format its extension names. Atomic: on
  * failure no file (and no partial file) is left at @path. @options may be
  * NULL. */

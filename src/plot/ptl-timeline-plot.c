@@ -13,9 +13,10 @@
 
 #include "ptl-plot-private.h"
 
-/* A column remembers this many keys; more in one pixel is noise. (The
- * slot lookup in add_to_column () is written for four.) */
+/* A column remembers this many keys beyond the direct ones; more in one
+ * pixel is noise. */
 #define COLUMN_KEYS 4
+#define DIRECT_KEYS 8
 
 typedef struct
 {
@@ -24,15 +25,18 @@ typedef struct
   PtlLegend     legend;
   PangoLayout  *x_title;
   GPtrArray    *x_ticks;
-  GPtrArray    *lanes;       /* PangoLayout per lane */
-  GArray       *key_colors;  /* PtlRgba per key */
+  GPtrArray    *lanes;       /* PangoLayout per named lane */
+  guint         lane_step;   /* lanes from one name to the next */
+  GArray       *key_fills;   /* KeyFill per key */
   guint        *key_like;    /* per key, the key whose colour it takes */
+  cairo_pattern_t *hatch;    /* for hatched keys */
   PtlAxis       x_axis;
   PtlPlotArea   area;
   double        title_y;
   double        legend_y;
   double        x_ticks_y;
   double        x_title_y;
+  double        lanes_top;   /* below a strip for reference labels */
   double        lane_height;
   double        bar_height;
   guint         n_lanes;
@@ -47,6 +51,11 @@ typedef struct
 {
   double column_start;
   double column_end;
+  gboolean open;
+  /* The first DIRECT_KEYS keys (every state of a thread-state chart)
+   * add up by index, with no search; later ones share a few slots. */
+  guint  direct_mask;
+  double direct[DIRECT_KEYS];
   guint  n_keys;
   guint  keys[COLUMN_KEYS];
   double widths[COLUMN_KEYS];
@@ -56,19 +65,26 @@ typedef struct
   double   box_x1;
 } Column;
 
-/* Colours by key: the palette in order for keys that matter, a neutral
- * tint in a few strengths for muted ones (idle, switching); a key added
- * "like" another takes that one's colour and no place of its own. */
-PtlRgba
-ptl_chart_get_key_color (PtlChart           *chart,
-                         const PtlPlotStyle *style,
-                         guint               key)
+/* How a key's slices are filled. */
+typedef struct
 {
-  guint n_plain = 0, n_muted = 0;
-  PtlRgba color;
+  PtlRgba  color;
+  gboolean hatched;
+} KeyFill;
 
-  g_return_val_if_fail (chart != NULL && style != NULL, style->muted);
-  g_return_val_if_fail (key < ptl_chart_get_n_keys (chart), style->muted);
+/* The fill of @key: the palette in order for keys that matter; muted
+ * ones (I/O, idle, switching) in neutral fills that differ by more than
+ * lightness, which two greys alone did not: a light grey, then stripes,
+ * then a dark grey. A key added "like" another takes that one's fill and
+ * no place of its own. */
+static KeyFill
+key_fill (PtlChart           *chart,
+          const PtlPlotStyle *style,
+          guint               key)
+{
+  static const double muted_alphas[] = { 0.25, 0, 0.65 };
+  KeyFill fill = { { 0 }, FALSE };
+  guint n_plain = 0, n_muted = 0;
 
   key = ptl_chart_get_key_like (chart, key);
   for (guint k = 0; k < key; k++)
@@ -79,27 +95,44 @@ ptl_chart_get_key_color (PtlChart           *chart,
         else
           n_plain++;
       }
-  if (!ptl_chart_get_key_muted (chart, key))
-    return *_ptl_plot_series_color (style, n_plain);
-  color = style->muted;
-  color.alpha *= 0.25 + 0.2 * (n_muted % 3);
-  return color;
+  if (ptl_chart_get_key_muted (chart, key))
+    {
+      guint which = n_muted % G_N_ELEMENTS (muted_alphas);
+
+      fill.color = style->muted;
+      fill.hatched = which == 1;
+      fill.color.alpha *= fill.hatched ? 0.5 : muted_alphas[which];
+    }
+  else
+    fill.color = *_ptl_plot_series_color (style, n_plain);
+  return fill;
+}
+
+PtlRgba
+ptl_chart_get_key_color (PtlChart           *chart,
+                         const PtlPlotStyle *style,
+                         guint               key)
+{
+  g_return_val_if_fail (chart != NULL && style != NULL, style->muted);
+  g_return_val_if_fail (key < ptl_chart_get_n_keys (chart), style->muted);
+
+  return key_fill (chart, style, key).color;
 }
 
 static GArray *
-key_colors_new (PtlChart           *chart,
-                const PtlPlotStyle *style)
+key_fills_new (PtlChart           *chart,
+               const PtlPlotStyle *style)
 {
   guint n_keys = ptl_chart_get_n_keys (chart);
-  GArray *colors = g_array_sized_new (FALSE, FALSE, sizeof (PtlRgba), n_keys);
+  GArray *fills = g_array_sized_new (FALSE, FALSE, sizeof (KeyFill), n_keys);
 
   for (guint k = 0; k < n_keys; k++)
     {
-      PtlRgba color = ptl_chart_get_key_color (chart, style, k);
+      KeyFill fill = key_fill (chart, style, k);
 
-      g_array_append_val (colors, color);
+      g_array_append_val (fills, fill);
     }
-  return colors;
+  return fills;
 }
 
 static gboolean
@@ -157,10 +190,11 @@ timeline_layout_init (TimelineLayout     *layout,
   layout->context = g_object_ref (context);
   layout->n_lanes = ptl_chart_get_n_lanes (chart);
   layout->has_data = measure_time (chart, &min, &max) && layout->n_lanes > 0;
-  layout->key_colors = key_colors_new (chart, style);
+  layout->key_fills = key_fills_new (chart, style);
   layout->key_like = g_new (guint, MAX (ptl_chart_get_n_keys (chart), 1));
   for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
     layout->key_like[k] = ptl_chart_get_key_like (chart, k);
+  layout->hatch = _ptl_hatch_pattern_new (style);
   _ptl_plot_layout_get_size (sample, NULL, &tick_height);
 
   top = pad;
@@ -173,9 +207,17 @@ timeline_layout_init (TimelineLayout     *layout,
     }
   _ptl_legend_init (&layout->legend, PTL_SWATCH_BAR);
   for (guint k = 0; k < ptl_chart_get_n_keys (chart); k++)
-    if (ptl_chart_get_key_like (chart, k) == k)
+    {
+      const KeyFill *fill = &g_array_index (layout->key_fills, KeyFill, k);
+
+      if (layout->key_like[k] != k)
+        continue;
       _ptl_legend_add (&layout->legend, context, style, ptl_chart_get_key (chart, k),
-                       &g_array_index (layout->key_colors, PtlRgba, k), FALSE, FALSE);
+                       &fill->color, FALSE, FALSE);
+      if (fill->hatched)
+        g_array_index (layout->legend.entries, PtlLegendEntry, layout->legend.entries->len - 1).pattern =
+          cairo_pattern_reference (layout->hatch);
+    }
   _ptl_legend_flow (&layout->legend, style, content_width);
   layout->legend_y = top;
   top += layout->legend.height + s * 0.6;
@@ -191,8 +233,30 @@ timeline_layout_init (TimelineLayout     *layout,
   layout->x_ticks_y = bottom - tick_height;
   bottom = layout->x_ticks_y - s * 0.35;
 
+  layout->area.top = top;
+  layout->area.height = MAX (bottom - top, 1);
+  /* Labelled vertical references ("predicted end") get a strip of their
+   * own above the lanes, so their labels never sit on a slice. */
+  layout->lanes_top = layout->area.top;
+  for (guint i = 0; i < ptl_chart_get_n_references (chart); i++)
+    {
+      const PtlReference *reference = ptl_chart_get_reference (chart, i);
+
+      if (reference->kind == PTL_REFERENCE_VERTICAL && reference->label != NULL && *reference->label != '\0')
+        {
+          layout->lanes_top = layout->area.top + MIN (tick_height + 6, layout->area.height / 3);
+          break;
+        }
+    }
+  layout->lane_height = (layout->area.top + layout->area.height - layout->lanes_top) / MAX (layout->n_lanes, 1);
+
+  /* With more lanes than lines of text fit, name every second (third…)
+   * lane rather than print names over each other; only the named lanes
+   * get a layout, so a million lanes cost what the names drawn cost. The
+   * MIN keeps the ratio in a guint. */
+  layout->lane_step = (guint) MAX (1, MIN (ceil (tick_height * 1.1 / layout->lane_height), layout->n_lanes));
   layout->lanes = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint l = 0; l < layout->n_lanes; l++)
+  for (guint l = 0; l < layout->n_lanes; l += layout->lane_step)
     {
       PangoLayout *label = _ptl_plot_layout_new (context, style, PTL_TEXT_SMALL, ptl_chart_get_lane (chart, l));
       double label_width;
@@ -206,10 +270,7 @@ timeline_layout_init (TimelineLayout     *layout,
 
   left = pad + lanes_width + (lanes_width > 0 ? s * 0.5 : 0);
   layout->area.left = left;
-  layout->area.top = top;
   layout->area.width = MAX (width - pad - s * 1.2 - left, 1);
-  layout->area.height = MAX (bottom - top, 1);
-  layout->lane_height = layout->area.height / MAX (layout->n_lanes, 1);
   /* Bars thick enough to see a colour, thin enough to read as lanes. */
   layout->bar_height = MIN (layout->lane_height * 0.7, s * 2);
 
@@ -221,7 +282,8 @@ timeline_layout_init (TimelineLayout     *layout,
       layout->x_ticks = _ptl_tick_layouts_new (&layout->x_axis, context, style, &tick_width);
       if (max_labels <= 3 || _ptl_x_labels_fit (&layout->x_axis, layout->area.width, tick_width, s * 0.8))
         break;
-      max_labels = MIN (max_labels, ptl_axis_get_n_labels (&layout->x_axis)) - 1;
+      /* An axis without labels must not wrap 0 - 1 round to 4 billion. */
+      max_labels = MIN (max_labels, MAX (ptl_axis_get_n_labels (&layout->x_axis), 1)) - 1;
       g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
       ptl_axis_clear (&layout->x_axis);
     }
@@ -236,8 +298,9 @@ timeline_layout_clear (TimelineLayout *layout)
   g_clear_object (&layout->x_title);
   g_clear_pointer (&layout->x_ticks, g_ptr_array_unref);
   g_clear_pointer (&layout->lanes, g_ptr_array_unref);
-  g_clear_pointer (&layout->key_colors, g_array_unref);
+  g_clear_pointer (&layout->key_fills, g_array_unref);
   g_clear_pointer (&layout->key_like, g_free);
+  g_clear_pointer (&layout->hatch, cairo_pattern_destroy);
   ptl_axis_clear (&layout->x_axis);
 }
 
@@ -246,7 +309,7 @@ static double
 bar_top (const TimelineLayout *layout,
          guint                 lane)
 {
-  return layout->area.top + (lane + 0.5) * layout->lane_height - layout->bar_height / 2;
+  return layout->lanes_top + (lane + 0.5) * layout->lane_height - layout->bar_height / 2;
 }
 
 static void
@@ -255,26 +318,32 @@ fill_box (cairo_t              *cr,
           guint                 lane,
           guint                 key,
           double                x0,
-          double                x1)
+          double                x1,
+          PtlLabelPlacer       *placer)
 {
-  const PtlRgba *color;
+  const KeyFill *fill;
 
-  if (key >= layout->key_colors->len)
+  if (key >= layout->key_fills->len)
     return;
-  color = &g_array_index (layout->key_colors, PtlRgba, key);
-  _ptl_plot_set_source (cr, color, 1);
+  fill = &g_array_index (layout->key_fills, KeyFill, key);
+  if (fill->hatched)
+    cairo_set_source (cr, layout->hatch);
+  else
+    _ptl_plot_set_source (cr, &fill->color, 1);
   cairo_rectangle (cr, x0, bar_top (layout, lane), x1 - x0, layout->bar_height);
   cairo_fill (cr);
+  _ptl_label_placer_add_mark (placer, x0, bar_top (layout, lane), x1, bar_top (layout, lane) + layout->bar_height);
 }
 
 static void
 flush_box (cairo_t              *cr,
            const TimelineLayout *layout,
            guint                 lane,
-           Column               *column)
+           Column               *column,
+           PtlLabelPlacer       *placer)
 {
   if (column->has_box)
-    fill_box (cr, layout, lane, column->box_key, column->box_x0, column->box_x1);
+    fill_box (cr, layout, lane, column->box_key, column->box_x0, column->box_x1, placer);
   column->has_box = FALSE;
 }
 
@@ -287,14 +356,15 @@ add_box (cairo_t              *cr,
          Column               *column,
          guint                 key,
          double                x0,
-         double                x1)
+         double                x1,
+         PtlLabelPlacer       *placer)
 {
   if (column->has_box && column->box_key == key && x0 <= column->box_x1 + 1e-9 && x0 >= column->box_x0)
     {
       column->box_x1 = MAX (column->box_x1, x1);
       return;
     }
-  flush_box (cr, layout, lane, column);
+  flush_box (cr, layout, lane, column, placer);
   column->has_box = TRUE;
   column->box_key = key;
   column->box_x0 = x0;
@@ -305,17 +375,35 @@ static void
 flush_column (cairo_t              *cr,
               const TimelineLayout *layout,
               guint                 lane,
-              Column               *column)
+              Column               *column,
+              PtlLabelPlacer       *placer)
 {
-  guint best = 0;
+  guint best_key = G_MAXUINT;
+  double best = -1;
 
-  if (column->n_keys == 0)
+  if (!column->open)
     return;
-  for (guint i = 1; i < column->n_keys; i++)
-    if (column->widths[i] > column->widths[best])
-      best = i;
-  add_box (cr, layout, lane, column, column->keys[best], column->column_start, column->column_end);
+  for (guint mask = column->direct_mask; mask != 0; mask &= mask - 1)
+    {
+      guint key = __builtin_ctz (mask);
+
+      if (column->direct[key] > best)
+        {
+          best = column->direct[key];
+          best_key = key;
+        }
+      column->direct[key] = 0;
+    }
+  for (guint i = 0; i < column->n_keys; i++)
+    if (column->widths[i] > best)
+      {
+        best = column->widths[i];
+        best_key = column->keys[i];
+      }
+  add_box (cr, layout, lane, column, best_key, column->column_start, column->column_end, placer);
+  column->direct_mask = 0;
   column->n_keys = 0;
+  column->open = FALSE;
 }
 
 /* Adds a slice narrower than a column to its lane's column, starting a
@@ -328,32 +416,26 @@ add_to_column (cairo_t              *cr,
                guint                 key,
                double                x0,
                double                x1,
-               double                column_width)
+               double                column_width,
+               PtlLabelPlacer       *placer)
 {
   guint slot;
 
-  /* Most slices fall in the current column, in a key it has already.
-   * Keys of a thread's states alternate at random, so the slot is found
-   * without a branch per key: a mispredicted branch per slice would cost
-   * more than the rest of the loop. */
-  if (column->n_keys > 0 && x0 >= column->column_start && x0 < column->column_end)
+  if (G_UNLIKELY (!column->open || x0 < column->column_start || x0 >= column->column_end))
     {
-      guint found = (guint) (column->keys[0] == key) | (guint) (column->keys[1] == key) << 1 |
-                    (guint) (column->keys[2] == key) << 2 | (guint) (column->keys[3] == key) << 3;
-
-      found &= (1u << column->n_keys) - 1;
-      if (G_LIKELY (found != 0))
-        {
-          column->widths[__builtin_ctz (found)] += x1 - x0;
-          return;
-        }
-    }
-  else if (column->n_keys > 0)
-    flush_column (cr, layout, lane, column);
-  if (column->n_keys == 0)
-    {
+      flush_column (cr, layout, lane, column, placer);
       column->column_start = floor (x0 / column_width) * column_width;
       column->column_end = column->column_start + column_width;
+      column->open = TRUE;
+    }
+
+  /* A thread's states alternate at random: adding by index keeps a
+   * mispredicted search out of the loop that sees every slice. */
+  if (G_LIKELY (key < DIRECT_KEYS))
+    {
+      column->direct[key] += x1 - x0;
+      column->direct_mask |= 1u << key;
+      return;
     }
 
   for (slot = 0; slot < column->n_keys; slot++)
@@ -381,7 +463,8 @@ static void
 draw_slices (cairo_t              *cr,
              const TimelineLayout *layout,
              PtlChart             *chart,
-             double                column_width)
+             double                column_width,
+             PtlLabelPlacer       *placer)
 {
   guint n_slices;
   const PtlSlice *slices = ptl_chart_get_slices (chart, &n_slices);
@@ -390,18 +473,24 @@ draw_slices (cairo_t              *cr,
   double right = layout->area.left + layout->area.width;
   guint n_keys = ptl_chart_get_n_keys (chart);
   gboolean linear = !layout->x_axis.log_scale;
-  /* On a linear axis x = offset + t * scale: no call per slice. */
-  double scale = layout->x_axis.inv_span * layout->area.width;
-  double offset = left - layout->x_axis.origin * scale;
+  /* On a linear axis x = offset + t * scale: no call per slice. Halves,
+   * so that a range of -1e308 to 1e308 does not overflow. */
+  double scale = layout->area.width * 0.5 / (layout->x_axis.max * 0.5 - layout->x_axis.min * 0.5);
+  double offset = left - layout->x_axis.min * scale;
 
   for (guint i = 0; i < n_slices; i++)
     {
       const PtlSlice *slice = &slices[i];
-      double t0 = MIN (slice->start, slice->end);
-      double t1 = MAX (slice->start, slice->end);
+      double t0 = slice->start;
+      double t1 = slice->end;
       double x0, x1;
-
       guint key;
+
+      if (G_UNLIKELY (t1 < t0))
+        {
+          t0 = slice->end;
+          t1 = slice->start;
+        }
 
       if (slice->lane >= layout->n_lanes || slice->key >= n_keys)
         continue;
@@ -415,7 +504,7 @@ draw_slices (cairo_t              *cr,
           /* Inside the area and narrower than a column: no checks left. */
           if (x0 >= left && x1 <= right && x1 - x0 < column_width)
             {
-              add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width);
+              add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width, placer);
               continue;
             }
         }
@@ -431,17 +520,17 @@ draw_slices (cairo_t              *cr,
 
       if (x1 - x0 >= column_width)
         {
-          flush_column (cr, layout, slice->lane, &columns[slice->lane]);
-          add_box (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1);
+          flush_column (cr, layout, slice->lane, &columns[slice->lane], placer);
+          add_box (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, placer);
         }
       else
-        add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width);
+        add_to_column (cr, layout, slice->lane, &columns[slice->lane], key, x0, x1, column_width, placer);
     }
 
   for (guint l = 0; l < layout->n_lanes; l++)
     {
-      flush_column (cr, layout, l, &columns[l]);
-      flush_box (cr, layout, l, &columns[l]);
+      flush_column (cr, layout, l, &columns[l], placer);
+      flush_box (cr, layout, l, &columns[l], placer);
     }
 }
 
@@ -449,7 +538,8 @@ static void
 draw_markers (cairo_t              *cr,
               const PtlPlotStyle   *style,
               const TimelineLayout *layout,
-              PtlChart             *chart)
+              PtlChart             *chart,
+              PtlLabelPlacer       *placer)
 {
   guint n_markers;
   const PtlMarker *markers = ptl_chart_get_markers (chart, &n_markers);
@@ -469,6 +559,7 @@ draw_markers (cairo_t              *cr,
       cairo_line_to (cr, x + size, y - size * 1.4);
       cairo_line_to (cr, x, y);
       cairo_close_path (cr);
+      _ptl_label_placer_add_mark (placer, x - size, y - size * 1.4, x + size, y);
     }
   _ptl_plot_set_source (cr, &style->foreground, 1);
   cairo_fill (cr);
@@ -479,7 +570,8 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
                          cairo_t            *cr,
                          const PtlPlotStyle *style,
                          double              width,
-                         double              height)
+                         double              height,
+                         PtlLabelPlacer     *placer)
 {
   PangoContext *context = _ptl_plot_context_new (cr);
   double pad = _ptl_plot_padding (style);
@@ -500,22 +592,12 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
     _ptl_plot_show_layout (cr, layout.x_title, &style->muted,
                            layout.area.left + layout.area.width / 2, layout.x_title_y, 0.5, 0);
 
-  /* With more lanes than lines of text fit, name every second (third…)
-   * lane rather than print names over each other. */
-  if (layout.n_lanes > 0)
+  for (guint k = 0; k < layout.lanes->len; k++)
     {
-      double text_height;
-      guint step;
+      double center = layout.lanes_top + (k * layout.lane_step + 0.5) * layout.lane_height;
 
-      _ptl_plot_layout_get_size (g_ptr_array_index (layout.lanes, 0), NULL, &text_height);
-      step = (guint) ceil (text_height * 1.1 / layout.lane_height);
-      for (guint l = 0; l < layout.n_lanes; l += MAX (step, 1))
-        {
-          double center = layout.area.top + (l + 0.5) * layout.lane_height;
-
-          _ptl_plot_show_layout (cr, g_ptr_array_index (layout.lanes, l), &style->foreground,
-                                 layout.area.left - style->font_size * 0.5, center, 1, 0.5);
-        }
+      _ptl_plot_show_layout (cr, g_ptr_array_index (layout.lanes, k), &style->foreground,
+                             layout.area.left - style->font_size * 0.5, center, 1, 0.5);
     }
 
   cairo_save (cr);
@@ -523,12 +605,13 @@ _ptl_timeline_plot_draw (PtlChart           *chart,
   cairo_clip (cr);
   if (layout.has_data)
     {
-      draw_slices (cr, &layout, chart, _ptl_plot_column_width (cr));
-      draw_markers (cr, style, &layout, chart);
+      draw_slices (cr, &layout, chart, _ptl_plot_column_width (cr), placer);
+      draw_markers (cr, style, &layout, chart, placer);
     }
   cairo_restore (cr);
 
-  _ptl_draw_references (cr, context, style, chart, &layout.x_axis, NULL, &layout.area, FALSE);
+  _ptl_draw_reference_lines (cr, style, chart, &layout.x_axis, NULL, &layout.area, placer);
+  _ptl_draw_reference_labels (cr, context, style, chart, &layout.x_axis, NULL, &layout.area, FALSE, placer);
 
   cairo_save (cr);
   _ptl_plot_set_source (cr, &style->muted, 1);
@@ -567,7 +650,7 @@ _ptl_timeline_plot_hit_test (PtlChart           *chart,
 
   timeline_layout_init (&layout, chart, context, style, width, height);
 
-  lane_y = (py - layout.area.top) / layout.lane_height;
+  lane_y = (py - layout.lanes_top) / layout.lane_height;
   if (!layout.has_data || px < layout.area.left || px > layout.area.left + layout.area.width ||
       lane_y < 0 || lane_y >= layout.n_lanes)
     goto out;

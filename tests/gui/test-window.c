@@ -715,7 +715,7 @@ static void
 test_sched_workload (void)
 {
   PtlWindow *window = ptl_window_new (NULL);
-  PtlExperimentPage *page = _ptl_window_get_page (window);
+  PtlExperimentPage *page;
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlSchedWorkload) saved = NULL;
   g_autoptr(GFile) bad_file = NULL;
@@ -732,16 +732,21 @@ test_sched_workload (void)
   guint n;
 
   gtk_window_present (GTK_WINDOW (window));
-  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
-  g_assert_nonnull (editor);
 
   /* "models" has a workload parameter too, but a choice, not a file. */
   g_assert_true (ptl_window_show_experiment (window, "models"));
+  page = _ptl_window_get_page (window);
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
+  g_assert_nonnull (editor);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
   g_assert_true (ptl_window_show_experiment (window, "sched-real"));
+  page = _ptl_window_get_page (window);
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
 
   g_assert_true (ptl_window_show_experiment (window, "sched"));
+  page = _ptl_window_get_page (window);
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
   experiment = ptl_experiment_page_get_experiment (page);
   g_assert_true (ptl_workload_editor_get_experiment (editor) == experiment);
@@ -944,6 +949,686 @@ test_sched_workload (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Item 1 of issue 8: a number field being edited when the user picks
+ * another experiment. Focus leaving the spin button makes it parse its
+ * text ("input") after the form dropped the row behind it; this went
+ * through freed memory. The text is typed and the +/- buttons clicked
+ * as GTK delivers them, then the sidebar row is activated. */
+static void
+test_switch_while_editing (void)
+{
+  PtlWindow *window = open_models_window ();
+  GtkListBox *list = _ptl_window_get_experiment_list (window);
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  PtlParamForm *form = _ptl_experiment_page_get_form (page);
+  PtlExperiment *models = ptl_param_form_get_experiment (form);
+  GtkSpinButton *spin;
+  GtkListBoxRow *row = NULL;
+  g_autofree char *tasks = NULL;
+
+  spin = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (form), GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (spin);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (spin)));
+  iterate_pending ();
+
+  /* What a click on "+" does: applied at once. */
+  gtk_spin_button_spin (spin, GTK_SPIN_STEP_FORWARD, 1);
+  iterate_pending ();
+  tasks = ptl_experiment_dup_param_text (models, "tasks");
+  g_assert_cmpstr (tasks, ==, "5");
+
+  /* Typed, not yet parsed: the focus change will parse it. */
+  gtk_editable_set_text (GTK_EDITABLE (spin), "6");
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (spin)) ||
+                 gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), GTK_WIDGET (spin)));
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    if (g_strcmp0 (ptl_experiment_get_id (g_object_get_data (G_OBJECT (row), "ptl-experiment")), "sched") == 0)
+      break;
+  g_assert_nonnull (row);
+  /* As a click does: the row is selected, and only then takes the focus. */
+  gtk_list_box_select_row (list, row);
+  g_signal_emit_by_name (list, "row-activated", row);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  iterate_pending ();
+
+  page = _ptl_window_get_page (window);
+  g_assert_cmpstr (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page)), ==, "sched");
+  /* The typed value went to models, where it was typed, or nowhere. */
+  g_clear_pointer (&tasks, g_free);
+  tasks = ptl_experiment_dup_param_text (models, "tasks");
+  g_assert_cmpstr (tasks, ==, "6");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The same with the form itself given another experiment (the edit is
+ * dropped), and with the window closed, while a number is being typed:
+ * nothing runs on the rows the form let go, nor reaches the other
+ * experiment. */
+static void
+test_form_switch_while_editing (void)
+{
+  g_autoptr(PtlExperiment) models = ptl_registry_create ("models", NULL);
+  g_autoptr(PtlExperiment) pool = ptl_registry_create ("pool", NULL);
+  g_autoptr(JsonObject) pool_before = NULL;
+  g_autoptr(JsonObject) pool_after = NULL;
+  g_autoptr(JsonNode) before_node = NULL;
+  g_autoptr(JsonNode) after_node = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+  g_autofree char *tasks_before = NULL;
+  g_autofree char *tasks_after = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *form = ptl_param_form_new ();
+  GtkWidget *spin;
+
+  gtk_window_set_child (GTK_WINDOW (window), form);
+  ptl_param_form_set_experiment (PTL_PARAM_FORM (form), models);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_pending ();
+
+  for (guint round = 0; round < 2; round++)
+    {
+      spin = find_descendant (form, GTK_TYPE_SPIN_BUTTON);
+      g_assert_nonnull (spin);
+      g_assert_true (gtk_widget_grab_focus (spin));
+      tasks_before = ptl_experiment_dup_param_text (models, "tasks");
+      pool_before = ptl_experiment_dup_params_json (pool);
+      gtk_editable_set_text (GTK_EDITABLE (spin), "7");
+
+      if (round == 0)
+        {
+          ptl_param_form_set_experiment (PTL_PARAM_FORM (form), pool);
+          iterate_pending ();
+          /* Back to models for the second round. */
+          ptl_param_form_set_experiment (PTL_PARAM_FORM (form), models);
+          iterate_pending ();
+        }
+      else
+        {
+          gtk_window_destroy (GTK_WINDOW (window));
+          iterate_pending ();
+        }
+
+      /* Closing the window moves the focus first, which applies the
+       * edit while the form still holds models: either is right there. */
+      tasks_after = ptl_experiment_dup_param_text (models, "tasks");
+      if (round == 0)
+        g_assert_cmpstr (tasks_after, ==, tasks_before);
+      pool_after = ptl_experiment_dup_params_json (pool);
+      before_node = json_node_init_object (json_node_alloc (), pool_before);
+      after_node = json_node_init_object (json_node_alloc (), pool_after);
+      before_text = json_to_string (before_node, FALSE);
+      after_text = json_to_string (after_node, FALSE);
+      g_assert_cmpstr (after_text, ==, before_text);
+
+      g_clear_pointer (&tasks_before, g_free);
+      g_clear_pointer (&tasks_after, g_free);
+      g_clear_pointer (&pool_before, json_object_unref);
+      g_clear_pointer (&pool_after, json_object_unref);
+      g_clear_pointer (&before_node, json_node_unref);
+      g_clear_pointer (&after_node, json_node_unref);
+      g_clear_pointer (&before_text, g_free);
+      g_clear_pointer (&after_text, g_free);
+    }
+}
+
+/* A refused cell of the workload table keeps the focus while the table
+ * is rebuilt (a generator chosen): the focus leaves it only once its row
+ * is gone, and nothing may be looked up for that row. */
+static void
+test_workload_rebuild_while_editing (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  PtlWorkloadEditor *editor;
+  GtkEditable *cell;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)),
+                                                 PTL_TYPE_WORKLOAD_EDITOR));
+  g_assert_nonnull (editor);
+  iterate_pending ();
+
+  cell = find_cell (editor, 0, "arrival");
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (cell)));
+  gtk_editable_set_text (cell, "abc");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
+
+  /* Another generator than the one shown, so the table is rebuilt. */
+  {
+    PtlExperiment *experiment = ptl_workload_editor_get_experiment (editor);
+    g_autofree char *shown = ptl_experiment_dup_param_text (experiment, "workload");
+    const char * const *kinds = ptl_sched_workload_list_kinds ();
+    const char *other = g_strcmp0 (kinds[0], shown) != 0 ? kinds[0] : kinds[1];
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "workload.generate", "s", other));
+  }
+  iterate_pending ();
+  g_assert_null (ptl_workload_editor_get_message (editor));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_cell (editor, 0, "arrival")), "error"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+match_css_class (GtkWidget     *widget,
+                 gconstpointer  name)
+{
+  return gtk_widget_has_css_class (widget, name);
+}
+
+/* Whether the sidebar marks @id's row as running. */
+static gboolean
+sidebar_shows_running (PtlWindow  *window,
+                       const char *id)
+{
+  GtkListBox *list = _ptl_window_get_experiment_list (window);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      PtlExperiment *experiment = g_object_get_data (G_OBJECT (row), "ptl-experiment");
+
+      if (g_strcmp0 (ptl_experiment_get_id (experiment), id) == 0)
+        {
+          GtkWidget *mark = find_widget (GTK_WIDGET (row), match_css_class, "ptl-running");
+
+          g_assert_nonnull (mark);
+          return gtk_widget_get_visible (mark);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+set_params (PtlExperiment     *experiment,
+            const char * const params[][2],
+            guint              n_params)
+{
+  for (guint i = 0; i < n_params; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      ptl_experiment_set_param (experiment, params[i][0], params[i][1], &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* Item 2 of issue 8: each experiment keeps its result and parameters while
+ * others are shown, and a run goes on behind another page, marked in the
+ * sidebar; the window's actions follow the page shown. */
+static void
+test_pages_keep_results (void)
+{
+  static const char * const long_models[][2] = {
+    { "tasks", "200" }, { "io-ms", "100" }, { "repeats", "20" }, { "sweep", "true" },
+  };
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *models_page = _ptl_window_get_page (window);
+  PtlExperimentPage *sched_page;
+  PtlResult *sched_result;
+  g_autofree char *quantum = NULL;
+  GtkGrid *summary;
+
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  sched_page = _ptl_window_get_page (window);
+  g_assert_true (sched_page != models_page);
+  set_params (ptl_experiment_page_get_experiment (sched_page),
+              (const char * const[][2]) { { "quantum", "3" } }, 1);
+  run_to_completion (window);
+  sched_result = ptl_experiment_page_get_result (sched_page);
+  g_assert_nonnull (sched_result);
+  g_assert_true (ptl_experiment_page_get_can_export (sched_page));
+  /* Item 5: a run of milliseconds is too short to judge the window's
+   * share of a CPU, and gets no warning about it. */
+  for (guint i = 0; i < ptl_result_get_n_warnings (sched_result); i++)
+    g_assert_null (strstr (ptl_result_get_warning (sched_result, i), "The window itself"));
+
+  /* Away to models and back: the same result, table and parameters. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  g_assert_true (_ptl_window_get_page (window) == models_page);
+  g_assert_false (action_enabled (GTK_WIDGET (window), "win.export"));
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  g_assert_true (_ptl_window_get_page (window) == sched_page);
+  g_assert_true (ptl_experiment_page_get_result (sched_page) == sched_result);
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  summary = _ptl_experiment_page_get_summary (sched_page);
+  g_assert_nonnull (gtk_grid_get_child_at (summary, 0, 2));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (summary)));
+  quantum = ptl_experiment_dup_param_text (ptl_experiment_page_get_experiment (sched_page), "quantum");
+  g_assert_cmpstr (quantum, ==, "3");
+
+  /* A long models run, then sched shown while it goes on. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  set_params (ptl_experiment_page_get_experiment (models_page), long_models, G_N_ELEMENTS (long_models));
+  iterate_pending ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (ptl_experiment_page_get_running (models_page));
+  g_assert_true (sidebar_shows_running (window, "models"));
+  g_assert_false (sidebar_shows_running (window, "sched"));
+
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  iterate_pending ();
+  g_assert_true (ptl_experiment_page_get_running (models_page));
+  g_assert_true (sidebar_shows_running (window, "models"));
+  /* The actions are sched's: it may run and export, nothing to cancel. */
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.run"));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  g_assert_false (action_enabled (GTK_WIDGET (window), "win.cancel"));
+  /* Escape here does not stop the run behind. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  g_assert_true (ptl_experiment_page_get_can_cancel (models_page));
+
+  /* Back to models: still going, and its Cancel stops it. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.cancel"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  wait_until_idle (models_page, CANCEL_LIMIT_S);
+  iterate_pending ();
+  g_assert_false (sidebar_shows_running (window, "models"));
+  g_assert_true (ptl_experiment_page_get_result (sched_page) == sched_result);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A run that finishes while another page is shown lands on its own page. */
+static void
+test_run_behind_other_page (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *models_page = _ptl_window_get_page (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  g_assert_true (sidebar_shows_running (window, "models"));
+  wait_until_idle (models_page, RUN_TIMEOUT_S);
+  iterate_pending ();
+
+  g_assert_false (sidebar_shows_running (window, "models"));
+  g_assert_nonnull (ptl_experiment_page_get_result (models_page));
+  g_assert_true (ptl_experiment_page_get_can_export (models_page));
+  g_assert_null (ptl_experiment_page_get_result (_ptl_window_get_page (window)));
+  g_assert_false (action_enabled (GTK_WIDGET (window), "win.export"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Item 3 of issue 8: the summary table never takes the mouse wheel from
+ * the page (no scroll handling for vertical motion between the table and
+ * the page's own scroller), shows every row, and when wider than the
+ * page has a visible scrollbar of its own. */
+static void
+test_summary_table (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  PtlExperimentPage *page;
+  GtkWidget *grid;
+  GtkWidget *scroller = NULL;
+  GtkWidget *page_scroller = NULL;
+  GtkAdjustment *hadjustment;
+  g_autoptr(GError) error = NULL;
+  int min_height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  page = _ptl_window_get_page (window);
+  ptl_experiment_set_param (ptl_experiment_page_get_experiment (page), "algorithm", "all", &error);
+  g_assert_no_error (error);
+  iterate_pending ();
+  run_to_completion (window);
+  grid = GTK_WIDGET (_ptl_experiment_page_get_summary (page));
+  wait_for_size (grid);
+
+  for (GtkWidget *widget = grid; widget != GTK_WIDGET (page); widget = gtk_widget_get_parent (widget))
+    {
+      g_autoptr(GListModel) controllers = NULL;
+
+      /* The page's own scroller, the first that scrolls vertically, is
+       * where the wheel belongs. */
+      if (GTK_IS_SCROLLED_WINDOW (widget))
+        {
+          GtkPolicyType vpolicy;
+
+          gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), NULL, &vpolicy);
+          if (vpolicy != GTK_POLICY_NEVER)
+            {
+              page_scroller = widget;
+              break;
+            }
+          scroller = widget;
+        }
+
+      controllers = gtk_widget_observe_controllers (widget);
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+          if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller) &&
+              gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_NONE)
+            g_assert_false (gtk_event_controller_scroll_get_flags (GTK_EVENT_CONTROLLER_SCROLL (controller)) &
+                            GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+        }
+    }
+  g_assert_nonnull (page_scroller);
+  g_assert_nonnull (scroller);
+
+  /* Every row in sight, vertically. */
+  gtk_widget_measure (grid, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (grid),
+                      &min_height, NULL, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_height (scroller), >=, min_height);
+
+  /* Sideways: either all of it fits, or a scrollbar shows. */
+  hadjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  if (gtk_adjustment_get_upper (hadjustment) > gtk_adjustment_get_page_size (hadjustment))
+    {
+      /* Below the table, not the scrolled window's own (overlaid on the
+       * last row). */
+      GtkWidget *scrollbar = gtk_widget_get_next_sibling (scroller);
+
+      g_assert_true (GTK_IS_SCROLLBAR (scrollbar));
+      /* Shown from the allocation that found the table too wide: a
+       * frame later. */
+      {
+        gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+        guint wake = g_timeout_add (20, wake_cb, NULL);
+
+        while (!gtk_widget_get_mapped (scrollbar) && g_get_monotonic_time () < deadline)
+          g_main_context_iteration (NULL, TRUE);
+        g_source_remove (wake);
+      }
+      g_assert_true (gtk_widget_get_mapped (scrollbar));
+      g_assert_true (gtk_scrollbar_get_adjustment (GTK_SCROLLBAR (scrollbar)) == hadjustment);
+    }
+  else
+    g_assert_cmpint (gtk_widget_get_width (scroller), >=, gtk_widget_get_width (grid));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_message_dialog_of (GtkWindow *dialog,
+                      GtkWindow *parent)
+{
+  return ADW_IS_MESSAGE_DIALOG (dialog) && gtk_window_get_transient_for (dialog) == parent;
+}
+
+/* Item 10 of issue 8: `ptlab FILE` opens a saved result as it was, a
+ * scheduling workload in the scheduling experiment, and says what is
+ * wrong with anything else, in the window. */
+static void
+test_open_files (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  g_autoptr(PtlExperiment) sched = ptl_registry_create ("sched", NULL);
+  g_autoptr(PtlResult) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) result_file = NULL;
+  g_autoptr(GFile) workload_file = NULL;
+  g_autoptr(GFile) bad_workload = NULL;
+  g_autoptr(GFile) garbage_file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *result_path = NULL;
+  g_autofree char *garbage_path = NULL;
+  g_autofree char *quantum = NULL;
+  g_autofree char *spec = NULL;
+  PtlExperimentPage *page;
+  PtlResult *shown;
+  gboolean dialog_shown = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+
+  /* A result saved from a run with a quantum of 5. */
+  dir = g_dir_make_tmp ("ptlab-open-XXXXXX", &error);
+  g_assert_no_error (error);
+  ptl_experiment_set_param (sched, "quantum", "5", &error);
+  g_assert_no_error (error);
+  saved = ptl_experiment_run_sync (sched, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  result_path = g_build_filename (dir, "sched-result.json", NULL);
+  g_assert_true (ptl_result_save_json (saved, result_path, &error));
+  g_assert_no_error (error);
+
+  result_file = g_file_new_for_path (result_path);
+  g_assert_true (ptl_window_open_file (window, result_file, &error));
+  g_assert_no_error (error);
+  iterate_pending ();
+  page = _ptl_window_get_page (window);
+  g_assert_cmpstr (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page)), ==, "sched");
+  shown = ptl_experiment_page_get_result (page);
+  g_assert_nonnull (shown);
+  g_assert_cmpuint (ptl_result_get_n_charts (shown), ==, ptl_result_get_n_charts (saved));
+  g_assert_true (ptl_experiment_page_get_can_export (page));
+  g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
+  quantum = ptl_experiment_dup_param_text (ptl_experiment_page_get_experiment (page), "quantum");
+  g_assert_cmpstr (quantum, ==, "5");
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (page), "sched-result.json"));
+
+  /* A workload: the scheduling page, with the file as its own copy. */
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  workload_file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "io-mix.csv", NULL));
+  g_assert_true (ptl_window_open_file (window, workload_file, &error));
+  g_assert_no_error (error);
+  page = _ptl_window_get_page (window);
+  g_assert_true (ptl_workload_editor_can_edit (ptl_experiment_page_get_experiment (page)));
+  spec = ptl_experiment_dup_param_text (ptl_experiment_page_get_experiment (page), "workload");
+  g_assert_true (g_str_has_prefix (spec, g_get_user_data_dir ()));
+
+  /* A malformed workload: the loader's line. */
+  bad_workload = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "bad-arrival.csv", NULL));
+  g_assert_false (ptl_window_open_file (window, bad_workload, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "line 3"));
+  g_clear_error (&error);
+
+  /* Neither: both readings are explained, in a dialog over the window. */
+  garbage_path = g_build_filename (dir, "notes.json", NULL);
+  g_assert_true (g_file_set_contents (garbage_path, "{\"hello\": 1}", -1, &error));
+  garbage_file = g_file_new_for_path (garbage_path);
+  g_assert_false (ptl_window_open_file (window, garbage_file, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "notes.json"));
+  g_clear_error (&error);
+
+  ptl_window_open_files (window, &garbage_file, 1);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (is_message_dialog_of (toplevel, GTK_WINDOW (window)))
+          {
+            dialog_shown = TRUE;
+            gtk_window_destroy (toplevel);
+          }
+      }
+  }
+  g_assert_true (dialog_shown);
+
+  g_unlink (result_path);
+  g_unlink (garbage_path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* From item 9 of issue 8: the Live Monitor's list starts folded in a
+ * short window, open in a tall one, and then as the user left it, in
+ * every page and the next window. */
+static void
+test_monitor_expanded (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  PtlWindow *window;
+  PtlMonitorPanel *panel;
+  PtlMonitorPanel *other_panel;
+
+  g_settings_set_int (settings, "window-height", 650);
+  window = ptl_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_false (ptl_monitor_panel_get_expanded (panel));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_set_int (settings, "window-height", 900);
+  window = ptl_window_new (NULL);
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_true (ptl_monitor_panel_get_expanded (panel));
+
+  /* The user folds it: remembered, and other pages follow. */
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  other_panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_true (other_panel != panel);
+  ptl_monitor_panel_set_expanded (panel, FALSE);
+  g_assert_false (ptl_monitor_panel_get_expanded (other_panel));
+  {
+    g_autofree char *choice = g_settings_get_string (settings, "monitor-expanded");
+
+    g_assert_cmpstr (choice, ==, "collapsed");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Opened again by the user in a short window: it stays open. */
+  g_settings_set_int (settings, "window-height", 650);
+  window = ptl_window_new (NULL);
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_false (ptl_monitor_panel_get_expanded (panel));
+  ptl_monitor_panel_set_expanded (panel, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = ptl_window_new (NULL);
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  panel = PTL_MONITOR_PANEL (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)), PTL_TYPE_MONITOR_PANEL));
+  g_assert_true (ptl_monitor_panel_get_expanded (panel));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "monitor-expanded");
+}
+
+/* From item 9 of issue 8: "How It Works" opens in a window of its own,
+ * sections under headings, rather than a long block in the side pane. */
+static void
+test_explanation (void)
+{
+  PtlWindow *window = open_models_window ();
+  PtlExperimentPage *page = _ptl_window_get_page (window);
+  GtkWidget *button = NULL;
+  GtkWindow *explanation = NULL;
+  GListModel *toplevels;
+  GtkWidget *heading;
+
+  for (GtkWidget *label = find_label_containing (GTK_WIDGET (page), "How It Works");
+       label != NULL && button == NULL;
+       label = gtk_widget_get_parent (label))
+    if (GTK_IS_BUTTON (label))
+      button = label;
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  iterate_pending ();
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && explanation == NULL; i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        explanation = toplevel;
+    }
+  g_assert_nonnull (explanation);
+  /* Wider than the side pane's 360 px, and the models text has sections. */
+  wait_for_size (GTK_WIDGET (explanation));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (explanation)), >, 360);
+  heading = find_widget (GTK_WIDGET (explanation), match_css_class, "heading");
+  g_assert_nonnull (heading);
+  g_assert_true (GTK_IS_LABEL (heading));
+  g_assert_cmpuint (g_utf8_strlen (gtk_label_get_text (GTK_LABEL (heading)), -1), <=, 40);
+  g_assert_false (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (heading)), "."));
+
+  gtk_window_destroy (explanation);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* From item 9 of issue 8: a parameter listing some of a set of choices
+ * ("Mechanisms: all") gets one check per choice the parameter declares;
+ * every check is "all", an empty list cannot run. */
+static void
+test_list_param (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  PtlParamForm *form;
+  PtlExperiment *ipc;
+  GtkWidget *expander;
+  GtkWidget *checks[32];
+  const char * const *choices;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "ipc"));
+  form = _ptl_experiment_page_get_form (_ptl_window_get_page (window));
+  ipc = ptl_param_form_get_experiment (form);
+  choices = ptl_param_get_list_choices (ptl_experiment_find_param (ipc, "mechanisms"));
+  g_assert_nonnull (choices);
+  ptl_experiment_set_param (ipc, "mechanisms", "all", &error);
+  g_assert_no_error (error);
+
+  expander = find_descendant (GTK_WIDGET (form), ADW_TYPE_EXPANDER_ROW);
+  g_assert_nonnull (expander);
+  for (GtkWidget *check = find_descendant (expander, GTK_TYPE_CHECK_BUTTON);
+       check != NULL && n < G_N_ELEMENTS (checks);
+       check = NULL)
+    {
+      /* Every check, in order, below the expander. */
+      GtkWidget *list = gtk_widget_get_ancestor (check, GTK_TYPE_LIST_BOX);
+
+      for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+        checks[n++] = find_descendant (row, GTK_TYPE_CHECK_BUTTON);
+    }
+  g_assert_cmpuint (n, ==, g_strv_length ((char **) choices));
+  for (guint i = 0; i < n; i++)
+    g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[i])));
+
+  /* One off: the others, in the declared order. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (checks[1]), FALSE);
+  text = ptl_experiment_dup_param_text (ipc, "mechanisms");
+  g_assert_false (g_str_equal (text, "all"));
+  g_assert_null (strstr (text, choices[1]));
+  g_assert_true (g_str_has_prefix (text, choices[0]));
+  g_clear_pointer (&text, g_free);
+
+  /* All on again is "all". */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (checks[1]), TRUE);
+  text = ptl_experiment_dup_param_text (ipc, "mechanisms");
+  g_assert_cmpstr (text, ==, "all");
+  g_clear_pointer (&text, g_free);
+
+  /* None: the experiment's check says why, and it cannot run. */
+  for (guint i = 0; i < n; i++)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (checks[i]), FALSE);
+  g_assert_false (ptl_param_form_get_valid (form));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (form), "No IPC mechanism"));
+
+  /* Set elsewhere (reset, the command line's value): the checks follow. */
+  ptl_experiment_set_param (ipc, "mechanisms", choices[0], &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[0])));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[1])));
+  g_assert_true (ptl_param_form_get_valid (form));
+
+  ptl_experiment_set_param (ipc, "mechanisms", "all", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -989,11 +1674,21 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/templates", test_templates);
   g_test_add_func ("/ptl/gui/sidebar", test_sidebar);
   g_test_add_func ("/ptl/gui/param-form", test_param_form);
+  g_test_add_func ("/ptl/gui/switch-while-editing", test_switch_while_editing);
+  g_test_add_func ("/ptl/gui/form-switch-while-editing", test_form_switch_while_editing);
   g_test_add_func ("/ptl/gui/max-tasks", test_max_tasks);
   g_test_add_func ("/ptl/gui/run", test_run);
   g_test_add_func ("/ptl/gui/cancel", test_cancel);
+  g_test_add_func ("/ptl/gui/pages-keep-results", test_pages_keep_results);
+  g_test_add_func ("/ptl/gui/run-behind-other-page", test_run_behind_other_page);
   g_test_add_func ("/ptl/gui/export", test_export);
   g_test_add_func ("/ptl/gui/sched-workload", test_sched_workload);
+  g_test_add_func ("/ptl/gui/summary-table", test_summary_table);
+  g_test_add_func ("/ptl/gui/open-files", test_open_files);
+  g_test_add_func ("/ptl/gui/monitor-expanded", test_monitor_expanded);
+  g_test_add_func ("/ptl/gui/explanation", test_explanation);
+  g_test_add_func ("/ptl/gui/list-param", test_list_param);
+  g_test_add_func ("/ptl/gui/workload-rebuild-while-editing", test_workload_rebuild_while_editing);
 
   status = g_test_run ();
   remove_tree (data_home);

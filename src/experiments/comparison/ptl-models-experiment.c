@@ -1017,6 +1017,14 @@ ptl_models_experiment_set_property (GObject      *object,
 static void
 ptl_models_experiment_class_init (PtlModelsExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "wall", N_("Wall time per mode") },
+    { "speedup", N_("Speedup over sequential") },
+    { "cpu", N_("CPU time per mode (all threads and children)") },
+    { "memory", N_("Peak memory per mode") },
+    { "sweep", N_("Speedup by number of workers (with sweep)") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1067,6 +1075,7 @@ ptl_models_experiment_class_init (PtlModelsExperimentClass *klass)
        "GIL follows CPython's own: a thread that waited a whole switch interval sets a drop "
        "request, the holder checks it every few thousand steps of arithmetic, lets go, and waits "
        "until another thread has taken the lock.");
+  experiment_class->charts = charts;
 
   experiment_class->run = ptl_models_experiment_run;
   experiment_class->count_tasks = ptl_models_experiment_count_tasks;

@@ -1204,6 +1204,14 @@ ptl_creation_experiment_set_property (GObject      *object,
 static void
 ptl_creation_experiment_class_init (PtlCreationExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "cost", N_("Create-and-reap time per mechanism") },
+    { "rate", N_("Creations per second per mechanism") },
+    { "distribution", N_("Distribution of create-and-reap times") },
+    { "histogram", N_("Histogram of create-and-reap times") },
+    { "parent-size", N_("Creation cost by memory the parent has written (with the size sweep)") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1255,6 +1263,7 @@ ptl_creation_experiment_class_init (PtlCreationExperimentClass *klass)
        "before the call that creates it to just after the call that reaps it, after a few untimed "
        "ones; the mechanisms take turns in three rounds so a busy moment hits them all; the raw "
        "times are kept in the result.");
+  experiment_class->charts = charts;
 
   experiment_class->validate = ptl_creation_experiment_validate;
   experiment_class->run = ptl_creation_experiment_run;

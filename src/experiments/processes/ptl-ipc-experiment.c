@@ -943,6 +943,12 @@ ptl_ipc_experiment_set_property (GObject      *object,
 static void
 ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "round-trip", N_("Round trip per mechanism") },
+    { "distribution", N_("Distribution of round trips") },
+    { "bandwidth", N_("Bandwidth by message size (with bandwidth)") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1005,6 +1011,7 @@ ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
        "threads of one process keeps the address space, which matters little on current CPUs. "
        "The peer's descriptors, shared memory and message queues are closed and unlinked when "
        "the run ends or is cancelled; the names are unlinked as soon as both sides have them.");
+  experiment_class->charts = charts;
 
   experiment_class->validate = ptl_ipc_experiment_validate;
   experiment_class->count_tasks = ptl_ipc_experiment_count_tasks;
@@ -1043,6 +1050,19 @@ ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
                        N_("How much data each mechanism sends at each message size"),
                        1, 4096, 16, flags);
   ptl_param_set_unit (properties[PROP_BANDWIDTH_MIB], "MiB");
+
+  /* The names the mechanisms parameter may list, for the form's checks. */
+  {
+    static const char *names[16];
+    const PtlIpcMechanism * const *mechanisms;
+    guint n_mechanisms;
+
+    mechanisms = ptl_ipc_list_mechanisms (&n_mechanisms);
+    g_assert (n_mechanisms < G_N_ELEMENTS (names));
+    for (guint i = 0; i < n_mechanisms; i++)
+      names[i] = ptl_ipc_mechanism_get_name (mechanisms[i]);
+    ptl_param_set_list_choices (properties[PROP_MECHANISMS], names);
+  }
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

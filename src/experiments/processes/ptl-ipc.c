@@ -91,7 +91,7 @@ ptl_ipc_mechanism_get_unit (const PtlIpcMechanism *mechanism,
 static char *
 dup_allowed_names (void)
 {
-  g_autoptr(GString) names = g_string_new ("all");
+  g_autoptr(GString) names = g_string_new (PTL_PARAM_LIST_ALL);
 
   for (guint i = 0; mechanisms[i] != NULL; i++)
     g_string_append_printf (names, ", %s", mechanisms[i]->name);
@@ -113,7 +113,7 @@ ptl_ipc_parse_mechanisms (const char  *text,
       const char *word = g_strstrip (words[i]);
       const PtlIpcMechanism *mechanism;
 
-      if (g_str_equal (word, "all"))
+      if (g_str_equal (word, PTL_PARAM_LIST_ALL))
         {
           if (g_strv_length (words) > 1)
             {

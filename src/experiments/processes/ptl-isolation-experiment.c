@@ -665,6 +665,10 @@ ptl_isolation_experiment_set_property (GObject      *object,
 static void
 ptl_isolation_experiment_class_init (PtlIsolationExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "timeline", N_("Workers over time, and how each ended") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -704,6 +708,7 @@ ptl_isolation_experiment_class_init (PtlIsolationExperimentClass *klass)
        "signal that killed it (WTERMSIG, named here as SIGSEGV, SIGABRT); “core dumped” appears "
        "when the kernel wrote a core file. The helper switches core files off (RLIMIT_CORE = 0) so "
        "a run leaves nothing behind.");
+  experiment_class->charts = charts;
 
   experiment_class->validate = ptl_isolation_experiment_validate;
   experiment_class->count_tasks = ptl_isolation_experiment_count_tasks;

@@ -982,6 +982,12 @@ ptl_memory_experiment_set_property (GObject      *object,
 static void
 ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "total-pss", N_("Total PSS of the workers") },
+    { "pss-per-worker", N_("PSS per worker") },
+    { "rss-per-worker", N_("RSS per worker") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1027,6 +1033,7 @@ ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
        "both are kernel memory. Limits: the sweep stops before it would exceed RLIMIT_NPROC, "
        "kernel.threads-max or half of MemAvailable, and when a creation fails anyway the run keeps "
        "what it measured and says which limit was hit.");
+  experiment_class->charts = charts;
 
   experiment_class->validate = ptl_memory_experiment_validate;
   experiment_class->run = ptl_memory_experiment_run;

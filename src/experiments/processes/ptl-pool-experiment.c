@@ -1103,6 +1103,11 @@ ptl_pool_experiment_set_property (GObject      *object,
 static void
 ptl_pool_experiment_class_init (PtlPoolExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "throughput", N_("Tasks per second by task size") },
+    { "latency", N_("Latency per task by task size") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1143,6 +1148,7 @@ ptl_pool_experiment_class_init (PtlPoolExperimentClass *klass)
        "one core; at each size every strategy runs a few untimed tasks, then enough timed ones "
        "for about 100 ms of arithmetic (at least 20, at most `tasks`); latencies are taken by the "
        "coordinating thread with the monotonic clock and kept in the result.");
+  experiment_class->charts = charts;
 
   experiment_class->run = ptl_pool_experiment_run;
   experiment_class->count_tasks = ptl_pool_experiment_count_tasks;

@@ -595,6 +595,18 @@ ptl_sched_experiment_set_property (GObject      *object,
 static void
 ptl_sched_experiment_class_init (PtlSchedExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "gantt-fcfs", N_("Gantt chart: first come, first served") },
+    { "gantt-sjf", N_("Gantt chart: shortest job first") },
+    { "gantt-srtf", N_("Gantt chart: shortest remaining time first") },
+    { "gantt-rr", N_("Gantt chart: round robin") },
+    { "gantt-priority", N_("Gantt chart: priority") },
+    { "gantt-priority-preemptive", N_("Gantt chart: priority (preemptive)") },
+    { "gantt-mlfq", N_("Gantt chart: multilevel feedback queue") },
+    { "averages", N_("Average times per algorithm") },
+    { "waiting", N_("Waiting time per process") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -661,6 +673,7 @@ ptl_sched_experiment_class_init (PtlSchedExperimentClass *klass)
        "seed set its size and its random draw) or from a CSV or JSON file: one process per line "
        "with the columns name, arrival, burst (or bursts: CPU and I/O alternating, separated by "
        "“;”) and an optional priority.");
+  experiment_class->charts = charts;
 
   experiment_class->validate = ptl_sched_experiment_validate;
   experiment_class->run = ptl_sched_experiment_run;

@@ -980,6 +980,12 @@ ptl_sched_real_experiment_set_property (GObject      *object,
 static void
 ptl_sched_real_experiment_class_init (PtlSchedRealExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "measured", N_("Measured: which thread ran when, and on which CPU") },
+    { "prediction", N_("Predicted by the simulator") },
+    { "turnaround", N_("Turnaround per thread: measured and predicted") },
+    { NULL }
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1032,6 +1038,7 @@ ptl_sched_real_experiment_class_init (PtlSchedRealExperimentClass *klass)
        "the time the thread was runnable but not running. On a virtual machine a pause may also "
        "be the hypervisor running something else, and other programs compete for the CPU too: "
        "the notes say when they did.");
+  experiment_class->charts = charts;
 
   experiment_class->validate = ptl_sched_real_experiment_validate;
   experiment_class->run = ptl_sched_real_experiment_run;

@@ -9,9 +9,6 @@
 
 #include "ptl-sched-workload.h"
 
-/* Deeper JSON is rejected before json-glib sees it: its recursive parser
- * overflows the stack on input like a megabyte of '['. Our format needs 4. */
-#define JSON_MAX_DEPTH 64
 /* Longest excerpt of a bad value quoted back in an error message. */
 #define EXCERPT_MAX_CHARS 40
 
@@ -567,48 +564,6 @@ set_json_error (GError     **error,
   g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s: %s"), path, message);
 }
 
-/* Rejects nesting deeper than JSON_MAX_DEPTH, outside strings. */
-static gboolean
-check_json_depth (const char  *data,
-                  gsize        len,
-                  GError     **error)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-  guint line = 1;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (c == '\n')
-        line++;
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > JSON_MAX_DEPTH)
-            {
-              g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
-                           _("line %u: expected at most %u nested arrays and objects"),
-                           line, JSON_MAX_DEPTH);
-              return FALSE;
-            }
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
 /* A JSON integer (or a float with no fraction, as some writers produce)
  * in [minimum, maximum]. */
 static gboolean
@@ -1062,7 +1017,7 @@ ptl_sched_workload_new_from_json (const char  *data,
   if (data == NULL)
     data = "";
   size = len < 0 ? strlen (data) : (gsize) len;
-  if (!check_text (data, size, error) || !check_json_depth (data, size, error))
+  if (!check_text (data, size, error) || !ptl_json_check_depth (data, size, error))
     return NULL;
 
   parser = json_parser_new ();
@@ -1112,7 +1067,7 @@ ptl_sched_workload_load (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_get_contents (path, &data, &len, error))
+  if (!ptl_file_read_regular (path, &data, &len, error))
     return NULL;
 
   lower = g_ascii_strdown (path, -1);

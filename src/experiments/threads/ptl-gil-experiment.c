@@ -653,6 +653,15 @@ ptl_gil_experiment_set_property (GObject      *object,
 static void
 ptl_gil_experiment_class_init (PtlGilExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "response", N_("The I/O thread's response time by switch interval, beside one interval and no lock") },
+    { "gil-time-cpu", N_("Each CPU-bound thread's time holding and waiting for the GIL, alone") },
+    { "gil-time-io", N_("Each thread's time holding and waiting for the GIL, with the I/O-bound thread") },
+    { "timeline", N_("Thread-state timeline: who holds the GIL at the chosen interval") },
+    { "timeline-cpus", N_("Which thread ran on each CPU") },
+    { "timeline-shares", N_("Each thread's share of time per state") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -663,6 +672,7 @@ ptl_gil_experiment_class_init (PtlGilExperimentClass *klass)
   experiment_class->id = "gil";
   experiment_class->title = N_("Inside the GIL");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("CPU-bound threads under an emulated Python global interpreter lock, alone and with an I/O-bound "
        "thread beside them, over switch intervals from 1 to 100 ms: each thread's time holding and "

@@ -31,6 +31,7 @@ struct _PtlLifecycleExperiment
   guint sleep_ms;
   guint detach_share;
   guint repeats;
+  gboolean cpu_lanes;
 };
 
 enum {
@@ -40,6 +41,7 @@ enum {
   PROP_SLEEP_MS,
   PROP_DETACH_SHARE,
   PROP_REPEATS,
+  PROP_CPU_LANES,
   N_PROPS
 };
 
@@ -366,7 +368,7 @@ ptl_lifecycle_experiment_run (PtlExperiment  *experiment,
           g_autofree char *title = g_strdup_printf (_("The life of %u threads"), self->threads);
           PtlChart *timeline;
 
-          ptl_thread_recorder_add_charts (recorder, result, "threads", title, FALSE);
+          ptl_thread_recorder_add_charts (recorder, result, "threads", title, self->cpu_lanes);
           timeline = ptl_result_find_chart (result, "threads");
           for (guint i = 0; i < self->threads; i++)
             ptl_chart_add_marker (timeline, i,
@@ -469,6 +471,9 @@ ptl_lifecycle_experiment_get_property (GObject    *object,
     case PROP_REPEATS:
       g_value_set_uint (value, self->repeats);
       break;
+    case PROP_CPU_LANES:
+      g_value_set_boolean (value, self->cpu_lanes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -499,6 +504,9 @@ ptl_lifecycle_experiment_set_property (GObject      *object,
     case PROP_REPEATS:
       ptl_param_store_uint (object, &self->repeats, value, pspec);
       break;
+    case PROP_CPU_LANES:
+      ptl_param_store_boolean (object, &self->cpu_lanes, value, pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -507,6 +515,13 @@ ptl_lifecycle_experiment_set_property (GObject      *object,
 static void
 ptl_lifecycle_experiment_class_init (PtlLifecycleExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "threads", N_("Thread-state timeline of the first life") },
+    { "threads-cpus", N_("Which thread held a lock or ran on each CPU") },
+    { "threads-shares", N_("Each thread's share of time per state") },
+    { "latency", N_("Creation, wake-up and join latencies") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -517,6 +532,7 @@ ptl_lifecycle_experiment_class_init (PtlLifecycleExperimentClass *klass)
   experiment_class->id = "thread-lifecycle";
   experiment_class->title = N_("Thread lifecycle");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("N threads are created, run, sleep, wait on a condition, are woken together and are joined "
        "or detached: every state drawn per thread, with the time each step of a thread's life takes.");
@@ -563,6 +579,11 @@ ptl_lifecycle_experiment_class_init (PtlLifecycleExperimentClass *klass)
     g_param_spec_uint ("repeats", N_("Lives"), N_("How many times the threads live, for the latency statistics"),
                        1, 200, 20, flags);
 
+  properties[PROP_CPU_LANES] =
+    g_param_spec_boolean ("cpu-lanes", N_("Lanes per CPU"),
+                          N_("Also draw which thread held a lock or ran on each CPU"),
+                          FALSE, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -574,4 +595,5 @@ ptl_lifecycle_experiment_init (PtlLifecycleExperiment *self)
   self->sleep_ms = 6;
   self->detach_share = 25;
   self->repeats = 20;
+  self->cpu_lanes = FALSE;
 }

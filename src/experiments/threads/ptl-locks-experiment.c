@@ -32,6 +32,7 @@ struct _PtlLocksExperiment
   guint cell_ms;
   guint repeats;
   guint record_ms;
+  gboolean cpu_lanes;
 };
 
 enum {
@@ -43,6 +44,7 @@ enum {
   PROP_CELL_MS,
   PROP_REPEATS,
   PROP_RECORD_MS,
+  PROP_CPU_LANES,
   N_PROPS
 };
 
@@ -455,7 +457,7 @@ record_timeline (PtlLocksExperiment *self,
 
   title = g_strdup_printf (_("%u threads, %u ms on each lock in turn: mutex, spinlock, rwlock, semaphore, "
                              "recursive mutex"), n_threads, self->record_ms);
-  ptl_thread_recorder_add_charts (recorder, result, "threads", title, TRUE);
+  ptl_thread_recorder_add_charts (recorder, result, "threads", title, self->cpu_lanes);
   return TRUE;
 }
 
@@ -676,6 +678,9 @@ ptl_locks_experiment_get_property (GObject    *object,
     case PROP_RECORD_MS:
       g_value_set_uint (value, self->record_ms);
       break;
+    case PROP_CPU_LANES:
+      g_value_set_boolean (value, self->cpu_lanes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -712,6 +717,9 @@ ptl_locks_experiment_set_property (GObject      *object,
     case PROP_RECORD_MS:
       ptl_param_store_uint (object, &self->record_ms, value, pspec);
       break;
+    case PROP_CPU_LANES:
+      ptl_param_store_boolean (object, &self->cpu_lanes, value, pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -720,6 +728,17 @@ ptl_locks_experiment_set_property (GObject      *object,
 static void
 ptl_locks_experiment_class_init (PtlLocksExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "threads", N_("Thread-state timeline of a recorded run through each lock") },
+    { "threads-cpus", N_("Which thread held a lock on each CPU") },
+    { "threads-shares", N_("Each thread's share of time per state") },
+    { "throughput", N_("Lock acquisitions per second against the thread count") },
+    { "fairness", N_("Jain's fairness index against the thread count") },
+    { "wait", N_("Time to acquire, median to p99, against the thread count") },
+    { "critical", N_("Throughput against the critical-section length") },
+    { "uncontended", N_("Uncontended lock + unlock, bare and recorded") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -730,6 +749,7 @@ ptl_locks_experiment_class_init (PtlLocksExperimentClass *klass)
   experiment_class->id = "locks";
   experiment_class->title = N_("Locks under contention");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("Threads fight over one mutex, spinlock, readers–writer lock, semaphore or recursive mutex: "
        "throughput, fairness and time to acquire against the thread count and the critical section, "
@@ -799,6 +819,11 @@ ptl_locks_experiment_class_init (PtlLocksExperimentClass *klass)
                        1, 1000, 5, flags);
   ptl_param_set_unit (properties[PROP_RECORD_MS], "ms");
 
+  properties[PROP_CPU_LANES] =
+    g_param_spec_boolean ("cpu-lanes", N_("Lanes per CPU"),
+                          N_("Also draw which thread held a lock or ran on each CPU"),
+                          TRUE, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -812,4 +837,5 @@ ptl_locks_experiment_init (PtlLocksExperiment *self)
   self->cell_ms = 120;
   self->repeats = 2;
   self->record_ms = 5;
+  self->cpu_lanes = TRUE;
 }

@@ -31,6 +31,7 @@ struct _PtlRaceExperiment
   guint increments;
   guint repeats;
   guint record_increments;
+  gboolean cpu_lanes;
 };
 
 enum {
@@ -40,6 +41,7 @@ enum {
   PROP_INCREMENTS,
   PROP_REPEATS,
   PROP_RECORD_INCREMENTS,
+  PROP_CPU_LANES,
   N_PROPS
 };
 
@@ -333,7 +335,7 @@ record_timeline (PtlRaceExperiment *self,
 
   title = g_strdup_printf (_("%u threads, %u increments each: mutex, then atomic add"),
                            n_threads, self->record_increments);
-  ptl_thread_recorder_add_charts (recorder, result, "threads", title, TRUE);
+  ptl_thread_recorder_add_charts (recorder, result, "threads", title, self->cpu_lanes);
   return TRUE;
 }
 
@@ -489,6 +491,9 @@ ptl_race_experiment_get_property (GObject    *object,
     case PROP_RECORD_INCREMENTS:
       g_value_set_uint (value, self->record_increments);
       break;
+    case PROP_CPU_LANES:
+      g_value_set_boolean (value, self->cpu_lanes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -519,6 +524,9 @@ ptl_race_experiment_set_property (GObject      *object,
     case PROP_RECORD_INCREMENTS:
       ptl_param_store_uint (object, &self->record_increments, value, pspec);
       break;
+    case PROP_CPU_LANES:
+      ptl_param_store_boolean (object, &self->cpu_lanes, value, pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -527,6 +535,15 @@ ptl_race_experiment_set_property (GObject      *object,
 static void
 ptl_race_experiment_class_init (PtlRaceExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "threads", N_("Thread-state timeline of a recorded run: mutex, then atomic add") },
+    { "threads-cpus", N_("Which thread held the lock on each CPU") },
+    { "threads-shares", N_("Each thread's share of time per state") },
+    { "lost", N_("Lost updates against the thread count") },
+    { "throughput", N_("Increments per second against the thread count") },
+    { "false-sharing", N_("Per-thread counters padded apart or on one cache line") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -537,6 +554,7 @@ ptl_race_experiment_class_init (PtlRaceExperimentClass *klass)
   experiment_class->id = "race";
   experiment_class->title = N_("Race condition");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("Threads add 1 to one shared counter, unguarded and then guarded by a mutex, a spinlock, an "
        "atomic add or per-thread counters: how many updates are lost, and what being correct costs.");
@@ -597,6 +615,11 @@ ptl_race_experiment_class_init (PtlRaceExperimentClass *klass)
                        N_("Increments per thread in the recorded run drawn as the timeline"),
                        10, 200000, 20000, flags);
 
+  properties[PROP_CPU_LANES] =
+    g_param_spec_boolean ("cpu-lanes", N_("Lanes per CPU"),
+                          N_("Also draw which thread held a lock or ran on each CPU"),
+                          TRUE, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -607,6 +630,7 @@ ptl_race_experiment_init (PtlRaceExperiment *self)
   self->increments = 2000000;
   self->repeats = 3;
   self->record_increments = 20000;
+  self->cpu_lanes = TRUE;
 }
 
 GType

@@ -1026,6 +1026,15 @@ ptl_thread_pool_experiment_set_property (GObject      *object,
 static void
 ptl_thread_pool_experiment_class_init (PtlThreadPoolExperimentClass *klass)
 {
+  static const PtlChartInfo charts[] = {
+    { "throughput", N_("Tasks per second by pool size, beside the ideal pool and the sizing line") },
+    { "latency", N_("Task latency by pool size, arrival to end (p50 to p99)") },
+    { "queue", N_("Tasks waiting in the lab's pool over one stream") },
+    { "timeline", N_("Thread-state timeline of the lab's pool at the sizing line's size") },
+    { "timeline-cpus", N_("Which of its threads ran on each CPU") },
+    { "timeline-shares", N_("Each of its threads' share of time per state") },
+    { NULL },
+  };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   PtlExperimentClass *experiment_class = PTL_EXPERIMENT_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -1036,6 +1045,7 @@ ptl_thread_pool_experiment_class_init (PtlThreadPoolExperimentClass *klass)
   experiment_class->id = "thread-pool";
   experiment_class->title = N_("Thread pool sizing");
   experiment_class->category = N_("Threads");
+  experiment_class->charts = charts;
   experiment_class->summary =
     N_("A stream of tasks (computing, waiting, or both) through a thread per task, GThreadPool and the "
        "lab's own pool, over pool sizes from one thread to four per core: tasks per second beside the "
