@@ -11,3 +11,4 @@
 #include "ptl-experiment.h"
 #include "ptl-machine.h"
 #include "ptl-proc-monitor.h"
+#include "ptl-store.h"
