@@ -504,6 +504,62 @@ test_history (void)
   remove_tmp_dir (dir);
 }
 
+/* `ptlab plot`: a table drawn to each format; bad rows named by line,
+ * exit 2, and nothing written. */
+static void
+test_plot (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *csv = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.csv", NULL);
+  g_autofree char *svg = g_build_filename (dir, "t.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "t.pdf", NULL);
+  g_autofree char *png = g_build_filename (dir, "t.png", NULL);
+  g_autofree char *bad_message = g_strdup_printf ("ptlab: %s:3: b “oops” is not a number\n", bad);
+  g_autofree char *contents = NULL;
+  g_auto(Outcome) good = { 0 };
+  const struct { const char *args[6]; const char *message_part; } cases[] = {
+    { { bad, "--export", svg, NULL }, bad_message },
+    { { empty, "--export", svg, NULL }, "is empty" },
+    { { csv, "--kind", "pie", "--export", svg }, "--kind must be line or bar" },
+    { { csv, NULL }, "Usage: ptlab plot" },
+    { { csv, "--export", "t.docx", NULL }, ".png" },
+    { { dir, "--export", svg, NULL }, "not a regular file" },
+  };
+
+  g_assert_true (g_file_set_contents (csv, "n,\"a, b\",c\n1,1,2\n2,4,3\n4,9,5\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "n,b\n1,2\n2,oops\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+      const char * const *args = cases[i].args;
+
+      run_ptlab (&outcome, "plot", args[0], args[1], args[2], args[3], args[4], args[5], NULL);
+      if (outcome.status != 2)
+        g_error ("case %u: exit status %d, not 2; stderr “%s”", i, outcome.status, outcome.err);
+      if (strstr (outcome.err, cases[i].message_part) == NULL)
+        g_error ("case %u: stderr “%s” lacks “%s”", i, outcome.err, cases[i].message_part);
+      g_assert_cmpuint (count_entries (dir), ==, 3);
+    }
+
+  run_ptlab (&good, "plot", csv, "--title", "Squares", "--log-y", "--export", svg, "--export", pdf,
+             "--export", png, "--width", "400", "--height", "300", NULL);
+  g_assert_cmpint (good.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_assert_nonnull (strstr (contents, "width=\"400\""));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (pdf, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (png, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "\x89PNG"));
+  remove_tmp_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +575,7 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/interrupt", test_interrupt);
   g_test_add_func ("/ptl/cli/interrupt-export", test_interrupt_export);
   g_test_add_func ("/ptl/cli/history", test_history);
+  g_test_add_func ("/ptl/cli/plot", test_plot);
 
   /* Every ptlab started here saves its runs in this folder, never in the
    * user's history. */

@@ -39,6 +39,7 @@ static int cmd_export (int argc, char *argv[]);
 static int cmd_bench (int argc, char *argv[]);
 static int cmd_serve (int argc, char *argv[]);
 static int cmd_history (int argc, char *argv[]);
+static int cmd_plot (int argc, char *argv[]);
 static int cmd_help (int argc, char *argv[]);
 
 static const Command commands[] = {
@@ -49,6 +50,8 @@ static const Command commands[] = {
   { "export", "export RESULT.json FILE… [EXPORT OPTIONS]", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
   { "history", "history list [--experiment ID] | show ID | label ID TEXT | delete ID | export ID FILE… [EXPORT OPTIONS] | import RESULT.json [--label TEXT]",
     N_("The saved runs: list, show, label, delete, export them, or import a result"), cmd_history },
+  { "plot", "plot FILE.csv --export FILE… [--kind line|bar] [--title T] [--x-label L] [--y-label L] [--log-x] [--log-y] [EXPORT OPTIONS]",
+    N_("Draw any CSV table (x then series, or the lab’s own CSV) with the lab’s charts"), cmd_plot },
   { "serve", "serve [--port N]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
@@ -798,6 +801,81 @@ cmd_history (int   argc,
     if (g_strcmp0 (argv[1], subcommands[i].name) == 0)
       return subcommands[i].main (argc - 1, argv + 1);
   return usage_error (_("No history command “%s”; they are: list, show, label, delete, export, import"), argv[1]);
+}
+
+static int
+cmd_plot (int   argc,
+          char *argv[])
+{
+  g_auto(ExportArgs) export_args = { 0 };
+  g_auto(GStrv) exports = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *title = NULL, *x_label = NULL, *y_label = NULL;
+  gboolean log_x = FALSE, log_y = FALSE;
+  GOptionEntry entries[] = {
+    { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the chart; format from the extension"), N_("FILE") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("line (default) or bar (x names categories)"), N_("KIND") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The chart’s title"), N_("T") },
+    { "x-label", 0, 0, G_OPTION_ARG_STRING, &x_label, N_("The x axis’ label (default: the x column’s name)"), N_("L") },
+    { "y-label", 0, 0, G_OPTION_ARG_STRING, &y_label, N_("The y axis’ label"), N_("L") },
+    { "log-x", 0, 0, G_OPTION_ARG_NONE, &log_x, N_("Logarithmic x axis"), NULL },
+    { "log-y", 0, 0, G_OPTION_ARG_NONE, &log_y, N_("Logarithmic y axis"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE.csv — draw a CSV table"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(PtlResult) result = NULL;
+  g_autofree char *display = NULL;
+  PtlCsvImportOptions options = { PTL_CHART_LINE, NULL, NULL, NULL, FALSE, FALSE };
+  RunState state = { 0 };
+  guint signal_ids[2];
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_export_options (context, &export_args);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 2 || exports == NULL)
+    return usage_error (_("Usage: ptlab plot FILE.csv --export FILE… [--kind line|bar] [--title T] "
+                          "[--x-label L] [--y-label L] [--log-x] [--log-y]"));
+  if (kind == NULL || g_str_equal (kind, "line"))
+    options.kind = PTL_CHART_LINE;
+  else if (g_str_equal (kind, "bar"))
+    options.kind = PTL_CHART_BAR;
+  else
+    return usage_error (_("--kind must be line or bar, not “%s”"), kind);
+  if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
+    return status;
+
+  /* Streamed, so only a regular file will do: a FIFO would block. */
+  file = g_file_new_for_commandline_arg (argv[1]);
+  display = g_file_get_parse_name (file);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, NULL, &error);
+  if (info == NULL)
+    return usage_error ("%s", error->message);
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    return usage_error (_("%s is not a regular file"), display);
+  if ((stream = g_file_read (file, NULL, &error)) == NULL)
+    return usage_error ("%s", error->message);
+
+  options.title = title;
+  options.x_label = x_label;
+  options.y_label = y_label;
+  options.log_x = log_x;
+  options.log_y = log_y;
+  state.cancellable = g_cancellable_new ();
+  catch_interrupts (&state, signal_ids);
+  result = ptl_csv_import (G_INPUT_STREAM (stream), display, &options, state.cancellable, &error);
+  if (result == NULL)
+    status = was_interrupted (&state) ? EXIT_INTERRUPTED : usage_error ("%s", error->message);
+  else
+    status = export_saved (result, display, exports, &export_args, &state);
+  release_interrupts (signal_ids);
+  g_object_unref (state.cancellable);
+  return status;
 }
 
 static void

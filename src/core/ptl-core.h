@@ -12,3 +12,5 @@
 #include "ptl-machine.h"
 #include "ptl-proc-monitor.h"
 #include "ptl-store.h"
+#include "ptl-csv-reader.h"
+#include "ptl-csv-import.h"
