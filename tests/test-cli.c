@@ -560,6 +560,60 @@ test_plot (void)
   remove_tmp_dir (dir);
 }
 
+/* `ptlab compare`: runs from files and the history, of one experiment. */
+static void
+test_compare (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *a = g_build_filename (dir, "a.json", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.json", NULL);
+  g_autofree char *svg = g_build_filename (dir, "cmp.svg", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) renamed = NULL;
+  g_auto(Outcome) run = { 0 };
+  g_auto(Outcome) import = { 0 };
+  g_auto(Outcome) good = { 0 };
+  g_autofree char *id = NULL;
+  const struct { const char *args[4]; const char *message_part; } cases[] = {
+    { { a, NULL }, "Usage: ptlab compare" },
+    { { a, other, NULL }, "Runs of different experiments cannot be compared" },
+    { { a, "999999", NULL }, "No run 999999" },
+    { { a, missing, NULL }, "missing.json" },
+    { { a, a, "--export", "cmp.docx" }, ".png" },
+  };
+
+  run_ptlab (&run, "run", "sched", "--no-save", "--export", a, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (a, &contents, NULL, NULL));
+  renamed = g_string_new (contents);
+  g_string_replace (renamed, "\"experiment\" : \"sched\"", "\"experiment\" : \"pool\"", 1);
+  g_assert_true (g_file_set_contents (other, renamed->str, -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+      const char * const *args = cases[i].args;
+
+      run_ptlab (&outcome, "compare", args[0], args[1], args[2], args[3], NULL);
+      if (outcome.status != 2)
+        g_error ("case %u: exit status %d, not 2; stderr “%s”", i, outcome.status, outcome.err);
+      if (strstr (outcome.err, cases[i].message_part) == NULL)
+        g_error ("case %u: stderr “%s” lacks “%s”", i, outcome.err, cases[i].message_part);
+    }
+
+  run_ptlab (&import, "history", "import", a, "--label", "again", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+  id = g_strstrip (g_strdup (import.out));
+  run_ptlab (&good, "compare", a, id, "--export", svg, NULL);
+  g_assert_cmpint (good.status, ==, 0);
+  g_assert_nonnull (strstr (good.out, "average waiting"));
+  g_assert_nonnull (strstr (good.out, "again · "));
+  g_assert_nonnull (strstr (good.out, "1.00×"));
+  g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+  remove_tmp_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,6 +630,7 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/interrupt-export", test_interrupt_export);
   g_test_add_func ("/ptl/cli/history", test_history);
   g_test_add_func ("/ptl/cli/plot", test_plot);
+  g_test_add_func ("/ptl/cli/compare", test_compare);
 
   /* Every ptlab started here saves its runs in this folder, never in the
    * user's history. */

@@ -40,6 +40,7 @@ static int cmd_bench (int argc, char *argv[]);
 static int cmd_serve (int argc, char *argv[]);
 static int cmd_history (int argc, char *argv[]);
 static int cmd_plot (int argc, char *argv[]);
+static int cmd_compare (int argc, char *argv[]);
 static int cmd_help (int argc, char *argv[]);
 
 static const Command commands[] = {
@@ -52,6 +53,8 @@ static const Command commands[] = {
     N_("The saved runs: list, show, label, delete, export them, or import a result"), cmd_history },
   { "plot", "plot FILE.csv --export FILE… [--kind line|bar] [--title T] [--x-label L] [--y-label L] [--log-x] [--log-y] [EXPORT OPTIONS]",
     N_("Draw any CSV table (x then series, or the lab’s own CSV) with the lab’s charts"), cmd_plot },
+  { "compare", "compare RUN-OR-FILE… [--export FILE]… [EXPORT OPTIONS]",
+    N_("Set 2 to 8 runs of one experiment (history ids or result files) side by side"), cmd_compare },
   { "serve", "serve [--port N]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
@@ -875,6 +878,95 @@ cmd_plot (int   argc,
     status = export_saved (result, display, exports, &export_args, &state);
   release_interrupts (signal_ids);
   g_object_unref (state.cancellable);
+  return status;
+}
+
+/* A compare argument: an existing file is a result; a number, a run. */
+static int
+load_compared (const char  *arg,
+               PtlStore   **store,
+               PtlResult  **result,
+               char       **name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *fallback = NULL;
+  gint64 id;
+
+  if (g_file_test (arg, G_FILE_TEST_EXISTS) || !g_ascii_isdigit (arg[0]))
+    {
+      if ((*result = ptl_result_load_json (arg, &error)) == NULL)
+        return usage_error ("%s", error->message);
+      fallback = g_path_get_basename (arg);
+      *name = ptl_compare_dup_run_name (*result, NULL, fallback);
+      return EXIT_DONE;
+    }
+  if (!parse_run_id (arg, &id))
+    return EXIT_USAGE;
+  if (*store == NULL && (*store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+  if ((*result = ptl_store_load (*store, id, &error)) == NULL ||
+      (label = ptl_store_dup_label (*store, id, &error)) == NULL)
+    return history_failed (error);
+  fallback = g_strdup_printf (_("run %" G_GINT64_FORMAT), id);
+  *name = ptl_compare_dup_run_name (*result, label, fallback);
+  return EXIT_DONE;
+}
+
+static int
+cmd_compare (int   argc,
+             char *argv[])
+{
+  g_auto(ExportArgs) export_args = { 0 };
+  g_auto(GStrv) exports = NULL;
+  GOptionEntry entries[] = {
+    { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the comparison; format from the extension"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("RUN-OR-FILE… — compare runs of one experiment"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PtlResult) compare = NULL;
+  g_autofree char *table = NULL;
+  RunState state = { 0 };
+  guint signal_ids[2];
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_export_options (context, &export_args);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc < 1 + PTL_COMPARE_MIN_RUNS || argc > 1 + PTL_COMPARE_MAX_RUNS)
+    return usage_error (_("Usage: ptlab compare RUN-OR-FILE… [--export FILE]… (%d to %d history ids or result files)"),
+                        PTL_COMPARE_MIN_RUNS, PTL_COMPARE_MAX_RUNS);
+  if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
+    return status;
+
+  for (int i = 1; i < argc; i++)
+    {
+      PtlResult *result = NULL;
+      char *name = NULL;
+
+      if ((status = load_compared (argv[i], &store, &result, &name)) != EXIT_DONE)
+        return status;
+      g_ptr_array_add (results, result);
+      g_ptr_array_add (names, name);
+    }
+  compare = ptl_compare_results ((PtlResult * const *) results->pdata, (const char * const *) names->pdata,
+                                 results->len, &error);
+  if (compare == NULL)
+    return usage_error ("%s", error->message);
+
+  table = ptl_table_format_text (ptl_result_get_summary (compare));
+  g_print ("%s", table);
+  for (guint i = 0; i < ptl_result_get_n_notes (compare); i++)
+    g_print (_("note: %s\n"), ptl_result_get_note (compare, i));
+
+  catch_interrupts (&state, signal_ids);
+  status = export_saved (compare, _("The comparison"), exports, &export_args, &state);
+  release_interrupts (signal_ids);
   return status;
 }
 

@@ -14,3 +14,4 @@
 #include "ptl-store.h"
 #include "ptl-csv-reader.h"
 #include "ptl-csv-import.h"
+#include "ptl-compare.h"

@@ -891,6 +891,30 @@ change_run (PtlStore    *self,
   return TRUE;
 }
 
+char *
+ptl_store_dup_label (PtlStore    *self,
+                     gint64       id,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (PTL_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT label FROM runs WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc == SQLITE_DONE)
+    no_such_run (self, id, error);
+  else
+    set_sqlite_error (self, error, _("could not read"));
+  return NULL;
+}
+
 gboolean
 ptl_store_set_label (PtlStore    *self,
                      gint64       id,

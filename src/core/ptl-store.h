@@ -56,6 +56,10 @@ PtlResult     *ptl_store_load             (PtlStore       *self,
 GPtrArray     *ptl_store_list             (PtlStore       *self,
                                            const char     *experiment,
                                            GError        **error);
+/* The run's label, "" when it has none. */
+char          *ptl_store_dup_label        (PtlStore       *self,
+                                           gint64          id,
+                                           GError        **error);
 gboolean       ptl_store_set_label        (PtlStore       *self,
                                            gint64          id,
                                            const char     *label,
