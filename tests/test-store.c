@@ -251,6 +251,30 @@ test_newer_schema_refused (void)
   remove_db (path);
 }
 
+/* Another program's database (schema version 0, tables of its own). */
+static void
+test_foreign_refused (void)
+{
+  g_autofree char *path = dup_db_path ("foreign.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL, after = NULL;
+  PtlStore *store;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE runs (x)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = read_bytes (path);
+
+  store = ptl_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "another program"));
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  remove_db (path);
+}
+
 static void
 test_corrupt_refused (void)
 {
@@ -351,6 +375,7 @@ main (int   argc,
   g_test_add_func ("/ptl/store/label-delete-filter", test_label_delete_filter);
   g_test_add_func ("/ptl/store/newer-schema", test_newer_schema_refused);
   g_test_add_func ("/ptl/store/corrupt", test_corrupt_refused);
+  g_test_add_func ("/ptl/store/foreign", test_foreign_refused);
   g_test_add_func ("/ptl/store/crash-during-save", test_crash_during_save);
 
   status = g_test_run ();

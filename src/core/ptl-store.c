@@ -191,6 +191,18 @@ check_and_migrate (PtlStore  *self,
       return FALSE;
     }
 
+  /* Version 0 with tables is another program's database: migrating
+   * would add ours beside its own. */
+  if (version == 0)
+    {
+      g_autoptr(sqlite3_stmt) tables = prepare (self, "SELECT count(*) FROM sqlite_master", NULL);
+
+      if (tables == NULL || sqlite3_step (tables) != SQLITE_ROW)
+        return damaged (self, sqlite3_errmsg (self->db), error);
+      if (sqlite3_column_int64 (tables, 0) > 0)
+        return damaged (self, _("an SQLite database of another program"), error);
+    }
+
   check = prepare (self, "PRAGMA quick_check", NULL);
   if (check == NULL || sqlite3_step (check) != SQLITE_ROW)
     return damaged (self, sqlite3_errmsg (self->db), error);
