@@ -206,7 +206,7 @@ read_tidy (PtlResult                 *result,
         ptl_series_set_band_label (series, "low–high");
       ptl_series_add_point_band (series, x, y, low, high);
     }
-  if (error != NULL && *error != NULL)
+  if (*error != NULL)
     return FALSE;
   if (rows == 0)
     return ptl_csv_reader_set_error (reader, error, _("has a header but no rows"));
@@ -261,7 +261,7 @@ read_plain (PtlResult                 *result,
         }
       rows++;
     }
-  if (error != NULL && *error != NULL)
+  if (*error != NULL)
     goto failed;
   if (rows == 0)
     {
@@ -307,7 +307,12 @@ ptl_csv_import (GInputStream               *stream,
   /* The tidy file names its charts; a plain table's one chart takes the title. */
   tidy = is_tidy_header (reader);
   result = ptl_result_new ("csv", tidy && options->title ? options->title : "");
-  if (!(tidy ? read_tidy : read_plain) (result, reader, options, cancellable, error))
-    return NULL;
+  /* A local error: the readers tell the end of the input from a failure
+   * by whether it is set. */
+  if (!(tidy ? read_tidy : read_plain) (result, reader, options, cancellable, &local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   return g_steal_pointer (&result);
 }
