@@ -194,6 +194,52 @@ ptl_test_new_experiment (const char         *id,
   return experiment;
 }
 
+void
+ptl_test_assert_params (const char         *id,
+                        const PtlTestParam *expected,
+                        guint               n_expected,
+                        const char * const *invalid)
+{
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, NULL);
+  g_autofree GParamSpec **params = NULL;
+  guint n_params;
+
+  params = ptl_experiment_list_params (experiment, &n_params);
+  g_assert_cmpuint (n_params, ==, n_expected);
+  for (guint i = 0; i < n_params; i++)
+    {
+      g_autofree char *default_text = ptl_param_dup_default_text (params[i]);
+
+      g_assert_cmpstr (params[i]->name, ==, expected[i].name);
+      g_assert_cmpstr (ptl_param_get_unit (params[i]), ==, expected[i].unit);
+      g_assert_cmpstr (default_text, ==, expected[i].default_text);
+      g_assert_nonnull (g_param_spec_get_blurb (params[i]));
+    }
+  for (guint i = 0; invalid[i] != NULL; i += 2)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (ptl_experiment_set_param (experiment, invalid[i], invalid[i + 1], &error));
+      g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+    }
+}
+
+void
+ptl_test_assert_count_tasks (const char         *id,
+                             const char * const *params,
+                             guint               n_tasks)
+{
+  g_autoptr(PtlExperiment) experiment = ptl_test_new_experiment (id, params);
+  g_autoptr(GError) error = NULL;
+
+  ptl_experiment_set_max_tasks (n_tasks);
+  g_assert_true (ptl_experiment_validate (experiment, NULL));
+  ptl_experiment_set_max_tasks (n_tasks - 1);
+  g_assert_false (ptl_experiment_validate (experiment, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+  ptl_experiment_set_max_tasks (PTL_MAX_TASKS_DEFAULT);
+}
+
 PtlResult *
 ptl_test_run_full (const char          *id,
                    const char * const  *params,

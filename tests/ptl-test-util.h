@@ -33,6 +33,31 @@ PtlResult     *ptl_test_run_async          (PtlExperiment       *experiment,
                                             GCancellable        *cancellable,
                                             GError             **error);
 
+/* Parameters */
+
+/* One parameter as the experiment should declare it; unit "" for none. */
+typedef struct
+{
+  const char *name;
+  const char *unit;
+  const char *default_text;
+} PtlTestParam;
+
+/* Asserts that @id has exactly the @n_expected parameters of @expected,
+ * in order, each with a description, and that the NULL-terminated
+ * NAME, VALUE pairs of @invalid are each refused with
+ * PTL_ERROR_INVALID_PARAMETER. */
+void           ptl_test_assert_params      (const char          *id,
+                                            const PtlTestParam  *expected,
+                                            guint                n_expected,
+                                            const char * const  *invalid);
+/* Asserts that ptl_experiment_validate () accepts @id with @params under
+ * a user limit of @n_tasks threads and processes, and refuses it under
+ * @n_tasks - 1; the limit is restored afterwards. */
+void           ptl_test_assert_count_tasks (const char          *id,
+                                            const char * const  *params,
+                                            guint                n_tasks);
+
 /* Reading results */
 
 /* The number in @column of the summary row whose first cell is @row;

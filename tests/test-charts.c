@@ -28,6 +28,8 @@ static const QuickRun quick_runs[] = {
   { "thread-lifecycle", { "threads", "2", "work-ms", "1", "sleep-ms", "1", "repeats", "1", "cpu-lanes", "true", NULL } },
   { "race", { "threads", "2", "increments", "1000", "repeats", "1", "record-increments", "100", NULL } },
   { "locks", { "threads", "2", "cell-ms", "10", "repeats", "1", "record-ms", "1", NULL } },
+  { "thread-pool", { "workload", "mixed", "task-us", "200", "tasks", "10", "max-workers", "2", "repeats", "1", NULL } },
+  { "gil", { "cpu-threads", "1", "duration-ms", "50", "sweep", "false", NULL } },
 };
 
 static void

@@ -433,10 +433,236 @@ test_limits (void)
   remove_tmp_dir (dir);
 }
 
+/* Runs are saved unless --no-save, and every history command keeps the
+ * exit-status contract. */
+static void
+test_history (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *svg = g_build_filename (dir, "run.svg", NULL);
+  g_autofree char *json = g_build_filename (dir, "run.json", NULL);
+  g_autofree char *shared_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_autofree char *db = g_build_filename (dir, "ptlab", "runs.db", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *imported_id = NULL;
+  g_auto(Outcome) run = { 0 };
+  g_auto(Outcome) unsaved = { 0 };
+  g_auto(Outcome) list = { 0 };
+  g_auto(Outcome) show = { 0 };
+  g_auto(Outcome) export = { 0 };
+  g_auto(Outcome) import = { 0 };
+  g_auto(Outcome) labelled = { 0 };
+  g_auto(Outcome) after_delete = { 0 };
+  g_auto(Outcome) damaged_list = { 0 };
+  g_auto(Outcome) damaged_run = { 0 };
+  const struct { const char *args[7]; int status; const char *message_part; } cases[] = {
+    { { "history", "label", "1", "first", NULL }, 0, NULL },
+    { { "history", "show", "999", NULL }, 2, "No run 999" },
+    { { "history", "show", "x1", NULL }, 2, "not “x1”" },
+    { { "history", "delete", "0", NULL }, 2, "not “0”" },
+    { { "history", "export", "1", "run.docx", NULL }, 2, ".png" },
+    { { "history", "export", "1", "run.svg", "--chart", "nosuch" }, 2, "Run 1 has no chart “nosuch”" },
+    { { "history", "import", "/nonexistent.json", NULL }, 2, "nonexistent" },
+    { { "history", "frob", NULL }, 2, "No history command “frob”" },
+    { { "run", "sched", "--no-save", "--label", "x" }, 2, "--no-save" },
+  };
+
+  /* A history of its own, so run ids start at 1. */
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  run_ptlab (&run, "run", "sched", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_ptlab (&unsaved, "run", "sched", "--no-save", NULL);
+  g_assert_cmpint (unsaved.status, ==, 0);
+  run_ptlab (&list, "history", "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_true (g_str_has_prefix (list.out, "     1  "));
+  g_assert_nonnull (strstr (list.out, "sched"));
+  g_assert_nonnull (strstr (list.out, "Average waiting"));
+  /* One line: the --no-save run is not there. */
+  g_assert_cmpint (strchr (list.out, '\n') - list.out, ==, strlen (list.out) - 1);
+
+  run_ptlab (&show, "history", "show", "1", NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_cmpstr (show.out, ==, run.out);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+      const char * const *args = cases[i].args;
+      g_autofree char *cwd = g_get_current_dir ();
+
+      /* Relative export paths land in the temporary folder. */
+      g_assert_cmpint (g_chdir (dir), ==, 0);
+      run_ptlab (&outcome, args[0], args[1], args[2], args[3], args[4], args[5], args[6], NULL);
+      g_assert_cmpint (g_chdir (cwd), ==, 0);
+      if (outcome.status != cases[i].status)
+        g_error ("case %u: exit status %d, not %d; stderr “%s”", i, outcome.status, cases[i].status, outcome.err);
+      if (cases[i].message_part != NULL && strstr (outcome.err, cases[i].message_part) == NULL)
+        g_error ("case %u: stderr “%s” lacks “%s”", i, outcome.err, cases[i].message_part);
+    }
+
+  run_ptlab (&export, "history", "export", "1", svg, json, NULL);
+  g_assert_cmpint (export.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "<?xml") || g_str_has_prefix (contents, "<svg"));
+
+  run_ptlab (&import, "history", "import", json, "--label", "copy", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+  imported_id = g_strstrip (g_strdup (import.out));
+  g_assert_cmpstr (imported_id, ==, "2");
+
+  run_ptlab (&labelled, "history", "list", "--experiment", "sched", NULL);
+  g_assert_nonnull (strstr (labelled.out, "first"));
+  g_assert_nonnull (strstr (labelled.out, "copy"));
+
+  {
+    g_auto(Outcome) deleted = { 0 };
+
+    run_ptlab (&deleted, "history", "delete", "1", NULL);
+    g_assert_cmpint (deleted.status, ==, 0);
+  }
+  run_ptlab (&after_delete, "history", "list", NULL);
+  g_assert_null (strstr (after_delete.out, "first"));
+  g_assert_nonnull (strstr (after_delete.out, "copy"));
+
+  /* A damaged history: a clear line and exit 1, before any run starts. */
+  g_assert_true (g_file_set_contents (db, "this is not a database, just words ................"
+                                          "..............................................", -1, NULL));
+  run_ptlab (&damaged_list, "history", "list", NULL);
+  g_assert_cmpint (damaged_list.status, ==, 1);
+  g_assert_nonnull (strstr (damaged_list.err, "Move it aside"));
+  run_ptlab (&damaged_run, "run", "sched", NULL);
+  g_assert_cmpint (damaged_run.status, ==, 1);
+  g_assert_cmpstr (damaged_run.out, ==, "");
+  g_assert_nonnull (strstr (damaged_run.err, "damaged"));
+  g_remove (db);
+  g_setenv ("XDG_DATA_HOME", shared_home, TRUE);
+
+  {
+    g_autofree char *folder = g_build_filename (dir, "ptlab", NULL);
+
+    remove_tmp_dir (folder);
+  }
+  remove_tmp_dir (dir);
+}
+
+/* `ptlab plot`: a table drawn to each format; bad rows named by line,
+ * exit 2, and nothing written. */
+static void
+test_plot (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *csv = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.csv", NULL);
+  g_autofree char *svg = g_build_filename (dir, "t.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "t.pdf", NULL);
+  g_autofree char *png = g_build_filename (dir, "t.png", NULL);
+  g_autofree char *bad_message = g_strdup_printf ("ptlab: %s:3: b “oops” is not a number\n", bad);
+  g_autofree char *contents = NULL;
+  g_auto(Outcome) good = { 0 };
+  const struct { const char *args[6]; const char *message_part; } cases[] = {
+    { { bad, "--export", svg, NULL }, bad_message },
+    { { empty, "--export", svg, NULL }, "is empty" },
+    { { csv, "--kind", "pie", "--export", svg }, "--kind must be line or bar" },
+    { { csv, NULL }, "Usage: ptlab plot" },
+    { { csv, "--export", "t.docx", NULL }, ".png" },
+    { { dir, "--export", svg, NULL }, "not a regular file" },
+  };
+
+  g_assert_true (g_file_set_contents (csv, "n,\"a, b\",c\n1,1,2\n2,4,3\n4,9,5\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "n,b\n1,2\n2,oops\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+      const char * const *args = cases[i].args;
+
+      run_ptlab (&outcome, "plot", args[0], args[1], args[2], args[3], args[4], args[5], NULL);
+      if (outcome.status != 2)
+        g_error ("case %u: exit status %d, not 2; stderr “%s”", i, outcome.status, outcome.err);
+      if (strstr (outcome.err, cases[i].message_part) == NULL)
+        g_error ("case %u: stderr “%s” lacks “%s”", i, outcome.err, cases[i].message_part);
+      g_assert_cmpuint (count_entries (dir), ==, 3);
+    }
+
+  run_ptlab (&good, "plot", csv, "--title", "Squares", "--log-y", "--export", svg, "--export", pdf,
+             "--export", png, "--width", "400", "--height", "300", NULL);
+  g_assert_cmpint (good.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_assert_nonnull (strstr (contents, "width=\"400\""));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (pdf, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (png, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "\x89PNG"));
+  remove_tmp_dir (dir);
+}
+
+/* `ptlab compare`: runs from files and the history, of one experiment. */
+static void
+test_compare (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *a = g_build_filename (dir, "a.json", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.json", NULL);
+  g_autofree char *svg = g_build_filename (dir, "cmp.svg", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) renamed = NULL;
+  g_auto(Outcome) run = { 0 };
+  g_auto(Outcome) import = { 0 };
+  g_auto(Outcome) good = { 0 };
+  g_autofree char *id = NULL;
+  const struct { const char *args[4]; const char *message_part; } cases[] = {
+    { { a, NULL }, "Usage: ptlab compare" },
+    { { a, other, NULL }, "Runs of different experiments cannot be compared" },
+    { { a, "999999", NULL }, "No run 999999" },
+    { { a, missing, NULL }, "missing.json" },
+    { { a, a, "--export", "cmp.docx" }, ".png" },
+  };
+
+  run_ptlab (&run, "run", "sched", "--no-save", "--export", a, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (a, &contents, NULL, NULL));
+  renamed = g_string_new (contents);
+  g_string_replace (renamed, "\"experiment\" : \"sched\"", "\"experiment\" : \"pool\"", 1);
+  g_assert_true (g_file_set_contents (other, renamed->str, -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+      const char * const *args = cases[i].args;
+
+      run_ptlab (&outcome, "compare", args[0], args[1], args[2], args[3], NULL);
+      if (outcome.status != 2)
+        g_error ("case %u: exit status %d, not 2; stderr “%s”", i, outcome.status, outcome.err);
+      if (strstr (outcome.err, cases[i].message_part) == NULL)
+        g_error ("case %u: stderr “%s” lacks “%s”", i, outcome.err, cases[i].message_part);
+    }
+
+  run_ptlab (&import, "history", "import", a, "--label", "again", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+  id = g_strstrip (g_strdup (import.out));
+  run_ptlab (&good, "compare", a, id, "--export", svg, NULL);
+  g_assert_cmpint (good.status, ==, 0);
+  g_assert_nonnull (strstr (good.out, "Average waiting"));
+  g_assert_nonnull (strstr (good.out, "again · "));
+  g_assert_nonnull (strstr (good.out, "1.00×"));
+  g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+  remove_tmp_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = NULL;
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ptl/cli/list-describe", test_list_and_describe);
@@ -445,6 +671,20 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/interrupt", test_interrupt);
   g_test_add_func ("/ptl/cli/interrupt-export", test_interrupt_export);
   g_test_add_func ("/ptl/cli/limits", test_limits);
+  g_test_add_func ("/ptl/cli/history", test_history);
+  g_test_add_func ("/ptl/cli/plot", test_plot);
+  g_test_add_func ("/ptl/cli/compare", test_compare);
 
-  return g_test_run ();
+  /* Every ptlab started here saves its runs in this folder, never in the
+   * user's history. */
+  data_home = make_tmp_dir ();
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  status = g_test_run ();
+  {
+    g_autofree char *folder = g_build_filename (data_home, "ptlab", NULL);
+
+    remove_tmp_dir (folder);
+    remove_tmp_dir (data_home);
+  }
+  return status;
 }

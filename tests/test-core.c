@@ -199,6 +199,52 @@ test_stats_log_histogram (void)
 }
 
 static void
+test_stats_cdf (void)
+{
+  /* 0 … 100 in any order: the value at p % is p. */
+  double samples[101];
+  g_autofree double *values = NULL;
+  g_autofree double *percent = NULL;
+  guint n_points;
+
+  for (guint i = 0; i <= 100; i++)
+    samples[i] = (i * 37) % 101;
+
+  /* Steps of 10 %: 90 % is below 99 %, so the next step is still 10 %. */
+  n_points = ptl_stats_cdf (samples, G_N_ELEMENTS (samples), 100, 5, &values, &percent);
+  g_assert_cmpuint (n_points, ==, 11);
+  for (guint i = 0; i < n_points; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (percent[i], 10.0 * i, 1e-12);
+      g_assert_cmpfloat_with_epsilon (values[i], 10.0 * i, 1e-9);
+    }
+  g_clear_pointer (&values, g_free);
+  g_clear_pointer (&percent, g_free);
+
+  /* Every 1 % up to 99 %, then every 0.1 % to 100 %: 100 + 10 points,
+   * increasing in both. */
+  n_points = ptl_stats_cdf (samples, G_N_ELEMENTS (samples), 10, 1, &values, &percent);
+  g_assert_cmpuint (n_points, ==, 110);
+  g_assert_cmpfloat (percent[0], ==, 0);
+  g_assert_cmpfloat_with_epsilon (percent[100], 99.1, 1e-12);
+  g_assert_cmpfloat (percent[n_points - 1], ==, 100);
+  g_assert_cmpfloat (values[n_points - 1], ==, 100);
+  for (guint i = 1; i < n_points; i++)
+    {
+      g_assert_cmpfloat (percent[i], >, percent[i - 1]);
+      g_assert_cmpfloat (values[i], >=, values[i - 1]);
+    }
+  /* The input is left as it was. */
+  g_assert_cmpfloat (samples[1], ==, 37);
+  g_clear_pointer (&values, g_free);
+  g_clear_pointer (&percent, g_free);
+
+  g_assert_cmpuint (ptl_stats_cdf (NULL, 0, 10, 1, &values, &percent), ==, 0);
+  g_assert_null (values);
+  g_assert_null (percent);
+}
+
+static void
 test_stats_percentiles (void)
 {
   static const struct { double p; double expected; } cases[] = {
@@ -1053,6 +1099,7 @@ main (int   argc,
 
   g_test_add_func ("/ptl/stats/percentiles", test_stats_percentiles);
   g_test_add_func ("/ptl/stats/log-histogram", test_stats_log_histogram);
+  g_test_add_func ("/ptl/stats/cdf", test_stats_cdf);
   g_test_add_func ("/ptl/stats/format", test_stats_format);
   g_test_add_func ("/ptl/stats/noisy", test_stats_noisy);
   g_test_add_func ("/ptl/params/validation", test_params_validation);

@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+/* PRId64 rather than G_GINT64_FORMAT in translatable strings: xgettext
+ * understands only the <inttypes.h> macros. */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -39,14 +42,23 @@ static int cmd_run (int argc, char *argv[]);
 static int cmd_export (int argc, char *argv[]);
 static int cmd_bench (int argc, char *argv[]);
 static int cmd_serve (int argc, char *argv[]);
+static int cmd_history (int argc, char *argv[]);
+static int cmd_plot (int argc, char *argv[]);
+static int cmd_compare (int argc, char *argv[]);
 static int cmd_help (int argc, char *argv[]);
 
 static const Command commands[] = {
   { "list", "list", N_("Print the experiments, one a line: id, category, title"), cmd_list },
   { "describe", "describe ID", N_("Explain an experiment and its parameters"), cmd_describe },
-  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--max-tasks N] [--monitor-ms MS] [EXPORT OPTIONS]",
-    N_("Run an experiment, print its summary, write exports"), cmd_run },
+  { "run", "run ID [--param NAME=VALUE]… [--export FILE]… [--json] [--max-tasks N] [--monitor-ms MS] [--no-save] [--label TEXT] [EXPORT OPTIONS]",
+    N_("Run an experiment, print its summary, write exports, save it in the history"), cmd_run },
   { "export", "export RESULT.json FILE… [EXPORT OPTIONS]", N_("Draw a saved result again, to PNG, SVG, PDF, CSV or JSON"), cmd_export },
+  { "history", "history list [--experiment ID] | show ID | label ID TEXT | delete ID | export ID FILE… [EXPORT OPTIONS] | import RESULT.json [--label TEXT]",
+    N_("The saved runs: list, show, label, delete, export them, or import a result"), cmd_history },
+  { "plot", "plot FILE.csv --export FILE… [--kind line|bar] [--title T] [--x-label L] [--y-label L] [--log-x] [--log-y] [EXPORT OPTIONS]",
+    N_("Draw any CSV table (x then series, or the lab’s own CSV) with the lab’s charts"), cmd_plot },
+  { "compare", "compare RUN-OR-FILE… [--export FILE]… [EXPORT OPTIONS]",
+    N_("Set 2 to 8 runs of one experiment (history ids or result files) side by side"), cmd_compare },
   { "serve", "serve [--port N]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched, threads)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
@@ -358,6 +370,27 @@ progress_cb (PtlResult  *snapshot,
   g_printerr ("\r\033[K[%s] %3.0f%%  %s", bar, fraction * 100, message ? message : "");
 }
 
+/* The summary table, then the warnings and notes: what `run` prints. */
+static void
+print_summary (PtlResult *result)
+{
+  g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (result));
+
+  g_print ("%s", table);
+  for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
+    g_print (_("warning: %s\n"), ptl_result_get_warning (result, i));
+  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
+    g_print (_("note: %s\n"), ptl_result_get_note (result, i));
+}
+
+/* A history that cannot be opened or written is not bad input: exit 1. */
+static int
+store_failed (GError *error)
+{
+  g_printerr ("ptlab: %s\n", error->message);
+  return EXIT_FAILED;
+}
+
 static void
 run_done_cb (GObject      *object,
              GAsyncResult *result,
@@ -376,8 +409,10 @@ cmd_run (int   argc,
   g_auto(GStrv) params = NULL;
   g_auto(GStrv) exports = NULL;
   g_auto(ExportArgs) export_args = { 0 };
+  g_autofree char *label = NULL;
   gboolean as_json = FALSE;
   gboolean quiet = FALSE;
+  gboolean no_save = FALSE;
   int monitor_ms = 0;
   int max_tasks = PTL_MAX_TASKS_DEFAULT;
   GOptionEntry entries[] = {
@@ -385,6 +420,8 @@ cmd_run (int   argc,
     { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the result; format from the extension"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the whole result as JSON instead of the summary"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
+    { "no-save", 0, 0, G_OPTION_ARG_NONE, &no_save, N_("Do not save the run in the history"), NULL },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("Label the saved run (see “ptlab history”)"), N_("TEXT") },
     { "max-tasks", 0, 0, G_OPTION_ARG_INT, &max_tasks, N_("Refuse parameters that would have more than N threads and processes at once (default 4096)"), N_("N") },
     { "monitor-ms", 0, 0, G_OPTION_ARG_INT, &monitor_ms, N_("Sample the lab’s threads and child processes every MS ms (10 – 2000; 0, the default, is off) and, when the run lasts five samples or more, add the CPU and memory charts of the run’s threads and children"), N_("MS") },
     { NULL }
@@ -395,9 +432,10 @@ cmd_run (int   argc,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(PtlProcMonitor) monitor = NULL;
   g_autoptr(PtlResult) result = NULL;
+  g_autoptr(PtlStore) store = NULL;
   RunState state = { 0 };
   guint signal_ids[2];
-  int status;
+  int status, save_status = EXIT_DONE;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   add_export_options (context, &export_args);
@@ -438,6 +476,8 @@ cmd_run (int   argc,
     return usage_error ("%s", error->message);
   if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
     return status;
+  if (no_save && label != NULL)
+    return usage_error (_("--label names the saved run; it cannot go with --no-save"));
 
   /* GLib aborts when it cannot make the loop's wake-up descriptor or a
    * thread, fontconfig when it lacks memory: name the limit first. */
@@ -447,6 +487,11 @@ cmd_run (int   argc,
       g_printerr ("ptlab: %s\n", error->message);
       return EXIT_FAILED;
     }
+
+  /* Opened before the run, so a history that cannot take it says so in a
+   * second rather than after the experiment. */
+  if (!no_save && (store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
 
   /* The monitor samples /proc on the main loop below while the run goes. */
   if (monitor_ms > 0)
@@ -495,14 +540,17 @@ cmd_run (int   argc,
       g_print ("%s\n", json);
     }
   else
-    {
-      g_autofree char *table = ptl_table_format_text (ptl_result_get_summary (result));
+    print_summary (result);
 
-      g_print ("%s", table);
-      for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
-        g_print (_("warning: %s\n"), ptl_result_get_warning (result, i));
-      for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-        g_print (_("note: %s\n"), ptl_result_get_note (result, i));
+  if (store != NULL)
+    {
+      gint64 id = ptl_store_save (store, result, label, 0, &error);
+
+      if (id == 0)
+        save_status = store_failed (error);
+      else if (isatty (STDERR_FILENO))
+        g_printerr (_("Saved as run %" PRId64 " (ptlab history show %" PRId64 ")\n"), id, id);
+      g_clear_error (&error);
     }
 
   /* A declared chart that these parameters did not produce (the sweep
@@ -516,7 +564,7 @@ cmd_run (int   argc,
     }
   status = write_exports (result, exports, &export_args, &state);
   release_interrupts (signal_ids);
-  return status;
+  return status == EXIT_DONE ? save_status : status;
 }
 
 /* The ids a saved result holds, for a wrong --chart. */
@@ -529,6 +577,23 @@ dup_chart_ids (PtlResult *result)
     g_string_append_printf (ids, "%s%s", i > 0 ? ", " : "",
                             ptl_chart_get_id (ptl_result_get_chart (result, i)));
   return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* Writes a result read back from @source (a file, a run) to @files. */
+static int
+export_saved (PtlResult        *result,
+              const char       *source,
+              char * const     *files,
+              const ExportArgs *args,
+              RunState         *state)
+{
+  if (args->chart_id != NULL && ptl_result_find_chart (result, args->chart_id) == NULL)
+    {
+      g_autofree char *ids = dup_chart_ids (result);
+
+      return usage_error (_("%s has no chart “%s”; its charts are: %s"), source, args->chart_id, ids);
+    }
+  return write_exports (result, files, args, state);
 }
 
 static int
@@ -558,19 +623,384 @@ cmd_export (int   argc,
   result = ptl_result_load_json (argv[1], &error);
   if (result == NULL)
     status = usage_error ("%s", error->message);
-  else if (export_args.chart_id != NULL && ptl_result_find_chart (result, export_args.chart_id) == NULL)
-    {
-      g_autofree char *ids = dup_chart_ids (result);
-
-      status = usage_error (_("%s has no chart “%s”; its charts are: %s"), argv[1], export_args.chart_id, ids);
-    }
   else if (!ptl_machine_check_limits (PTL_MACHINE_DRAW_TASKS, &error))
     {
       g_printerr ("ptlab: %s\n", error->message);
       status = EXIT_FAILED;
     }
   else
-    status = write_exports (result, argv + 2, &export_args, &state);
+    status = export_saved (result, argv[1], argv + 2, &export_args, &state);
+  release_interrupts (signal_ids);
+  return status;
+}
+
+/* A run id as typed: a whole number from 1 up. */
+static gboolean
+parse_run_id (const char *text,
+              gint64     *id)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    {
+      usage_error (_("A run id is a number from “ptlab history list”, not “%s”"), text);
+      return FALSE;
+    }
+  *id = (gint64) value;
+  return TRUE;
+}
+
+/* A run that is not there is bad input; anything else the history says
+ * is a failure. */
+static int
+history_failed (GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return usage_error ("%s", error->message);
+  return store_failed (error);
+}
+
+static int
+history_list (int   argc,
+              char *argv[])
+{
+  g_autofree char *experiment = NULL;
+  GOptionEntry entries[] = {
+    { "experiment", 0, 0, G_OPTION_ARG_STRING, &experiment, N_("Only the runs of this experiment"), N_("ID") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— the saved runs, newest first"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(GPtrArray) entries_found = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab history list [--experiment ID]"));
+  if ((store = ptl_store_open (NULL, &error)) == NULL ||
+      (entries_found = ptl_store_list (store, experiment, &error)) == NULL)
+    return store_failed (error);
+  for (guint i = 0; i < entries_found->len; i++)
+    {
+      PtlStoreEntry *entry = g_ptr_array_index (entries_found, i);
+      g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (entry->created);
+      g_autofree char *date = created ? g_date_time_format (created, "%Y-%m-%d %H:%M") : g_strdup ("?");
+
+      g_print ("%6" G_GINT64_FORMAT "  %s  %-14s  %-20s  %s\n", entry->id, date,
+               entry->experiment, entry->label, entry->headline);
+    }
+  return EXIT_DONE;
+}
+
+static int
+history_show (int   argc,
+              char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(PtlResult) result = NULL;
+  gint64 id;
+
+  if (argc != 2)
+    return usage_error (_("Usage: ptlab history show ID"));
+  if (!parse_run_id (argv[1], &id))
+    return EXIT_USAGE;
+  if ((store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+  if ((result = ptl_store_load (store, id, &error)) == NULL)
+    return history_failed (error);
+  print_summary (result);
+  return EXIT_DONE;
+}
+
+static int
+history_label (int   argc,
+               char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  gint64 id;
+
+  if (argc != 3)
+    return usage_error (_("Usage: ptlab history label ID TEXT (\"\" removes the label)"));
+  if (!parse_run_id (argv[1], &id))
+    return EXIT_USAGE;
+  if ((store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+  if (!ptl_store_set_label (store, id, argv[2], &error))
+    return history_failed (error);
+  return EXIT_DONE;
+}
+
+static int
+history_delete (int   argc,
+                char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  gint64 id;
+
+  if (argc != 2)
+    return usage_error (_("Usage: ptlab history delete ID"));
+  if (!parse_run_id (argv[1], &id))
+    return EXIT_USAGE;
+  if ((store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+  if (!ptl_store_delete (store, id, &error))
+    return history_failed (error);
+  return EXIT_DONE;
+}
+
+static int
+history_export (int   argc,
+                char *argv[])
+{
+  g_auto(ExportArgs) export_args = { 0 };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ID FILE… — draw a saved run again"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(PtlResult) result = NULL;
+  g_autofree char *source = NULL;
+  RunState state = { 0 };
+  guint signal_ids[2];
+  int status;
+  gint64 id;
+
+  add_export_options (context, &export_args);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc < 3)
+    return usage_error (_("Usage: ptlab history export ID FILE… [--chart ID] [--width W] [--height H] [--scale S] "
+                          "(formats: .png .svg .pdf .csv .json)"));
+  if (!parse_run_id (argv[1], &id))
+    return EXIT_USAGE;
+  if ((status = check_exports (argv + 2, &export_args)) != EXIT_DONE)
+    return status;
+  if ((store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+  if ((result = ptl_store_load (store, id, &error)) == NULL)
+    return history_failed (error);
+
+  source = g_strdup_printf (_("Run %" G_GINT64_FORMAT), id);
+  catch_interrupts (&state, signal_ids);
+  status = export_saved (result, source, argv + 2, &export_args, &state);
+  release_interrupts (signal_ids);
+  return status;
+}
+
+static int
+history_import (int   argc,
+                char *argv[])
+{
+  g_autofree char *label = NULL;
+  GOptionEntry entries[] = {
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("Label the imported run"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("RESULT.json — add a saved result to the history"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(PtlResult) result = NULL;
+  gint64 id;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 2)
+    return usage_error (_("Usage: ptlab history import RESULT.json [--label TEXT]"));
+  if ((result = ptl_result_load_json (argv[1], &error)) == NULL)
+    return usage_error ("%s", error->message);
+  if ((store = ptl_store_open (NULL, &error)) == NULL ||
+      (id = ptl_store_save (store, result, label, 0, &error)) == 0)
+    return store_failed (error);
+  /* The new id, alone, for scripts. */
+  g_print ("%" G_GINT64_FORMAT "\n", id);
+  return EXIT_DONE;
+}
+
+static int
+cmd_history (int   argc,
+             char *argv[])
+{
+  static const struct { const char *name; int (*main) (int, char **); } subcommands[] = {
+    { "list", history_list },
+    { "show", history_show },
+    { "label", history_label },
+    { "delete", history_delete },
+    { "export", history_export },
+    { "import", history_import },
+  };
+
+  if (argc < 2)
+    return usage_error (_("Usage: ptlab history list | show | label | delete | export | import (see “ptlab --help”)"));
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    if (g_strcmp0 (argv[1], subcommands[i].name) == 0)
+      return subcommands[i].main (argc - 1, argv + 1);
+  return usage_error (_("No history command “%s”; they are: list, show, label, delete, export, import"), argv[1]);
+}
+
+static int
+cmd_plot (int   argc,
+          char *argv[])
+{
+  g_auto(ExportArgs) export_args = { 0 };
+  g_auto(GStrv) exports = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *title = NULL, *x_label = NULL, *y_label = NULL;
+  gboolean log_x = FALSE, log_y = FALSE;
+  GOptionEntry entries[] = {
+    { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the chart; format from the extension"), N_("FILE") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("line (default) or bar (x names categories)"), N_("KIND") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The chart’s title"), N_("T") },
+    { "x-label", 0, 0, G_OPTION_ARG_STRING, &x_label, N_("The x axis’ label (default: the x column’s name)"), N_("L") },
+    { "y-label", 0, 0, G_OPTION_ARG_STRING, &y_label, N_("The y axis’ label"), N_("L") },
+    { "log-x", 0, 0, G_OPTION_ARG_NONE, &log_x, N_("Logarithmic x axis"), NULL },
+    { "log-y", 0, 0, G_OPTION_ARG_NONE, &log_y, N_("Logarithmic y axis"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE.csv — draw a CSV table"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(PtlResult) result = NULL;
+  g_autofree char *display = NULL;
+  PtlCsvImportOptions options = { PTL_CHART_LINE, NULL, NULL, NULL, FALSE, FALSE };
+  RunState state = { 0 };
+  guint signal_ids[2];
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_export_options (context, &export_args);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 2 || exports == NULL)
+    return usage_error (_("Usage: ptlab plot FILE.csv --export FILE… [--kind line|bar] [--title T] "
+                          "[--x-label L] [--y-label L] [--log-x] [--log-y]"));
+  if (kind == NULL || g_str_equal (kind, "line"))
+    options.kind = PTL_CHART_LINE;
+  else if (g_str_equal (kind, "bar"))
+    options.kind = PTL_CHART_BAR;
+  else
+    return usage_error (_("--kind must be line or bar, not “%s”"), kind);
+  if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
+    return status;
+
+  /* Streamed, so only a regular file will do: a FIFO would block. */
+  file = g_file_new_for_commandline_arg (argv[1]);
+  display = g_file_get_parse_name (file);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, NULL, &error);
+  if (info == NULL)
+    return usage_error ("%s", error->message);
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    return usage_error (_("%s is not a regular file"), display);
+  if ((stream = g_file_read (file, NULL, &error)) == NULL)
+    return usage_error ("%s", error->message);
+
+  options.title = title;
+  options.x_label = x_label;
+  options.y_label = y_label;
+  options.log_x = log_x;
+  options.log_y = log_y;
+  state.cancellable = g_cancellable_new ();
+  catch_interrupts (&state, signal_ids);
+  result = ptl_csv_import (G_INPUT_STREAM (stream), display, &options, state.cancellable, &error);
+  if (result == NULL)
+    status = was_interrupted (&state) ? EXIT_INTERRUPTED : usage_error ("%s", error->message);
+  else
+    status = export_saved (result, display, exports, &export_args, &state);
+  release_interrupts (signal_ids);
+  g_object_unref (state.cancellable);
+  return status;
+}
+
+/* A compare argument: an existing file is a result; a number, a run. */
+static int
+load_compared (const char  *arg,
+               PtlStore   **store,
+               PtlResult  **result,
+               char       **name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *fallback = NULL;
+  gint64 id;
+
+  if (g_file_test (arg, G_FILE_TEST_EXISTS) || !g_ascii_isdigit (arg[0]))
+    {
+      if ((*result = ptl_result_load_json (arg, &error)) == NULL)
+        return usage_error ("%s", error->message);
+      fallback = g_path_get_basename (arg);
+      *name = ptl_compare_dup_run_name (*result, NULL, fallback);
+      return EXIT_DONE;
+    }
+  if (!parse_run_id (arg, &id))
+    return EXIT_USAGE;
+  if (*store == NULL && (*store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+  if ((*result = ptl_store_load (*store, id, &error)) == NULL ||
+      (label = ptl_store_dup_label (*store, id, &error)) == NULL)
+    return history_failed (error);
+  fallback = g_strdup_printf (_("run %" G_GINT64_FORMAT), id);
+  *name = ptl_compare_dup_run_name (*result, label, fallback);
+  return EXIT_DONE;
+}
+
+static int
+cmd_compare (int   argc,
+             char *argv[])
+{
+  g_auto(ExportArgs) export_args = { 0 };
+  g_auto(GStrv) exports = NULL;
+  GOptionEntry entries[] = {
+    { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the comparison; format from the extension"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("RUN-OR-FILE… — compare runs of one experiment"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PtlResult) compare = NULL;
+  g_autofree char *table = NULL;
+  RunState state = { 0 };
+  guint signal_ids[2];
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  add_export_options (context, &export_args);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc < 1 + PTL_COMPARE_MIN_RUNS || argc > 1 + PTL_COMPARE_MAX_RUNS)
+    return usage_error (_("Usage: ptlab compare RUN-OR-FILE… [--export FILE]… (%d to %d history ids or result files)"),
+                        PTL_COMPARE_MIN_RUNS, PTL_COMPARE_MAX_RUNS);
+  if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
+    return status;
+
+  for (int i = 1; i < argc; i++)
+    {
+      PtlResult *result = NULL;
+      char *name = NULL;
+
+      if ((status = load_compared (argv[i], &store, &result, &name)) != EXIT_DONE)
+        return status;
+      g_ptr_array_add (results, result);
+      g_ptr_array_add (names, name);
+    }
+  compare = ptl_compare_results ((PtlResult * const *) results->pdata, (const char * const *) names->pdata,
+                                 results->len, &error);
+  if (compare == NULL)
+    return usage_error ("%s", error->message);
+
+  table = ptl_table_format_text (ptl_result_get_summary (compare));
+  g_print ("%s", table);
+  for (guint i = 0; i < ptl_result_get_n_notes (compare); i++)
+    g_print (_("note: %s\n"), ptl_result_get_note (compare, i));
+
+  catch_interrupts (&state, signal_ids);
+  status = export_saved (compare, _("The comparison"), exports, &export_args, &state);
   release_interrupts (signal_ids);
   return status;
 }

@@ -13,3 +13,7 @@
 #include "ptl-proc-monitor.h"
 #include "ptl-thread-recorder.h"
 #include "ptl-thread-sync.h"
+#include "ptl-store.h"
+#include "ptl-csv-reader.h"
+#include "ptl-csv-import.h"
+#include "ptl-compare.h"

@@ -191,6 +191,40 @@ ptl_stats_log_histogram (const double  *samples,
   return n_bins;
 }
 
+guint
+ptl_stats_cdf (const double  *samples,
+               gsize          n,
+               guint          step,
+               guint          tail_step,
+               double       **values,
+               double       **percent)
+{
+  g_autofree double *sorted = NULL;
+  guint n_points = 0;
+
+  g_return_val_if_fail (samples != NULL || n == 0, 0);
+  g_return_val_if_fail (step > 0 && tail_step > 0, 0);
+  g_return_val_if_fail (values != NULL && percent != NULL, 0);
+
+  *values = NULL;
+  *percent = NULL;
+  if (n == 0)
+    return 0;
+
+  sorted = sorted_copy (samples, n);
+  /* Enough for every point: the grid is counted in whole tenths, so
+   * 0.5 % steps land exactly on 0.5, 1.0, ... */
+  *values = g_new (double, 1000 / MIN (step, tail_step) + 2);
+  *percent = g_new (double, 1000 / MIN (step, tail_step) + 2);
+  for (guint tenths = 0; tenths <= 1000; tenths += tenths < 990 ? step : tail_step)
+    {
+      (*percent)[n_points] = tenths / 10.0;
+      (*values)[n_points] = ptl_stats_percentile_sorted (sorted, n, tenths / 10.0);
+      n_points++;
+    }
+  return n_points;
+}
+
 typedef struct
 {
   double      factor;

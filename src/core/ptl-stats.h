@@ -62,6 +62,19 @@ guint  ptl_stats_log_histogram (const double  *samples,
                                 double       **centers,
                                 double       **percent);
 
+/* The cumulative distribution of @n samples (any order, not modified):
+ * at percents from 0 to 100, the value below which that share of them
+ * lies (as ptl_stats_percentile_sorted). Percents step by @step tenths of
+ * a percent up to 99 % and by @tail_step above, so the tail can be drawn
+ * finer. Fills @values and @percent; returns the number of points (0
+ * without samples); the caller frees both arrays. */
+guint  ptl_stats_cdf        (const double  *samples,
+                             gsize          n,
+                             guint          step,
+                             guint          tail_step,
+                             double       **values,
+                             double       **percent);
+
 /* Human formatting by magnitude. Units are base units:
  * "s" -> ns/µs/ms/s, "B" -> B/KiB/MiB/GiB, "B/s" -> B/s ... GiB/s,
  * "ops/s" -> ops/s, k ops/s, M ops/s, "x" -> "1.95×", "%" -> "12.5 %",

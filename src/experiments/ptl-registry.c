@@ -7,6 +7,7 @@
 
 #include "ptl-async-patterns-experiment.h"
 #include "ptl-creation-experiment.h"
+#include "ptl-gil-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
 #include "ptl-lifecycle-experiment.h"
@@ -20,6 +21,7 @@
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
 #include "ptl-servers-experiment.h"
+#include "ptl-thread-pool-experiment.h"
 
 /* Adding an experiment: include its header and add one line below. */
 
@@ -35,6 +37,8 @@ static const PtlGetType experiment_get_types[] = {
   ptl_lifecycle_experiment_get_type,
   ptl_race_experiment_get_type,
   ptl_locks_experiment_get_type,
+  ptl_thread_pool_experiment_get_type,
+  ptl_gil_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
   ptl_async_patterns_experiment_get_type,

@@ -15,6 +15,7 @@
 
 #include "ptl-child-pool.h"
 #include "ptl-types.h"
+#include "ptl-waitpid.h"
 
 /* Children are started with posix_spawn (), which glibc implements with
  * a vfork-style clone: its cost does not grow with the size of the parent
@@ -40,18 +41,6 @@ child_clear (Child *child)
   child->output = NULL;
 }
 
-static int
-waitpid_retry (GPid  pid,
-               int  *status)
-{
-  int rc;
-
-  do
-    rc = waitpid (pid, status, 0);
-  while (rc < 0 && errno == EINTR);
-  return rc;
-}
-
 static void
 kill_and_reap (GArray *running)
 {
@@ -61,7 +50,7 @@ kill_and_reap (GArray *running)
     {
       Child *child = &g_array_index (running, Child, i);
 
-      waitpid_retry (child->pid, NULL);
+      ptl_waitpid_retry (child->pid, NULL);
       child_clear (child);
     }
   g_array_set_size (running, 0);
@@ -193,7 +182,7 @@ finish_child (const PtlChildJob  *job,
   close (child->fd);
   child->fd = -1;
 
-  if (waitpid_retry (child->pid, &status) < 0)
+  if (ptl_waitpid_retry (child->pid, &status) < 0)
     {
       int saved = errno;
 

@@ -34,7 +34,7 @@ struct _PtlModelsExperiment
   PtlExperiment     parent_instance;
 
   /* parameters */
-  PtlModelsWorkload workload;
+  PtlWorkload workload;
   guint             tasks;
   guint             cpu_ms;
   guint             io_ms;
@@ -88,9 +88,9 @@ static const Mode sweep_modes[] = { MODE_THREAD_POOL, MODE_PROCESSES, MODE_GIL_T
 
 /* tasks = 0: the sizes every Python concurrency guide uses. */
 static const guint classic_tasks[] = {
-  [PTL_MODELS_WORKLOAD_CPU] = 4,
-  [PTL_MODELS_WORKLOAD_IO] = 100,
-  [PTL_MODELS_WORKLOAD_MIXED] = 8,
+  [PTL_WORKLOAD_CPU] = 4,
+  [PTL_WORKLOAD_IO] = 100,
+  [PTL_WORKLOAD_MIXED] = 8,
 };
 
 /* Every chunk starts from the same state, so they all end with the same
@@ -181,7 +181,7 @@ lab_new (PtlModelsExperiment  *self,
   lab->stop = g_cancellable_new ();
   g_mutex_init (&lab->lock);
   lab->n_tasks = self->tasks != 0 ? self->tasks : classic_tasks[self->workload];
-  lab->wait_ms = self->workload == PTL_MODELS_WORKLOAD_CPU ? 0 : self->io_ms;
+  lab->wait_ms = self->workload == PTL_WORKLOAD_CPU ? 0 : self->io_ms;
   lab->switch_interval_ms = self->switch_interval_ms;
   lab->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (run_cancelled_cb),
                                              g_object_ref (lab->stop), g_object_unref);
@@ -842,7 +842,7 @@ ptl_models_experiment_run (PtlExperiment  *experiment,
   if (self->tasks == 0)
     ptl_result_add_note (result, _("tasks = 0 picked the classic size for this workload: %u tasks."), lab->n_tasks);
 
-  if (self->workload != PTL_MODELS_WORKLOAD_IO)
+  if (self->workload != PTL_WORKLOAD_IO)
     {
       double per_ms;
 
@@ -1093,13 +1093,8 @@ ptl_models_experiment_class_init (PtlModelsExperimentClass *klass)
   properties[PROP_WORKLOAD] =
     g_param_spec_enum ("workload", N_("Workload"),
                        N_("What each task does: cpu computes, io waits, mixed computes and then waits"),
-                       PTL_TYPE_MODELS_WORKLOAD, PTL_MODELS_WORKLOAD_CPU, flags);
-  {
-    static const char * const workload_labels[] = {
-      N_("CPU-bound: compute"), N_("I/O-bound: wait"), N_("Mixed: compute, then wait"), NULL,
-    };
-    ptl_param_set_choice_labels (properties[PROP_WORKLOAD], workload_labels);
-  }
+                       PTL_TYPE_WORKLOAD, PTL_WORKLOAD_CPU, flags);
+  ptl_param_set_choice_labels (properties[PROP_WORKLOAD], ptl_workload_labels);
   properties[PROP_TASKS] =
     g_param_spec_uint ("tasks", N_("Tasks"),
                        N_("How many tasks each mode runs; 0 picks the classic size for the workload: "
@@ -1148,7 +1143,7 @@ ptl_models_experiment_class_init (PtlModelsExperimentClass *klass)
 static void
 ptl_models_experiment_init (PtlModelsExperiment *self)
 {
-  self->workload = PTL_MODELS_WORKLOAD_CPU;
+  self->workload = PTL_WORKLOAD_CPU;
   self->tasks = 0;
   self->cpu_ms = 50;
   self->io_ms = 10;
@@ -1156,24 +1151,4 @@ ptl_models_experiment_init (PtlModelsExperiment *self)
   self->switch_interval_ms = 5;
   self->repeats = 3;
   self->sweep = TRUE;
-}
-
-GType
-ptl_models_workload_get_type (void)
-{
-  static gsize type_id;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_MODELS_WORKLOAD_CPU, "PTL_MODELS_WORKLOAD_CPU", "cpu" },
-        { PTL_MODELS_WORKLOAD_IO, "PTL_MODELS_WORKLOAD_IO", "io" },
-        { PTL_MODELS_WORKLOAD_MIXED, "PTL_MODELS_WORKLOAD_MIXED", "mixed" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlModelsWorkload"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
 }

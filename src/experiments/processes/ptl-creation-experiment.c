@@ -94,7 +94,7 @@ static const guint sweep_mib[] = { 0, 16, 64, 256 };
 #define WARMUP_CREATIONS 8
 #define SWEEP_CREATIONS  40
 #define HISTOGRAM_BINS_PER_DECADE 20
-#define CDF_STEPS        200
+#define CDF_STEP_TENTHS  5
 #define MEMORY_MARGIN    (G_GINT64_CONSTANT (64) << 20)
 #define MIB              (G_GINT64_CONSTANT (1) << 20)
 
@@ -668,19 +668,19 @@ create_output (PtlResult  *result,
   ptl_table_add_column_with_id (out->summary, "where", _("Run from"), NULL);
 }
 
-/* The cumulative distribution, CDF_STEPS + 1 points whatever the number
- * of samples. */
+/* The cumulative distribution, a point every CDF_STEP_TENTHS of a percent
+ * whatever the number of samples. */
 static void
 add_cdf (PtlSeries    *series,
-         const double *sorted,
+         const double *samples,
          gsize         n)
 {
-  for (guint step = 0; step <= CDF_STEPS; step++)
-    {
-      double percent = 100.0 * step / CDF_STEPS;
+  g_autofree double *values = NULL;
+  g_autofree double *percent = NULL;
+  guint n_points = ptl_stats_cdf (samples, n, CDF_STEP_TENTHS, CDF_STEP_TENTHS, &values, &percent);
 
-      ptl_series_add_point (series, ptl_stats_percentile_sorted (sorted, n, percent), percent);
-    }
+  for (guint i = 0; i < n_points; i++)
+    ptl_series_add_point (series, values[i], percent[i]);
 }
 
 /* Bins of 12 % (20 a decade): each mechanism's peak stands apart, and a
@@ -700,15 +700,6 @@ add_histogram (PtlSeries    *series,
       ptl_series_add_point (series, centers[i], percent[i]);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 publish_mechanism (PtlResult  *result,
                    Output     *out,
@@ -717,27 +708,24 @@ publish_mechanism (PtlResult  *result,
                    const char *where,
                    PtlStats   *stats)
 {
-  g_autofree double *sorted = NULL;
   g_autofree char *name = g_strdup_printf ("create/%s", mechanism_names[mechanism]);
+  const double *samples = (const double *) (gpointer) tally->samples->data;
   gsize n = tally->samples->len;
   double rate = tally->elapsed_ns > 0 ? tally->rated / (tally->elapsed_ns / 1e9) : NAN;
   double cpu = tally->rated > 0 ? tally->cpu_ns / 1e9 / tally->rated : NAN;
   guint row;
 
-  ptl_stats_compute (stats, (const double *) (gpointer) tally->samples->data, n);
+  ptl_stats_compute (stats, samples, n);
   if (n == 0)
     return;
-
-  sorted = g_memdup2 (tally->samples->data, n * sizeof (double));
-  qsort (sorted, n, sizeof (double), compare_doubles);
 
   ptl_series_add_point_band (out->median, mechanism, stats->median, stats->p5, stats->p95);
   if (!isnan (cpu))
     ptl_series_add_point (out->cpu, mechanism, cpu);
   if (!isnan (rate))
     ptl_series_add_point (out->rate, mechanism, rate);
-  add_cdf (out->cdf[mechanism], sorted, n);
-  add_histogram (out->histogram[mechanism], sorted, n);
+  add_cdf (out->cdf[mechanism], samples, n);
+  add_histogram (out->histogram[mechanism], samples, n);
 
   row = ptl_table_add_row_with_id (out->summary, mechanism_names[mechanism]);
   ptl_table_set_text (out->summary, row, COLUMN_MECHANISM, _(mechanism_labels[mechanism]));

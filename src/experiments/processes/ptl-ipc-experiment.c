@@ -180,15 +180,6 @@ median_ns (const gint64 *values,
   return ptl_stats_median (copy, n);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 progress (Lab        *lab,
           const char *format,
@@ -534,7 +525,9 @@ publish_latency (Lab     *lab,
 {
   const char *name = ptl_ipc_mechanism_get_name (subject->mechanism);
   g_autofree char *samples_name = g_strdup_printf ("round-trip/%s", name);
-  g_autofree double *sorted = NULL;
+  g_autofree double *values = NULL;
+  g_autofree double *percent = NULL;
+  guint n_points;
   PtlSeries *cdf;
   PtlStats stats;
   double cpu_s;
@@ -547,11 +540,10 @@ publish_latency (Lab     *lab,
   ptl_series_add_point (lab->latency_cpu, index, cpu_s);
 
   /* The whole distribution, cumulative: every percent, finer in the tail. */
-  sorted = g_memdup2 (subject->round_trip_s, subject->n_round_trips * sizeof (double));
-  qsort (sorted, subject->n_round_trips, sizeof (double), compare_doubles);
+  n_points = ptl_stats_cdf (subject->round_trip_s, subject->n_round_trips, 10, 1, &values, &percent);
   cdf = ptl_chart_add_series_with_id (lab->distribution, name, ptl_ipc_mechanism_get_label (subject->mechanism));
-  for (guint p = 0; p <= 1000; p += p < 990 ? 10 : 1)
-    ptl_series_add_point (cdf, ptl_stats_percentile_sorted (sorted, subject->n_round_trips, p / 10.0), p / 10.0);
+  for (guint i = 0; i < n_points; i++)
+    ptl_series_add_point (cdf, values[i], percent[i]);
 
   row = ptl_table_add_row_with_id (lab->summary, name);
   ptl_table_set_text (lab->summary, row, COLUMN_MECHANISM, ptl_ipc_mechanism_get_label (subject->mechanism));

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ptl-spawn-util.h"
+#include "ptl-waitpid.h"
 
 #define POLL_INTERVAL_MS 100
 
@@ -29,18 +30,6 @@ close_fd (int *fd)
   if (*fd >= 0)
     close (*fd);
   *fd = -1;
-}
-
-static int
-waitpid_retry (GPid  pid,
-               int  *status)
-{
-  int rc;
-
-  do
-    rc = waitpid (pid, status, 0);
-  while (rc < 0 && errno == EINTR);
-  return rc;
 }
 
 static gboolean
@@ -148,7 +137,7 @@ ptl_spawn_child_finish (PtlSpawnChild  *child,
   close_fd (&child->in_fd);
   pid = child->pid;
   child->pid = 0;
-  if (waitpid_retry (pid, &status) < 0)
+  if (ptl_waitpid_retry (pid, &status) < 0)
     {
       int saved = errno;
 
@@ -179,7 +168,7 @@ ptl_spawn_child_kill (PtlSpawnChild *child)
   if (child->pid > 0)
     {
       kill (child->pid, SIGKILL);
-      waitpid_retry (child->pid, NULL);
+      ptl_waitpid_retry (child->pid, NULL);
       child->pid = 0;
     }
   close_fd (&child->in_fd);

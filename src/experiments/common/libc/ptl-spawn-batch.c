@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ptl-spawn-batch.h"
+#include "ptl-waitpid.h"
 
 static const char * const mechanism_names[PTL_SPAWN_N_MECHANISMS] = {
   [PTL_SPAWN_FORK] = "fork",
@@ -126,18 +127,6 @@ call_name (PtlSpawnMechanism mechanism)
     }
 }
 
-static pid_t
-waitpid_retry (pid_t  pid,
-               int   *status)
-{
-  pid_t rc;
-
-  do
-    rc = waitpid (pid, status, 0);
-  while (rc < 0 && errno == EINTR);
-  return rc;
-}
-
 unsigned
 ptl_spawn_batch (const PtlSpawnPlan *plan,
                  int64_t            *latencies_ns,
@@ -175,7 +164,7 @@ ptl_spawn_batch (const PtlSpawnPlan *plan,
     {
       int status = 0;
 
-      if (waitpid_retry (pids[i], &status) < 0)
+      if (ptl_waitpid_retry (pids[i], &status) < 0)
         {
           if (failure->call == NULL)
             {

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Reads CSV (RFC 4180) from a stream one record at a time, holding only
+ * the current record: LF, CRLF or CR line ends, quoted fields with ""
+ * for a quote and line breaks inside, unquoted fields trimmed of blanks,
+ * blank lines and lines starting with '#' skipped (ptl_csv_append_field ()
+ * quotes fields that would read otherwise). Errors name the file and the
+ * line: "FILE:LINE: reason". */
+typedef struct _PtlCsvReader PtlCsvReader;
+
+PtlCsvReader *ptl_csv_reader_new           (GInputStream  *stream,
+                                            const char    *display_name);
+/* Reads the next record. FALSE at the end of the input (@error unset) or
+ * on failure. */
+gboolean      ptl_csv_reader_next          (PtlCsvReader  *self,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+guint         ptl_csv_reader_get_n_fields  (PtlCsvReader  *self);
+/* Borrowed, valid until the next ptl_csv_reader_next (). */
+const char   *ptl_csv_reader_get_field     (PtlCsvReader  *self,
+                                            guint          index);
+/* The line the current record starts on, from 1. */
+guint         ptl_csv_reader_get_line      (PtlCsvReader  *self);
+/* Sets @error to PTL_ERROR_INVALID_FILE "FILE:LINE: message" for the
+ * current record; returns FALSE. */
+gboolean      ptl_csv_reader_set_error     (PtlCsvReader  *self,
+                                            GError       **error,
+                                            const char    *format,
+                                            ...) G_GNUC_PRINTF (3, 4);
+void          ptl_csv_reader_free          (PtlCsvReader  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlCsvReader, ptl_csv_reader_free)
+
+G_END_DECLS

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ptl-core.h"
+
+/* The run history: what goes in comes back equal, refused files stay as
+ * they were, and a save cut short leaves no trace. */
+
+static char *data_home;
+
+static char *
+dup_db_path (const char *name)
+{
+  return g_build_filename (data_home, name, NULL);
+}
+
+static void
+remove_db (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_remove (path);
+  g_remove (wal);
+  g_remove (shm);
+}
+
+/* Every kind of content a result holds, NaN and a band included. */
+static PtlResult *
+make_result (const char *experiment,
+             guint       n_points)
+{
+  PtlResult *result = ptl_result_new (experiment, "A test result");
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_autoptr(JsonObject) machine = json_object_new ();
+  const char * const categories[] = { "fork", "thread", NULL };
+  const double samples[] = { 1.5, NAN, -2.25e-9 };
+  PtlChart *line, *bar, *gantt;
+  PtlSeries *banded, *plain;
+  PtlTable *table;
+  guint lane, key, row;
+
+  json_object_set_int_member (parameters, "tasks", 8);
+  json_object_set_string_member (parameters, "workload", "cpu");
+  json_object_set_double_member (parameters, "ratio", 0.1);
+  ptl_result_set_parameters (result, parameters);
+  json_object_set_string_member (machine, "cpu", "Test CPU");
+  json_object_set_string_member (machine, "date", "2026-01-02T03:04:05Z");
+  ptl_result_set_machine (result, machine);
+  ptl_result_add_warning (result, "ran in a VM");
+  ptl_result_add_note (result, "a note with “quotes”");
+
+  line = ptl_result_add_chart (result, "latency", PTL_CHART_LINE, "Latency");
+  ptl_chart_set_x_axis (line, "tasks", "", TRUE);
+  ptl_chart_set_y_axis (line, "time", "s", FALSE);
+  ptl_chart_set_x_range (line, 1, NAN);
+  ptl_chart_add_reference (line, PTL_REFERENCE_DIAGONAL, 1, "ideal");
+  banded = ptl_chart_add_series (line, "p50");
+  ptl_series_set_band_label (banded, "p5–p95");
+  plain = ptl_chart_add_series (line, "mean");
+  for (guint i = 0; i < n_points; i++)
+    {
+      ptl_series_add_point_band (banded, i + 1, 1.0 / (i + 3), 0.5 / (i + 3), i == 2 ? NAN : 2.0 / (i + 3));
+      ptl_series_add_point (plain, i + 1, i * 1e-7);
+    }
+
+  bar = ptl_result_add_chart (result, "cost", PTL_CHART_BAR, "Cost");
+  ptl_chart_set_categories (bar, categories);
+  ptl_series_add_point (ptl_chart_add_series (bar, "time"), 0, 3e-5);
+  ptl_series_add_point (ptl_chart_get_series (bar, 0), 1, 1e-6);
+
+  gantt = ptl_result_add_chart (result, "gantt", PTL_CHART_TIMELINE, "Gantt");
+  lane = ptl_chart_add_lane (gantt, "CPU 0");
+  key = ptl_chart_add_key (gantt, "P1", FALSE);
+  ptl_chart_add_key (gantt, "idle", TRUE);
+  ptl_chart_add_slice (gantt, lane, key, 0, 1.5);
+  ptl_chart_add_slice (gantt, lane, 1, 1.5, 2);
+  ptl_chart_add_marker (gantt, lane, 0.25);
+
+  table = ptl_result_get_summary (result);
+  ptl_table_add_column (table, "model", NULL);
+  ptl_table_add_column (table, "time", "s");
+  row = ptl_table_add_row (table);
+  ptl_table_set_text (table, row, 0, "threads");
+  ptl_table_set_number (table, row, 1, 0.0025);
+
+  ptl_result_add_samples (result, "latency", "s", samples, G_N_ELEMENTS (samples));
+  ptl_result_add_samples (result, "empty", "", NULL, 0);
+  return result;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *path = ptl_store_dup_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = ptl_store_open (NULL, &error);
+  g_autoptr(PtlResult) result = make_result ("models", 1000);
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *expected = NULL, *actual = NULL;
+  PtlStoreEntry *entry;
+  gint64 id;
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (path, data_home));
+  g_assert_cmpstr (ptl_store_get_path (store), ==, path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  id = ptl_store_save (store, result, "first", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  loaded = ptl_store_load (store, id, &error);
+  g_assert_no_error (error);
+  expected = ptl_result_to_json_string (result);
+  actual = ptl_result_to_json_string (loaded);
+  g_assert_cmpstr (actual, ==, expected);
+
+  entries = ptl_store_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (entry->id, ==, id);
+  g_assert_cmpstr (entry->experiment, ==, "models");
+  g_assert_cmpstr (entry->label, ==, "first");
+  g_assert_cmpstr (entry->headline, ==, "time 2.50 ms");
+  /* The machine's date, 2026-01-02T03:04:05Z. */
+  g_assert_cmpint (entry->created, ==, 1767323045);
+
+  g_assert_true (ptl_store_delete (store, id, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_db (path);
+}
+
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
+static void
+test_label_delete_filter (void)
+{
+  g_autofree char *path = dup_db_path ("labels.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = ptl_store_open (path, &error);
+  g_autoptr(PtlResult) a = make_result ("models", 10);
+  g_autoptr(PtlResult) b = make_result ("pool", 10);
+  g_autoptr(GPtrArray) all = NULL, pools = NULL, left = NULL;
+  g_autoptr(PtlResult) gone = NULL;
+  gint64 id_a, id_b;
+
+  g_assert_no_error (error);
+  id_a = ptl_store_save (store, a, NULL, 100, &error);
+  g_assert_no_error (error);
+  id_b = ptl_store_save (store, b, NULL, 200, &error);
+  g_assert_no_error (error);
+
+  all = ptl_store_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2);
+  /* Newest first. */
+  g_assert_cmpint (((PtlStoreEntry *) g_ptr_array_index (all, 0))->id, ==, id_b);
+  g_assert_cmpstr (((PtlStoreEntry *) g_ptr_array_index (all, 1))->label, ==, "");
+
+  g_assert_true (ptl_store_set_label (store, id_b, "on the server", &error));
+  g_assert_no_error (error);
+  pools = ptl_store_list (store, "pool", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pools->len, ==, 1);
+  g_assert_cmpstr (((PtlStoreEntry *) g_ptr_array_index (pools, 0))->label, ==, "on the server");
+
+  g_assert_true (ptl_store_delete (store, id_a, &error));
+  g_assert_no_error (error);
+  left = ptl_store_list (store, NULL, &error);
+  g_assert_cmpuint (left->len, ==, 1);
+  /* Its numbers went with it. */
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM series_points WHERE run NOT IN (SELECT id FROM runs)"), ==, 0);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM timeline_slices WHERE run NOT IN (SELECT id FROM runs)"), ==, 0);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM samples WHERE run NOT IN (SELECT id FROM runs)"), ==, 0);
+
+  gone = ptl_store_load (store, id_a, &error);
+  g_assert_null (gone);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (ptl_store_delete (store, id_a, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (ptl_store_set_label (store, id_a, "x", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_db (path);
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents;
+  gsize len;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+static void
+test_newer_schema_refused (void)
+{
+  g_autofree char *path = dup_db_path ("newer.db");
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL, after = NULL;
+  PtlStore *store;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 2", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = read_bytes (path);
+
+  store = ptl_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "newer ptlab (schema 2; this one reads up to 1)"));
+  g_assert_nonnull (strstr (error->message, "left as it is"));
+
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  remove_db (path);
+}
+
+/* Another program's database (schema version 0, tables of its own). */
+static void
+test_foreign_refused (void)
+{
+  g_autofree char *path = dup_db_path ("foreign.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL, after = NULL;
+  PtlStore *store;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE runs (x)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = read_bytes (path);
+
+  store = ptl_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "another program"));
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  remove_db (path);
+}
+
+static void
+test_corrupt_refused (void)
+{
+  g_autofree char *path = dup_db_path ("corrupt.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr(GBytes) before = NULL, after = NULL;
+  guint8 noise[8192];
+  PtlStore *store;
+
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = g_rand_int_range (rand, 0, 256);
+  g_assert_true (g_file_set_contents (path, (const char *) noise, sizeof noise, NULL));
+  before = read_bytes (path);
+
+  store = ptl_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_assert_nonnull (strstr (error->message, "Move it aside"));
+
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  remove_db (path);
+}
+
+/* A child begins a save and dies before its commit: the history still
+ * opens, holds the runs saved before, and nothing of the lost one. */
+static void
+test_crash_during_save (void)
+{
+  g_autofree char *path = dup_db_path ("crash.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = ptl_store_open (path, &error);
+  g_autoptr(PtlResult) kept = make_result ("models", 10);
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *expected = NULL, *actual = NULL;
+  gint64 id;
+  pid_t pid;
+  int status;
+
+  g_assert_no_error (error);
+  id = ptl_store_save (store, kept, "kept", 0, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autoptr(PtlResult) lost = make_result ("models", 200000);
+      PtlStore *child_store = ptl_store_open (path, NULL);
+
+      g_setenv (PTL_STORE_TEST_EXIT_BEFORE_COMMIT, "1", TRUE);
+      if (child_store != NULL)
+        ptl_store_save (child_store, lost, "lost", 0, NULL);
+      /* Reached only when the save did not stop before its commit. */
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+
+  store = ptl_store_open (path, &error);
+  g_assert_no_error (error);
+  entries = ptl_store_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (((PtlStoreEntry *) g_ptr_array_index (entries, 0))->label, ==, "kept");
+  loaded = ptl_store_load (store, id, &error);
+  g_assert_no_error (error);
+  expected = ptl_result_to_json_string (kept);
+  actual = ptl_result_to_json_string (loaded);
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM series_points"), ==, 3);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM samples"), ==, 2);
+  remove_db (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Never the user's own history. */
+  data_home = g_dir_make_tmp ("ptlab-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  g_test_add_func ("/ptl/store/round-trip", test_round_trip);
+  g_test_add_func ("/ptl/store/label-delete-filter", test_label_delete_filter);
+  g_test_add_func ("/ptl/store/newer-schema", test_newer_schema_refused);
+  g_test_add_func ("/ptl/store/corrupt", test_corrupt_refused);
+  g_test_add_func ("/ptl/store/foreign", test_foreign_refused);
+  g_test_add_func ("/ptl/store/crash-during-save", test_crash_during_save);
+
+  status = g_test_run ();
+  {
+    g_autofree char *folder = g_build_filename (data_home, "ptlab", NULL);
+
+    g_rmdir (folder);
+    g_rmdir (data_home);
+  }
+  g_free (data_home);
+  return status;
+}
