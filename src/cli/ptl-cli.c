@@ -783,7 +783,7 @@ history_export (int   argc,
   if ((result = ptl_store_load (store, id, &error)) == NULL)
     return history_failed (error);
 
-  source = g_strdup_printf (_("Run %" G_GINT64_FORMAT), id);
+  source = g_strdup_printf (_("Run %" PRId64), id);
   catch_interrupts (&state, signal_ids);
   status = export_saved (result, source, argv + 2, &export_args, &state);
   release_interrupts (signal_ids);
@@ -943,7 +943,7 @@ load_compared (const char  *arg,
   if ((*result = ptl_store_load (*store, id, &error)) == NULL ||
       (label = ptl_store_dup_label (*store, id, &error)) == NULL)
     return history_failed (error);
-  fallback = g_strdup_printf (_("run %" G_GINT64_FORMAT), id);
+  fallback = g_strdup_printf (_("run %" PRId64), id);
   *name = ptl_compare_dup_run_name (*result, label, fallback);
   return EXIT_DONE;
 }
