@@ -679,6 +679,7 @@ ptl_gil_experiment_class_init (PtlGilExperimentClass *klass)
        "waiting for the lock, the I/O thread's response time (the convoy effect), and a timeline of who "
        "holds it; the same threads without the lock are the reference.");
   experiment_class->explanation =
+    /* xgettext:no-c-format (a literal “%”, never printf’d) */
     N_("CPython runs Python code in one thread at a time: a thread must hold the global interpreter lock "
        "(GIL) to run bytecode. A thread that computes keeps it until another asks; a thread that waits "
        "for a whole switch interval (sys.setswitchinterval (), 5 ms by default) without the lock changing "

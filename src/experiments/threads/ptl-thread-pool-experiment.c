@@ -1052,6 +1052,7 @@ ptl_thread_pool_experiment_class_init (PtlThreadPoolExperimentClass *klass)
        "classic sizing line, task latency (p50, p99), the pool's queue over time and its workers' "
        "timeline.");
   experiment_class->explanation =
+    /* xgettext:no-c-format (a literal “%”, never printf’d) */
     N_("How many threads should a pool have? The rule of thumb says cores × (1 + wait/compute): a "
        "thread that spends half its time waiting leaves its core free half the time, so two of them "
        "keep one core busy. Fewer threads leave cores idle while tasks queue; more add nothing but "
