@@ -25,6 +25,7 @@ static const QuickRun quick_runs[] = {
   { "loop-blocking", { "block-ms", "10", "bad-every-ms", "50", "duration-ms", "200", NULL } },
   { "async-patterns", { "tasks", "3", "wait-max-ms", "30", "timeout-ms", "20", NULL } },
   { "servers", { "connections", "2", "duration-ms", "100", "warmup-ms", "0", NULL } },
+  { "bankers", { "state", "silberschatz", "requests", "example", NULL } },
 };
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ptl-async-patterns-experiment.h"
+#include "ptl-bankers-experiment.h"
 #include "ptl-creation-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
@@ -34,6 +35,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_async_patterns_experiment_get_type,
   ptl_loop_blocking_experiment_get_type,
   ptl_servers_experiment_get_type,
+  ptl_bankers_experiment_get_type,
 };
 
 const GType *

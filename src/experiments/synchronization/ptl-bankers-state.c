@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ptl-bankers-sim.h"
 #include "ptl-bankers-state.h"
 #include "ptl-file.h"
 #include "ptl-json.h"
@@ -847,6 +848,50 @@ ptl_bankers_state_new_example (const char  *name,
   g_return_val_if_reached (NULL);
 }
 
+/* A process, at random, among those with something left to ask for;
+ * -1 when none has. */
+static int
+pick_asker (GRand        *rand,
+            const gint64 *left,
+            guint         n,
+            guint         m)
+{
+  guint candidates[PTL_BANKERS_MAX_PROCESSES];
+  guint n_candidates = 0;
+
+  for (guint p = 0; p < n; p++)
+    for (guint r = 0; r < m; r++)
+      if (left[p * m + r] > 0)
+        {
+          candidates[n_candidates++] = p;
+          break;
+        }
+  return n_candidates > 0 ? (int) candidates[g_rand_int_range (rand, 0, (gint32) n_candidates)] : -1;
+}
+
+/* Part of what @p has left to ask for, never nothing. */
+static void
+pick_amount (GRand        *rand,
+             const gint64 *left,
+             guint         p,
+             guint         m,
+             gint64       *amount)
+{
+  gboolean any = FALSE;
+
+  for (guint r = 0; r < m; r++)
+    {
+      amount[r] = g_rand_int_range (rand, 0, (gint32) left[p * m + r] + 1);
+      any |= amount[r] > 0;
+    }
+  for (guint r = 0; !any && r < m; r++)
+    if (left[p * m + r] > 0)
+      {
+        amount[r] = 1;
+        any = TRUE;
+      }
+}
+
 PtlBankersState *
 ptl_bankers_state_generate (guint     n_processes,
                             guint     n_resources,
@@ -854,49 +899,71 @@ ptl_bankers_state_generate (guint     n_processes,
                             char    **requests)
 {
   g_autoptr(GRand) rand = NULL;
+  g_autofree gint64 *left = NULL;
   PtlBankersState *self;
-  guint m = n_resources;
-  guint n_requests;
+  guint n = n_processes, m = n_resources;
 
-  g_return_val_if_fail (n_processes >= 1 && n_processes <= PTL_BANKERS_MAX_PROCESSES, NULL);
-  g_return_val_if_fail (n_resources >= 1 && n_resources <= PTL_BANKERS_MAX_RESOURCES, NULL);
+  g_return_val_if_fail (n >= 1 && n <= PTL_BANKERS_MAX_PROCESSES, NULL);
+  g_return_val_if_fail (m >= 1 && m <= PTL_BANKERS_MAX_RESOURCES, NULL);
 
   rand = g_rand_new_with_seed (seed);
-  self = ptl_bankers_state_new (n_processes, m);
-  for (guint i = 0; i < n_processes * m; i++)
-    {
-      self->maximum[i] = g_rand_int_range (rand, 0, 10);
-      self->allocation[i] = g_rand_int_range (rand, 0, (gint32) self->maximum[i] + 1);
-    }
-  /* A little spare of each kind: enough for some to finish, rarely for
-   * all at once, so both safe and unsafe states come up. */
+  self = ptl_bankers_state_new (n, m);
+  for (guint i = 0; i < n * m; i++)
+    self->maximum[i] = g_rand_int_range (rand, 0, 10);
+  /* Each kind has enough units for its largest claim and some more, so
+   * every state the banker allows can be reached. */
   for (guint r = 0; r < m; r++)
-    self->available[r] = g_rand_int_range (rand, 0, 4);
+    {
+      gint64 largest = 0;
+
+      for (guint p = 0; p < n; p++)
+        largest = MAX (largest, self->maximum[p * m + r]);
+      self->available[r] = largest + g_rand_int_range (rand, 0, (gint32) n * 2 + 1);
+    }
+
+  /* The state is one the banker itself led to: random requests made from
+   * the empty state, each kept only when the banker grants it. So it is
+   * always safe, as a banker's state must be, and often tight. */
+  left = g_new (gint64, n * m);
+  for (guint round = 0; round < 4 * n; round++)
+    {
+      PtlBankersRequest request = { 0 };
+      int p;
+
+      for (guint i = 0; i < n * m; i++)
+        left[i] = self->maximum[i] - self->allocation[i];
+      p = pick_asker (rand, left, n, m);
+      if (p < 0)
+        break;
+      request.process = (guint) p;
+      pick_amount (rand, left, request.process, m, request.amount);
+      ptl_bankers_request (self, &request, NULL);
+    }
 
   if (requests == NULL)
     return self;
 
   {
     GString *text = g_string_new (NULL);
-    g_autofree gint64 *left = g_new (gint64, n_processes * m);
 
     /* Each request takes part of what its process has not yet asked
      * for, so even when all are granted none exceeds the declared need:
      * the random ones show waiting, not errors. */
-    for (guint i = 0; i < n_processes * m; i++)
+    for (guint i = 0; i < n * m; i++)
       left[i] = self->maximum[i] - self->allocation[i];
-    n_requests = MIN (n_processes, 3);
-    for (guint k = 0; k < n_requests; k++)
+    for (guint k = 0; k < MIN (n, 3); k++)
       {
-        guint p = g_rand_int_range (rand, 0, (gint32) n_processes);
+        gint64 amount[PTL_BANKERS_MAX_RESOURCES];
+        int p = pick_asker (rand, left, n, m);
 
+        if (p < 0)
+          break;
+        pick_amount (rand, left, (guint) p, m, amount);
         g_string_append_printf (text, "%s%s:", k > 0 ? "; " : "", self->names[p]);
         for (guint r = 0; r < m; r++)
           {
-            gint32 amount = g_rand_int_range (rand, 0, (gint32) left[p * m + r] + 1);
-
-            left[p * m + r] -= amount;
-            g_string_append_printf (text, "%s%d", r > 0 ? "," : "", amount);
+            left[p * m + r] -= amount[r];
+            g_string_append_printf (text, "%s%" G_GINT64_FORMAT, r > 0 ? "," : "", amount[r]);
           }
       }
     *requests = g_string_free (text, FALSE);

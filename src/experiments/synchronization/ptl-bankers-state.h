@@ -96,9 +96,10 @@ const char * const *ptl_bankers_list_examples       (void);
 PtlBankersState    *ptl_bankers_state_new_example   (const char            *name,
                                                      const char           **requests);
 /* A random state, the same for the same (n, m, seed) on every machine:
- * maxima 0–9 per resource, a random part of each held, a little left
- * available. @requests gets a few random requests, each within the
- * requester's need (free with g_free ()). */
+ * maxima 0–9 per resource, and allocations the banker granted to random
+ * requests from the empty state, so the state is safe. @requests gets up
+ * to three random requests, none of nothing, that together stay within
+ * each requester's need (free with g_free ()). */
 PtlBankersState    *ptl_bankers_state_generate      (guint                  n_processes,
                                                      guint                  n_resources,
                                                      guint32                seed,
