@@ -47,9 +47,12 @@ test_silberschatz_requests (void)
   g_assert_cmpfloat (points[2].y, ==, 7);
   g_assert_cmpfloat (points[5].y, ==, 10);
 
-  /* One slice per request in the requester's lane. */
+  /* One slice per request in the requester's lane; a key per outcome
+   * that occurs, in order of first occurrence. */
   requests = ptl_result_find_chart (result, "requests");
   g_assert_nonnull (requests);
+  g_assert_cmpuint (ptl_chart_get_n_keys (requests), ==, 3);
+  g_assert_cmpstr (ptl_chart_get_key (requests, 2), ==, "waits: would be unsafe");
   g_assert_cmpfloat (ptl_test_lane_time (requests, 1, 0), ==, 1);
   g_assert_cmpfloat (ptl_test_lane_time (requests, 4, 1), ==, 1);
   g_assert_cmpfloat (ptl_test_lane_time (requests, 0, 2), ==, 1);
@@ -67,10 +70,12 @@ test_unsafe_state (void)
   g_assert_cmpstr (ptl_test_text_cell (result, "A", "finishes"), ==, "cannot finish");
   g_assert_cmpfloat (ptl_test_cell (result, "B", "finishes"), ==, 1);
   g_assert_null (ptl_result_find_chart (result, "requests"));
-  g_assert_cmpuint (ptl_chart_get_n_keys (safety), ==, 3);
-  g_assert_cmpstr (ptl_chart_get_key (safety, 2), ==, "cannot finish");
-  g_assert_cmpfloat (ptl_test_lane_time (safety, 0, 2), ==, 2);
-  g_assert_cmpfloat (ptl_test_lane_time (safety, 2, 2), ==, 2);
+  /* B finishes first, so nothing waits: keys are finishing and stuck. */
+  g_assert_cmpuint (ptl_chart_get_n_keys (safety), ==, 2);
+  g_assert_cmpstr (ptl_chart_get_key (safety, 1), ==, "cannot finish");
+  g_assert_cmpfloat (ptl_test_lane_time (safety, 0, 1), ==, 2);
+  g_assert_cmpfloat (ptl_test_lane_time (safety, 1, 0), ==, 1);
+  g_assert_cmpfloat (ptl_test_lane_time (safety, 2, 1), ==, 2);
 }
 
 static void

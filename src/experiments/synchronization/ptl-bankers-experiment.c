@@ -159,7 +159,8 @@ add_safety_chart (PtlResult              *result,
       ptl_chart_add_lane (chart, state->names[p]);
       step[p] = -1;
     }
-  waiting = ptl_chart_add_key (chart, _("waiting for enough work"), TRUE);
+  /* Keys only for what is drawn: the first to finish never waits. */
+  waiting = safety->n_finished > 1 ? ptl_chart_add_key (chart, _("waiting for enough work"), TRUE) : 0;
   finishes = ptl_chart_add_key (chart, _("finishes and releases"), FALSE);
   if (!safety->safe)
     stuck = ptl_chart_add_key (chart, _("cannot finish"), FALSE);
@@ -261,6 +262,12 @@ run_requests (PtlResult       *result,
 {
   PtlTable *table = ptl_result_get_summary (result);
   PtlChart *chart;
+  static const char * const key_names[PTL_BANKERS_UNSAFE + 1] = {
+    [PTL_BANKERS_GRANTED] = N_("granted"),
+    [PTL_BANKERS_EXCEEDS_NEED] = N_("error: exceeds need"),
+    [PTL_BANKERS_EXCEEDS_AVAILABLE] = N_("waits: not available"),
+    [PTL_BANKERS_UNSAFE] = N_("waits: would be unsafe"),
+  };
   guint keys[PTL_BANKERS_UNSAFE + 1];
   guint counts[PTL_BANKERS_UNSAFE + 1] = { 0 };
 
@@ -273,10 +280,6 @@ run_requests (PtlResult       *result,
   ptl_chart_set_x_axis (chart, _("Request"), NULL, FALSE);
   for (guint p = 0; p < state->n_processes; p++)
     ptl_chart_add_lane (chart, state->names[p]);
-  keys[PTL_BANKERS_GRANTED] = ptl_chart_add_key (chart, _("granted"), FALSE);
-  keys[PTL_BANKERS_EXCEEDS_AVAILABLE] = ptl_chart_add_key (chart, _("waits: not available"), FALSE);
-  keys[PTL_BANKERS_UNSAFE] = ptl_chart_add_key (chart, _("waits: would be unsafe"), FALSE);
-  keys[PTL_BANKERS_EXCEEDS_NEED] = ptl_chart_add_key (chart, _("error: exceeds need"), FALSE);
 
   for (guint k = 0; k < requests->len; k++)
     {
@@ -289,7 +292,9 @@ run_requests (PtlResult       *result,
       guint row;
 
       outcome = ptl_bankers_request (state, request, &safety);
-      counts[outcome]++;
+      /* A key for each outcome that occurs, in the order they first do. */
+      if (counts[outcome]++ == 0)
+        keys[outcome] = ptl_chart_add_key (chart, _(key_names[outcome]), FALSE);
       available = format_vector (state->available, state->n_resources);
       row = ptl_table_add_row (table);
       ptl_table_set_text (table, row, 0, label);
