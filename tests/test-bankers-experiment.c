@@ -67,12 +67,12 @@ test_unsafe_state (void)
 
   /* No requests: the summary is the state, with the need column. */
   g_assert_cmpstr (ptl_test_text_cell (result, "A", "need"), ==, "5");
-  g_assert_cmpstr (ptl_test_text_cell (result, "A", "finishes"), ==, "cannot finish");
+  g_assert_cmpstr (ptl_test_text_cell (result, "A", "finishes"), ==, "Cannot finish");
   g_assert_cmpfloat (ptl_test_cell (result, "B", "finishes"), ==, 1);
   g_assert_null (ptl_result_find_chart (result, "requests"));
   /* B finishes first, so nothing waits: keys are finishing and stuck. */
   g_assert_cmpuint (ptl_chart_get_n_keys (safety), ==, 2);
-  g_assert_cmpstr (ptl_chart_get_key (safety, 1), ==, "cannot finish");
+  g_assert_cmpstr (ptl_chart_get_key (safety, 1), ==, "Cannot finish");
   g_assert_cmpfloat (ptl_test_lane_time (safety, 0, 1), ==, 2);
   g_assert_cmpfloat (ptl_test_lane_time (safety, 1, 0), ==, 1);
   g_assert_cmpfloat (ptl_test_lane_time (safety, 2, 1), ==, 2);
