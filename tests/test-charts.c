@@ -30,6 +30,7 @@ static const QuickRun quick_runs[] = {
   { "locks", { "threads", "2", "cell-ms", "10", "repeats", "1", "record-ms", "1", NULL } },
   { "thread-pool", { "workload", "mixed", "task-us", "200", "tasks", "10", "max-workers", "2", "repeats", "1", NULL } },
   { "gil", { "cpu-threads", "1", "duration-ms", "50", "sweep", "false", NULL } },
+  { "bankers", { "state", "silberschatz", "requests", "example", NULL } },
 };
 
 static void

@@ -134,6 +134,8 @@ test_bad_input (void)
   g_autofree char *open = g_strnfill (100000, '[');
   g_autofree char *close = g_strnfill (100000, ']');
   g_autofree char *deep_text = g_strconcat (open, close, NULL);
+  g_autofree char *bad_state = g_build_filename (dir, "state.csv", NULL);
+  g_autofree char *bad_state_param = g_strdup_printf ("state=%s", bad_state);
   /* sched runs in milliseconds: a check that came only after the run
    * would show as a summary on stdout. */
   const struct { const char *args[9]; const char *message_part; } cases[] = {
@@ -156,6 +158,8 @@ test_bad_input (void)
     { { "run", "sched", "--param", fifo_workload, NULL }, "FIFO" },
     { { "run", "sched", "--export", fifo_svg, NULL }, "not a regular file" },
     { { "export", deep, svg, NULL }, "nested" },
+    { { "run", "bankers", "--param", bad_state_param, NULL }, "state.csv: line 2, column 6: P0 holds 2 of resource A but claims at most 1" },
+    { { "run", "bankers", "--param", "requests=P1:1,x,2", NULL }, "Requests, column 6: expected a whole number" },
     { { "describe", NULL }, "Usage" },
     { { "bench", "nosuch", NULL }, "No benchmark" },
     { { "frob", NULL }, "Unknown command “frob”" },
@@ -164,6 +168,7 @@ test_bad_input (void)
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
   g_assert_cmpint (mkfifo (fifo_svg, 0600), ==, 0);
   g_assert_true (g_file_set_contents (deep, deep_text, -1, NULL));
+  g_assert_true (g_file_set_contents (bad_state, "available,1\nP0,1,2\n", -1, NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -178,8 +183,9 @@ test_bad_input (void)
       g_assert_cmpstr (outcome.out, ==, "");
       /* One line, no stack of warnings. */
       g_assert_cmpint (strchr (outcome.err, '\n') - outcome.err, ==, strlen (outcome.err) - 1);
-      /* Nothing written; the FIFOs are still FIFOs. */
-      g_assert_cmpuint (count_entries (dir), ==, 3);
+      /* Nothing written (the two FIFOs, the deep file and the bad state
+       * were there before); the FIFOs are still FIFOs. */
+      g_assert_cmpuint (count_entries (dir), ==, 4);
       g_assert_true (g_file_test (fifo_svg, G_FILE_TEST_EXISTS) && !g_file_test (fifo_svg, G_FILE_TEST_IS_REGULAR));
     }
 
@@ -190,7 +196,7 @@ test_bad_input (void)
     g_assert_cmpint (outcome.status, ==, 2);
     g_assert_nonnull (strstr (outcome.err, ".png"));
     /* Checked before running: nothing was written, not even the good one. */
-    g_assert_cmpuint (count_entries (dir), ==, 3);
+    g_assert_cmpuint (count_entries (dir), ==, 4);
   }
 
   remove_tmp_dir (dir);

@@ -339,3 +339,57 @@ ptl_file_read_regular (const char  *path,
   *contents = (char *) g_byte_array_free (g_steal_pointer (&data), FALSE);
   return TRUE;
 }
+
+gboolean
+ptl_file_check_text (const char  *data,
+                     gsize        len,
+                     GError     **error)
+{
+  const char *end = NULL;
+  guint line = 1;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (len == 0 || g_utf8_validate_len (data, len, &end))
+    return TRUE;
+
+  for (const char *p = data; p < end; p++)
+    if (*p == '\n')
+      line++;
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+               _("line %u: expected UTF-8 text without NUL bytes"), line);
+  return FALSE;
+}
+
+gsize
+ptl_file_skip_bom (const char *data,
+                   gsize       len)
+{
+  g_return_val_if_fail (data != NULL || len == 0, 0);
+
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    return 3;
+  return 0;
+}
+
+gboolean
+ptl_file_looks_like_json (const char *path,
+                          const char *data,
+                          gsize       len)
+{
+  g_autofree char *lower = NULL;
+  gsize i;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  lower = g_ascii_strdown (path, -1);
+  if (g_str_has_suffix (lower, ".json"))
+    return TRUE;
+  if (g_str_has_suffix (lower, ".csv"))
+    return FALSE;
+  i = ptl_file_skip_bom (data, len);
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  return i < len && data[i] == '{';
+}

@@ -50,4 +50,21 @@ gboolean       ptl_file_read_regular      (const char     *path,
                                            gsize          *len,
                                            GError        **error);
 
+/* Input files a user wrote by hand (workloads, states). */
+
+/* PTL_ERROR_INVALID_FILE naming the line of the first byte that is not
+ * UTF-8 (or is NUL), so loaders can then scan the text safely. */
+gboolean       ptl_file_check_text        (const char     *data,
+                                           gsize           len,
+                                           GError        **error);
+/* The length of a UTF-8 byte-order mark at the start of @data, or 0. */
+gsize          ptl_file_skip_bom          (const char     *data,
+                                           gsize           len);
+/* Whether a loader should read @data from @path as JSON rather than CSV:
+ * by the extension (.json or .csv), otherwise when the text (after a BOM
+ * and blanks) starts with '{'. */
+gboolean       ptl_file_looks_like_json   (const char     *path,
+                                           const char     *data,
+                                           gsize           len);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ptl-async-patterns-experiment.h"
+#include "ptl-bankers-experiment.h"
 #include "ptl-creation-experiment.h"
 #include "ptl-gil-experiment.h"
 #include "ptl-ipc-experiment.h"
@@ -39,6 +40,7 @@ static const PtlGetType experiment_get_types[] = {
   ptl_locks_experiment_get_type,
   ptl_thread_pool_experiment_get_type,
   ptl_gil_experiment_get_type,
+  ptl_bankers_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
   ptl_async_patterns_experiment_get_type,

@@ -99,36 +99,6 @@ is_printable_name (const char *text)
   return TRUE;
 }
 
-/* Checks that @data is UTF-8 without NUL bytes, naming the line of the
- * first bad byte. */
-static gboolean
-check_text (const char  *data,
-            gsize        len,
-            GError     **error)
-{
-  const char *end = NULL;
-  guint line = 1;
-
-  if (g_utf8_validate_len (data, len, &end))
-    return TRUE;
-
-  for (const char *p = data; p < end; p++)
-    if (*p == '\n')
-      line++;
-  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
-               _("line %u: expected UTF-8 text without NUL bytes"), line);
-  return FALSE;
-}
-
-static gsize
-skip_bom (const char *data,
-          gsize       len)
-{
-  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    return 3;
-  return 0;
-}
-
 /* Value parsing shared by both formats. Each returns a translated
  * description of what was expected, or NULL when @text is fine. */
 
@@ -957,9 +927,9 @@ ptl_sched_workload_new_from_csv (const char  *data,
   if (data == NULL)
     data = "";
   size = len < 0 ? strlen (data) : (gsize) len;
-  if (!check_text (data, size, error))
+  if (!ptl_file_check_text (data, size, error))
     return NULL;
-  start = skip_bom (data, size);
+  start = ptl_file_skip_bom (data, size);
   reader.p = data + start;
   reader.end = data + size;
   reader.line = 1;
@@ -1017,7 +987,7 @@ ptl_sched_workload_new_from_json (const char  *data,
   if (data == NULL)
     data = "";
   size = len < 0 ? strlen (data) : (gsize) len;
-  if (!check_text (data, size, error) || !ptl_json_check_depth (data, size, error))
+  if (!ptl_file_check_text (data, size, error) || !ptl_json_check_depth (data, size, error))
     return NULL;
 
   parser = json_parser_new ();
@@ -1059,9 +1029,7 @@ ptl_sched_workload_load (const char  *path,
                          GError     **error)
 {
   g_autofree char *data = NULL;
-  g_autofree char *lower = NULL;
   PtlSchedWorkload *self;
-  gboolean json;
   gsize len = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -1070,21 +1038,7 @@ ptl_sched_workload_load (const char  *path,
   if (!ptl_file_read_regular (path, &data, &len, error))
     return NULL;
 
-  lower = g_ascii_strdown (path, -1);
-  if (g_str_has_suffix (lower, ".json"))
-    json = TRUE;
-  else if (g_str_has_suffix (lower, ".csv"))
-    json = FALSE;
-  else
-    {
-      gsize i = skip_bom (data, len);
-
-      while (i < len && g_ascii_isspace (data[i]))
-        i++;
-      json = i < len && data[i] == '{';
-    }
-
-  self = json
+  self = ptl_file_looks_like_json (path, data, len)
     ? ptl_sched_workload_new_from_json (data, len, error)
     : ptl_sched_workload_new_from_csv (data, len, error);
   if (self == NULL)

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-step-engine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "ptl-step-engine.h"
+
+/* The step engine behind "you are the scheduler". A thread's state is its
+ * program counter, its one register and whether it sleeps on a condition
+ * variable or, woken, still has to take its lock back: a WAIT is two
+ * steps (release and sleep; wake up holding the lock again), as in
+ * pthread_cond_wait. Signals wake the longest sleeper and are lost when
+ * nobody sleeps. Everything is plain data, so the hint's search copies
+ * the whole engine at each choice. */
+
+#define MAX_CONDS 2
+/* Every ready scenario ends in far fewer steps; the bound keeps a
+ * schedule that loops from growing without end. */
+#define MAX_STEPS 128
+
+typedef enum
+{
+  THREAD_READY,
+  THREAD_ASLEEP,
+  THREAD_WOKEN,
+} ThreadState;
+
+struct _PtlStepEngine
+{
+  const PtlStepScenario *scenario;
+  int                    vars[PTL_STEP_MAX_VARS];
+  int                    regs[PTL_STEP_MAX_THREADS];
+  guint                  pc[PTL_STEP_MAX_THREADS];
+  ThreadState            state[PTL_STEP_MAX_THREADS];
+  int                    owner[PTL_STEP_MAX_LOCKS];
+  guint                  sleepers[MAX_CONDS][PTL_STEP_MAX_THREADS];
+  guint                  n_sleepers[MAX_CONDS];
+  gboolean               invariant_broken;
+  /* Last: the search's state key (state_key ()) stops before the steps
+   * taken, which say how a state was reached, not what it is. */
+  guint                  n_steps;
+  guint                  history[MAX_STEPS];
+};
+
+/* Scenarios. Consumers of the condition-variable scenarios are
+ *   lock m; load items; if (items != 0) goto take; wait (cv, m);
+ *   [while: goto load]; take: load items; add −1; store items; unlock m */
+
+#define STEP(op, a, b, value) { PTL_STEP_##op, a, b, value }
+
+static const PtlStepInstr counter_thread[] = {
+  STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, 1), STEP (STORE, 0, 0, 0),
+};
+
+static const PtlStepInstr lock_ab_thread[] = {
+  STEP (LOCK, 0, 0, 0), STEP (LOCK, 1, 0, 0),
+  STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, 1), STEP (STORE, 0, 0, 0),
+  STEP (UNLOCK, 1, 0, 0), STEP (UNLOCK, 0, 0, 0),
+};
+
+static const PtlStepInstr lock_ba_thread[] = {
+  STEP (LOCK, 1, 0, 0), STEP (LOCK, 0, 0, 0),
+  STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, 1), STEP (STORE, 0, 0, 0),
+  STEP (UNLOCK, 0, 0, 0), STEP (UNLOCK, 1, 0, 0),
+};
+
+static const PtlStepInstr producer_thread[] = {
+  STEP (LOCK, 0, 0, 0), STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, 1), STEP (STORE, 0, 0, 0),
+  STEP (SIGNAL, 0, 0, 0), STEP (UNLOCK, 0, 0, 0),
+  STEP (LOCK, 0, 0, 0), STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, 1), STEP (STORE, 0, 0, 0),
+  STEP (SIGNAL, 0, 0, 0), STEP (UNLOCK, 0, 0, 0),
+};
+
+static const PtlStepInstr consumer_if_thread[] = {
+  STEP (LOCK, 0, 0, 0), STEP (LOAD, 0, 0, 0), STEP (JUMP_IF_NONZERO, 4, 0, 0), STEP (WAIT, 0, 0, 0),
+  STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, -1), STEP (STORE, 0, 0, 0), STEP (UNLOCK, 0, 0, 0),
+};
+
+static const PtlStepInstr consumer_while_thread[] = {
+  STEP (LOCK, 0, 0, 0), STEP (LOAD, 0, 0, 0), STEP (JUMP_IF_NONZERO, 5, 0, 0), STEP (WAIT, 0, 0, 0),
+  STEP (JUMP, 1, 0, 0),
+  STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, -1), STEP (STORE, 0, 0, 0), STEP (UNLOCK, 0, 0, 0),
+};
+
+static const PtlStepScenario scenarios[] = {
+  { "counter", N_("Two threads increment a counter without a lock"), 2,
+    { counter_thread, counter_thread }, { G_N_ELEMENTS (counter_thread), G_N_ELEMENTS (counter_thread) },
+    1, { "counter" }, { 0 }, 0, 0, 2, FALSE, 0 },
+  { "two-locks", N_("Two threads take locks A and B in opposite orders"), 2,
+    { lock_ab_thread, lock_ba_thread }, { G_N_ELEMENTS (lock_ab_thread), G_N_ELEMENTS (lock_ba_thread) },
+    1, { "counter" }, { 0 }, 2, 0, 2, FALSE, 0 },
+  { "condvar-if", N_("Consumers wait on a condition variable under if"), 3,
+    { producer_thread, consumer_if_thread, consumer_if_thread },
+    { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_if_thread), G_N_ELEMENTS (consumer_if_thread) },
+    1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0 },
+  { "condvar-while", N_("Consumers wait on a condition variable under while"), 3,
+    { producer_thread, consumer_while_thread, consumer_while_thread },
+    { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_while_thread), G_N_ELEMENTS (consumer_while_thread) },
+    1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0 },
+};
+
+static const char * const scenario_ids[] = { "counter", "two-locks", "condvar-if", "condvar-while", NULL };
+
+static const char * const lock_names[PTL_STEP_MAX_LOCKS] = { "A", "B" };
+
+static const PtlStepInstr *
+next_instr (const PtlStepEngine *self,
+            guint                thread)
+{
+  if (self->pc[thread] >= self->scenario->lengths[thread])
+    return NULL;
+  return &self->scenario->programs[thread][self->pc[thread]];
+}
+
+static gboolean
+all_finished (const PtlStepEngine *self)
+{
+  for (guint t = 0; t < self->scenario->n_threads; t++)
+    if (next_instr (self, t) != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* NULL when @thread can step, else why not (translated). */
+static char *
+why_blocked (const PtlStepEngine *self,
+             guint                thread)
+{
+  const PtlStepInstr *instr = next_instr (self, thread);
+
+  if (instr == NULL)
+    return g_strdup (_("it has finished"));
+  if (self->state[thread] == THREAD_ASLEEP)
+    return g_strdup (_("it sleeps on the condition variable until signalled"));
+  if (self->state[thread] == THREAD_WOKEN && self->owner[instr->b] >= 0)
+    return g_strdup_printf (_("it was woken but lock %s, which it must take back, is held by thread %d"),
+                            lock_names[instr->b], self->owner[instr->b] + 1);
+  if (self->state[thread] == THREAD_READY && instr->op == PTL_STEP_LOCK && self->owner[instr->a] >= 0)
+    return g_strdup_printf (_("lock %s is held by thread %d"), lock_names[instr->a], self->owner[instr->a] + 1);
+  return NULL;
+}
+
+const char * const *
+ptl_step_list_scenarios (void)
+{
+  return scenario_ids;
+}
+
+const PtlStepScenario *
+ptl_step_find_scenario (const char *id)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    if (g_str_equal (scenarios[i].id, id))
+      return &scenarios[i];
+  return NULL;
+}
+
+PtlStepEngine *
+ptl_step_engine_new (const PtlStepScenario *scenario)
+{
+  PtlStepEngine *self;
+
+  g_return_val_if_fail (scenario != NULL, NULL);
+  g_return_val_if_fail (scenario->n_threads >= 1 && scenario->n_threads <= PTL_STEP_MAX_THREADS, NULL);
+
+  self = g_new0 (PtlStepEngine, 1);
+  self->scenario = scenario;
+  memcpy (self->vars, scenario->initial, sizeof self->vars);
+  for (guint l = 0; l < PTL_STEP_MAX_LOCKS; l++)
+    self->owner[l] = -1;
+  return self;
+}
+
+PtlStepEngine *
+ptl_step_engine_copy (const PtlStepEngine *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_memdup2 (self, sizeof *self);
+}
+
+void
+ptl_step_engine_free (PtlStepEngine *self)
+{
+  g_free (self);
+}
+
+gboolean
+ptl_step_engine_can_step (const PtlStepEngine *self,
+                          guint                thread)
+{
+  g_autofree char *why = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (thread < self->scenario->n_threads, FALSE);
+
+  if (self->invariant_broken || self->n_steps == MAX_STEPS)
+    return FALSE;
+  why = why_blocked (self, thread);
+  return why == NULL;
+}
+
+gboolean
+ptl_step_engine_step (PtlStepEngine  *self,
+                      guint           thread,
+                      GError        **error)
+{
+  const PtlStepScenario *scenario;
+  const PtlStepInstr *instr;
+  g_autofree char *why = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  scenario = self->scenario;
+  if (thread >= scenario->n_threads)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("No thread %u: this scenario has threads 1 to %u"), thread + 1, scenario->n_threads);
+      return FALSE;
+    }
+  if (ptl_step_engine_get_verdict (self) != PTL_STEP_RUNNING)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER, _("The run is over"));
+      return FALSE;
+    }
+  if (self->n_steps == MAX_STEPS)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER, _("A run takes at most %d steps"), MAX_STEPS);
+      return FALSE;
+    }
+  why = why_blocked (self, thread);
+  if (why != NULL)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER, _("Thread %u cannot step: %s"), thread + 1, why);
+      return FALSE;
+    }
+
+  instr = next_instr (self, thread);
+  self->history[self->n_steps++] = thread;
+  self->pc[thread]++;
+  switch (instr->op)
+    {
+    case PTL_STEP_LOAD:
+      self->regs[thread] = self->vars[instr->a];
+      break;
+    case PTL_STEP_ADD:
+      self->regs[thread] += instr->value;
+      break;
+    case PTL_STEP_STORE:
+      self->vars[instr->a] = self->regs[thread];
+      if (scenario->has_minimum && instr->a == scenario->check_var && self->vars[instr->a] < scenario->minimum)
+        self->invariant_broken = TRUE;
+      break;
+    case PTL_STEP_LOCK:
+      self->owner[instr->a] = (int) thread;
+      break;
+    case PTL_STEP_UNLOCK:
+      g_assert (self->owner[instr->a] == (int) thread);
+      self->owner[instr->a] = -1;
+      break;
+    case PTL_STEP_WAIT:
+      if (self->state[thread] == THREAD_READY)
+        {
+          /* First step: let go of the lock and sleep; stay on the WAIT. */
+          g_assert (self->owner[instr->b] == (int) thread);
+          self->owner[instr->b] = -1;
+          self->state[thread] = THREAD_ASLEEP;
+          self->sleepers[instr->a][self->n_sleepers[instr->a]++] = thread;
+          self->pc[thread]--;
+        }
+      else
+        {
+          /* Second step, once signalled: the lock is back. */
+          self->owner[instr->b] = (int) thread;
+          self->state[thread] = THREAD_READY;
+        }
+      break;
+    case PTL_STEP_SIGNAL:
+      if (self->n_sleepers[instr->a] > 0)
+        {
+          guint woken = self->sleepers[instr->a][0];
+
+          self->state[woken] = THREAD_WOKEN;
+          memmove (&self->sleepers[instr->a][0], &self->sleepers[instr->a][1],
+                   --self->n_sleepers[instr->a] * sizeof (guint));
+        }
+      break;
+    case PTL_STEP_JUMP_IF_NONZERO:
+      if (self->regs[thread] != 0)
+        self->pc[thread] = instr->a;
+      break;
+    case PTL_STEP_JUMP:
+      self->pc[thread] = instr->a;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+PtlStepVerdict
+ptl_step_engine_get_verdict (const PtlStepEngine *self)
+{
+  const PtlStepScenario *scenario;
+
+  g_return_val_if_fail (self != NULL, PTL_STEP_RUNNING);
+
+  scenario = self->scenario;
+  if (self->invariant_broken)
+    return PTL_STEP_INVARIANT;
+  if (all_finished (self))
+    return self->vars[scenario->check_var] == scenario->expected_final ? PTL_STEP_CORRECT : PTL_STEP_LOST_UPDATE;
+  for (guint t = 0; t < scenario->n_threads; t++)
+    if (ptl_step_engine_can_step (self, t))
+      return PTL_STEP_RUNNING;
+  return PTL_STEP_DEADLOCK;
+}
+
+int
+ptl_step_engine_get_var (const PtlStepEngine *self,
+                         guint                var)
+{
+  g_return_val_if_fail (self != NULL && var < self->scenario->n_vars, 0);
+
+  return self->vars[var];
+}
+
+int
+ptl_step_engine_get_register (const PtlStepEngine *self,
+                              guint                thread)
+{
+  g_return_val_if_fail (self != NULL && thread < self->scenario->n_threads, 0);
+
+  return self->regs[thread];
+}
+
+guint
+ptl_step_engine_get_pc (const PtlStepEngine *self,
+                        guint                thread)
+{
+  g_return_val_if_fail (self != NULL && thread < self->scenario->n_threads, 0);
+
+  return self->pc[thread];
+}
+
+int
+ptl_step_engine_get_owner (const PtlStepEngine *self,
+                           guint                lock)
+{
+  g_return_val_if_fail (self != NULL && lock < self->scenario->n_locks, -1);
+
+  return self->owner[lock];
+}
+
+const guint *
+ptl_step_engine_get_history (const PtlStepEngine *self,
+                             guint               *n_steps)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (n_steps != NULL)
+    *n_steps = self->n_steps;
+  return self->history;
+}
+
+/* The part of an engine that decides what can happen next. */
+static GBytes *
+state_key (const PtlStepEngine *engine)
+{
+  return g_bytes_new (engine, G_STRUCT_OFFSET (PtlStepEngine, n_steps));
+}
+
+/* Depth-first, remembering the states already explored: the interleavings
+ * of three threads of ten steps number in the billions, their distinct
+ * states in the thousands. */
+static gboolean
+search (const PtlStepEngine  *engine,
+        GHashTable           *seen,
+        PtlStepEngine       **found)
+{
+  PtlStepVerdict verdict = ptl_step_engine_get_verdict (engine);
+  GBytes *key;
+
+  if (verdict != PTL_STEP_RUNNING)
+    {
+      if (verdict == PTL_STEP_CORRECT)
+        return FALSE;
+      *found = ptl_step_engine_copy (engine);
+      return TRUE;
+    }
+  key = state_key (engine);
+  if (!g_hash_table_add (seen, key))
+    return FALSE;
+  for (guint t = 0; t < engine->scenario->n_threads; t++)
+    {
+      PtlStepEngine next;
+
+      memcpy (&next, engine, sizeof next);
+      if (ptl_step_engine_can_step (&next, t) &&
+          ptl_step_engine_step (&next, t, NULL) &&
+          search (&next, seen, found))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GArray *
+ptl_step_find_breaking_schedule (const PtlStepScenario *scenario)
+{
+  g_autoptr(PtlStepEngine) start = NULL;
+  g_autoptr(PtlStepEngine) found = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  GArray *schedule;
+
+  g_return_val_if_fail (scenario != NULL, NULL);
+
+  start = ptl_step_engine_new (scenario);
+  seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  if (!search (start, seen, &found))
+    return NULL;
+  schedule = g_array_sized_new (FALSE, FALSE, sizeof (guint), found->n_steps);
+  g_array_append_vals (schedule, found->history, found->n_steps);
+  return schedule;
+}

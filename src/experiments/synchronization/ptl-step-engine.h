@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ptl-core.h"
+
+G_BEGIN_DECLS
+
+/* "You are the scheduler": two or three tiny threads written as steps,
+ * run one step at a time in an order someone chooses. Each thread has one
+ * register; variables, locks and condition variables are shared. */
+
+#define PTL_STEP_MAX_THREADS 3
+#define PTL_STEP_MAX_VARS    2
+#define PTL_STEP_MAX_LOCKS   2
+
+typedef enum
+{
+  PTL_STEP_LOAD,            /* register = variable[a] */
+  PTL_STEP_ADD,             /* register += value */
+  PTL_STEP_STORE,           /* variable[a] = register */
+  PTL_STEP_LOCK,            /* take lock a; cannot step while another holds it */
+  PTL_STEP_UNLOCK,          /* release lock a (the thread holds it) */
+  PTL_STEP_WAIT,            /* release lock b, sleep on condition a until signalled,
+                             * then take lock b again before going on */
+  PTL_STEP_SIGNAL,          /* wake the longest sleeper on condition a, if any */
+  PTL_STEP_JUMP_IF_NONZERO, /* to step a when the register is not 0 */
+  PTL_STEP_JUMP,            /* to step a */
+} PtlStepOp;
+
+typedef struct
+{
+  PtlStepOp op;
+  guint     a;
+  guint     b;
+  int       value;
+} PtlStepInstr;
+
+typedef struct
+{
+  const char         *id;
+  const char         *title;
+  guint               n_threads;
+  const PtlStepInstr *programs[PTL_STEP_MAX_THREADS];
+  guint               lengths[PTL_STEP_MAX_THREADS];
+  guint               n_vars;
+  const char         *var_names[PTL_STEP_MAX_VARS];
+  int                 initial[PTL_STEP_MAX_VARS];
+  guint               n_locks;
+  /* What a correct run guarantees of variable check_var: its value at the
+   * end, and (when has_minimum) that it never goes below minimum. */
+  guint               check_var;
+  int                 expected_final;
+  gboolean            has_minimum;
+  int                 minimum;
+} PtlStepScenario;
+
+/* Ready scenarios:
+ *   counter      two threads each do counter = counter + 1 as load, add,
+ *                store, with no lock: an update can be lost
+ *   two-locks    two threads take locks A and B in opposite orders: they
+ *                can deadlock
+ *   condvar-if   a producer adds two items, two consumers each take one,
+ *                waiting on a condition variable under `if (items == 0)`:
+ *                a woken consumer can find the item already taken
+ *   condvar-while  the same with `while`: correct in every order */
+const char * const    *ptl_step_list_scenarios  (void);
+const PtlStepScenario *ptl_step_find_scenario   (const char *id);
+
+typedef enum
+{
+  PTL_STEP_RUNNING,      /* some thread can still step */
+  PTL_STEP_CORRECT,      /* every thread finished and the checks hold */
+  PTL_STEP_LOST_UPDATE,  /* every thread finished, the final value is wrong */
+  PTL_STEP_INVARIANT,    /* the checked variable went below its minimum */
+  PTL_STEP_DEADLOCK,     /* no thread can step, some have not finished */
+} PtlStepVerdict;
+
+typedef struct _PtlStepEngine PtlStepEngine;
+
+PtlStepEngine   *ptl_step_engine_new          (const PtlStepScenario *scenario);
+PtlStepEngine   *ptl_step_engine_copy         (const PtlStepEngine   *self);
+void             ptl_step_engine_free         (PtlStepEngine         *self);
+/* Whether @thread could take its next step now. */
+gboolean         ptl_step_engine_can_step     (const PtlStepEngine   *self,
+                                               guint                  thread);
+/* Takes @thread's next step; PTL_ERROR_INVALID_PARAMETER saying why when
+ * it cannot (finished, blocked on a lock, asleep on a condition), or when
+ * the run is over. */
+gboolean         ptl_step_engine_step         (PtlStepEngine         *self,
+                                               guint                  thread,
+                                               GError               **error);
+PtlStepVerdict   ptl_step_engine_get_verdict  (const PtlStepEngine   *self);
+int              ptl_step_engine_get_var      (const PtlStepEngine   *self,
+                                               guint                  var);
+int              ptl_step_engine_get_register (const PtlStepEngine   *self,
+                                               guint                  thread);
+guint            ptl_step_engine_get_pc       (const PtlStepEngine   *self,
+                                               guint                  thread);
+/* The thread holding @lock, or -1. */
+int              ptl_step_engine_get_owner    (const PtlStepEngine   *self,
+                                               guint                  lock);
+/* The threads' steps so far, in order. */
+const guint     *ptl_step_engine_get_history  (const PtlStepEngine   *self,
+                                               guint                 *n_steps);
+
+/* The hint: the first schedule, in a depth-first search that tries lower
+ * thread numbers first, that ends in anything but PTL_STEP_CORRECT (a
+ * lost update, a broken invariant or a deadlock), or NULL when every
+ * interleaving is correct. An array of guint thread indices. */
+GArray          *ptl_step_find_breaking_schedule (const PtlStepScenario *scenario);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlStepEngine, ptl_step_engine_free)
+
+G_END_DECLS

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-step-engine"
+
+#include "config.h"
+
+#include "ptl-step-engine.h"
+
+/* The step engine's ready scenarios: a good schedule of each ends
+ * correct, the hint finds one that breaks it (and replaying it breaks it
+ * again), a deadlock is detected, and the fixed condition-variable
+ * consumer survives every interleaving. */
+
+static PtlStepEngine *
+replay (const char  *scenario,
+        const guint *schedule,
+        guint        n_steps)
+{
+  PtlStepEngine *engine = ptl_step_engine_new (ptl_step_find_scenario (scenario));
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      ptl_step_engine_step (engine, schedule[i], &error);
+      g_assert_no_error (error);
+    }
+  return engine;
+}
+
+typedef struct
+{
+  const char     *scenario;
+  guint           good[32];
+  guint           n_good;
+  int             good_final;
+  PtlStepVerdict  hint_verdict; /* PTL_STEP_CORRECT: no hint exists */
+  int             hint_value;   /* of the checked variable when it breaks */
+} ScenarioCase;
+
+static const ScenarioCase scenario_cases[] = {
+  { "counter", { 0, 0, 0, 1, 1, 1 }, 6, 2, PTL_STEP_LOST_UPDATE, 1 },
+  { "two-locks", { 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1 }, 14, 2, PTL_STEP_DEADLOCK, 0 },
+  /* The producer's two items first, then each consumer takes one. */
+  { "condvar-if", { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2 }, 26, 0,
+    PTL_STEP_INVARIANT, -1 },
+  /* Consumer 1 waits, is woken by the first item, checks again (while)
+   * and takes it; consumer 2 finds the second. */
+  { "condvar-while", { 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2 },
+    31, 0, PTL_STEP_CORRECT, 0 },
+};
+
+static void
+test_scenarios (void)
+{
+  g_assert_cmpuint (g_strv_length ((char **) ptl_step_list_scenarios ()), ==, G_N_ELEMENTS (scenario_cases));
+
+  for (guint i = 0; i < G_N_ELEMENTS (scenario_cases); i++)
+    {
+      const ScenarioCase *c = &scenario_cases[i];
+      const PtlStepScenario *scenario = ptl_step_find_scenario (c->scenario);
+      g_autoptr(PtlStepEngine) good = replay (c->scenario, c->good, c->n_good);
+      g_autoptr(GArray) hint = ptl_step_find_breaking_schedule (scenario);
+
+      g_test_message ("%s", c->scenario);
+      g_assert_cmpint (ptl_step_engine_get_verdict (good), ==, PTL_STEP_CORRECT);
+      g_assert_cmpint (ptl_step_engine_get_var (good, scenario->check_var), ==, c->good_final);
+
+      if (c->hint_verdict == PTL_STEP_CORRECT)
+        {
+          g_assert_null (hint);
+          continue;
+        }
+      g_assert_nonnull (hint);
+      {
+        g_autoptr(PtlStepEngine) bad = replay (c->scenario, (const guint *) hint->data, hint->len);
+        guint n_steps;
+        const guint *history = ptl_step_engine_get_history (bad, &n_steps);
+
+        g_assert_cmpint (ptl_step_engine_get_verdict (bad), ==, c->hint_verdict);
+        g_assert_cmpint (ptl_step_engine_get_var (bad, scenario->check_var), ==, c->hint_value);
+        g_assert_cmpmem (history, n_steps * sizeof (guint), hint->data, hint->len * sizeof (guint));
+      }
+    }
+}
+
+/* The classic lost update: both load 0 before either stores. */
+static void
+test_counter_lost_update (void)
+{
+  static const guint schedule[] = { 0, 1, 0, 0, 1, 1 };
+  g_autoptr(PtlStepEngine) engine = replay ("counter", schedule, 3);
+
+  g_assert_cmpint (ptl_step_engine_get_register (engine, 0), ==, 1);
+  g_assert_cmpint (ptl_step_engine_get_register (engine, 1), ==, 0);
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_RUNNING);
+  for (guint i = 3; i < G_N_ELEMENTS (schedule); i++)
+    g_assert_true (ptl_step_engine_step (engine, schedule[i], NULL));
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_LOST_UPDATE);
+  g_assert_cmpint (ptl_step_engine_get_var (engine, 0), ==, 1);
+}
+
+static void
+test_deadlock (void)
+{
+  static const guint schedule[] = { 0, 1 };
+  g_autoptr(PtlStepEngine) engine = replay ("two-locks", schedule, G_N_ELEMENTS (schedule));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (ptl_step_engine_get_owner (engine, 0), ==, 0);
+  g_assert_cmpint (ptl_step_engine_get_owner (engine, 1), ==, 1);
+  g_assert_false (ptl_step_engine_can_step (engine, 0));
+  g_assert_false (ptl_step_engine_can_step (engine, 1));
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_DEADLOCK);
+  g_assert_false (ptl_step_engine_step (engine, 0, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+  g_assert_cmpstr (error->message, ==, "The run is over");
+}
+
+typedef struct
+{
+  const char *scenario;
+  guint       before[12];
+  guint       n_before;
+  guint       thread;
+  const char *message;
+} RefusedCase;
+
+static const RefusedCase refused_cases[] = {
+  { "two-locks", { 0, 0 }, 2, 1, "Thread 2 cannot step: lock B is held by thread 1" },
+  { "counter", { 0, 0, 0 }, 3, 0, "Thread 1 cannot step: it has finished" },
+  { "counter", { 0 }, 0, 4, "No thread 5: this scenario has threads 1 to 2" },
+  /* Consumer 1 finds no item and waits (two steps: lock, load, test, wait). */
+  { "condvar-if", { 1, 1, 1, 1 }, 4, 1, "Thread 2 cannot step: it sleeps on the condition variable until signalled" },
+  /* The producer signals it while holding the lock: woken, not yet running. */
+  { "condvar-if", { 1, 1, 1, 1, 0, 0, 0, 0, 0 }, 9, 1,
+    "Thread 2 cannot step: it was woken but lock A, which it must take back, is held by thread 1" },
+};
+
+static void
+test_refused_steps (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (refused_cases); i++)
+    {
+      const RefusedCase *c = &refused_cases[i];
+      g_autoptr(PtlStepEngine) engine = replay (c->scenario, c->before, c->n_before);
+      g_autoptr(GError) error = NULL;
+      guint n_steps;
+
+      g_assert_false (ptl_step_engine_step (engine, c->thread, &error));
+      g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+      g_assert_cmpstr (error->message, ==, c->message);
+      ptl_step_engine_get_history (engine, &n_steps);
+      g_assert_cmpuint (n_steps, ==, c->n_before);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ptl/step-engine/scenarios", test_scenarios);
+  g_test_add_func ("/ptl/step-engine/counter/lost-update", test_counter_lost_update);
+  g_test_add_func ("/ptl/step-engine/two-locks/deadlock", test_deadlock);
+  g_test_add_func ("/ptl/step-engine/refused", test_refused_steps);
+
+  return g_test_run ();
+}
