@@ -117,9 +117,15 @@ def current(srcroot, pos):
     failed = False
     # A format macro glued into a message (G_GINT64_FORMAT) cuts its msgid
     # short: it can never be translated. PRId64 and %zu are understood.
+    # xgettext warns only where it knows the function takes a format.
     for line in run.stderr.splitlines():
         if 'valid C format string' in line:
             print(f'FAIL: {line}')
+            failed = True
+    for ctxt, msgid in sorted(wanted, key=lambda m: m[1]):
+        if msgid != '%' and re.search(r'(?<!%)(%%)*%$', msgid):  # "%" alone is a unit
+            print(f'FAIL: “{msgid}” ends in a lone “%”: a format macro cut it short '
+                  '(use PRId64, PRIu64, %zu)')
             failed = True
     for po in pos:
         missing = sorted(wanted - messages(po), key=lambda m: (m[1], m[0] or ''))

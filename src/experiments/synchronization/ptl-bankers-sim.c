@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+/* PRId64 rather than G_GINT64_FORMAT in translatable strings: xgettext
+ * understands only the <inttypes.h> macros. */
+#include <inttypes.h>
 #include <string.h>
 
 #include "ptl-bankers-sim.h"
@@ -197,7 +200,7 @@ parse_one_request (const PtlBankersState  *state,
       if (q == field || value > PTL_BANKERS_VALUE_MAX || (q < end && !g_ascii_isspace (*q) && *q != ','))
         {
           set_request_error (error, text, field,
-                             _("expected a whole number from 0 to %" G_GINT64_FORMAT),
+                             _("expected a whole number from 0 to %" PRId64),
                              PTL_BANKERS_VALUE_MAX);
           return FALSE;
         }

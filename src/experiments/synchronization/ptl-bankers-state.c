@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+/* PRId64 rather than G_GINT64_FORMAT in translatable strings: xgettext
+ * understands only the <inttypes.h> macros. */
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -197,7 +200,7 @@ read_value (const CsvLine  *line,
     g_autofree char *found = g_strndup (f->start, MIN (f->len, 40));
 
     set_csv_error (error, line->line, f->column,
-                   _("expected a whole number from 0 to %" G_GINT64_FORMAT ", found “%s”"),
+                   _("expected a whole number from 0 to %" PRId64 ", found “%s”"),
                    PTL_BANKERS_VALUE_MAX, found);
   }
   return FALSE;
@@ -331,8 +334,8 @@ ptl_bankers_state_new_from_csv (const char  *data,
             if (held > max_row[r])
               {
                 set_csv_error (error, line.line, line.fields[1 + m + r].column,
-                               _("%s holds %" G_GINT64_FORMAT " of resource %s but claims at most %"
-                                 G_GINT64_FORMAT), name, held, resource_names[r], max_row[r]);
+                               _("%s holds %" PRId64 " of resource %s but claims at most %"
+                                 PRId64), name, held, resource_names[r], max_row[r]);
                 return NULL;
               }
             g_array_append_val (allocation, held);
@@ -426,7 +429,7 @@ json_read_vector (JsonNode     *node,
         {
           g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, r);
 
-          set_json_error (error, element_path, _("expected a whole number from 0 to %" G_GINT64_FORMAT),
+          set_json_error (error, element_path, _("expected a whole number from 0 to %" PRId64),
                           PTL_BANKERS_VALUE_MAX);
           return FALSE;
         }
@@ -536,8 +539,8 @@ ptl_bankers_state_new_from_json (const char  *data,
             g_autofree char *element_path = g_strdup_printf ("%s[%u]", allocation_path, r);
 
             set_json_error (error, element_path,
-                            _("%s holds %" G_GINT64_FORMAT " of resource %s but claims at most %"
-                              G_GINT64_FORMAT), name, self->allocation[i * m + r], resource_names[r],
+                            _("%s holds %" PRId64 " of resource %s but claims at most %"
+                              PRId64), name, self->allocation[i * m + r], resource_names[r],
                             self->maximum[i * m + r]);
             return NULL;
           }

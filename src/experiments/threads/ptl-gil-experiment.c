@@ -379,13 +379,13 @@ create_output (PtlResult *result,
     }
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, "run", NULL);
-  ptl_table_add_column (out->summary, "hold", "%");
-  ptl_table_add_column (out->summary, "wait", "%");
-  ptl_table_add_column (out->summary, "switches", "ops/s");
-  ptl_table_add_column (out->summary, "work", "ops/s");
-  ptl_table_add_column (out->summary, "io-p50", "s");
-  ptl_table_add_column (out->summary, "io-p99", "s");
+  ptl_table_add_column_with_id (out->summary, "run", _("Run"), NULL);
+  ptl_table_add_column_with_id (out->summary, "hold", _("Holding"), "%");
+  ptl_table_add_column_with_id (out->summary, "wait", _("Waiting"), "%");
+  ptl_table_add_column_with_id (out->summary, "switches", _("Switches"), "ops/s");
+  ptl_table_add_column_with_id (out->summary, "work", _("Work"), "ops/s");
+  ptl_table_add_column_with_id (out->summary, "io-p50", _("I/O p50"), "s");
+  ptl_table_add_column_with_id (out->summary, "io-p99", _("I/O p99"), "s");
 }
 
 static void

@@ -722,14 +722,14 @@ create_output (PtlResult  *result,
   ptl_chart_set_y_axis (out->queue, _("Tasks in the queue"), "tasks", FALSE);
 
   out->summary = ptl_result_get_summary (result);
-  ptl_table_add_column (out->summary, "strategy", NULL);
-  ptl_table_add_column (out->summary, "workers", "threads");
-  ptl_table_add_column (out->summary, "rate", "ops/s");
-  ptl_table_add_column (out->summary, "ideal", "ops/s");
-  ptl_table_add_column (out->summary, "p50", "s");
-  ptl_table_add_column (out->summary, "p99", "s");
-  ptl_table_add_column (out->summary, "best-workers", "threads");
-  ptl_table_add_column (out->summary, "best-rate", "ops/s");
+  ptl_table_add_column_with_id (out->summary, "strategy", _("Strategy"), NULL);
+  ptl_table_add_column_with_id (out->summary, "workers", _("Workers"), "threads");
+  ptl_table_add_column_with_id (out->summary, "rate", _("Rate"), "ops/s");
+  ptl_table_add_column_with_id (out->summary, "ideal", _("Ideal"), "ops/s");
+  ptl_table_add_column_with_id (out->summary, "p50", _("p50"), "s");
+  ptl_table_add_column_with_id (out->summary, "p99", _("p99"), "s");
+  ptl_table_add_column_with_id (out->summary, "best-workers", _("Best workers"), "threads");
+  ptl_table_add_column_with_id (out->summary, "best-rate", _("Best rate"), "ops/s");
 }
 
 static void
