@@ -149,8 +149,8 @@ test_convoy (void)
   g_assert_nonnull (timeline);
   g_assert_cmpint (ptl_chart_get_kind (timeline), ==, PTL_CHART_TIMELINE);
   g_assert_cmpuint (ptl_chart_get_n_lanes (timeline), ==, 3);
-  g_assert_cmpstr (ptl_chart_get_lane (timeline, 0), ==, "CPU 1");
-  g_assert_cmpstr (ptl_chart_get_lane (timeline, 2), ==, "I/O");
+  g_assert_cmpstr (ptl_chart_get_lane (timeline, 0), ==, "CPU thread 1");
+  g_assert_cmpstr (ptl_chart_get_lane (timeline, 2), ==, "I/O thread");
   check_exclusive (timeline);
   g_assert_nonnull (ptl_result_find_chart (result, "timeline-cpus"));
   g_assert_nonnull (ptl_result_find_chart (result, "timeline-shares"));
@@ -174,6 +174,7 @@ test_sweep (void)
   g_assert_nonnull (response);
   g_assert_cmpstr (ptl_chart_get_x_unit (response), ==, "s");
   g_assert_true (ptl_chart_get_x_log (response));
+  g_assert_cmpstr (ptl_series_get_name (ptl_chart_find_series (response, "gil-io")), ==, "Under the GIL");
   points = ptl_series_get_points (ptl_chart_find_series (response, "gil-io"), &n_points);
   /* 1, 2, 3 (the chosen one), 5, 10, 20, 50, 100 ms. */
   g_assert_cmpuint (n_points, ==, 8);
@@ -187,8 +188,14 @@ test_sweep (void)
 
       g_assert_nonnull (chart);
       g_assert_cmpstr (ptl_chart_get_y_unit (chart), ==, "%");
-      /* Holding and waiting for each thread: cpu 1, and io in the second. */
+      /* Holding and waiting for each thread: cpu 1, and io in the second;
+       * lowercase ids for lookups, names for readers. */
       g_assert_cmpuint (ptl_chart_get_n_series (chart), ==, 2 * (1 + c));
+      g_assert_cmpstr (ptl_series_get_name (ptl_chart_find_series (chart, "cpu 1 holding")), ==,
+                       "CPU thread 1 holding");
+      if (c == 1)
+        g_assert_cmpstr (ptl_series_get_name (ptl_chart_find_series (chart, "io waiting")), ==,
+                         "I/O thread waiting");
       for (guint s = 0; s < ptl_chart_get_n_series (chart); s++)
         {
           ptl_series_get_points (ptl_chart_get_series (chart, s), &n_points);

@@ -278,7 +278,7 @@ run_once (GCancellable  *cancellable,
   for (guint i = 0; i < n_threads; i++)
     {
       gboolean io = i == n_cpu;
-      g_autofree char *name = io ? g_strdup (_("I/O")) : g_strdup_printf (_("CPU %u"), i + 1);
+      g_autofree char *name = io ? g_strdup (_("I/O thread")) : g_strdup_printf (_("CPU thread %u"), i + 1);
 
       workers[i] = (Worker) { &lab, ptl_thread_recorder_add_thread (lab.recorder, name), io, 0, 0,
                               GIL_SEED + i, outcome->responses };
@@ -374,9 +374,10 @@ create_output (PtlResult *result,
       out->wait[c] = g_new0 (PtlSeries *, n_threads);
       for (guint i = 0; i < n_threads; i++)
         {
-          /* Ids stay lowercase ("cpu 1 holding"); names read "CPU 1 holding". */
+          /* Ids stay lowercase ("cpu 1 holding"); names read "CPU thread 1 holding"
+           * (not "CPU 1", which the CPU lanes of the timeline call a processor). */
           g_autofree char *thread_id = i == n_cpu ? g_strdup ("io") : g_strdup_printf ("cpu %u", i + 1);
-          g_autofree char *thread = i == n_cpu ? g_strdup (_("I/O")) : g_strdup_printf (_("CPU %u"), i + 1);
+          g_autofree char *thread = i == n_cpu ? g_strdup (_("I/O thread")) : g_strdup_printf (_("CPU thread %u"), i + 1);
           g_autofree char *hold_id = g_strdup_printf ("%s holding", thread_id);
           g_autofree char *wait_id = g_strdup_printf ("%s waiting", thread_id);
           g_autofree char *hold = g_strdup_printf (_("%s holding"), thread);
