@@ -16,6 +16,10 @@
  * thread or descriptor behind. */
 
 static const char * const runs[] = { "gil-cpu", "gil-io", "free-cpu", "free-io", NULL };
+/* What readers see in the table's first column for each. */
+static const char * const run_names[] = {
+  "GIL, CPU-bound only", "GIL, with I/O", "No lock, CPU-bound only", "No lock, with I/O", NULL,
+};
 
 #define CANCEL_AFTER_MS 10
 #define MAX_LATENCY_MS  500
@@ -24,16 +28,19 @@ static const char * const runs[] = { "gil-cpu", "gil-io", "free-cpu", "free-io",
 static void
 check_table (PtlResult *result)
 {
-  static const struct { const char *name; const char *unit; } columns[] = {
-    { "run", "" }, { "hold", "%" }, { "wait", "%" }, { "switches", "ops/s" }, { "work", "ops/s" },
-    { "io-p50", "s" }, { "io-p99", "s" },
+  static const struct { const char *id; const char *name; const char *unit; } columns[] = {
+    { "run", "Run", "" }, { "hold", "Holding", "%" }, { "wait", "Waiting", "%" },
+    { "switches", "Switches", "ops/s" }, { "work", "Work", "ops/s" },
+    { "io-p50", "I/O p50", "s" }, { "io-p99", "I/O p99", "s" },
   };
   PtlTable *table = ptl_result_get_summary (result);
 
   g_assert_cmpuint (ptl_table_get_n_columns (table), ==, G_N_ELEMENTS (columns));
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
-      g_assert_cmpint (ptl_table_find_column (table, columns[i].name), ==, i);
+      g_assert_cmpint (ptl_table_find_column (table, columns[i].id), ==, i);
+      g_assert_cmpstr (ptl_table_get_column_id (table, i), ==, columns[i].id);
+      g_assert_cmpstr (ptl_table_get_column_name (table, i), ==, columns[i].name);
       g_assert_cmpstr (ptl_table_get_column_unit (table, i), ==, columns[i].unit);
     }
   g_assert_cmpuint (ptl_table_get_n_rows (table), ==, g_strv_length ((char **) runs));
@@ -42,7 +49,8 @@ check_table (PtlResult *result)
       gboolean gil = g_str_has_prefix (runs[row], "gil");
       gboolean io = g_str_has_suffix (runs[row], "io");
 
-      g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, runs[row]);
+      g_assert_cmpint (ptl_table_find_row (table, runs[row]), ==, row);
+      g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, run_names[row]);
       g_assert_cmpfloat (ptl_test_cell (result, runs[row], "work"), >, 0);
       g_assert_true (isnan (ptl_test_cell (result, runs[row], "hold")) == !gil);
       g_assert_true (isnan (ptl_test_cell (result, runs[row], "io-p50")) == !io);
@@ -76,7 +84,7 @@ check_exclusive (PtlChart *timeline)
 
   slices = ptl_chart_get_slices (timeline, &n_slices);
   for (guint i = 0; i < n_slices; i++)
-    if (g_str_equal (ptl_chart_get_key (timeline, slices[i].key), "holding “GIL”"))
+    if (g_str_equal (ptl_chart_get_key (timeline, slices[i].key), "Holding “GIL”"))
       g_array_append_val (holds, slices[i]);
   g_assert_cmpuint (holds->len, >, 2);
   g_array_sort (holds, compare_slices);
@@ -141,8 +149,8 @@ test_convoy (void)
   g_assert_nonnull (timeline);
   g_assert_cmpint (ptl_chart_get_kind (timeline), ==, PTL_CHART_TIMELINE);
   g_assert_cmpuint (ptl_chart_get_n_lanes (timeline), ==, 3);
-  g_assert_cmpstr (ptl_chart_get_lane (timeline, 0), ==, "cpu 1");
-  g_assert_cmpstr (ptl_chart_get_lane (timeline, 2), ==, "io");
+  g_assert_cmpstr (ptl_chart_get_lane (timeline, 0), ==, "CPU thread 1");
+  g_assert_cmpstr (ptl_chart_get_lane (timeline, 2), ==, "I/O thread");
   check_exclusive (timeline);
   g_assert_nonnull (ptl_result_find_chart (result, "timeline-cpus"));
   g_assert_nonnull (ptl_result_find_chart (result, "timeline-shares"));
@@ -166,6 +174,7 @@ test_sweep (void)
   g_assert_nonnull (response);
   g_assert_cmpstr (ptl_chart_get_x_unit (response), ==, "s");
   g_assert_true (ptl_chart_get_x_log (response));
+  g_assert_cmpstr (ptl_series_get_name (ptl_chart_find_series (response, "gil-io")), ==, "Under the GIL");
   points = ptl_series_get_points (ptl_chart_find_series (response, "gil-io"), &n_points);
   /* 1, 2, 3 (the chosen one), 5, 10, 20, 50, 100 ms. */
   g_assert_cmpuint (n_points, ==, 8);
@@ -179,8 +188,14 @@ test_sweep (void)
 
       g_assert_nonnull (chart);
       g_assert_cmpstr (ptl_chart_get_y_unit (chart), ==, "%");
-      /* Holding and waiting for each thread: cpu 1, and io in the second. */
+      /* Holding and waiting for each thread: cpu 1, and io in the second;
+       * lowercase ids for lookups, names for readers. */
       g_assert_cmpuint (ptl_chart_get_n_series (chart), ==, 2 * (1 + c));
+      g_assert_cmpstr (ptl_series_get_name (ptl_chart_find_series (chart, "cpu 1 holding")), ==,
+                       "CPU thread 1 holding");
+      if (c == 1)
+        g_assert_cmpstr (ptl_series_get_name (ptl_chart_find_series (chart, "io waiting")), ==,
+                         "I/O thread waiting");
       for (guint s = 0; s < ptl_chart_get_n_series (chart); s++)
         {
           ptl_series_get_points (ptl_chart_get_series (chart, s), &n_points);
@@ -219,7 +234,7 @@ main (int    argc,
       char **argv)
 {
   static const char * const phases[] = {
-    "Warming up", "free-cpu:", "free-io:", "gil-cpu:", "gil-io:", NULL,
+    "Warming up", "No lock, CPU-bound only:", "No lock, with I/O:", "GIL, CPU-bound only:", "GIL, with I/O:", NULL,
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -17,6 +17,7 @@ typedef struct
   GSubprocess *server;
   SoupSession *session;
   char        *base;
+  char        *data_home; /* the server's own run history */
 } Fixture;
 
 static void
@@ -39,6 +40,9 @@ fixture_set_up (Fixture       *fixture,
   /* A failed assertion aborts this process: the server must not outlive it
    * (and keep meson waiting on its output). */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  fixture->data_home = g_dir_make_tmp ("ptlab-serve-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_home, TRUE);
   fixture->server = g_subprocess_launcher_spawn (launcher, &error,
                                                  g_getenv ("PTLAB"), "serve", "--port", "0", NULL);
   g_assert_no_error (error);
@@ -67,6 +71,12 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->server);
   g_clear_object (&fixture->session);
   g_free (fixture->base);
+  {
+    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", fixture->data_home);
+
+    g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  }
+  g_free (fixture->data_home);
 }
 
 /* Sends @method @path with @body (NULL: none); returns the body and
@@ -264,6 +274,8 @@ test_run (Fixture       *fixture,
   id = json_object_get_int_member (json_node_get_object (created), "id");
   done = wait_while (fixture, id, "running");
   g_assert_cmpstr (member_string (done, "state"), ==, "done");
+  /* Saved in the run history, as `ptlab run` saves. */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (done), "history_id"), ==, 1);
   result = json_object_get_object_member (json_node_get_object (done), "result");
   g_assert_cmpstr (json_object_get_string_member (result, "experiment"), ==, "sched");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "parameters"), "quantum"), ==, 4);

@@ -15,6 +15,8 @@
  * refused; cancelling at any phase leaves no thread or descriptor behind. */
 
 static const char * const strategies[] = { "thread-per-task", "gthreadpool", "lab-pool", NULL };
+/* What readers see for each: series names and the table's first column. */
+static const char * const strategy_names[] = { "Thread per task", "GThreadPool", "Lab's pool", NULL };
 
 #define CANCEL_AFTER_MS 100
 #define MAX_LATENCY_MS  500
@@ -24,16 +26,19 @@ static void
 check_table (PtlResult *result,
              guint      row_size)
 {
-  static const struct { const char *name; const char *unit; } columns[] = {
-    { "strategy", "" }, { "workers", "threads" }, { "rate", "ops/s" }, { "ideal", "ops/s" },
-    { "p50", "s" }, { "p99", "s" }, { "best-workers", "threads" }, { "best-rate", "ops/s" },
+  static const struct { const char *id; const char *name; const char *unit; } columns[] = {
+    { "strategy", "Strategy", "" }, { "workers", "Workers", "threads" }, { "rate", "Rate", "ops/s" },
+    { "ideal", "Ideal", "ops/s" }, { "p50", "p50", "s" }, { "p99", "p99", "s" },
+    { "best-workers", "Best size", "threads" }, { "best-rate", "Best rate", "ops/s" },
   };
   PtlTable *table = ptl_result_get_summary (result);
 
   g_assert_cmpuint (ptl_table_get_n_columns (table), ==, G_N_ELEMENTS (columns));
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
-      g_assert_cmpint (ptl_table_find_column (table, columns[i].name), ==, i);
+      g_assert_cmpint (ptl_table_find_column (table, columns[i].id), ==, i);
+      g_assert_cmpstr (ptl_table_get_column_id (table, i), ==, columns[i].id);
+      g_assert_cmpstr (ptl_table_get_column_name (table, i), ==, columns[i].name);
       g_assert_cmpstr (ptl_table_get_column_unit (table, i), ==, columns[i].unit);
     }
   g_assert_cmpuint (ptl_table_get_n_rows (table), ==, g_strv_length ((char **) strategies));
@@ -41,7 +46,8 @@ check_table (PtlResult *result,
     {
       const char *s = strategies[row];
 
-      g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, s);
+      g_assert_cmpint (ptl_table_find_row (table, s), ==, row);
+      g_assert_cmpstr (ptl_table_get_text (table, row, 0), ==, strategy_names[row]);
       g_assert_cmpfloat (ptl_test_cell (result, s, "workers"), ==, row_size);
       g_assert_cmpfloat (ptl_test_cell (result, s, "rate"), >, 0);
       g_assert_cmpfloat (ptl_test_cell (result, s, "best-rate"), >=, ptl_test_cell (result, s, "rate"));
@@ -72,6 +78,7 @@ check_throughput (PtlResult  *result,
       guint n_points;
 
       g_assert_nonnull (series);
+      g_assert_cmpstr (ptl_series_get_name (series), ==, strategy_names[s]);
       g_assert_true (ptl_series_has_band (series));
       points = ptl_series_get_points (series, &n_points);
       g_assert_cmpuint (n_points, ==, n_sizes);
@@ -190,7 +197,7 @@ test_io (void)
   g_assert_nonnull (chart);
   g_assert_cmpint (ptl_chart_get_kind (chart), ==, PTL_CHART_TIMELINE);
   g_assert_cmpuint (ptl_chart_get_n_lanes (chart), ==, 5);
-  g_assert_cmpstr (ptl_chart_get_lane (chart, 0), ==, "producer");
+  g_assert_cmpstr (ptl_chart_get_lane (chart, 0), ==, "Producer");
   g_assert_nonnull (ptl_result_find_chart (result, "timeline-cpus"));
   g_assert_nonnull (ptl_result_find_chart (result, "timeline-shares"));
 }
@@ -255,7 +262,7 @@ main (int    argc,
       char **argv)
 {
   static const char * const phases[] = {
-    "Calibrating", "Warming up", "thread-per-task:", "gthreadpool:", "lab-pool:", NULL,
+    "Calibrating", "Warming up", "Thread per task:", "GThreadPool:", "Lab's pool:", NULL,
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -59,7 +59,7 @@ static const Command commands[] = {
     N_("Draw any CSV table (x then series, or the lab’s own CSV) with the lab’s charts"), cmd_plot },
   { "compare", "compare RUN-OR-FILE… [--export FILE]… [EXPORT OPTIONS]",
     N_("Set 2 to 8 runs of one experiment (history ids or result files) side by side"), cmd_compare },
-  { "serve", "serve [--port N]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
+  { "serve", "serve [--port N] [--no-save]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched, threads)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
 };
@@ -1204,10 +1204,13 @@ cmd_serve (int   argc,
            char *argv[])
 {
   int port = 8470;
+  gboolean no_save = FALSE;
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 and ::1 (default 8470; 0 picks a free one)"), N_("N") },
+    { "no-save", 0, 0, G_OPTION_ARG_NONE, &no_save, N_("Do not save finished runs in the run history"), NULL },
     { NULL }
   };
+  g_autoptr(PtlStore) store = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("— offer the experiments over HTTP"));
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlServer) server = NULL;
@@ -1224,7 +1227,11 @@ cmd_serve (int   argc,
   if (port < 0 || port > 65535)
     return usage_error (_("--port must be 0 – 65535, not %d"), port);
 
+  if (!no_save && (store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+
   server = ptl_server_new ();
+  ptl_server_set_store (server, store);
   if (!ptl_server_listen (server, port, &bound_port, &error))
     {
       g_printerr (_("ptlab: cannot listen on port %d: %s\n"), port, error->message);

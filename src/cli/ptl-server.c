@@ -64,6 +64,8 @@ typedef struct
   gint64         created_us;  /* real time, for clients */
   gint64         started_ns;  /* monotonic, for the duration */
   double         duration;    /* seconds, once finished */
+  gint64         history_id;  /* its id in the run history, 0 when not saved */
+  char          *history_error;
 } ServerRun;
 
 struct _PtlServer
@@ -79,6 +81,7 @@ struct _PtlServer
   GHashTable      *metrics;    /* experiment id -> ExperimentMetrics */
   GHashTable      *requests;   /* "METHOD CODE" -> guint64 count */
   PtlProcMonitor  *monitor;    /* counts the current run's threads and children */
+  PtlStore        *store;      /* the run history, NULL when runs are not saved */
   char            *scratch;    /* private folder charts are drawn into */
   gboolean         stopping;
 };
@@ -105,6 +108,7 @@ server_run_free (gpointer data)
   g_clear_object (&run->result);
   g_free (run->message);
   g_free (run->error);
+  g_free (run->history_error);
   g_free (run);
 }
 
@@ -329,6 +333,16 @@ describe_run (ServerRun *run,
       json_builder_set_member_name (builder, "error");
       json_builder_add_string_value (builder, run->error);
     }
+  if (run->history_id > 0)
+    {
+      json_builder_set_member_name (builder, "history_id");
+      json_builder_add_int_value (builder, run->history_id);
+    }
+  if (run->history_error != NULL)
+    {
+      json_builder_set_member_name (builder, "history_error");
+      json_builder_add_string_value (builder, run->history_error);
+    }
   if (with_result && run->result != NULL)
     {
       json_builder_set_member_name (builder, "result");
@@ -399,7 +413,14 @@ run_done_cb (GObject      *object,
   run->result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), result, &error);
   if (run->result != NULL)
     {
+      g_autoptr(GError) save_error = NULL;
+
       run->progress = 1;
+      /* As `ptlab run` does: every finished run lands in the history; a
+       * failed save is the client's to read, the result stands. */
+      if (self->store != NULL &&
+          (run->history_id = ptl_store_save (self->store, run->result, NULL, 0, &save_error)) <= 0)
+        run->history_error = g_strdup (save_error->message);
       finish_run (self, run, RUN_DONE);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1046,6 +1067,7 @@ ptl_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->store);
   G_OBJECT_CLASS (ptl_server_parent_class)->dispose (object);
 }
 
@@ -1144,6 +1166,16 @@ ptl_server_listen (PtlServer  *self,
     *bound_port = uris != NULL ? (guint) g_uri_get_port (uris->data) : port;
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
   return TRUE;
+}
+
+void
+ptl_server_set_store (PtlServer *self,
+                      PtlStore  *store)
+{
+  g_return_if_fail (PTL_IS_SERVER (self));
+  g_return_if_fail (store == NULL || PTL_IS_STORE (store));
+
+  g_set_object (&self->store, store);
 }
 
 char **

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "ptl-core.h"
+
 G_BEGIN_DECLS
 
 /* Request bodies above this are refused with 413. */
@@ -21,6 +23,10 @@ gboolean   ptl_server_listen      (PtlServer   *self,
                                    guint        port,
                                    guint       *bound_port,
                                    GError     **error);
+/* Finished runs are saved to @store (NULL: not saved), as `ptlab run`
+ * saves them; their description then carries "history_id". */
+void       ptl_server_set_store   (PtlServer   *self,
+                                   PtlStore    *store);
 /* "http://127.0.0.1:PORT/" and, with IPv6, "http://[::1]:PORT/". */
 char     **ptl_server_dup_uris    (PtlServer   *self);
 /* Stops accepting requests, cancels queued runs and the running one, and

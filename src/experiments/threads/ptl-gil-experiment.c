@@ -66,7 +66,12 @@ typedef enum
   N_SETUPS
 } Setup;
 
+/* Identifiers (row ids, lookups): not translated. */
 static const char * const setup_names[N_SETUPS] = { "gil-cpu", "gil-io", "free-cpu", "free-io" };
+/* What readers see for each (table rows, progress). */
+static const char * const setup_labels[N_SETUPS] = {
+  N_("GIL, CPU-bound only"), N_("GIL, with I/O"), N_("No lock, CPU-bound only"), N_("No lock, with I/O"),
+};
 
 #define SETUP_HAS_GIL(setup) ((setup) == SETUP_GIL_CPU || (setup) == SETUP_GIL_IO)
 #define SETUP_HAS_IO(setup)  ((setup) == SETUP_GIL_IO || (setup) == SETUP_FREE_IO)
@@ -273,7 +278,7 @@ run_once (GCancellable  *cancellable,
   for (guint i = 0; i < n_threads; i++)
     {
       gboolean io = i == n_cpu;
-      g_autofree char *name = io ? g_strdup ("io") : g_strdup_printf ("cpu %u", i + 1);
+      g_autofree char *name = io ? g_strdup (_("I/O thread")) : g_strdup_printf (_("CPU thread %u"), i + 1);
 
       workers[i] = (Worker) { &lab, ptl_thread_recorder_add_thread (lab.recorder, name), io, 0, 0,
                               GIL_SEED + i, outcome->responses };
@@ -354,8 +359,8 @@ create_output (PtlResult *result,
                                 _("I/O thread's response time by switch interval (p50, band to p99)"));
   ptl_chart_set_x_axis (chart, _("Switch interval"), "s", TRUE);
   ptl_chart_set_y_axis (chart, _("Response time"), "s", TRUE);
-  ptl_chart_add_reference (chart, PTL_REFERENCE_DIAGONAL, 1, _("one switch interval"));
-  out->response = ptl_chart_add_series (chart, "gil-io");
+  ptl_chart_add_reference (chart, PTL_REFERENCE_DIAGONAL, 1, _("One switch interval"));
+  out->response = ptl_chart_add_series_with_id (chart, "gil-io", _("Under the GIL"));
   ptl_series_set_band_label (out->response, _("p50–p99"));
 
   for (guint c = 0; c < 2; c++)
@@ -369,12 +374,17 @@ create_output (PtlResult *result,
       out->wait[c] = g_new0 (PtlSeries *, n_threads);
       for (guint i = 0; i < n_threads; i++)
         {
-          g_autofree char *thread = i == n_cpu ? g_strdup ("io") : g_strdup_printf ("cpu %u", i + 1);
+          /* Ids stay lowercase ("cpu 1 holding"); names read "CPU thread 1 holding"
+           * (not "CPU 1", which the CPU lanes of the timeline call a processor). */
+          g_autofree char *thread_id = i == n_cpu ? g_strdup ("io") : g_strdup_printf ("cpu %u", i + 1);
+          g_autofree char *thread = i == n_cpu ? g_strdup (_("I/O thread")) : g_strdup_printf (_("CPU thread %u"), i + 1);
+          g_autofree char *hold_id = g_strdup_printf ("%s holding", thread_id);
+          g_autofree char *wait_id = g_strdup_printf ("%s waiting", thread_id);
           g_autofree char *hold = g_strdup_printf (_("%s holding"), thread);
           g_autofree char *wait = g_strdup_printf (_("%s waiting"), thread);
 
-          out->hold[c][i] = ptl_chart_add_series (out->time[c], hold);
-          out->wait[c][i] = ptl_chart_add_series (out->time[c], wait);
+          out->hold[c][i] = ptl_chart_add_series_with_id (out->time[c], hold_id, hold);
+          out->wait[c][i] = ptl_chart_add_series_with_id (out->time[c], wait_id, wait);
         }
     }
 
@@ -395,11 +405,11 @@ add_row (Output        *out,
          const Outcome *outcome,
          PtlStats      *io_stats)
 {
-  guint row = ptl_table_add_row (out->summary);
+  guint row = ptl_table_add_row_with_id (out->summary, setup_names[setup]);
 
   /* Hold, wait: the mean over the CPU-bound threads. */
   ptl_stats_compute (io_stats, (const double *) (gpointer) outcome->responses->data, outcome->responses->len);
-  ptl_table_set_text (out->summary, row, COLUMN_RUN, setup_names[setup]);
+  ptl_table_set_text (out->summary, row, COLUMN_RUN, _(setup_labels[setup]));
   ptl_table_set_number (out->summary, row, COLUMN_HOLD, SETUP_HAS_GIL (setup) ? ptl_stats_mean (outcome->hold, n_cpu) : NAN);
   ptl_table_set_number (out->summary, row, COLUMN_WAIT, SETUP_HAS_GIL (setup) ? ptl_stats_mean (outcome->wait, n_cpu) : NAN);
   ptl_table_set_number (out->summary, row, COLUMN_SWITCHES, SETUP_HAS_GIL (setup) ? outcome->switches : NAN);
@@ -469,7 +479,8 @@ run_reference (PtlRun            *run,
     {
       Outcome outcome = { 0 };
 
-      ptl_run_progress (run, (double) (*step)++ / n_steps, _("%s: no lock"), setup_names[setup]);
+      ptl_run_progress (run, (double) (*step)++ / n_steps, _("%s: reference run"),
+                        _(setup_labels[setup]));
       if (!run_once (ptl_run_get_cancellable (run), self->cpu_threads, SETUP_HAS_IO (setup), 0,
                      self->duration_ms * G_GINT64_CONSTANT (1000000), self->io_ms * G_GINT64_CONSTANT (1000000),
                      &outcome, error))
@@ -529,7 +540,7 @@ ptl_gil_experiment_run (PtlExperiment  *experiment,
         Outcome outcome = { 0 };
 
         ptl_run_progress (run, (double) step++ / n_steps, _("%s: switch interval %s"),
-                          setup_names[setup], interval_text);
+                          _(setup_labels[setup]), interval_text);
         ok = run_once (cancellable, n_cpu, SETUP_HAS_IO (setup), interval_ms, duration_ns, io_ns, &outcome, error);
         if (ok)
           add_sweep_points (&out, setup, interval_ms, &outcome);
@@ -550,7 +561,7 @@ ptl_gil_experiment_run (PtlExperiment  *experiment,
 
       for (Setup setup = 0; setup < N_SETUPS; setup++)
         add_row (&out, setup, n_cpu, &chosen[setup], &io_stats[setup]);
-      free_text = g_strdup_printf (_("without the lock (p50 %s)"),
+      free_text = g_strdup_printf (_("Without the lock (p50 %s)"),
                                    (free_p50 = ptl_format_value (io_stats[SETUP_FREE_IO].median, "s")));
       ptl_chart_add_reference (ptl_result_find_chart (result, "response"), PTL_REFERENCE_HORIZONTAL,
                                io_stats[SETUP_FREE_IO].median, free_text);

@@ -72,6 +72,11 @@ static const char * const strategy_names[N_STRATEGIES] = {
   "thread-per-task", "gthreadpool", "lab-pool",
 };
 
+/* What readers see for each (series, table rows, progress). */
+static const char * const strategy_labels[N_STRATEGIES] = {
+  N_("Thread per task"), N_("GThreadPool"), N_("Lab's pool"),
+};
+
 #define POOL_SEED            G_GUINT64_CONSTANT (0x7001)
 #define CALIBRATION_TRIALS   20
 #define CALIBRATION_TRIAL_NS G_GINT64_CONSTANT (1000000)
@@ -415,7 +420,7 @@ lab_pool_free (LabPool *pool)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabPool, lab_pool_free)
 
-/* Records on the calling thread's lane 0 ("producer") from now until
+/* Records on the calling thread's lane 0 ("Producer") from now until
  * the pool is freed. */
 static LabPool *
 lab_pool_new (Lab      *lab,
@@ -435,11 +440,11 @@ lab_pool_new (Lab      *lab,
   pool->n_workers = n_workers;
   pool->threads = g_new0 (GThread *, n_workers);
   pool->tracks = g_new0 (PtlThreadTrack *, n_workers + 1);
-  pool->tracks[0] = ptl_thread_recorder_add_thread (pool->recorder, "producer");
+  pool->tracks[0] = ptl_thread_recorder_add_thread (pool->recorder, _("Producer"));
   ptl_thread_track_begin (pool->tracks[0]);
   for (guint i = 0; i < n_workers; i++)
     {
-      g_autofree char *name = g_strdup_printf ("worker %u", i + 1);
+      g_autofree char *name = g_strdup_printf (_("Worker %u"), i + 1);
 
       pool->tracks[1 + i] = ptl_thread_recorder_add_thread (pool->recorder, name);
     }
@@ -696,23 +701,23 @@ create_output (PtlResult  *result,
   ptl_chart_set_x_axis (chart, _("Pool size"), "threads", FALSE);
   ptl_chart_set_y_axis (chart, _("Tasks per second"), "ops/s", FALSE);
   if (plan->sizing <= max_workers)
-    ptl_chart_add_reference (chart, PTL_REFERENCE_VERTICAL, plan->sizing, _("cores × (1 + wait/compute)"));
-  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, plan->rate, _("arrival rate"));
+    ptl_chart_add_reference (chart, PTL_REFERENCE_VERTICAL, plan->sizing, _("Cores × (1 + wait/compute)"));
+  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, plan->rate, _("Arrival rate"));
   for (guint s = 0; s < N_STRATEGIES; s++)
     {
-      out->throughput[s] = ptl_chart_add_series (chart, strategy_names[s]);
+      out->throughput[s] = ptl_chart_add_series_with_id (chart, strategy_names[s], _(strategy_labels[s]));
       ptl_series_set_band_label (out->throughput[s], _("min–max"));
     }
-  out->ideal = ptl_chart_add_series (chart, "ideal");
+  out->ideal = ptl_chart_add_series_with_id (chart, "ideal", _("Ideal"));
 
   chart = ptl_result_add_chart (result, "latency", PTL_CHART_LINE,
                                 _("Task latency by pool size, arrival to end (p50, band to p99)"));
   ptl_chart_set_x_axis (chart, _("Pool size"), "threads", FALSE);
   ptl_chart_set_y_axis (chart, _("Latency per task"), "s", TRUE);
-  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, plan->task_s, _("the task alone"));
+  ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, plan->task_s, _("The task alone"));
   for (guint s = 0; s < N_STRATEGIES; s++)
     {
-      out->latency[s] = ptl_chart_add_series (chart, strategy_names[s]);
+      out->latency[s] = ptl_chart_add_series_with_id (chart, strategy_names[s], _(strategy_labels[s]));
       ptl_series_set_band_label (out->latency[s], _("p50–p99"));
     }
 
@@ -726,9 +731,9 @@ create_output (PtlResult  *result,
   ptl_table_add_column_with_id (out->summary, "workers", _("Workers"), "threads");
   ptl_table_add_column_with_id (out->summary, "rate", _("Rate"), "ops/s");
   ptl_table_add_column_with_id (out->summary, "ideal", _("Ideal"), "ops/s");
-  ptl_table_add_column_with_id (out->summary, "p50", _("p50"), "s");
-  ptl_table_add_column_with_id (out->summary, "p99", _("p99"), "s");
-  ptl_table_add_column_with_id (out->summary, "best-workers", _("Best workers"), "threads");
+  ptl_table_add_column (out->summary, "p50", "s");
+  ptl_table_add_column (out->summary, "p99", "s");
+  ptl_table_add_column_with_id (out->summary, "best-workers", _("Best size"), "threads");
   ptl_table_add_column_with_id (out->summary, "best-rate", _("Best rate"), "ops/s");
 }
 
@@ -805,8 +810,8 @@ publish (PtlResult    *result,
             }
         }
 
-      row = ptl_table_add_row (out->summary);
-      ptl_table_set_text (out->summary, row, COLUMN_STRATEGY, strategy_names[s]);
+      row = ptl_table_add_row_with_id (out->summary, strategy_names[s]);
+      ptl_table_set_text (out->summary, row, COLUMN_STRATEGY, _(strategy_labels[s]));
       ptl_table_set_number (out->summary, row, COLUMN_WORKERS, row_size);
       ptl_table_set_number (out->summary, row, COLUMN_RATE, row_rates[s]);
       ptl_table_set_number (out->summary, row, COLUMN_IDEAL, ideal_rate (plan, row_size));
@@ -841,8 +846,8 @@ add_notes (PtlResult  *result,
   if (isfinite (plan->sizing))
     ptl_result_add_note (result,
                          _("The sizing line: %.0f cores × (1 + %s / %s) = %.1f threads. With %u threads "
-                           "an ideal pool serves %s; measured here: lab-pool %.0f, gthreadpool %.0f, "
-                           "thread-per-task %.0f tasks/s."),
+                           "an ideal pool serves %s; measured here: the lab's pool %.0f, GThreadPool "
+                           "%.0f, a thread per task %.0f tasks/s."),
                          plan->cores, wait_text, compute_text, plan->sizing, row_size, ideal_text,
                          row_rates[STRATEGY_LAB_POOL], row_rates[STRATEGY_GTHREADPOOL],
                          row_rates[STRATEGY_THREAD_PER_TASK]);
@@ -850,8 +855,8 @@ add_notes (PtlResult  *result,
     ptl_result_add_note (result,
                          _("Without computing, the sizing line cores × (1 + wait/compute) has no end: "
                            "every extra thread overlaps one more wait. With %u threads an ideal pool "
-                           "serves %s; measured here: lab-pool %.0f, gthreadpool %.0f, thread-per-task "
-                           "%.0f tasks/s."),
+                           "serves %s; measured here: the lab's pool %.0f, GThreadPool %.0f, a thread "
+                           "per task %.0f tasks/s."),
                          row_size, ideal_text, row_rates[STRATEGY_LAB_POOL], row_rates[STRATEGY_GTHREADPOOL],
                          row_rates[STRATEGY_THREAD_PER_TASK]);
 }
@@ -907,7 +912,7 @@ ptl_thread_pool_experiment_run (PtlExperiment  *experiment,
     {
       Stream stream = { 0, NULL };
 
-      ptl_run_progress (run, 0, _("Warming up: %s"), strategy_names[s]);
+      ptl_run_progress (run, 0, _("Warming up: %s"), _(strategy_labels[s]));
       ok = run_stream (lab, s, row_size, MIN (self->tasks, WARMUP_TASKS), &stream, NULL, error);
     }
 
@@ -923,7 +928,7 @@ ptl_thread_pool_experiment_run (PtlExperiment  *experiment,
 
           ptl_run_progress (run, (double) step++ / n_steps,
                             ngettext ("%s: %u thread, round %u of %u", "%s: %u threads, round %u of %u", size),
-                            strategy_names[s], size, r + 1, repeats);
+                            _(strategy_labels[s]), size, r + 1, repeats);
           ok = run_stream (lab, s, size, self->tasks, &stream,
                            s == STRATEGY_LAB_POOL && (want_queue || want_timeline) ? &pool : NULL, error);
           if (ok)
