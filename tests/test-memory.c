@@ -258,17 +258,11 @@ test_nproc_exhausted (void)
 static void
 test_creation_fails (void)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-# define ADDRESS_SPACE_SANITIZER 1
-#elif defined(__has_feature)
-# if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#  define ADDRESS_SPACE_SANITIZER 1
-# endif
-#endif
-#ifdef ADDRESS_SPACE_SANITIZER
-  g_test_skip ("a sanitizer's shadow memory takes terabytes of address space: no RLIMIT_AS leaves room");
-  return;
-#endif
+  if (PTL_TEST_SANITIZED)
+    {
+      g_test_skip ("a sanitizer's shadow memory takes terabytes of address space: no RLIMIT_AS leaves room");
+      return;
+    }
   if (g_test_subprocess ())
     {
       static const char * const params[] = { "max-workers", "20", "repeats", "1",
