@@ -151,15 +151,15 @@ g_task_propagate_pointer (GTask   *task,
   return REAL (gpointer (*) (GTask *, GError **), g_task_propagate_pointer) (task, error);
 }
 
-/* GThreadPool: each task's run sees everything before its push. The
- * pool's own function and data are replaced by a trampoline that first
- * acquires the pool. */
+/* GThreadPool: each task's run sees everything before its push, and
+ * g_thread_pool_free () that waits sees every task's run. The pool's own
+ * function and data are replaced by a trampoline, whose data (the pool's
+ * user_data) is the object of those releases and acquires. */
 
 typedef struct
 {
-  GFunc        func;
-  gpointer     user_data;
-  GThreadPool *pool;
+  GFunc    func;
+  gpointer user_data;
 } PoolThread;
 
 static void
@@ -168,8 +168,9 @@ pool_thread (gpointer data,
 {
   PoolThread *thread = user_data;
 
-  __tsan_acquire (thread->pool);
+  __tsan_acquire (thread);
   thread->func (data, thread->user_data);
+  __tsan_release (thread);
 }
 
 GThreadPool *
@@ -180,16 +181,15 @@ g_thread_pool_new (GFunc     func,
                    GError  **error)
 {
   PoolThread *thread = g_new0 (PoolThread, 1);
+  GThreadPool *pool;
 
   thread->func = func;
   thread->user_data = user_data;
-  thread->pool = REAL (GThreadPool *(*) (GFunc, gpointer, gint, gboolean, GError **), g_thread_pool_new) (pool_thread, thread, max_threads, exclusive, error);
-  if (thread->pool == NULL)
-    {
-      g_free (thread);
-      return NULL;
-    }
-  return thread->pool;
+  __tsan_release (thread);
+  pool = REAL (GThreadPool *(*) (GFunc, gpointer, gint, gboolean, GError **), g_thread_pool_new) (pool_thread, thread, max_threads, exclusive, error);
+  if (pool == NULL)
+    g_free (thread);
+  return pool;
 }
 
 gboolean
@@ -197,7 +197,7 @@ g_thread_pool_push (GThreadPool  *pool,
                     gpointer      data,
                     GError      **error)
 {
-  __tsan_release (pool);
+  __tsan_release (pool->user_data);
   return REAL (gboolean (*) (GThreadPool *, gpointer, GError **), g_thread_pool_push) (pool, data, error);
 }
 
@@ -211,7 +211,10 @@ g_thread_pool_free (GThreadPool *pool,
   REAL (void (*) (GThreadPool *, gboolean, gboolean), g_thread_pool_free) (pool, immediate, wait_);
   /* Without waiting, a thread may still be about to read it. */
   if (wait_)
-    g_free (thread);
+    {
+      __tsan_acquire (thread);
+      g_free (thread);
+    }
 }
 
 /* GAsyncQueue: a pop sees everything before the push it returns. */
