@@ -101,7 +101,6 @@ typedef struct
   GTaskThreadFunc func;
 } TaskThread;
 
-
 static void
 task_thread (GTask        *task,
              gpointer      source_object,
