@@ -4,12 +4,14 @@
 #include <sys/resource.h>
 
 #include "ptl-registry.h"
+#include "ptl-test-sanitized.h"
 
 G_BEGIN_DECLS
 
 /* Harness shared by the experiment tests. Every helper asserts on what
  * is the test's own fault (an unknown experiment, a refused parameter, a
  * missing column), so a test keeps only the assertions it is about. */
+
 
 /* Running */
 

@@ -347,7 +347,9 @@ test_cpu (void)
       g_test_skip ("one CPU: no parallel speedup to check");
       return;
     }
-  g_assert_cmpfloat (best_wall (result, "sequential") / best_wall (result, "threads"), >=, 1.3);
+  /* A speed promise: a sanitizer's bookkeeping serializes threads. */
+  if (!PTL_TEST_SANITIZED)
+    g_assert_cmpfloat (best_wall (result, "sequential") / best_wall (result, "threads"), >=, 1.3);
   g_assert_cmpfloat (best_wall (result, "sequential") / best_wall (result, "gil-threads"), <=, 1.3);
 }
 

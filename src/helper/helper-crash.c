@@ -20,6 +20,8 @@
  * behind. */
 
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +48,10 @@ static const char * const how_names[] = { "none", "segfault", "abort", "exit-cod
  * invalid access (SIGSEGV), not a trap instruction put in its place. */
 static int *volatile nowhere;
 
-/* Keeps the arithmetic from being optimised away. */
-static volatile uint64_t sink;
+/* Keeps the arithmetic from being optimised away. Atomic: every worker
+ * thread stores into it, and a volatile store from two threads is a data
+ * race (ThreadSanitizer reported it). */
+static _Atomic uint64_t sink;
 
 typedef struct
 {
@@ -100,15 +104,21 @@ compute_until (uint64_t deadline_ns)
 
   while (now_ns () < deadline_ns)
     state = ptl_kernel_run (state, PTL_KERNEL_BLOCK);
-  sink = state;
+  atomic_store_explicit (&sink, state, memory_order_relaxed);
 }
 
+/* The null store is the point: UndefinedBehaviorSanitizer must let it
+ * through in sanitizer builds. */
+__attribute__ ((no_sanitize ("null")))
 static void
 crash_now (How how)
 {
   switch (how)
     {
     case HOW_SEGFAULT:
+      /* AddressSanitizer catches SIGSEGV to report it, then aborts: the
+       * experiment must see the signal itself, so the default comes back. */
+      signal (SIGSEGV, SIG_DFL);
       *nowhere = 1;
       break;
     case HOW_ABORT:
