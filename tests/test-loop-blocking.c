@@ -56,7 +56,9 @@ test_latency_accounting (void)
   guint n_points;
   const PtlPoint *p99;
 
-  g_assert_cmpfloat (ptl_test_cell (result, row, "Slow request"), >=, BLOCK_S);
+  /* The arithmetic is calibrated to take the block on one core; a core
+   * running faster than during calibration finishes it a little sooner. */
+  g_assert_cmpfloat (ptl_test_cell (result, row, "Slow request"), >=, 0.5 * BLOCK_S);
   /* A fifth of each second is stalled: the slowest percent of the other
    * requests waited for a good part of a block. */
   g_assert_cmpfloat (ptl_test_cell (result, row, "Latency p99"), >=, 0.3 * BLOCK_S);
@@ -86,7 +88,9 @@ test_every_handler (void)
       double lag_p50 = ptl_test_cell (result, rows[i], "Lag p50");
 
       g_assert_true (isfinite (lag_p50));
-      g_assert_cmpfloat (ptl_test_cell (result, rows[i], "Slow request"), >=, BLOCK_S);
+      /* A timer or a sleep never ends early; calibrated arithmetic may. */
+      g_assert_cmpfloat (ptl_test_cell (result, rows[i], "Slow request"), >=,
+                         g_str_has_prefix (rows[i], "Computes") ? 0.5 * BLOCK_S : BLOCK_S);
     }
   /* The loop thread itself computed in one row and not in another. */
   g_assert_cmpfloat (ptl_test_cell (result, "Computes in the loop", "Loop CPU"), >,
