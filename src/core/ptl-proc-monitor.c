@@ -834,18 +834,23 @@ ptl_proc_monitor_start (PtlProcMonitor  *self,
 void
 ptl_proc_monitor_stop (PtlProcMonitor *self)
 {
+  gboolean sampled;
+
   g_return_if_fail (PTL_IS_PROC_MONITOR (self));
 
   if (self->source == NULL)
     return;
 
-  /* A last sample covers the tail of the run, unless one was just taken. */
-  if (boottime_ns () - self->last_ns >= G_GINT64_CONSTANT (1000000))
+  /* A last sample covers the tail of the run, unless one was just taken;
+   * "sampled" follows a sample, never its absence. */
+  sampled = boottime_ns () - self->last_ns >= G_GINT64_CONSTANT (1000000);
+  if (sampled)
     ptl_proc_monitor_sample (self);
   ptl_proc_monitor_close (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_signal_emit (self, signals[SAMPLED], 0);
+  if (sampled)
+    g_signal_emit (self, signals[SAMPLED], 0);
 }
 
 gboolean
