@@ -385,6 +385,25 @@ ptl_param_form_restore (PtlParamForm *self)
 }
 
 static char *
+escape_markup_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '&')
+        g_string_append (out, "&amp;");
+      else if (*p == '<')
+        g_string_append (out, "&lt;");
+      else if (*p == '>')
+        g_string_append (out, "&gt;");
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
 ptl_param_form_dup_subtitle (GParamSpec *pspec,
                              gboolean    with_range)
 {
@@ -410,8 +429,10 @@ ptl_param_form_dup_subtitle (GParamSpec *pspec,
       g_string_append (subtitle, _(blurb));
     }
 
-  /* Subtitles are markup. */
-  return g_markup_escape_text (subtitle->str, -1);
+  /* Subtitles may be taken as markup: escape what markup would read, but
+   * not apostrophes and quotes, which a row that shows plain text would
+   * print as "&apos;". */
+  return escape_markup_text (subtitle->str);
 }
 
 static void
