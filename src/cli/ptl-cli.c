@@ -694,6 +694,27 @@ history_list (int   argc,
   return EXIT_DONE;
 }
 
+/* What `history show|label|delete` begin with: the argument count, the
+ * run id and the open history. EXIT_DONE, or the status to exit with. */
+static int
+open_history_run (int          argc,
+                  char        *argv[],
+                  int          expected_argc,
+                  const char  *usage,
+                  PtlStore   **store,
+                  gint64      *id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (argc != expected_argc)
+    return usage_error ("%s", usage);
+  if (!parse_run_id (argv[1], id))
+    return EXIT_USAGE;
+  if ((*store = ptl_store_open (NULL, &error)) == NULL)
+    return store_failed (error);
+  return EXIT_DONE;
+}
+
 static int
 history_show (int   argc,
               char *argv[])
@@ -702,13 +723,10 @@ history_show (int   argc,
   g_autoptr(PtlStore) store = NULL;
   g_autoptr(PtlResult) result = NULL;
   gint64 id;
+  int status;
 
-  if (argc != 2)
-    return usage_error (_("Usage: ptlab history show ID"));
-  if (!parse_run_id (argv[1], &id))
-    return EXIT_USAGE;
-  if ((store = ptl_store_open (NULL, &error)) == NULL)
-    return store_failed (error);
+  if ((status = open_history_run (argc, argv, 2, _("Usage: ptlab history show ID"), &store, &id)) != EXIT_DONE)
+    return status;
   if ((result = ptl_store_load (store, id, &error)) == NULL)
     return history_failed (error);
   print_summary (result);
@@ -722,13 +740,10 @@ history_label (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlStore) store = NULL;
   gint64 id;
+  int status;
 
-  if (argc != 3)
-    return usage_error (_("Usage: ptlab history label ID TEXT (\"\" removes the label)"));
-  if (!parse_run_id (argv[1], &id))
-    return EXIT_USAGE;
-  if ((store = ptl_store_open (NULL, &error)) == NULL)
-    return store_failed (error);
+  if ((status = open_history_run (argc, argv, 3, _("Usage: ptlab history label ID TEXT (\"\" removes the label)"), &store, &id)) != EXIT_DONE)
+    return status;
   if (!ptl_store_set_label (store, id, argv[2], &error))
     return history_failed (error);
   return EXIT_DONE;
@@ -741,13 +756,10 @@ history_delete (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PtlStore) store = NULL;
   gint64 id;
+  int status;
 
-  if (argc != 2)
-    return usage_error (_("Usage: ptlab history delete ID"));
-  if (!parse_run_id (argv[1], &id))
-    return EXIT_USAGE;
-  if ((store = ptl_store_open (NULL, &error)) == NULL)
-    return store_failed (error);
+  if ((status = open_history_run (argc, argv, 2, _("Usage: ptlab history delete ID"), &store, &id)) != EXIT_DONE)
+    return status;
   if (!ptl_store_delete (store, id, &error))
     return history_failed (error);
   return EXIT_DONE;

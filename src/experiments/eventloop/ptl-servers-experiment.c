@@ -133,6 +133,21 @@ sample_server (GPid   group,
   point->fds = MAX (point->fds, fds);
 }
 
+typedef struct
+{
+  GPid   group;
+  Point *point;
+} Sampler;
+
+static gboolean
+sample_cb (gpointer user_data)
+{
+  Sampler *sampler = user_data;
+
+  sample_server (sampler->group, sampler->point);
+  return G_SOURCE_CONTINUE;
+}
+
 /* The percentile @p of the histogram, at its buckets' lower bounds. */
 static double
 histogram_percentile (const Point *point,
@@ -244,7 +259,9 @@ measure_point (PtlServersExperiment  *self,
   g_autofree char *line = NULL;
   g_autofree char *workers = NULL, *compute = NULL, *wait = NULL;
   g_autofree char *port = NULL, *count = NULL, *warmup = NULL, *duration = NULL;
+  g_autoptr(GSource) tick = NULL;
   Generator generator = { 0 };
+  Sampler sampler = { 0, point };
   GPid group;
   guint port_number;
   gboolean ok = FALSE;
@@ -267,6 +284,7 @@ measure_point (PtlServersExperiment  *self,
       return FALSE;
     }
   group = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (server), NULL, 10);
+  sampler.group = group;
 
   port = g_strdup_printf ("%u", port_number);
   count = g_strdup_printf ("%u", connections);
@@ -282,19 +300,14 @@ measure_point (PtlServersExperiment  *self,
 
   g_main_context_push_thread_default (context);
   g_subprocess_communicate_utf8_async (load, NULL, cancellable, generator_done_cb, &generator);
+  /* One scan of /proc a period, not one per chunk the generator writes. */
+  sample_server (group, point);
+  tick = g_timeout_source_new (SAMPLE_EVERY_MS);
+  g_source_set_callback (tick, sample_cb, &sampler, NULL);
+  g_source_attach (tick, context);
   while (!generator.done)
-    {
-      sample_server (group, point);
-      /* Wakes for the generator's answer, or after a sampling period. */
-      {
-        g_autoptr(GSource) tick = g_timeout_source_new (SAMPLE_EVERY_MS);
-
-        g_source_set_dummy_callback (tick);
-        g_source_attach (tick, context);
-        g_main_context_iteration (context, TRUE);
-        g_source_destroy (tick);
-      }
-    }
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (tick);
   if (generator.error != NULL)
     {
       g_subprocess_force_exit (load);
