@@ -497,7 +497,8 @@ own_uid (void)
 
 /* A clone in a private (0700) folder, as root's home is, keeps the helper
  * out of another user's reach: copy it into a folder of its own under
- * /tmp, owned by that user so that it can remove it again, and point
+ * /tmp (not g_get_tmp_dir (): $TMPDIR may be private too), owned by that
+ * user so that it can remove it again, and point
  * PTLAB_HELPER there. Returns the folder. */
 static char *
 give_own_uid_a_helper (void)
