@@ -8,6 +8,7 @@
 #include "ptl-json.h"
 #include "ptl-result.h"
 #include "ptl-run.h"
+#include "ptl-table-input.h"
 #include "ptl-experiment.h"
 #include "ptl-machine.h"
 #include "ptl-proc-monitor.h"

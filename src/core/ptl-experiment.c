@@ -85,6 +85,13 @@ ptl_experiment_get_explanation (PtlExperiment *self)
   return translate (PTL_EXPERIMENT_GET_CLASS (self)->explanation);
 }
 
+const PtlTableSpec *
+ptl_experiment_get_table_spec (PtlExperiment *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT (self), NULL);
+  return PTL_EXPERIMENT_GET_CLASS (self)->table_input;
+}
+
 /* Charts */
 
 guint

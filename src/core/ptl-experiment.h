@@ -7,6 +7,7 @@
 #include "ptl-types.h"
 #include "ptl-result.h"
 #include "ptl-run.h"
+#include "ptl-table-input.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,9 @@ struct _PtlExperimentClass
    * chosen (and a wrong id refused) before anything runs. A run with
    * some parameters may leave some out; it produces no other. */
   const PtlChartInfo *charts;
+  /* The table the experiment takes as input, for the window's editor;
+   * NULL for none. Static. */
+  const PtlTableSpec *table_input;
 
   /* Cross-parameter checks the pspec ranges cannot express. Optional. */
   gboolean (*validate) (PtlExperiment  *self,
@@ -55,7 +59,7 @@ struct _PtlExperimentClass
    * Optional: without it a run counts as small. */
   guint    (*count_tasks) (PtlExperiment *self);
 
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 const char   *ptl_experiment_get_id          (PtlExperiment        *self);
@@ -76,6 +80,9 @@ const char   *ptl_experiment_get_chart_title (PtlExperiment        *self,
 gboolean      ptl_experiment_check_chart     (PtlExperiment        *self,
                                               const char           *chart_id,
                                               GError              **error);
+
+/* PtlExperimentClass.table_input: NULL when the experiment takes no table. */
+const PtlTableSpec *ptl_experiment_get_table_spec (PtlExperiment    *self);
 
 /* The experiment's parameters: its own readable and writable properties,
  * in declaration order. Free the array with g_free (). */

@@ -11,7 +11,7 @@
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-plot.h"
-#include "ptl-workload-editor.h"
+#include "ptl-table-editor.h"
 
 /* One experiment: its description and parameter form beside the results
  * of its latest run. Runs are numbered; progress and completions carry the
@@ -53,7 +53,7 @@ struct _PtlExperimentPage
   GtkScrollbar    *summary_scrollbar;
   GtkGrid         *summary_grid;
   PtlMonitorPanel *monitor_panel;
-  PtlWorkloadEditor *workload_editor;
+  PtlTableEditor    *table_editor;
 
   /* owned */
   PtlExperiment   *experiment;
@@ -974,7 +974,7 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
 
   g_type_ensure (PTL_TYPE_PARAM_FORM);
   g_type_ensure (PTL_TYPE_MONITOR_PANEL);
-  g_type_ensure (PTL_TYPE_WORKLOAD_EDITOR);
+  g_type_ensure (PTL_TYPE_TABLE_EDITOR);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1000,7 +1000,7 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_scrollbar);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_grid);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, monitor_panel);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, workload_editor);
+  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, table_editor);
   gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_form_valid_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_experiment_page_explain_cb);
 }
@@ -1045,7 +1045,7 @@ ptl_experiment_page_set_experiment (PtlExperimentPage *self,
                                     PtlExperiment     *experiment)
 {
   const char *explanation;
-  gboolean can_edit_workload;
+  gboolean can_edit_table;
 
   g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
   g_return_if_fail (experiment == NULL || PTL_IS_EXPERIMENT (experiment));
@@ -1070,10 +1070,10 @@ ptl_experiment_page_set_experiment (PtlExperimentPage *self,
   gtk_label_set_text (self->summary_label, experiment ? ptl_experiment_get_summary (experiment) : "");
   gtk_widget_set_visible (self->explanation_button, explanation != NULL && *explanation != '\0');
   ptl_param_form_set_experiment (self->form, experiment);
-  /* After the form, which restores the saved workload parameter. */
-  can_edit_workload = experiment != NULL && ptl_workload_editor_can_edit (experiment);
-  ptl_workload_editor_set_experiment (self->workload_editor, can_edit_workload ? experiment : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->workload_editor), can_edit_workload);
+  /* After the form, which restores the saved parameter naming the table. */
+  can_edit_table = experiment != NULL && ptl_table_editor_can_edit (experiment);
+  ptl_table_editor_set_experiment (self->table_editor, can_edit_table ? experiment : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->table_editor), can_edit_table);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPERIMENT]);
   ptl_experiment_page_notify_state (self);
@@ -1314,22 +1314,22 @@ ptl_experiment_page_open_result (PtlExperimentPage  *self,
 }
 
 gboolean
-ptl_experiment_page_import_workload (PtlExperimentPage  *self,
-                                     GFile              *file,
-                                     GError            **error)
+ptl_experiment_page_import_table (PtlExperimentPage  *self,
+                                  GFile              *file,
+                                  GError            **error)
 {
   g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (ptl_workload_editor_get_experiment (self->workload_editor) == NULL)
+  if (ptl_table_editor_get_experiment (self->table_editor) == NULL)
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
-                   _("“%s” takes no workload file"),
+                   _("“%s” takes no table file"),
                    self->experiment ? ptl_experiment_get_title (self->experiment) : "");
       return FALSE;
     }
-  return ptl_workload_editor_import (self->workload_editor, file, error);
+  return ptl_table_editor_import (self->table_editor, file, error);
 }
 
 PtlParamForm *

@@ -34,11 +34,12 @@ gboolean       ptl_experiment_page_open_result    (PtlExperimentPage  *self,
                                                    PtlResult          *result,
                                                    const char         *name,
                                                    GError            **error);
-/* Makes the workload in @file the experiment's own copy, as its editor's
- * Import does; FALSE when the experiment takes no workload file or the
- * file is refused (with the loader's line and column). */
-gboolean       ptl_experiment_page_import_workload (PtlExperimentPage  *self,
-                                                    GFile              *file,
-                                                    GError            **error);
+/* Makes the table in @file (a workload, a banker's state) the
+ * experiment's own copy, as its table editor's Import does; FALSE when the
+ * experiment takes no table or the file is refused (with the loader's
+ * line and column). */
+gboolean       ptl_experiment_page_import_table   (PtlExperimentPage  *self,
+                                                   GFile              *file,
+                                                   GError            **error);
 
 G_END_DECLS

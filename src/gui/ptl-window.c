@@ -8,7 +8,6 @@
 #include "ptl-experiment-page.h"
 #include "ptl-registry.h"
 #include "ptl-window-private.h"
-#include "ptl-workload-editor.h"
 
 struct _PtlWindow
 {
@@ -567,17 +566,18 @@ _ptl_window_get_search_entry (PtlWindow *self)
   return GTK_EDITABLE (self->search_entry);
 }
 
-/* A file is a result when the result loader takes it, else a workload
- * when the workload loader does; a CSV file can only be a workload. */
+/* A file is a result when the result loader takes it, else the input
+ * table of the first experiment in the sidebar whose loader takes it (a
+ * scheduling workload, a banker's state); a CSV file can only be a table. */
 gboolean
 ptl_window_open_file (PtlWindow  *self,
                       GFile      *file,
                       GError    **error)
 {
   g_autoptr(PtlResult) result = NULL;
-  g_autoptr(PtlSchedWorkload) workload = NULL;
   g_autoptr(GError) result_error = NULL;
-  g_autoptr(GError) workload_error = NULL;
+  g_autoptr(GString) table_errors = g_string_new (NULL);
+  g_autoptr(GPtrArray) tried = g_ptr_array_new ();
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
   GtkListBoxRow *row;
@@ -611,29 +611,37 @@ ptl_window_open_file (PtlWindow  *self,
       return ptl_experiment_page_open_result (ptl_window_get_visible_page (self), result, name, error);
     }
 
-  workload = ptl_sched_workload_load (path, &workload_error);
-  if (workload == NULL)
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->experiment_list, i)) != NULL; i++)
     {
-      if (result_error == NULL)
-        g_propagate_prefixed_error (error, g_steal_pointer (&workload_error),
-                                    _("“%s” is not a scheduling workload: "), name);
-      else
-        g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
-                     _("“%s” is neither a result saved by Process Thread Lab nor a scheduling workload.\n\n"
-                       "As a result: %s\n\nAs a workload: %s"),
-                     name, result_error->message, workload_error->message);
-      return FALSE;
+      PtlExperiment *experiment = row_get_experiment (row);
+      const PtlTableSpec *spec = experiment ? ptl_experiment_get_table_spec (experiment) : NULL;
+      g_autoptr(PtlTableInput) input = NULL;
+      g_autoptr(GError) table_error = NULL;
+
+      /* Experiments sharing a declaration share its loader: try it once. */
+      if (spec == NULL || g_ptr_array_find (tried, spec, NULL))
+        continue;
+      g_ptr_array_add (tried, (gpointer) spec);
+      input = spec->load (path, &table_error);
+      if (input != NULL)
+        {
+          gtk_list_box_select_row (self->experiment_list, row);
+          return ptl_experiment_page_import_table (ptl_window_get_visible_page (self), file, error);
+        }
+      /* TRANSLATORS: a table's title and why the file is not one, e.g.
+       * "As “Workload”: line 3, column 2: …" */
+      g_string_append_printf (table_errors, _("\n\nAs “%s”: %s"),
+                              _(spec->title), table_error->message);
     }
 
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->experiment_list, i)) != NULL; i++)
-    if (ptl_workload_editor_can_edit (row_get_experiment (row)))
-      {
-        gtk_list_box_select_row (self->experiment_list, row);
-        return ptl_experiment_page_import_workload (ptl_window_get_visible_page (self), file, error);
-      }
-
-  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
-               _("“%s” is a scheduling workload, but no experiment here takes one"), name);
+  if (result_error == NULL)
+    g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                 _("“%s” is not a table any experiment here takes.%s"), name, table_errors->str);
+  else
+    g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                 _("“%s” is neither a result saved by Process Thread Lab nor a table an experiment takes.\n\n"
+                   "As a result: %s%s"),
+                 name, result_error->message, table_errors->str);
   return FALSE;
 }
 

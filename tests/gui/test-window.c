@@ -17,9 +17,11 @@
 #include "ptl-preferences-window.h"
 #include "ptl-plot.h"
 #include "ptl-registry.h"
+#include "ptl-bankers-table.h"
 #include "ptl-sched-sim.h"
 #include "ptl-window-private.h"
-#include "ptl-workload-editor.h"
+#include "ptl-sched-table.h"
+#include "ptl-table-editor.h"
 
 /* The window against the real core, experiments and plot library, under
  * a display (Xvfb in CI). Runs use small parameters so each takes well
@@ -1016,7 +1018,7 @@ test_param_form (void)
 /* The cell of the workload table in row @row and column @column
  * ("name", "arrival", "bursts" or "priority"). */
 static GtkEditable *
-find_cell (PtlWorkloadEditor *editor,
+find_cell (PtlTableEditor *editor,
            guint              row,
            const char        *column)
 {
@@ -1074,9 +1076,10 @@ test_sched_workload (void)
   g_autofree char *path = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  PtlWorkloadEditor *editor;
+  PtlTableEditor *editor;
   PtlExperiment *experiment;
-  PtlSchedWorkload *workload;
+  g_autoptr(PtlSchedWorkload) workload = NULL;
+  PtlTableInput *input;
   GtkEditable *cell;
   gint64 arrival;
   guint n;
@@ -1086,26 +1089,27 @@ test_sched_workload (void)
   /* "models" has a workload parameter too, but a choice, not a file. */
   g_assert_true (ptl_window_show_experiment (window, "models"));
   page = _ptl_window_get_page (window);
-  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
+  editor = PTL_TABLE_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_TABLE_EDITOR));
   g_assert_nonnull (editor);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (editor)));
   g_assert_true (ptl_window_show_experiment (window, "sched-real"));
   page = _ptl_window_get_page (window);
-  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
+  editor = PTL_TABLE_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_TABLE_EDITOR));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
 
   g_assert_true (ptl_window_show_experiment (window, "sched"));
   page = _ptl_window_get_page (window);
-  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_WORKLOAD_EDITOR));
+  editor = PTL_TABLE_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_TABLE_EDITOR));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
   experiment = ptl_experiment_page_get_experiment (page);
-  g_assert_true (ptl_workload_editor_get_experiment (editor) == experiment);
+  g_assert_true (ptl_table_editor_get_experiment (editor) == experiment);
 
   /* The table shows what the parameter names: a generator at first. */
   spec = ptl_experiment_dup_param_text (experiment, "workload");
   g_assert_true (g_strv_contains (ptl_sched_workload_list_kinds (), spec));
-  workload = ptl_workload_editor_get_workload (editor);
-  g_assert_nonnull (workload);
+  input = ptl_table_editor_get_input (editor);
+  g_assert_nonnull (input);
+  workload = ptl_sched_table_to_workload (input);
   n = ptl_sched_workload_get_n_processes (workload);
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpstr (gtk_editable_get_text (find_cell (editor, 0, "name")), ==,
@@ -1113,13 +1117,15 @@ test_sched_workload (void)
 
   /* Adding a process saves the workload in the user's data folder and
    * makes that file the parameter. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "workload.add", NULL));
-  path = ptl_workload_editor_dup_path (editor);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "table.add", "u", 0));
+  path = ptl_table_editor_dup_path (editor);
   g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
   g_clear_pointer (&spec, g_free);
   spec = ptl_experiment_dup_param_text (experiment, "workload");
   g_assert_cmpstr (spec, ==, path);
-  workload = ptl_workload_editor_get_workload (editor);
+  input = ptl_table_editor_get_input (editor);
+  g_clear_object (&workload);
+  workload = ptl_sched_table_to_workload (input);
   g_assert_cmpuint (ptl_sched_workload_get_n_processes (workload), ==, n + 1);
   saved = ptl_sched_workload_load (path, &error);
   g_assert_no_error (error);
@@ -1138,8 +1144,8 @@ test_sched_workload (void)
       gtk_editable_set_text (cell, refused[i]);
       g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
       g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (cell)));
-      g_assert_nonnull (ptl_workload_editor_get_message (editor));
-      g_assert_true (ptl_workload_editor_get_workload (editor) == workload);
+      g_assert_nonnull (ptl_table_editor_get_message (editor));
+      g_assert_true (ptl_table_editor_get_input (editor) == input);
       g_assert_cmpint (ptl_sched_workload_get_arrival (workload, 0), ==, arrival);
       after = read_file (path);
       g_assert_cmpstr (after, ==, before);
@@ -1149,8 +1155,10 @@ test_sched_workload (void)
   /* A valid one is applied and saved. */
   gtk_editable_set_text (cell, "3");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
-  g_assert_null (ptl_workload_editor_get_message (editor));
-  workload = ptl_workload_editor_get_workload (editor);
+  g_assert_null (ptl_table_editor_get_message (editor));
+  input = ptl_table_editor_get_input (editor);
+  g_clear_object (&workload);
+  workload = ptl_sched_table_to_workload (input);
   g_assert_cmpint (ptl_sched_workload_get_arrival (workload, 0), ==, 3);
   g_clear_object (&saved);
   saved = ptl_sched_workload_load (path, &error);
@@ -1161,22 +1169,24 @@ test_sched_workload (void)
   /* A malformed file is refused with the loader's line, and nothing
    * changes. */
   bad_file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "bad-arrival.csv", NULL));
-  g_assert_false (ptl_workload_editor_import (editor, bad_file, &error));
+  g_assert_false (ptl_table_editor_import (editor, bad_file, &error));
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
   g_assert_nonnull (strstr (error->message, "line 3"));
-  g_assert_nonnull (strstr (ptl_workload_editor_get_message (editor), "line 3"));
+  g_assert_nonnull (strstr (ptl_table_editor_get_message (editor), "line 3"));
   g_clear_error (&error);
-  g_assert_true (ptl_workload_editor_get_workload (editor) == workload);
+  g_assert_true (ptl_table_editor_get_input (editor) == input);
   g_clear_pointer (&spec, g_free);
   spec = ptl_experiment_dup_param_text (experiment, "workload");
   g_assert_cmpstr (spec, ==, path);
 
   /* A good one becomes the user's own copy. */
   good_file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "sched", "io-mix.csv", NULL));
-  g_assert_true (ptl_workload_editor_import (editor, good_file, &error));
+  g_assert_true (ptl_table_editor_import (editor, good_file, &error));
   g_assert_no_error (error);
-  g_assert_null (ptl_workload_editor_get_message (editor));
-  workload = ptl_workload_editor_get_workload (editor);
+  g_assert_null (ptl_table_editor_get_message (editor));
+  input = ptl_table_editor_get_input (editor);
+  g_clear_object (&workload);
+  workload = ptl_sched_table_to_workload (input);
   g_assert_cmpuint (ptl_sched_workload_get_n_processes (workload), ==, 3);
   g_assert_cmpstr (gtk_editable_get_text (find_cell (editor, 0, "bursts")), ==, "2;10;2;10;2");
 
@@ -1190,16 +1200,16 @@ test_sched_workload (void)
     g_autoptr(PtlSchedWorkload) exported = NULL;
 
     g_assert_no_error (error);
-    g_assert_true (ptl_workload_editor_export (editor, json_file, &error));
+    g_assert_true (ptl_table_editor_export (editor, json_file, &error));
     g_assert_no_error (error);
     exported = ptl_sched_workload_load (json, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (ptl_sched_workload_get_n_processes (exported), ==, 3);
 
-    g_assert_false (ptl_workload_editor_export (editor, text_file, &error));
+    g_assert_false (ptl_table_editor_export (editor, text_file, &error));
     g_assert_error (error, PTL_ERROR, PTL_ERROR_UNSUPPORTED_FORMAT);
     g_clear_error (&error);
-    g_assert_nonnull (ptl_workload_editor_get_message (editor));
+    g_assert_nonnull (ptl_table_editor_get_message (editor));
     g_assert_false (g_file_test (text, G_FILE_TEST_EXISTS));
 
     g_unlink (json);
@@ -1207,14 +1217,16 @@ test_sched_workload (void)
   }
 
   /* A generator: the parameter names it, and the table shows it. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "workload.generate", "s", "convoy"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "table.preset", "s", "convoy"));
   g_clear_pointer (&spec, g_free);
   spec = ptl_experiment_dup_param_text (experiment, "workload");
   g_assert_cmpstr (spec, ==, "convoy");
   {
     g_autofree char *processes = ptl_experiment_dup_param_text (experiment, "processes");
 
-    workload = ptl_workload_editor_get_workload (editor);
+    input = ptl_table_editor_get_input (editor);
+  g_clear_object (&workload);
+  workload = ptl_sched_table_to_workload (input);
     g_assert_cmpuint (ptl_sched_workload_get_n_processes (workload), ==, g_ascii_strtoull (processes, NULL, 10));
   }
 
@@ -1431,13 +1443,13 @@ static void
 test_workload_rebuild_while_editing (void)
 {
   PtlWindow *window = ptl_window_new (NULL);
-  PtlWorkloadEditor *editor;
+  PtlTableEditor *editor;
   GtkEditable *cell;
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (ptl_window_show_experiment (window, "sched"));
-  editor = PTL_WORKLOAD_EDITOR (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)),
-                                                 PTL_TYPE_WORKLOAD_EDITOR));
+  editor = PTL_TABLE_EDITOR (find_descendant (GTK_WIDGET (_ptl_window_get_page (window)),
+                                                 PTL_TYPE_TABLE_EDITOR));
   g_assert_nonnull (editor);
   iterate_pending ();
 
@@ -1448,15 +1460,15 @@ test_workload_rebuild_while_editing (void)
 
   /* Another generator than the one shown, so the table is rebuilt. */
   {
-    PtlExperiment *experiment = ptl_workload_editor_get_experiment (editor);
+    PtlExperiment *experiment = ptl_table_editor_get_experiment (editor);
     g_autofree char *shown = ptl_experiment_dup_param_text (experiment, "workload");
     const char * const *kinds = ptl_sched_workload_list_kinds ();
     const char *other = g_strcmp0 (kinds[0], shown) != 0 ? kinds[0] : kinds[1];
 
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "workload.generate", "s", other));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "table.preset", "s", other));
   }
   iterate_pending ();
-  g_assert_null (ptl_workload_editor_get_message (editor));
+  g_assert_null (ptl_table_editor_get_message (editor));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_cell (editor, 0, "arrival")), "error"));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1763,7 +1775,7 @@ test_open_files (void)
   g_assert_true (ptl_window_open_file (window, workload_file, &error));
   g_assert_no_error (error);
   page = _ptl_window_get_page (window);
-  g_assert_true (ptl_workload_editor_can_edit (ptl_experiment_page_get_experiment (page)));
+  g_assert_true (ptl_table_editor_can_edit (ptl_experiment_page_get_experiment (page)));
   spec = ptl_experiment_dup_param_text (ptl_experiment_page_get_experiment (page), "workload");
   g_assert_true (g_str_has_prefix (spec, g_get_user_data_dir ()));
 

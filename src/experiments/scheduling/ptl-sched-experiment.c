@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ptl-sched-table.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-experiment-private.h"
 
@@ -678,6 +679,7 @@ ptl_sched_experiment_class_init (PtlSchedExperimentClass *klass)
        "with the columns name, arrival, burst (or bursts: CPU and I/O alternating, separated by "
        "“;”) and an optional priority.");
   experiment_class->charts = charts;
+  experiment_class->table_input = &ptl_sched_table_spec;
 
   experiment_class->validate = ptl_sched_experiment_validate;
   experiment_class->run = ptl_sched_experiment_run;

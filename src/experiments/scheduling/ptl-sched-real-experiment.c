@@ -14,6 +14,7 @@
 
 #include "ptl-kernel.h"
 #include "ptl-kernel-calibrate.h"
+#include "ptl-sched-table.h"
 #include "ptl-sched-experiment-private.h"
 #include "ptl-sched-real-experiment.h"
 #include "ptl-sched-trace.h"
@@ -1033,6 +1034,7 @@ ptl_sched_real_experiment_class_init (PtlSchedRealExperimentClass *klass)
        "be the hypervisor running something else, and other programs compete for the CPU too: "
        "the notes say when they did.");
   experiment_class->charts = charts;
+  experiment_class->table_input = &ptl_sched_table_spec;
 
   experiment_class->validate = ptl_sched_real_experiment_validate;
   experiment_class->run = ptl_sched_real_experiment_run;

@@ -8,6 +8,7 @@
 
 #include "ptl-bankers-experiment.h"
 #include "ptl-bankers-sim.h"
+#include "ptl-bankers-table.h"
 
 /* "The banker's algorithm": a resource-allocation state (a textbook
  * example, a generated one or a file) run through the simulator of
@@ -62,46 +63,68 @@ setup_clear (Setup *setup)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Setup, setup_clear)
 
+PtlBankersState *
+ptl_bankers_experiment_dup_state (PtlBankersExperiment  *self,
+                                  const char           **example_requests,
+                                  char                 **generated_requests,
+                                  GError               **error)
+{
+  const char * const *examples = ptl_bankers_list_examples ();
+  g_autofree char *lower = NULL;
+  g_autofree char *generated = NULL;
+  PtlBankersState *state;
+
+  g_return_val_if_fail (PTL_IS_BANKERS_EXPERIMENT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_strv_contains (examples, self->state))
+    {
+      const char *requests = "";
+
+      state = ptl_bankers_state_new_example (self->state, &requests);
+      if (example_requests != NULL)
+        *example_requests = requests;
+      return state;
+    }
+  if (g_str_equal (self->state, GENERATOR_NAME))
+    {
+      state = ptl_bankers_state_generate (self->processes, self->resources, self->seed, &generated);
+      if (generated_requests != NULL)
+        *generated_requests = g_steal_pointer (&generated);
+      return state;
+    }
+
+  /* A misspelt example name should not read "no such file". */
+  lower = g_ascii_strdown (self->state, -1);
+  if (strchr (self->state, G_DIR_SEPARATOR) == NULL && !g_str_has_suffix (lower, ".csv") &&
+      !g_str_has_suffix (lower, ".json") && !g_file_test (self->state, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *allowed = g_strjoinv (", ", (char **) examples);
+
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
+                   _("Unknown state “%s”: expected an example (%s), %s, or the path of a .csv or .json file"),
+                   self->state, allowed, GENERATOR_NAME);
+      return NULL;
+    }
+  return ptl_bankers_state_load (self->state, error);
+}
+
 static gboolean
 resolve (PtlBankersExperiment  *self,
          Setup                 *setup,
          GError               **error)
 {
-  const char * const *examples = ptl_bankers_list_examples ();
   g_autofree char *generated_requests = NULL;
-  g_autofree char *lower = NULL;
-  const char *own_requests = "";
+  const char *own_requests = NULL;
 
-  if (g_strv_contains (examples, self->state))
-    setup->state = ptl_bankers_state_new_example (self->state, &own_requests);
-  else if (g_str_equal (self->state, GENERATOR_NAME))
-    {
-      setup->state = ptl_bankers_state_generate (self->processes, self->resources, self->seed,
-                                                 &generated_requests);
-      own_requests = generated_requests;
-    }
-  else
-    {
-      /* A misspelt example name should not read "no such file". */
-      lower = g_ascii_strdown (self->state, -1);
-      if (strchr (self->state, G_DIR_SEPARATOR) == NULL && !g_str_has_suffix (lower, ".csv") &&
-          !g_str_has_suffix (lower, ".json") && !g_file_test (self->state, G_FILE_TEST_EXISTS))
-        {
-          g_autofree char *allowed = g_strjoinv (", ", (char **) examples);
-
-          g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
-                       _("Unknown state “%s”: expected an example (%s), %s, or the path of a .csv or .json file"),
-                       self->state, allowed, GENERATOR_NAME);
-          return FALSE;
-        }
-      setup->state = ptl_bankers_state_load (self->state, error);
-      if (setup->state == NULL)
-        return FALSE;
-    }
-
+  setup->state = ptl_bankers_experiment_dup_state (self, &own_requests, &generated_requests, error);
+  if (setup->state == NULL)
+    return FALSE;
+  if (generated_requests != NULL)
+    own_requests = generated_requests;
   setup->requests = ptl_bankers_parse_requests (setup->state,
                                                 g_str_equal (self->requests, EXAMPLE_REQUESTS)
-                                                ? own_requests : self->requests,
+                                                ? (own_requests != NULL ? own_requests : "") : self->requests,
                                                 error);
   return setup->requests != NULL;
 }
@@ -525,6 +548,7 @@ ptl_bankers_experiment_class_init (PtlBankersExperimentClass *klass)
        "at most 64 processes and 16 resource types, values up to 10⁹. Requests are written "
        "“P1:1,0,2; P4:3,3,0”.");
   experiment_class->charts = charts;
+  experiment_class->table_input = &ptl_bankers_table_spec;
 
   experiment_class->validate = ptl_bankers_experiment_validate;
   experiment_class->run = ptl_bankers_experiment_run;

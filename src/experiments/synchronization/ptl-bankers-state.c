@@ -648,6 +648,21 @@ ptl_bankers_state_find_process (const PtlBankersState *self,
   return -1;
 }
 
+gboolean
+ptl_bankers_check_name (const char  *name,
+                        GError     **error)
+{
+  g_autofree char *rule = NULL;
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (is_valid_name (name, strlen (name)))
+    return TRUE;
+  rule = describe_name_rule ();
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER, _("expected %s"), rule);
+  return FALSE;
+}
+
 const char *
 ptl_bankers_resource_name (guint resource)
 {

@@ -42,6 +42,11 @@ gint64              ptl_bankers_state_get_need     (const PtlBankersState  *self
 /* The index of the process called @name, or -1. */
 int                 ptl_bankers_state_find_process (const PtlBankersState  *self,
                                                     const char             *name);
+/* Whether @name may name a process (letters, digits, '_', '-', '.', at
+ * most PTL_BANKERS_NAME_MAX bytes, not "available"); the error says the
+ * rule. */
+gboolean            ptl_bankers_check_name         (const char             *name,
+                                                    GError                **error);
 /* "A" … "P". */
 const char         *ptl_bankers_resource_name      (guint                   resource);
 
