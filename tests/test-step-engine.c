@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ptl-step-engine.h"
 
 /* The step engine's ready scenarios: a good schedule of each ends
@@ -154,6 +156,110 @@ test_refused_steps (void)
     }
 }
 
+/* Undo replays all but the last step: the state is the one before it,
+ * including a WAIT taken back to before its first half. */
+static void
+test_undo (void)
+{
+  static const guint schedule[] = { 1, 1, 1, 1 };
+  g_autoptr(PtlStepEngine) engine = replay ("condvar-if", schedule, G_N_ELEMENTS (schedule));
+  g_autoptr(PtlStepEngine) fresh = ptl_step_engine_new (ptl_step_find_scenario ("condvar-if"));
+  guint n_steps;
+
+  g_assert_false (ptl_step_engine_can_step (engine, 1));
+  g_assert_cmpint (ptl_step_engine_get_owner (engine, 0), ==, -1);
+  g_assert_true (ptl_step_engine_undo (engine));
+  ptl_step_engine_get_history (engine, &n_steps);
+  g_assert_cmpuint (n_steps, ==, 3);
+  g_assert_true (ptl_step_engine_can_step (engine, 1));
+  g_assert_cmpint (ptl_step_engine_get_owner (engine, 0), ==, 1);
+  g_assert_cmpuint (ptl_step_engine_get_pc (engine, 1), ==, 3);
+
+  while (ptl_step_engine_undo (engine))
+    ;
+  for (guint t = 0; t < 3; t++)
+    {
+      g_assert_cmpuint (ptl_step_engine_get_pc (engine, t), ==, ptl_step_engine_get_pc (fresh, t));
+      g_assert_cmpint (ptl_step_engine_get_register (engine, t), ==, 0);
+    }
+  g_assert_cmpint (ptl_step_engine_get_owner (engine, 0), ==, -1);
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_RUNNING);
+}
+
+/* The hint from where the user is: a deadlock is still reachable after
+ * thread 1 takes lock A, and no longer once it holds both. */
+static void
+test_continuation (void)
+{
+  static const guint one_lock[] = { 0 };
+  static const guint both_locks[] = { 0, 0 };
+  g_autoptr(PtlStepEngine) engine = replay ("two-locks", one_lock, 1);
+  g_autoptr(PtlStepEngine) later = replay ("two-locks", both_locks, 2);
+  g_autoptr(GArray) rest = ptl_step_engine_find_breaking_continuation (engine);
+  g_autoptr(GArray) none = ptl_step_engine_find_breaking_continuation (later);
+
+  g_assert_nonnull (rest);
+  for (guint i = 0; i < rest->len; i++)
+    g_assert_true (ptl_step_engine_step (engine, g_array_index (rest, guint, i), NULL));
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_DEADLOCK);
+  g_assert_null (ptl_step_engine_find_breaking_continuation (engine));
+  g_assert_null (none);
+}
+
+typedef struct
+{
+  const char *scenario;
+  guint       thread;
+  guint       index;
+  const char *text;
+} InstrCase;
+
+static const InstrCase instr_cases[] = {
+  { "counter", 0, 0, "r = counter" },
+  { "counter", 1, 1, "r = r + 1" },
+  { "counter", 1, 2, "counter = r" },
+  { "two-locks", 1, 0, "lock (B)" },
+  { "two-locks", 0, 6, "unlock (A)" },
+  { "condvar-if", 0, 4, "signal (cv)" },
+  { "condvar-if", 1, 2, "if (r != 0) goto 5" },
+  { "condvar-if", 2, 3, "wait (cv, A)" },
+  { "condvar-if", 2, 5, "r = r − 1" },
+  { "condvar-while", 1, 4, "goto 2" },
+};
+
+static void
+test_describe (void)
+{
+  static const guint lost[] = { 0, 1, 0, 0, 1, 1 };
+  static const guint deadlock[] = { 0, 1 };
+  g_autoptr(PtlStepEngine) running = ptl_step_engine_new (ptl_step_find_scenario ("counter"));
+  g_autoptr(PtlStepEngine) lost_update = replay ("counter", lost, G_N_ELEMENTS (lost));
+  g_autoptr(PtlStepEngine) stuck = replay ("two-locks", deadlock, G_N_ELEMENTS (deadlock));
+  g_autofree char *lost_text = ptl_step_engine_describe_verdict (lost_update);
+  g_autofree char *stuck_text = ptl_step_engine_describe_verdict (stuck);
+  g_autofree char *blocked = ptl_step_engine_dup_blocked_reason (stuck, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (instr_cases); i++)
+    {
+      const InstrCase *c = &instr_cases[i];
+      g_autofree char *text = ptl_step_describe_instr (ptl_step_find_scenario (c->scenario), c->thread, c->index);
+
+      g_assert_cmpstr (text, ==, c->text);
+    }
+
+  g_assert_null (ptl_step_engine_describe_verdict (running));
+  g_assert_null (ptl_step_engine_dup_blocked_reason (running, 0));
+  g_assert_nonnull (strstr (lost_text, "counter is 1 instead of 2"));
+  g_assert_true (g_str_has_prefix (stuck_text, "Deadlock!"));
+  g_assert_nonnull (strstr (stuck_text, "Thread 1 waits: lock B is held by thread 2."));
+  g_assert_nonnull (strstr (stuck_text, "Thread 2 waits: lock A is held by thread 1."));
+  g_assert_cmpstr (blocked, ==, "lock B is held by thread 2");
+
+  g_assert_true (ptl_step_find_scenario_for_experiment ("race") == ptl_step_find_scenario ("counter"));
+  g_assert_true (ptl_step_find_scenario_for_experiment ("deadlock") == ptl_step_find_scenario ("two-locks"));
+  g_assert_null (ptl_step_find_scenario_for_experiment ("bankers"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -164,6 +270,9 @@ main (int   argc,
   g_test_add_func ("/ptl/step-engine/counter/lost-update", test_counter_lost_update);
   g_test_add_func ("/ptl/step-engine/two-locks/deadlock", test_deadlock);
   g_test_add_func ("/ptl/step-engine/refused", test_refused_steps);
+  g_test_add_func ("/ptl/step-engine/undo", test_undo);
+  g_test_add_func ("/ptl/step-engine/continuation", test_continuation);
+  g_test_add_func ("/ptl/step-engine/describe", test_describe);
 
   return g_test_run ();
 }

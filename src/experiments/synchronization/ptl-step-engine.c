@@ -88,18 +88,23 @@ static const PtlStepInstr consumer_while_thread[] = {
 static const PtlStepScenario scenarios[] = {
   { "counter", N_("Two threads increment a counter without a lock"), 2,
     { counter_thread, counter_thread }, { G_N_ELEMENTS (counter_thread), G_N_ELEMENTS (counter_thread) },
-    1, { "counter" }, { 0 }, 0, 0, 2, FALSE, 0 },
+    1, { "counter" }, { 0 }, 0, 0, 2, FALSE, 0,
+    N_("Each thread adds 1 to the counter, so it should end at 2. Make one update vanish."), "race" },
   { "two-locks", N_("Two threads take locks A and B in opposite orders"), 2,
     { lock_ab_thread, lock_ba_thread }, { G_N_ELEMENTS (lock_ab_thread), G_N_ELEMENTS (lock_ba_thread) },
-    1, { "counter" }, { 0 }, 2, 0, 2, FALSE, 0 },
+    1, { "counter" }, { 0 }, 2, 0, 2, FALSE, 0,
+    N_("Each thread takes both locks to add 1 to the counter. Bring both threads to a halt."), "deadlock" },
   { "condvar-if", N_("Consumers wait on a condition variable under if"), 3,
     { producer_thread, consumer_if_thread, consumer_if_thread },
     { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_if_thread), G_N_ELEMENTS (consumer_if_thread) },
-    1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0 },
+    1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0,
+    N_("The producer adds two items; each consumer sleeps while there are none, checked with if. "
+       "Make a consumer take an item that is not there (items below 0)."), "producer-consumer" },
   { "condvar-while", N_("Consumers wait on a condition variable under while"), 3,
     { producer_thread, consumer_while_thread, consumer_while_thread },
     { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_while_thread), G_N_ELEMENTS (consumer_while_thread) },
-    1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0 },
+    1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0,
+    N_("The same with while: a woken consumer checks again. Try to break it: no order can."), NULL },
 };
 
 static const char * const scenario_ids[] = { "counter", "two-locks", "condvar-if", "condvar-while", NULL };
@@ -160,6 +165,72 @@ ptl_step_find_scenario (const char *id)
   return NULL;
 }
 
+const PtlStepScenario *
+ptl_step_find_scenario_for_experiment (const char *id)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    if (g_strcmp0 (scenarios[i].experiment, id) == 0)
+      return &scenarios[i];
+  return NULL;
+}
+
+const char *
+ptl_step_lock_name (guint lock)
+{
+  g_return_val_if_fail (lock < PTL_STEP_MAX_LOCKS, NULL);
+
+  return lock_names[lock];
+}
+
+char *
+ptl_step_describe_instr (const PtlStepScenario *scenario,
+                         guint                  thread,
+                         guint                  index)
+{
+  const PtlStepInstr *instr;
+
+  g_return_val_if_fail (scenario != NULL && thread < scenario->n_threads, NULL);
+  g_return_val_if_fail (index < scenario->lengths[thread], NULL);
+
+  instr = &scenario->programs[thread][index];
+  switch (instr->op)
+    {
+    case PTL_STEP_LOAD:
+      return g_strdup_printf ("r = %s", scenario->var_names[instr->a]);
+    case PTL_STEP_ADD:
+      return g_strdup_printf ("r = r %s %d", instr->value < 0 ? "−" : "+", ABS (instr->value));
+    case PTL_STEP_STORE:
+      return g_strdup_printf ("%s = r", scenario->var_names[instr->a]);
+    case PTL_STEP_LOCK:
+      return g_strdup_printf ("lock (%s)", lock_names[instr->a]);
+    case PTL_STEP_UNLOCK:
+      return g_strdup_printf ("unlock (%s)", lock_names[instr->a]);
+    case PTL_STEP_WAIT:
+      return g_strdup_printf ("wait (cv, %s)", lock_names[instr->b]);
+    case PTL_STEP_SIGNAL:
+      return g_strdup ("signal (cv)");
+    case PTL_STEP_JUMP_IF_NONZERO:
+      return g_strdup_printf ("if (r != 0) goto %u", instr->a + 1);
+    case PTL_STEP_JUMP:
+      return g_strdup_printf ("goto %u", instr->a + 1);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+engine_reset (PtlStepEngine         *self,
+              const PtlStepScenario *scenario)
+{
+  memset (self, 0, sizeof *self);
+  self->scenario = scenario;
+  memcpy (self->vars, scenario->initial, sizeof self->vars);
+  for (guint l = 0; l < PTL_STEP_MAX_LOCKS; l++)
+    self->owner[l] = -1;
+}
+
 PtlStepEngine *
 ptl_step_engine_new (const PtlStepScenario *scenario)
 {
@@ -169,11 +240,95 @@ ptl_step_engine_new (const PtlStepScenario *scenario)
   g_return_val_if_fail (scenario->n_threads >= 1 && scenario->n_threads <= PTL_STEP_MAX_THREADS, NULL);
 
   self = g_new0 (PtlStepEngine, 1);
-  self->scenario = scenario;
-  memcpy (self->vars, scenario->initial, sizeof self->vars);
-  for (guint l = 0; l < PTL_STEP_MAX_LOCKS; l++)
-    self->owner[l] = -1;
+  engine_reset (self, scenario);
   return self;
+}
+
+/* Replays every step but the last from the start: the state is small
+ * and a WAIT's two halves make stepping backwards error-prone. */
+gboolean
+ptl_step_engine_undo (PtlStepEngine *self)
+{
+  guint history[MAX_STEPS];
+  guint n_steps;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  n_steps = self->n_steps;
+  if (n_steps == 0)
+    return FALSE;
+  memcpy (history, self->history, n_steps * sizeof (guint));
+  engine_reset (self, self->scenario);
+  for (guint i = 0; i + 1 < n_steps; i++)
+    {
+      gboolean stepped = ptl_step_engine_step (self, history[i], NULL);
+
+      g_assert (stepped);
+    }
+  return TRUE;
+}
+
+const PtlStepScenario *
+ptl_step_engine_get_scenario (const PtlStepEngine *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->scenario;
+}
+
+char *
+ptl_step_engine_dup_blocked_reason (const PtlStepEngine *self,
+                                    guint                thread)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (thread < self->scenario->n_threads, NULL);
+
+  return why_blocked (self, thread);
+}
+
+char *
+ptl_step_engine_describe_verdict (const PtlStepEngine *self)
+{
+  const PtlStepScenario *scenario;
+  const char *var;
+  GString *text;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  scenario = self->scenario;
+  var = scenario->var_names[scenario->check_var];
+  switch (ptl_step_engine_get_verdict (self))
+    {
+    case PTL_STEP_RUNNING:
+      return NULL;
+    case PTL_STEP_CORRECT:
+      return g_strdup_printf (_("Every thread finished and %s is %d, as it should be."),
+                              var, self->vars[scenario->check_var]);
+    case PTL_STEP_LOST_UPDATE:
+      return g_strdup_printf (_("Lost update! Every thread finished, but %s is %d instead of %d: "
+                                "a thread stored a value computed from an old one, over another's update."),
+                              var, self->vars[scenario->check_var], scenario->expected_final);
+    case PTL_STEP_INVARIANT:
+      return g_strdup_printf (_("Broken invariant! %s fell to %d, below %d: a woken thread acted on a check "
+                                "that was no longer true."),
+                              var, self->vars[scenario->check_var], scenario->minimum);
+    case PTL_STEP_DEADLOCK:
+      text = g_string_new (_("Deadlock! No thread can take another step."));
+      for (guint t = 0; t < scenario->n_threads; t++)
+        {
+          g_autofree char *why = NULL;
+
+          if (next_instr (self, t) == NULL)
+            continue;
+          why = why_blocked (self, t);
+          g_string_append_c (text, ' ');
+          /* TRANSLATORS: "Thread 1 waits: lock B is held by thread 2." */
+          g_string_append_printf (text, _("Thread %u waits: %s."), t + 1, why);
+        }
+      return g_string_free (text, FALSE);
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 PtlStepEngine *
@@ -411,20 +566,31 @@ search (const PtlStepEngine  *engine,
 }
 
 GArray *
-ptl_step_find_breaking_schedule (const PtlStepScenario *scenario)
+ptl_step_engine_find_breaking_continuation (const PtlStepEngine *self)
 {
-  g_autoptr(PtlStepEngine) start = NULL;
   g_autoptr(PtlStepEngine) found = NULL;
   g_autoptr(GHashTable) seen = NULL;
   GArray *schedule;
 
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (ptl_step_engine_get_verdict (self) != PTL_STEP_RUNNING)
+    return NULL;
+  seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  if (!search (self, seen, &found))
+    return NULL;
+  schedule = g_array_sized_new (FALSE, FALSE, sizeof (guint), found->n_steps - self->n_steps);
+  g_array_append_vals (schedule, found->history + self->n_steps, found->n_steps - self->n_steps);
+  return schedule;
+}
+
+GArray *
+ptl_step_find_breaking_schedule (const PtlStepScenario *scenario)
+{
+  g_autoptr(PtlStepEngine) start = NULL;
+
   g_return_val_if_fail (scenario != NULL, NULL);
 
   start = ptl_step_engine_new (scenario);
-  seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-  if (!search (start, seen, &found))
-    return NULL;
-  schedule = g_array_sized_new (FALSE, FALSE, sizeof (guint), found->n_steps);
-  g_array_append_vals (schedule, found->history, found->n_steps);
-  return schedule;
+  return ptl_step_engine_find_breaking_continuation (start);
 }

@@ -52,6 +52,11 @@ typedef struct
   int                 expected_final;
   gboolean            has_minimum;
   int                 minimum;
+  /* What to try, for the window (N_()). */
+  const char         *goal;
+  /* The experiment it steps through by hand ("race"), whose page offers
+   * it; NULL for none. */
+  const char         *experiment;
 } PtlStepScenario;
 
 /* Ready scenarios:
@@ -65,6 +70,15 @@ typedef struct
  *   condvar-while  the same with `while`: correct in every order */
 const char * const    *ptl_step_list_scenarios  (void);
 const PtlStepScenario *ptl_step_find_scenario   (const char *id);
+/* The first scenario that steps through experiment @id, or NULL. */
+const PtlStepScenario *ptl_step_find_scenario_for_experiment (const char *id);
+/* "A", "B". */
+const char            *ptl_step_lock_name       (guint       lock);
+/* Step @index of @thread as a line of code: "r = counter", "lock (A)",
+ * "if (r != 0) goto 5" (steps count from 1). */
+char                  *ptl_step_describe_instr  (const PtlStepScenario *scenario,
+                                                 guint                  thread,
+                                                 guint                  index);
 
 typedef enum
 {
@@ -89,7 +103,17 @@ gboolean         ptl_step_engine_can_step     (const PtlStepEngine   *self,
 gboolean         ptl_step_engine_step         (PtlStepEngine         *self,
                                                guint                  thread,
                                                GError               **error);
+/* Takes the last step back; FALSE when none was taken. */
+gboolean         ptl_step_engine_undo         (PtlStepEngine         *self);
+const PtlStepScenario *ptl_step_engine_get_scenario (const PtlStepEngine *self);
 PtlStepVerdict   ptl_step_engine_get_verdict  (const PtlStepEngine   *self);
+/* What the verdict means here, for people (translated): which variable
+ * is wrong and by how much, or who holds and waits for what; NULL while
+ * running. */
+char            *ptl_step_engine_describe_verdict (const PtlStepEngine *self);
+/* NULL when @thread can step, else why not (translated). */
+char            *ptl_step_engine_dup_blocked_reason (const PtlStepEngine *self,
+                                                     guint                thread);
 int              ptl_step_engine_get_var      (const PtlStepEngine   *self,
                                                guint                  var);
 int              ptl_step_engine_get_register (const PtlStepEngine   *self,
@@ -108,6 +132,9 @@ const guint     *ptl_step_engine_get_history  (const PtlStepEngine   *self,
  * lost update, a broken invariant or a deadlock), or NULL when every
  * interleaving is correct. An array of guint thread indices. */
 GArray          *ptl_step_find_breaking_schedule (const PtlStepScenario *scenario);
+/* The same search from where @self is: the steps still to take, or NULL
+ * when every way on from here is correct (or the run is over). */
+GArray          *ptl_step_engine_find_breaking_continuation (const PtlStepEngine *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlStepEngine, ptl_step_engine_free)
 
