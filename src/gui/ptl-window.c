@@ -7,6 +7,7 @@
 
 #include "ptl-experiment-page.h"
 #include "ptl-registry.h"
+#include "ptl-step-window.h"
 #include "ptl-window-private.h"
 
 struct _PtlWindow
@@ -21,12 +22,16 @@ struct _PtlWindow
   AdwWindowTitle      *content_title;
   GtkStack            *run_stack;
   GtkStack            *pages;
+  GtkWidget           *step_button;
 
   /* owned */
   GSettings           *settings;
   char               **search_words; /* casefolded, NULL when not searching */
   GBinding            *folded_binding;   /* the visible page's, to the params button */
   GBinding            *revealed_binding;
+
+  /* borrowed: weak, the step mode window while it is open */
+  PtlStepWindow       *step_window;
 };
 
 G_DEFINE_FINAL_TYPE (PtlWindow, ptl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -379,6 +384,34 @@ ptl_window_export_action (GtkWidget  *widget,
     ptl_experiment_page_export (page);
 }
 
+/* Opens step mode (or brings it up) on scenario @parameter; "" for the
+ * one of the experiment shown, else the first. */
+static void
+ptl_window_step_through_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  PtlWindow *self = PTL_WINDOW (widget);
+  PtlExperimentPage *page = ptl_window_get_visible_page (self);
+  const char *id = g_variant_get_string (parameter, NULL);
+  const PtlStepScenario *scenario = NULL;
+
+  if (*id == '\0' && page != NULL && ptl_experiment_page_get_experiment (page) != NULL)
+    scenario = ptl_step_find_scenario_for_experiment (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page)));
+  if (*id == '\0')
+    id = scenario != NULL ? scenario->id : ptl_step_list_scenarios ()[0];
+
+  if (self->step_window == NULL)
+    {
+      self->step_window = ptl_step_window_new ();
+      g_object_add_weak_pointer (G_OBJECT (self->step_window), (gpointer *) &self->step_window);
+      gtk_window_set_transient_for (GTK_WINDOW (self->step_window), GTK_WINDOW (self));
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->step_window), TRUE);
+    }
+  ptl_step_window_set_scenario (self->step_window, id);
+  gtk_window_present (GTK_WINDOW (self->step_window));
+}
+
 static void
 ptl_window_search_action (GtkWidget  *widget,
                           const char *action_name,
@@ -401,6 +434,9 @@ ptl_window_dispose (GObject *object)
    * until its children are reaped and its threads joined. */
   g_clear_pointer (&self->folded_binding, g_binding_unbind);
   g_clear_pointer (&self->revealed_binding, g_binding_unbind);
+  if (self->step_window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->step_window), (gpointer *) &self->step_window);
+  self->step_window = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PTL_TYPE_WINDOW);
 
   G_OBJECT_CLASS (ptl_window_parent_class)->dispose (object);
@@ -431,6 +467,7 @@ ptl_window_class_init (PtlWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ptlab/ProcessThreadLab/ui/ptl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, step_button);
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, experiment_list);
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, params_button);
@@ -448,6 +485,7 @@ ptl_window_class_init (PtlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, ptl_window_cancel_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, ptl_window_export_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, ptl_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.step-through", "s", ptl_window_step_through_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
@@ -540,6 +578,10 @@ ptl_window_update_actions (PtlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
                                  page != NULL && ptl_experiment_page_get_can_export (page));
   gtk_stack_set_visible_child_name (self->run_stack, running ? "cancel" : "run");
+  /* Step mode is one click away from the experiments it steps through. */
+  gtk_widget_set_visible (self->step_button,
+                          page != NULL && ptl_experiment_page_get_experiment (page) != NULL &&
+                          ptl_step_find_scenario_for_experiment (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page))) != NULL);
 }
 
 PtlExperimentPage *

@@ -21,6 +21,7 @@
 #include "ptl-sched-sim.h"
 #include "ptl-window-private.h"
 #include "ptl-sched-table.h"
+#include "ptl-step-window.h"
 #include "ptl-table-editor.h"
 
 /* The window against the real core, experiments and plot library, under
@@ -267,6 +268,7 @@ test_templates (void)
   g_type_ensure (PTL_TYPE_PARAM_FORM);
   g_type_ensure (PTL_TYPE_MONITOR_PANEL);
   g_type_ensure (PTL_TYPE_PREFERENCES_WINDOW);
+  g_type_ensure (PTL_TYPE_STEP_WINDOW);
 
   names = g_resources_enumerate_children (RESOURCE_BASE "/ui", 0, &error);
   g_assert_no_error (error);
@@ -1015,14 +1017,15 @@ test_param_form (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The cell of the workload table in row @row and column @column
- * ("name", "arrival", "bursts" or "priority"). */
+/* The cell of sheet @sheet ("processes", "available") of a table
+ * editor in row @row and column @column ("name", "arrival", …). */
 static GtkEditable *
-find_cell (PtlTableEditor *editor,
-           guint              row,
-           const char        *column)
+find_sheet_cell (PtlTableEditor *editor,
+                 const char     *sheet,
+                 guint           row,
+                 const char     *column)
 {
-  GtkWidget *list = find_named (GTK_WIDGET (editor), "processes");
+  GtkWidget *list = find_named (GTK_WIDGET (editor), sheet);
   GtkListBoxRow *list_row;
   GtkWidget *cell;
 
@@ -1032,6 +1035,16 @@ find_cell (PtlTableEditor *editor,
   cell = find_named (GTK_WIDGET (list_row), column);
   g_assert_true (GTK_IS_EDITABLE (cell));
   return GTK_EDITABLE (cell);
+}
+
+/* The cell of the workload table in row @row and column @column
+ * ("name", "arrival", "bursts" or "priority"). */
+static GtkEditable *
+find_cell (PtlTableEditor *editor,
+           guint           row,
+           const char     *column)
+{
+  return find_sheet_cell (editor, "processes", row, column);
 }
 
 /* New widgets get their size on the next frame. */
@@ -2009,6 +2022,295 @@ remove_tree (const char *path)
   g_remove (path);
 }
 
+/* Saves what @widget shows to $PTL_SCREENSHOT_DIR/@name.png when that is
+ * set (for the docs; the tests never need it). */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  static GtkCssProvider *css;
+  const char *dir = g_getenv ("PTL_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  /* The application's style sheet, which AdwApplication would load. */
+  if (css == NULL)
+    {
+      css = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+  wait_for_size (widget);
+  /* A few frames, so new rows and styles are laid out and drawn. */
+  for (guint i = 0; i < 10; i++)
+    {
+      g_usleep (20000);
+      iterate_pending ();
+    }
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* Issue 10, the generic table editor: the banker's state is edited in
+ * the window like the scheduling workload. A refused cell says why in
+ * place and changes nothing; an accepted one updates the need shown,
+ * becomes the state parameter, and the run uses it. */
+static void
+test_bankers_table (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  g_autoptr(PtlBankersState) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *bad_path = NULL;
+  g_autoptr(GFile) bad_file = NULL;
+  PtlExperimentPage *page;
+  PtlExperiment *experiment;
+  PtlTableEditor *editor;
+  PtlTableInput *input;
+  GtkEditable *cell;
+  PtlTable *summary;
+  int row;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "bankers"));
+  page = _ptl_window_get_page (window);
+  experiment = ptl_experiment_page_get_experiment (page);
+  editor = PTL_TABLE_EDITOR (find_descendant (GTK_WIDGET (page), PTL_TYPE_TABLE_EDITOR));
+  g_assert_nonnull (editor);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_assert_true (ptl_table_editor_get_experiment (editor) == experiment);
+
+  /* Silberschatz's example: the available vector, five processes, and
+   * the need computed, shown read-only. */
+  input = ptl_table_editor_get_input (editor);
+  g_assert_nonnull (input);
+  g_assert_cmpuint (ptl_table_input_get_n_rows (input, 1), ==, 5);
+  g_assert_cmpstr (gtk_editable_get_text (find_sheet_cell (editor, "available", 0, "available")), ==, "3 3 2");
+  g_assert_cmpstr (gtk_editable_get_text (find_sheet_cell (editor, "processes", 0, "maximum")), ==, "7 5 3");
+  cell = find_sheet_cell (editor, "processes", 0, "need");
+  g_assert_cmpstr (gtk_editable_get_text (cell), ==, "7 4 3");
+  g_assert_false (gtk_editable_get_editable (cell));
+
+  /* More held than claimed, and a word: refused in place, naming the
+   * process and the column, and the parameter stays. */
+  cell = find_sheet_cell (editor, "processes", 0, "allocation");
+  gtk_editable_set_text (cell, "8 1 0");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (cell)), "claims at most 7"));
+  g_assert_true (g_str_has_prefix (ptl_table_editor_get_message (editor), "P0, Allocation: "));
+  g_assert_true (ptl_table_editor_get_input (editor) == input);
+  gtk_editable_set_text (cell, "1 x 0");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
+  g_assert_nonnull (strstr (ptl_table_editor_get_message (editor), "item 2"));
+  gtk_editable_set_text (cell, "1 1");
+  g_assert_nonnull (strstr (ptl_table_editor_get_message (editor), "expected 3 numbers"));
+  spec = ptl_experiment_dup_param_text (experiment, "state");
+  g_assert_cmpstr (spec, ==, "silberschatz");
+  save_screenshot (GTK_WIDGET (editor), "10-bankers-editor-error");
+
+  /* Accepted: saved as the user's own state, the need follows. */
+  gtk_editable_set_text (cell, "1 1 0");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cell), "error"));
+  g_assert_null (ptl_table_editor_get_message (editor));
+  g_assert_cmpstr (gtk_editable_get_text (find_sheet_cell (editor, "processes", 0, "need")), ==, "6 4 3");
+  path = ptl_table_editor_dup_path (editor);
+  g_clear_pointer (&spec, g_free);
+  spec = ptl_experiment_dup_param_text (experiment, "state");
+  g_assert_cmpstr (spec, ==, path);
+  saved = ptl_bankers_state_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (saved->allocation[0], ==, 1);
+  g_assert_cmpint (saved->allocation[1], ==, 1);
+  g_assert_true (ptl_param_form_get_valid (_ptl_experiment_page_get_form (page)));
+  save_screenshot (GTK_WIDGET (editor), "10-bankers-editor");
+
+  /* The run uses the edited state: P0 now holds 1 1 0. */
+  run_to_completion (window);
+  g_assert_nonnull (ptl_experiment_page_get_result (page));
+  summary = ptl_result_get_summary (ptl_experiment_page_get_result (page));
+  row = ptl_table_find_row (summary, "P0");
+  g_assert_cmpint (row, >=, 0);
+  g_assert_cmpstr (ptl_table_get_text (summary, row, ptl_table_find_column (summary, "allocation")), ==, "1 1 0");
+  g_assert_cmpstr (ptl_table_get_text (summary, row, ptl_table_find_column (summary, "need")), ==, "6 4 3");
+
+  /* A malformed state file: the loader's line and column, nothing changes. */
+  dir = g_dir_make_tmp ("ptlab-bankers-XXXXXX", &error);
+  g_assert_no_error (error);
+  bad_path = g_build_filename (dir, "bad.csv", NULL);
+  g_assert_true (g_file_set_contents (bad_path, "available,3,3,2\nP0,7,5,x,0,1,0\n", -1, &error));
+  bad_file = g_file_new_for_path (bad_path);
+  g_assert_false (ptl_table_editor_import (editor, bad_file, &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "line 2"));
+  g_assert_nonnull (strstr (ptl_table_editor_get_message (editor), "line 2"));
+  g_clear_error (&error);
+  g_clear_pointer (&spec, g_free);
+  spec = ptl_experiment_dup_param_text (experiment, "state");
+  g_assert_cmpstr (spec, ==, path);
+
+  /* A preset puts the example back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "table.preset", "s", "tanenbaum"));
+  g_assert_cmpstr (gtk_editable_get_text (find_sheet_cell (editor, "available", 0, "available")), ==, "1 0 2 0");
+
+  g_unlink (bad_path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static PtlStepWindow *
+find_step_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (PTL_IS_STEP_WINDOW (toplevel))
+        return PTL_STEP_WINDOW (toplevel);
+    }
+  return NULL;
+}
+
+static void
+wait_for_hint (PtlStepWindow *step)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (ptl_step_window_get_playing (step))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  iterate_pending ();
+}
+
+/* Clicks thread @thread's Step button. */
+static void
+click_step (PtlStepWindow *step,
+            guint          thread)
+{
+  GtkWidget *box = find_named (GTK_WIDGET (step), "steps");
+  GtkWidget *card;
+  GtkWidget *button;
+
+  g_assert_nonnull (box);
+  card = gtk_widget_get_parent (box);
+  for (guint t = 0; t < thread; t++)
+    card = gtk_widget_get_next_sibling (card);
+  button = find_named (card, "step");
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  iterate_pending ();
+}
+
+/* Issue 10, step mode: opened from the race experiment's page on its
+ * scenario; the user's steps (buttons, the 1/2/3 actions) reach a lost
+ * update, undo and reset take them back, and the hint plays an order
+ * that deadlocks the two locks, each announced. */
+static void
+test_step_mode (void)
+{
+  PtlWindow *window = ptl_window_new (NULL);
+  GtkWidget *step_button;
+  PtlStepWindow *step;
+  const PtlStepEngine *engine;
+  guint n_steps;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ptl_window_show_experiment (window, "bankers"));
+  step_button = find_actionable (GTK_WIDGET (window), "win.step-through");
+  g_assert_nonnull (step_button);
+  g_assert_false (gtk_widget_get_visible (step_button));
+  g_assert_true (ptl_window_show_experiment (window, "race"));
+  g_assert_true (gtk_widget_get_visible (step_button));
+  g_signal_emit_by_name (step_button, "clicked");
+  iterate_pending ();
+  step = find_step_window ();
+  g_assert_nonnull (step);
+  g_assert_cmpstr (ptl_step_window_get_scenario (step), ==, "counter");
+
+  /* Both threads load 0 before either stores: one update is lost. */
+  click_step (step, 0);
+  click_step (step, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.thread", "u", 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.thread", "u", 0));
+  engine = ptl_step_window_get_engine (step);
+  g_assert_cmpint (ptl_step_engine_get_var (engine, 0), ==, 1);
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_RUNNING);
+  click_step (step, 1);
+  click_step (step, 1);
+  engine = ptl_step_window_get_engine (step);
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_LOST_UPDATE);
+  g_assert_true (g_str_has_prefix (ptl_step_window_get_announcement (step), "Lost update!"));
+
+  /* A finished thread refuses a step, and says why. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.thread", "u", 0));
+  g_assert_nonnull (strstr (ptl_step_window_get_announcement (step), "it has finished"));
+  engine = ptl_step_window_get_engine (step);
+  ptl_step_engine_get_history (engine, &n_steps);
+  g_assert_cmpuint (n_steps, ==, 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.reset", NULL));
+  engine = ptl_step_window_get_engine (step);
+  ptl_step_engine_get_history (engine, &n_steps);
+  g_assert_cmpuint (n_steps, ==, 0);
+
+  /* Two locks in opposite orders: mid-way, then the hint's deadlock. */
+  g_assert_true (ptl_step_window_set_scenario (step, "two-locks"));
+  g_assert_false (ptl_step_window_set_scenario (step, "no-such-scenario"));
+  click_step (step, 0);
+  g_assert_cmpint (ptl_step_engine_get_owner (ptl_step_window_get_engine (step), 0), ==, 0);
+  save_screenshot (GTK_WIDGET (step), "10-step-mode-two-locks");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.hint", NULL));
+  g_assert_true (ptl_step_window_get_playing (step));
+  wait_for_hint (step);
+  engine = ptl_step_window_get_engine (step);
+  g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_DEADLOCK);
+  g_assert_true (g_str_has_prefix (ptl_step_window_get_announcement (step), "Deadlock!"));
+  save_screenshot (GTK_WIDGET (step), "10-step-mode-deadlock");
+
+  /* The condition variable under if: the hint breaks it; under while
+   * there is no hint to play. */
+  g_assert_true (ptl_step_window_set_scenario (step, "condvar-if"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.hint", NULL));
+  wait_for_hint (step);
+  g_assert_cmpint (ptl_step_engine_get_verdict (ptl_step_window_get_engine (step)), ==, PTL_STEP_INVARIANT);
+  g_assert_true (g_str_has_prefix (ptl_step_window_get_announcement (step), "Broken invariant!"));
+  save_screenshot (GTK_WIDGET (step), "10-step-mode-condvar-if");
+  g_assert_true (ptl_step_window_set_scenario (step, "condvar-while"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.hint", NULL));
+  g_assert_false (ptl_step_window_get_playing (step));
+  g_assert_true (g_str_has_prefix (ptl_step_window_get_announcement (step), "No order of steps breaks"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_pending ();
+  g_assert_null (find_step_window ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2066,6 +2368,8 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/chart-menu", test_chart_menu);
   g_test_add_func ("/ptl/gui/export-partial", test_export_partial);
   g_test_add_func ("/ptl/gui/monitor-charts", test_monitor_charts);
+  g_test_add_func ("/ptl/gui/bankers-table", test_bankers_table);
+  g_test_add_func ("/ptl/gui/step-mode", test_step_mode);
 
   status = g_test_run ();
   remove_tree (data_home);

@@ -19,7 +19,7 @@ enum { COLUMN_NAME, COLUMN_MAXIMUM, COLUMN_ALLOCATION, COLUMN_NEED, N_COLUMNS };
 #define GENERATOR_NAME "random"
 
 static const PtlTableColumn available_columns[] = {
-  { "available", N_("Available"), N_("Free units of each resource type A, B, C, …, separated by spaces"),
+  { "available", N_("Free units"), N_("Free units of each resource type A, B, C, …, separated by spaces"),
     PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 8, TRUE, FALSE },
 };
 
@@ -275,7 +275,7 @@ bankers_table_fill_new_row (PtlTableInput *input,
 
 const PtlTableSpec ptl_bankers_table_spec = {
   .param = "state",
-  .title = N_("Resource-Allocation State"),
+  .title = N_("State"),
   .file_stem = "state",
   .help = N_("Vectors list one number per resource type A, B, C, … separated by spaces: “7 5 3”. Need is maximum minus allocation and follows your edits."),
   .sheets = sheets,
