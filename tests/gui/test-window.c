@@ -2022,53 +2022,6 @@ remove_tree (const char *path)
   g_remove (path);
 }
 
-/* Saves what @widget shows to $PTL_SCREENSHOT_DIR/@name.png when that is
- * set (for the docs; the tests never need it). */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  static GtkCssProvider *css;
-  const char *dir = g_getenv ("PTL_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  /* The application's style sheet, which AdwApplication would load. */
-  if (css == NULL)
-    {
-      css = gtk_css_provider_new ();
-      gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    }
-  wait_for_size (widget);
-  /* A few frames, so new rows and styles are laid out and drawn. */
-  for (guint i = 0; i < 10; i++)
-    {
-      g_usleep (20000);
-      iterate_pending ();
-    }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 /* Issue 10, the generic table editor: the banker's state is edited in
  * the window like the scheduling workload. A refused cell says why in
  * place and changes nothing; an accepted one updates the need shown,
@@ -2128,7 +2081,6 @@ test_bankers_table (void)
   g_assert_nonnull (strstr (ptl_table_editor_get_message (editor), "expected 3 numbers"));
   spec = ptl_experiment_dup_param_text (experiment, "state");
   g_assert_cmpstr (spec, ==, "silberschatz");
-  save_screenshot (GTK_WIDGET (editor), "10-bankers-editor-error");
 
   /* Accepted: saved as the user's own state, the need follows. */
   gtk_editable_set_text (cell, "1 1 0");
@@ -2144,7 +2096,6 @@ test_bankers_table (void)
   g_assert_cmpint (saved->allocation[0], ==, 1);
   g_assert_cmpint (saved->allocation[1], ==, 1);
   g_assert_true (ptl_param_form_get_valid (_ptl_experiment_page_get_form (page)));
-  save_screenshot (GTK_WIDGET (editor), "10-bankers-editor");
 
   /* The run uses the edited state: P0 now holds 1 1 0. */
   run_to_completion (window);
@@ -2284,14 +2235,12 @@ test_step_mode (void)
   g_assert_false (ptl_step_window_set_scenario (step, "no-such-scenario"));
   click_step (step, 0);
   g_assert_cmpint (ptl_step_engine_get_owner (ptl_step_window_get_engine (step), 0), ==, 0);
-  save_screenshot (GTK_WIDGET (step), "10-step-mode-two-locks");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.hint", NULL));
   g_assert_true (ptl_step_window_get_playing (step));
   wait_for_hint (step);
   engine = ptl_step_window_get_engine (step);
   g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_DEADLOCK);
   g_assert_true (g_str_has_prefix (ptl_step_window_get_announcement (step), "Deadlock!"));
-  save_screenshot (GTK_WIDGET (step), "10-step-mode-deadlock");
 
   /* The condition variable under if: the hint breaks it; under while
    * there is no hint to play. */
@@ -2300,7 +2249,6 @@ test_step_mode (void)
   wait_for_hint (step);
   g_assert_cmpint (ptl_step_engine_get_verdict (ptl_step_window_get_engine (step)), ==, PTL_STEP_INVARIANT);
   g_assert_true (g_str_has_prefix (ptl_step_window_get_announcement (step), "Broken invariant!"));
-  save_screenshot (GTK_WIDGET (step), "10-step-mode-condvar-if");
   g_assert_true (ptl_step_window_set_scenario (step, "condvar-while"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.hint", NULL));
   g_assert_false (ptl_step_window_get_playing (step));
