@@ -100,6 +100,22 @@ dup_display_path (const char *path)
   return g_steal_pointer (&display);
 }
 
+/* Import and export go through the loaders and savers, which take paths. */
+static char *
+dup_local_path (GFile   *file,
+                GError **error)
+{
+  char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("“%s” is not a local file"), uri);
+    }
+  return path;
+}
+
 static const char *
 find_preset_label (const PtlTableSpec *spec,
                    const char         *value)
@@ -700,6 +716,25 @@ ptl_table_editor_build (PtlTableEditor *self)
 
 /* Actions */
 
+/* A row added or removed: checked (a count may be out of bounds),
+ * applied and shown; on failure nothing changes and the editor says why. */
+static gboolean
+ptl_table_editor_replace (PtlTableEditor *self,
+                          PtlTableInput  *input,
+                          const char     *heading)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ptl_table_input_validate (input, NULL, &error) || !ptl_table_editor_apply (self, input, &error))
+    {
+      ptl_table_editor_show_error (self, heading, error);
+      return FALSE;
+    }
+  ptl_table_editor_set_message (self, NULL);
+  ptl_table_editor_rebuild_rows (self);
+  return TRUE;
+}
+
 static void
 ptl_table_editor_add_action (GtkWidget  *widget,
                              const char *action_name,
@@ -707,7 +742,6 @@ ptl_table_editor_add_action (GtkWidget  *widget,
 {
   PtlTableEditor *self = PTL_TABLE_EDITOR (widget);
   g_autoptr(PtlTableInput) input = NULL;
-  g_autoptr(GError) error = NULL;
   guint sheet = g_variant_get_uint32 (parameter);
   GtkListBoxRow *row;
   guint index;
@@ -717,13 +751,8 @@ ptl_table_editor_add_action (GtkWidget  *widget,
 
   input = ptl_table_input_copy (self->input);
   index = ptl_table_input_append_row (input, sheet, TRUE);
-  if (!ptl_table_input_validate (input, NULL, &error) || !ptl_table_editor_apply (self, input, &error))
-    {
-      ptl_table_editor_show_error (self, _("Could not add a row"), error);
-      return;
-    }
-  ptl_table_editor_set_message (self, NULL);
-  ptl_table_editor_rebuild_rows (self);
+  if (!ptl_table_editor_replace (self, input, _("Could not add a row")))
+    return;
 
   /* Ready to type the new row's first cell. */
   row = gtk_list_box_get_row_at_index (g_array_index (self->sheets, Sheet, sheet).list, (int) index);
@@ -738,7 +767,6 @@ ptl_table_editor_remove_action (GtkWidget  *widget,
 {
   PtlTableEditor *self = PTL_TABLE_EDITOR (widget);
   g_autoptr(PtlTableInput) input = NULL;
-  g_autoptr(GError) error = NULL;
   guint sheet, index;
 
   g_variant_get (parameter, "(uu)", &sheet, &index);
@@ -748,13 +776,7 @@ ptl_table_editor_remove_action (GtkWidget  *widget,
 
   input = ptl_table_input_copy (self->input);
   ptl_table_input_remove_row (input, sheet, index);
-  if (!ptl_table_input_validate (input, NULL, &error) || !ptl_table_editor_apply (self, input, &error))
-    {
-      ptl_table_editor_show_error (self, _("Could not remove the row"), error);
-      return;
-    }
-  ptl_table_editor_set_message (self, NULL);
-  ptl_table_editor_rebuild_rows (self);
+  ptl_table_editor_replace (self, input, _("Could not remove the row"));
 }
 
 /* A preset is a parameter value of its own: the experiment makes the
@@ -1138,15 +1160,9 @@ ptl_table_editor_import (PtlTableEditor  *self,
       goto failed;
     }
 
-  path = g_file_get_path (file);
+  path = dup_local_path (file, &local_error);
   if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("“%s” is not a local file"), uri);
-      goto failed;
-    }
+    goto failed;
 
   /* The loader's errors name the file, the line and the column. */
   input = self->spec->load (path, &local_error);
@@ -1182,18 +1198,10 @@ ptl_table_editor_export (PtlTableEditor  *self,
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  path = g_file_get_path (file);
   if (self->input == NULL)
     g_set_error_literal (&local_error, PTL_ERROR, PTL_ERROR_FAILED,
                          _("There is no table to export"));
-  else if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("“%s” is not a local file"), uri);
-    }
-  else
+  else if ((path = dup_local_path (file, &local_error)) != NULL)
     self->spec->save (self->input, path, &local_error);
 
   if (local_error != NULL)
