@@ -257,6 +257,8 @@ test_describe (void)
 
   g_assert_true (ptl_step_find_scenario_for_experiment ("race") == ptl_step_find_scenario ("counter"));
   g_assert_true (ptl_step_find_scenario_for_experiment ("deadlock") == ptl_step_find_scenario ("two-locks"));
+  g_assert_true (ptl_step_find_scenario_for_experiment ("philosophers") == ptl_step_find_scenario ("two-locks"));
+  g_assert_true (ptl_step_find_scenario_for_experiment ("producer-consumer") == ptl_step_find_scenario ("condvar-if"));
   g_assert_null (ptl_step_find_scenario_for_experiment ("bankers"));
 }
 

@@ -85,21 +85,26 @@ static const PtlStepInstr consumer_while_thread[] = {
   STEP (LOAD, 0, 0, 0), STEP (ADD, 0, 0, -1), STEP (STORE, 0, 0, 0), STEP (UNLOCK, 0, 0, 0),
 };
 
+/* Ids of the experiments each scenario is a hand-stepped miniature of. */
+static const char * const race_experiments[] = { "race", NULL };
+static const char * const deadlock_experiments[] = { "deadlock", "philosophers", NULL };
+static const char * const condvar_experiments[] = { "producer-consumer", NULL };
+
 static const PtlStepScenario scenarios[] = {
   { "counter", N_("Two threads increment a counter without a lock"), 2,
     { counter_thread, counter_thread }, { G_N_ELEMENTS (counter_thread), G_N_ELEMENTS (counter_thread) },
     1, { "counter" }, { 0 }, 0, 0, 2, FALSE, 0,
-    N_("Each thread adds 1 to the counter, so it should end at 2. Make one update vanish."), "race" },
+    N_("Each thread adds 1 to the counter, so it should end at 2. Make one update vanish."), race_experiments },
   { "two-locks", N_("Two threads take locks A and B in opposite orders"), 2,
     { lock_ab_thread, lock_ba_thread }, { G_N_ELEMENTS (lock_ab_thread), G_N_ELEMENTS (lock_ba_thread) },
     1, { "counter" }, { 0 }, 2, 0, 2, FALSE, 0,
-    N_("Each thread takes both locks to add 1 to the counter. Bring both threads to a halt."), "deadlock" },
+    N_("Each thread takes both locks to add 1 to the counter. Bring both threads to a halt."), deadlock_experiments },
   { "condvar-if", N_("Consumers wait on a condition variable under if"), 3,
     { producer_thread, consumer_if_thread, consumer_if_thread },
     { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_if_thread), G_N_ELEMENTS (consumer_if_thread) },
     1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0,
     N_("The producer adds two items; each consumer sleeps while there are none, checked with if. "
-       "Make a consumer take an item that is not there (items below 0)."), "producer-consumer" },
+       "Make a consumer take an item that is not there (items below 0)."), condvar_experiments },
   { "condvar-while", N_("Consumers wait on a condition variable under while"), 3,
     { producer_thread, consumer_while_thread, consumer_while_thread },
     { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_while_thread), G_N_ELEMENTS (consumer_while_thread) },
@@ -171,7 +176,7 @@ ptl_step_find_scenario_for_experiment (const char *id)
   g_return_val_if_fail (id != NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
-    if (g_strcmp0 (scenarios[i].experiment, id) == 0)
+    if (scenarios[i].experiments != NULL && g_strv_contains (scenarios[i].experiments, id))
       return &scenarios[i];
   return NULL;
 }

@@ -54,9 +54,9 @@ typedef struct
   int                 minimum;
   /* What to try, for the window (N_()). */
   const char         *goal;
-  /* The experiment it steps through by hand ("race"), whose page offers
-   * it; NULL for none. */
-  const char         *experiment;
+  /* The experiments it steps through by hand ("race"), whose pages offer
+   * it; NULL-terminated, NULL for none. */
+  const char * const *experiments;
 } PtlStepScenario;
 
 /* Ready scenarios:
