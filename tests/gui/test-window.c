@@ -2178,6 +2178,38 @@ click_step (PtlStepWindow *step,
   iterate_pending ();
 }
 
+/* Presses @keyval (no modifier) in @widget: runs the shortcut bound to
+ * it, as a key press would. */
+static void
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean pressed = FALSE;
+
+  /* The class's bindings live in a shortcut controller, a list of them. */
+  for (guint c = 0; c < g_list_model_get_n_items (controllers) && !pressed; c++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, c);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (controller)) && !pressed; i++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), i);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+            pressed = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                    gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_assert_true (pressed);
+  iterate_pending ();
+}
+
 /* Issue 10, step mode: opened from the race experiment's page on its
  * scenario; the user's steps (buttons, the 1/2/3 actions) reach a lost
  * update, undo and reset take them back, and the hint plays an order
@@ -2207,8 +2239,8 @@ test_step_mode (void)
   /* Both threads load 0 before either stores: one update is lost. */
   click_step (step, 0);
   click_step (step, 1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.thread", "u", 0));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.thread", "u", 0));
+  press_key (GTK_WIDGET (step), GDK_KEY_1);
+  press_key (GTK_WIDGET (step), GDK_KEY_KP_1);
   engine = ptl_step_window_get_engine (step);
   g_assert_cmpint (ptl_step_engine_get_var (engine, 0), ==, 1);
   g_assert_cmpint (ptl_step_engine_get_verdict (engine), ==, PTL_STEP_RUNNING);
@@ -2230,12 +2262,17 @@ test_step_mode (void)
   ptl_step_engine_get_history (engine, &n_steps);
   g_assert_cmpuint (n_steps, ==, 0);
 
+  /* Three threads: the key 3 steps the third. */
+  g_assert_true (ptl_step_window_set_scenario (step, "condvar-while"));
+  press_key (GTK_WIDGET (step), GDK_KEY_3);
+  g_assert_cmpuint (ptl_step_engine_get_pc (ptl_step_window_get_engine (step), 2), ==, 1);
+
   /* Two locks in opposite orders: mid-way, then the hint's deadlock. */
   g_assert_true (ptl_step_window_set_scenario (step, "two-locks"));
   g_assert_false (ptl_step_window_set_scenario (step, "no-such-scenario"));
   click_step (step, 0);
   g_assert_cmpint (ptl_step_engine_get_owner (ptl_step_window_get_engine (step), 0), ==, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "step.hint", NULL));
+  press_key (GTK_WIDGET (step), GDK_KEY_h);
   g_assert_true (ptl_step_window_get_playing (step));
   wait_for_hint (step);
   engine = ptl_step_window_get_engine (step);
