@@ -552,6 +552,25 @@ ptl_deadlock_watchdog_dup_graph (PtlDeadlockWatchdog *self)
   return graph;
 }
 
+gboolean
+ptl_deadlock_watchdog_add_chart (PtlDeadlockWatchdog *self,
+                                 PtlResult           *result,
+                                 const char          *id,
+                                 const char          *title)
+{
+  PtlGraph *graph;
+
+  g_return_val_if_fail (PTL_IS_DEADLOCK_WATCHDOG (self), FALSE);
+  g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
+  g_return_val_if_fail (id != NULL && title != NULL, FALSE);
+
+  graph = ptl_deadlock_watchdog_dup_graph (self);
+  if (graph == NULL)
+    return FALSE;
+  ptl_chart_set_graph (ptl_result_add_chart (result, id, PTL_CHART_GRAPH, title), graph);
+  return TRUE;
+}
+
 gint64
 ptl_deadlock_watchdog_get_cpu_ns (PtlDeadlockWatchdog *self)
 {

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ptl-chart-graph.h"
+#include "ptl-result.h"
 #include "ptl-thread-recorder.h"
 #include "ptl-thread-sync.h"
 
@@ -56,6 +57,13 @@ char                *ptl_deadlock_watchdog_dup_description (PtlDeadlockWatchdog 
  * and every held watched lock, the cycle highlighted. NULL when nothing
  * was found. */
 PtlGraph            *ptl_deadlock_watchdog_dup_graph    (PtlDeadlockWatchdog *self);
+
+/* Adds that graph to @result as chart @id; FALSE (nothing added) when
+ * nothing was found. */
+gboolean             ptl_deadlock_watchdog_add_chart    (PtlDeadlockWatchdog *self,
+                                                         PtlResult           *result,
+                                                         const char          *id,
+                                                         const char          *title);
 
 /* The watching thread's own cost: CPU time (CLOCK_THREAD_CPUTIME_ID) and
  * how long it lived, in ns, and how many looks it took. After stop. */
