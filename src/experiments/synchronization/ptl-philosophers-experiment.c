@@ -791,12 +791,12 @@ ptl_philosophers_experiment_class_init (PtlPhilosophersExperimentClass *klass)
   properties[PROP_PAUSE_MS] =
     g_param_spec_double ("pause-ms", N_("Pause between forks"),
                          N_("Time between taking the first fork and reaching for the second"),
-                         0, 100, 1, flags);
+                         0, 100, 2, flags);
   ptl_param_set_unit (properties[PROP_PAUSE_MS], N_("ms"));
   properties[PROP_DURATION_MS] =
     g_param_spec_uint ("duration-ms", N_("Duration"),
                        N_("How long the philosophers dine, unless a deadlock ends it first"),
-                       100, 600000, 3000, flags);
+                       100, 600000, 10000, flags);
   ptl_param_set_unit (properties[PROP_DURATION_MS], N_("ms"));
   properties[PROP_WATCHDOG_MS] =
     g_param_spec_uint ("watchdog-ms", N_("Watchdog period"),
@@ -819,8 +819,8 @@ ptl_philosophers_experiment_init (PtlPhilosophersExperiment *self)
   self->times = PTL_PHILOSOPHERS_EXPONENTIAL;
   self->think_ms = 5;
   self->eat_ms = 5;
-  self->pause_ms = 1;
-  self->duration_ms = 3000;
+  self->pause_ms = 2;
+  self->duration_ms = 10000;
   self->watchdog_ms = PTL_DEADLOCK_WATCHDOG_DEFAULT_PERIOD_MS;
   self->seed = 1;
 }
