@@ -38,6 +38,7 @@ struct _PtlDeadlockWatchdog
   GPtrArray         *objects;   /* PtlSyncObject, borrowed from the run */
   GThread           *thread;
   GCancellable      *cancellable;
+  gulong             cancelled_id;
   GMutex             mutex;
   GCond              cond;
   gboolean           stopping;
@@ -242,17 +243,22 @@ watch_thread (gpointer data)
        * the proof does not depend on the gap, the latency does. */
       gint64 deadline = g_get_monotonic_time () + (candidate->len > 0 ? period_us / 4 : period_us);
 
-      if (g_cond_wait_until (&self->cond, &self->mutex, deadline) || self->stopping)
+      gboolean woken = g_cond_wait_until (&self->cond, &self->mutex, deadline);
+
+      if (self->stopping)
+        break;
+      /* A cancel wakes the watch at once: blocked threads cannot see
+       * the cancellable, only the abort. */
+      if (g_cancellable_is_cancelled (self->cancellable))
+        {
+          ptl_thread_recorder_abort (self->recorder);
+          break;
+        }
+      if (woken)
         continue;
       g_mutex_unlock (&self->mutex);
 
       self->n_looks++;
-      if (g_cancellable_is_cancelled (self->cancellable))
-        {
-          ptl_thread_recorder_abort (self->recorder);
-          g_mutex_lock (&self->mutex);
-          break;
-        }
       find_cycle (self, seen);
       if (same_cycle (seen, candidate) && confirm (self, seen))
         {
@@ -278,6 +284,17 @@ watch_thread (gpointer data)
   self->cpu_ns = (gint64) cpu.tv_sec * 1000000000 + cpu.tv_nsec;
   self->wall_ns = ptl_clock_now_ns () - start;
   return NULL;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              gpointer      data)
+{
+  PtlDeadlockWatchdog *self = data;
+
+  g_mutex_lock (&self->mutex);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
 }
 
 static void
@@ -356,9 +373,13 @@ ptl_deadlock_watchdog_start (PtlDeadlockWatchdog  *self,
   g_return_val_if_fail (self->thread == NULL, FALSE);
 
   g_set_object (&self->cancellable, cancellable);
+  if (cancellable != NULL)
+    self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
   self->thread = g_thread_try_new ("ptl-watchdog", watch_thread, self, &local_error);
   if (self->thread == NULL)
     {
+      g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+      self->cancelled_id = 0;
       g_set_error (error, PTL_ERROR, PTL_ERROR_LIMIT, _("Could not start the deadlock watchdog: %s"),
                    local_error->message);
       return FALSE;
@@ -378,6 +399,8 @@ ptl_deadlock_watchdog_stop (PtlDeadlockWatchdog *self)
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
   g_thread_join (g_steal_pointer (&self->thread));
+  g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
 }
 
 gboolean

@@ -310,12 +310,13 @@ outline_distance (const NodePlace *place,
                        fabs (dy) > 0 ? place->half_height / fabs (dy) : G_MAXDOUBLE);
 }
 
+/* Arrows are not registered as marks: the box around a slanted arrow
+ * covers the ring's middle and would push every label out. */
 static void
 draw_edge (cairo_t            *cr,
            const PtlPlotStyle *style,
            const GraphLayout  *layout,
-           const PtlGraphEdge *edge,
-           PtlLabelPlacer     *placer)
+           const PtlGraphEdge *edge)
 {
   const NodePlace *a = &layout->nodes[edge->from], *b = &layout->nodes[edge->to];
   double dx = b->x - a->x, dy = b->y - a->y, length = hypot (dx, dy);
@@ -348,7 +349,6 @@ draw_edge (cairo_t            *cr,
   cairo_close_path (cr);
   cairo_fill (cr);
   cairo_restore (cr);
-  _ptl_label_placer_add_mark (placer, MIN (x0, x1), MIN (y0, y1), MAX (x0, x1), MAX (y0, y1));
 }
 
 static void
@@ -441,7 +441,7 @@ _ptl_graph_plot_draw (PtlChart           *chart,
         const PtlGraphEdge *edge = ptl_graph_get_edge (layout.graph, e);
 
         if (edge->highlight == (pass == 1))
-          draw_edge (cr, style, &layout, edge, placer);
+          draw_edge (cr, style, &layout, edge);
       }
 
   for (guint i = 0; i < n; i++)
@@ -469,7 +469,9 @@ _ptl_graph_plot_draw (PtlChart           *chart,
       const NodePlace *place = &layout.nodes[i];
       double cx = layout.area.left + layout.area.width / 2, cy = layout.area.top + layout.area.height / 2;
       double w, h, dx = place->x - cx, dy = place->y - cy, d = hypot (dx, dy);
-      PtlLabelAnchor anchor;
+      double reach = hypot (place->half_width, place->half_height) + style->font_size * 0.25;
+      double ux = d > 0 ? dx / d : 0, uy = d > 0 ? dy / d : 1;
+      PtlLabelAnchor anchors[3];
       PtlBox placed;
 
       if (layout.labels_inside)
@@ -477,15 +479,13 @@ _ptl_graph_plot_draw (PtlChart           *chart,
           _ptl_plot_show_layout (cr, place->label, &style->foreground, place->x, place->y, 0.5, 0.5);
           continue;
         }
-      /* Outside, away from the centre. */
+      /* Outside, away from the centre (clear of the node's corners),
+       * else beside it. */
       _ptl_plot_layout_get_size (place->label, &w, &h);
-      anchor = (PtlLabelAnchor) {
-        place->x + (d > 0 ? dx / d : 0) * (place->half_width + style->font_size * 0.3),
-        place->y + (d > 0 ? dy / d : 1) * (place->half_height + style->font_size * 0.2),
-        d > 0 ? 0.5 - 0.5 * dx / d : 0.5,
-        d > 0 ? 0.5 - 0.5 * dy / d : 0,
-      };
-      if (_ptl_label_placer_place (placer, &bounds, w, h, &anchor, 1, &placed))
+      anchors[0] = (PtlLabelAnchor) { place->x + ux * reach, place->y + uy * reach, 0.5 - 0.5 * ux, 0.5 - 0.5 * uy };
+      anchors[1] = (PtlLabelAnchor) { place->x + reach, place->y, 0, 0.5 };
+      anchors[2] = (PtlLabelAnchor) { place->x - reach, place->y, 1, 0.5 };
+      if (_ptl_label_placer_place (placer, &bounds, w, h, anchors, G_N_ELEMENTS (anchors), &placed))
         _ptl_plot_show_layout (cr, place->label, &style->foreground, placed.x, placed.y, 0, 0);
     }
 
