@@ -550,9 +550,9 @@ add_summary (PtlPhilosophersExperiment *self,
                             ptl_deadlock_watchdog_get_formed_ns (watchdog)) / 1e6, cycle);
     }
   ptl_result_add_note (result,
-                       _("The deadlock watchdog looked every %u ms (%" G_GUINT64_FORMAT " looks) and used "
+                       _("The deadlock watchdog looked every %u ms (%u looks) and used "
                          "%.3f ms of CPU over %.2f s: %.3f %% of one CPU."),
-                       self->watchdog_ms, ptl_deadlock_watchdog_get_n_looks (watchdog),
+                       self->watchdog_ms, (guint) ptl_deadlock_watchdog_get_n_looks (watchdog),
                        ptl_deadlock_watchdog_get_cpu_ns (watchdog) / 1e6,
                        ptl_deadlock_watchdog_get_wall_ns (watchdog) / 1e9, cpu_share);
   ptl_result_add_note (result,
