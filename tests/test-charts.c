@@ -31,6 +31,8 @@ static const QuickRun quick_runs[] = {
   { "thread-pool", { "workload", "mixed", "task-us", "200", "tasks", "10", "max-workers", "2", "repeats", "1", NULL } },
   { "gil", { "cpu-threads", "1", "duration-ms", "50", "sweep", "false", NULL } },
   { "bankers", { "state", "silberschatz", "requests", "example", NULL } },
+  { "philosophers", { "strategy", "naive", "pause-ms", "20", "duration-ms", "5000", NULL } },
+  { "deadlock", { "repeats", "1", "rounds", "20", NULL } },
 };
 
 static void

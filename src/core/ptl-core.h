@@ -14,6 +14,8 @@
 #include "ptl-proc-monitor.h"
 #include "ptl-thread-recorder.h"
 #include "ptl-thread-sync.h"
+#include "ptl-chart-graph.h"
+#include "ptl-deadlock-watchdog.h"
 #include "ptl-store.h"
 #include "ptl-csv-reader.h"
 #include "ptl-csv-import.h"

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ptl-chart-graph.h"
 #include "ptl-file.h"
 #include "ptl-json.h"
 #include "ptl-result.h"
@@ -52,6 +53,7 @@ struct _PtlChart
   double        slice_min;  /* timeline: extent of the finite slice ends, */
   double        slice_max;  /* kept as slices come so a draw need not scan */
   GArray       *markers;
+  PtlGraph     *graph;      /* graph: ptl-chart-graph.c */
 };
 
 typedef struct
@@ -102,7 +104,7 @@ G_DEFINE_FINAL_TYPE (PtlResult, ptl_result, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (ptl-error-quark, ptl_error)
 
-static const char *chart_kind_names[] = { "line", "bar", "timeline" };
+static const char *chart_kind_names[] = { "line", "bar", "timeline", "graph" };
 static const char *reference_kind_names[] = { "horizontal", "vertical", "diagonal" };
 
 static void
@@ -142,6 +144,7 @@ chart_free (PtlChart *chart)
   g_array_unref (chart->key_like);
   g_array_unref (chart->slices);
   g_array_unref (chart->markers);
+  g_clear_pointer (&chart->graph, ptl_graph_free);
   g_free (chart);
 }
 
@@ -428,6 +431,8 @@ ptl_result_copy (PtlResult *self)
       chart_copy->slice_min = chart->slice_min;
       chart_copy->slice_max = chart->slice_max;
       g_array_append_vals (chart_copy->markers, chart->markers->data, chart->markers->len);
+      if (chart->graph != NULL)
+        chart_copy->graph = ptl_graph_copy (chart->graph);
 
       g_ptr_array_add (copy->charts, chart_copy);
     }
@@ -1115,6 +1120,26 @@ ptl_chart_add_slice (PtlChart *chart,
   g_mutex_unlock (&chart->owner->mutex);
 }
 
+void
+ptl_chart_set_graph (PtlChart *chart,
+                     PtlGraph *graph)
+{
+  g_return_if_fail (chart != NULL && graph != NULL);
+  g_return_if_fail (chart->kind == PTL_CHART_GRAPH);
+
+  g_mutex_lock (&chart->owner->mutex);
+  g_clear_pointer (&chart->graph, ptl_graph_free);
+  chart->graph = graph;
+  g_mutex_unlock (&chart->owner->mutex);
+}
+
+PtlGraph *
+ptl_chart_get_graph (PtlChart *chart)
+{
+  g_return_val_if_fail (chart != NULL, NULL);
+  return chart->graph;
+}
+
 gboolean
 ptl_chart_get_slice_extent (PtlChart *chart,
                             double   *min,
@@ -1706,6 +1731,8 @@ ptl_result_to_json (PtlResult *self)
           json_object_set_array_member (object, "slices", slices);
           json_object_set_array_member (object, "markers", markers);
         }
+      if (chart->graph != NULL)
+        json_object_set_member (object, "graph", ptl_graph_to_json (chart->graph));
       json_array_add_object_element (charts, object);
 
       for (guint j = 0; j < chart->series->len; j++)
@@ -2057,7 +2084,7 @@ load_chart (PtlResult  *self,
 
   kind = lookup_name (kind_name, chart_kind_names, G_N_ELEMENTS (chart_kind_names));
   if (kind < 0)
-    return invalid (error, where, _("has an unknown kind (line, bar or timeline expected)"));
+    return invalid (error, where, _("has an unknown kind (line, bar, timeline or graph expected)"));
   if (ptl_result_find_chart (self, id) != NULL)
     return invalid (error, where, _("repeats a chart id"));
 
@@ -2160,6 +2187,14 @@ load_chart (PtlResult  *self,
 
   if (kind == PTL_CHART_TIMELINE && !load_timeline (chart, object, where, error))
     return FALSE;
+  if (kind == PTL_CHART_GRAPH)
+    {
+      PtlGraph *graph = ptl_graph_new_from_json (json_object_get_member (object, "graph"), where, error);
+
+      if (graph == NULL)
+        return FALSE;
+      ptl_chart_set_graph (chart, graph);
+    }
 
   return TRUE;
 }
@@ -2607,6 +2642,8 @@ ptl_result_to_csv (PtlResult *self)
       PtlChart *chart = g_ptr_array_index (copy->charts, i);
       guint n_categories = ptl_chart_get_n_categories (chart);
 
+      if (chart->graph != NULL)
+        ptl_graph_append_csv (chart->graph, chart->id, out);
       for (guint j = 0; j < chart->slices->len; j++)
         {
           const PtlSlice *slice = &g_array_index (chart->slices, PtlSlice, j);

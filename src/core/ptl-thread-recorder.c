@@ -29,6 +29,7 @@ struct _PtlThreadRecorder
   gint64     origin;     /* ticks */
   GPtrArray *tracks;     /* PtlThreadTrack */
   GPtrArray *objects;    /* names */
+  _Atomic gint abort;
 };
 
 G_DEFINE_FINAL_TYPE (PtlThreadRecorder, ptl_thread_recorder, G_TYPE_OBJECT)
@@ -207,6 +208,7 @@ ptl_thread_recorder_add_thread (PtlThreadRecorder *self,
   track->name = g_strdup (name);
   track->begin_cpu = -1;
   track->origin = self->origin;
+  track->abort = &self->abort;
   g_mutex_lock (&self->mutex);
   track->index = self->tracks->len;
   g_ptr_array_add (self->tracks, track);
@@ -239,6 +241,20 @@ ptl_thread_recorder_get_thread (PtlThreadRecorder *self,
   track = index < self->tracks->len ? g_ptr_array_index (self->tracks, index) : NULL;
   g_mutex_unlock (&self->mutex);
   return track;
+}
+
+void
+ptl_thread_recorder_abort (PtlThreadRecorder *self)
+{
+  g_return_if_fail (PTL_IS_THREAD_RECORDER (self));
+  atomic_store (&self->abort, 1);
+}
+
+gboolean
+ptl_thread_recorder_is_aborted (PtlThreadRecorder *self)
+{
+  g_return_val_if_fail (PTL_IS_THREAD_RECORDER (self), FALSE);
+  return atomic_load (&self->abort) != 0;
 }
 
 guint32

@@ -42,8 +42,10 @@ typedef struct
 
 /* One thread's ring. Only its own thread writes it (no lock, no atomic
  * on the recording path); it is read once that thread has been joined.
- * waiting_for is the exception: other threads (a deadlock watchdog) may
- * read it at any time, so it is atomic. */
+ * waiting_for and waiting_since are the exception: other threads (a
+ * deadlock watchdog) may read them at any time, so they are atomic; a
+ * wait's start also tells one wait from the next on the same object.
+ * abort points at the recorder's flag, which blocking calls poll. */
 typedef struct
 {
   PtlThreadSpan   *spans;
@@ -55,7 +57,9 @@ typedef struct
   int              begin_cpu;
   guint            index;     /* lane */
   char            *name;
-  _Atomic guint32  waiting_for; /* object id + 1 the thread waits for, 0 when none */
+  _Atomic guint32  waiting_for;   /* object id + 1 the thread waits for, 0 when none */
+  _Atomic gint64   waiting_since; /* ticks when that wait began */
+  const _Atomic gint *abort;
 } PtlThreadTrack;
 
 /* Raw time stamps for the recording path. Where the CPU has an invariant
@@ -140,6 +144,19 @@ PtlThreadTrack    *ptl_thread_recorder_add_thread   (PtlThreadRecorder *self,
 guint              ptl_thread_recorder_get_n_threads (PtlThreadRecorder *self);
 PtlThreadTrack    *ptl_thread_recorder_get_thread   (PtlThreadRecorder *self,
                                                      guint              index);
+/* Tells every blocking call of the instrumented primitives on this
+ * recorder's tracks to give up (they return FALSE within
+ * PTL_SYNC_ABORT_POLL_MS): how a deadlocked or cancelled run gets its
+ * threads back. Thread-safe; for good. */
+void               ptl_thread_recorder_abort        (PtlThreadRecorder *self);
+gboolean           ptl_thread_recorder_is_aborted   (PtlThreadRecorder *self);
+
+static inline gboolean
+ptl_thread_track_is_aborted (const PtlThreadTrack *track)
+{
+  return atomic_load_explicit (track->abort, memory_order_relaxed) != 0;
+}
+
 /* A named lock or condition; its id goes into spans. Thread-safe. */
 guint32            ptl_thread_recorder_add_object   (PtlThreadRecorder *self,
                                                      const char        *name);

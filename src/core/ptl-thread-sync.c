@@ -11,6 +11,22 @@
 #include "ptl-stats.h"
 #include "ptl-thread-sync.h"
 
+/* The end of the next slice of an abortable wait, on CLOCK_MONOTONIC. */
+static struct timespec
+abort_poll_deadline (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  ts.tv_nsec += PTL_SYNC_ABORT_POLL_MS * 1000000L;
+  if (ts.tv_nsec >= 1000000000L)
+    {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000000000L;
+    }
+  return ts;
+}
+
 void
 _ptl_sync_object_init (PtlSyncObject     *object,
                        PtlThreadRecorder *recorder,
@@ -38,15 +54,23 @@ ptl_mutex_clear (PtlMutex *self)
   pthread_mutex_destroy (&self->mutex);
 }
 
-void
+gboolean
 _ptl_mutex_lock_slow (PtlMutex       *self,
                       PtlThreadTrack *track)
 {
   PtlWait wait;
+  int status;
 
   _ptl_sync_wait_begin (&self->base, track, &wait);
-  pthread_mutex_lock (&self->mutex);
+  do
+    {
+      struct timespec deadline = abort_poll_deadline ();
+
+      status = pthread_mutex_clocklock (&self->mutex, CLOCK_MONOTONIC, &deadline);
+    }
+  while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track));
   _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  return status == 0;
 }
 
 /* Spinlock */
@@ -171,16 +195,28 @@ ptl_semaphore_clear (PtlSemaphore *self)
   sem_destroy (&self->sem);
 }
 
-void
+gboolean
 _ptl_semaphore_wait_slow (PtlSemaphore   *self,
                           PtlThreadTrack *track)
 {
+  gboolean taken = FALSE;
   PtlWait wait;
 
   _ptl_sync_wait_begin (&self->base, track, &wait);
-  while (sem_wait (&self->sem) != 0 && errno == EINTR)
-    ;
+  for (;;)
+    {
+      struct timespec deadline = abort_poll_deadline ();
+
+      if (sem_clockwait (&self->sem, CLOCK_MONOTONIC, &deadline) == 0)
+        {
+          taken = TRUE;
+          break;
+        }
+      if (errno == ETIMEDOUT && ptl_thread_track_is_aborted (track))
+        break;
+    }
   _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  return taken;
 }
 
 /* Condition variable */
@@ -200,7 +236,7 @@ ptl_cond_clear (PtlCond *self)
   pthread_cond_destroy (&self->cond);
 }
 
-void
+gboolean
 ptl_cond_wait (PtlCond        *self,
                PtlMutex       *mutex,
                PtlThreadTrack *track,
@@ -208,15 +244,23 @@ ptl_cond_wait (PtlCond        *self,
 {
   gint64 end = ptl_thread_ticks ();
   PtlWait wait;
+  int status;
 
   /* The hold ends where the wait releases the mutex; the time blocked
    * includes taking the mutex back after the wake-up. */
   ptl_thread_track_push (track, PTL_THREAD_HOLDING_LOCK, mutex->base.id, hold->start, end, hold->cpu);
   atomic_store_explicit (&mutex->base.owner, NULL, memory_order_relaxed);
   _ptl_sync_wait_begin (&self->base, track, &wait);
-  pthread_cond_wait (&self->cond, &mutex->mutex);
+  do
+    {
+      struct timespec deadline = abort_poll_deadline ();
+
+      status = pthread_cond_clockwait (&self->cond, &mutex->mutex, CLOCK_MONOTONIC, &deadline);
+    }
+  while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track));
   _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_BLOCKED_COND);
   _ptl_sync_acquired (&mutex->base, track, hold);
+  return status == 0;
 }
 
 void

@@ -16,11 +16,22 @@ G_BEGIN_DECLS
  *
  * The uncontended path is a try-lock, then one CPU read and one tick
  * read; only a failed try-lock takes the slow path, which records the
- * wait. Every slow path is one out-of-line function, so a cancellable
- * wait (a timed lock polling a flag) can go there later without touching
- * callers. Each object keeps its owner and each track the object it waits
- * for (both atomic, read by nobody on the recording path): enough for a
- * watchdog to find a cycle of waits, a deadlock. */
+ * wait. Each object keeps its owner and each track the object it waits
+ * for and since when (atomic, read by nobody on the recording path):
+ * enough for a watchdog (ptl-deadlock-watchdog.h) to find a cycle of
+ * waits, a deadlock.
+ *
+ * Waits for a mutex, a semaphore or a condition can be given up: the
+ * slow path blocks in slices of PTL_SYNC_ABORT_POLL_MS (a timed lock on
+ * CLOCK_MONOTONIC) and between slices looks at the recorder's abort flag
+ * (ptl_thread_recorder_abort ()). Those calls return FALSE when they gave
+ * up, having taken nothing. The fast path does not look at the flag: a
+ * free lock is still taken after an abort, so callers check
+ * ptl_thread_track_is_aborted () in their loops too. */
+
+/* How long an aborted waiter may go on waiting: what a deadlocked run
+ * takes to get its threads back once told to. */
+#define PTL_SYNC_ABORT_POLL_MS 20
 
 /* What every instrumented object has. */
 typedef struct
@@ -54,7 +65,9 @@ _ptl_sync_wait_begin (PtlSyncObject  *object,
   wait->cpu = ptl_thread_current_cpu ();
   wait->start = ptl_thread_ticks ();
   atomic_fetch_add_explicit (&object->n_waiters, 1, memory_order_relaxed);
-  atomic_store_explicit (&track->waiting_for, object->id + 1, memory_order_relaxed);
+  /* Since when first: a watchdog that sees the object sees its wait's start. */
+  atomic_store_explicit (&track->waiting_since, wait->start, memory_order_relaxed);
+  atomic_store_explicit (&track->waiting_for, object->id + 1, memory_order_release);
 }
 
 static inline void
@@ -101,18 +114,35 @@ typedef struct
   pthread_mutex_t mutex;
 } PtlMutex;
 
-void ptl_mutex_init       (PtlMutex *self, PtlThreadRecorder *recorder, const char *name);
-void ptl_mutex_clear      (PtlMutex *self);
-void _ptl_mutex_lock_slow (PtlMutex *self, PtlThreadTrack *track);
+void     ptl_mutex_init       (PtlMutex *self, PtlThreadRecorder *recorder, const char *name);
+void     ptl_mutex_clear      (PtlMutex *self);
+gboolean _ptl_mutex_lock_slow (PtlMutex *self, PtlThreadTrack *track);
 
-static inline void
+/* FALSE when the wait was aborted (the mutex is not held). */
+static inline gboolean
 ptl_mutex_lock (PtlMutex       *self,
                 PtlThreadTrack *track,
                 PtlHold        *hold)
 {
-  if (G_UNLIKELY (pthread_mutex_trylock (&self->mutex) != 0))
-    _ptl_mutex_lock_slow (self, track);
+  if (G_UNLIKELY (pthread_mutex_trylock (&self->mutex) != 0) && !_ptl_mutex_lock_slow (self, track))
+    {
+      *hold = (PtlHold) { 0, -1, 0 }; /* nothing held: an unlock would be a bug */
+      return FALSE;
+    }
   _ptl_sync_acquired (&self->base, track, hold);
+  return TRUE;
+}
+
+/* Takes the mutex only if it is free: FALSE (nothing recorded) if not. */
+static inline gboolean
+ptl_mutex_trylock (PtlMutex       *self,
+                   PtlThreadTrack *track,
+                   PtlHold        *hold)
+{
+  if (pthread_mutex_trylock (&self->mutex) != 0)
+    return FALSE;
+  _ptl_sync_acquired (&self->base, track, hold);
+  return TRUE;
 }
 
 static inline void
@@ -259,16 +289,21 @@ typedef struct
 gboolean ptl_semaphore_init       (PtlSemaphore *self, PtlThreadRecorder *recorder, const char *name,
                                    guint value, GError **error);
 void     ptl_semaphore_clear      (PtlSemaphore *self);
-void     _ptl_semaphore_wait_slow (PtlSemaphore *self, PtlThreadTrack *track);
+gboolean _ptl_semaphore_wait_slow (PtlSemaphore *self, PtlThreadTrack *track);
 
-static inline void
+/* FALSE when the wait was aborted (no permit taken). */
+static inline gboolean
 ptl_semaphore_wait (PtlSemaphore   *self,
                     PtlThreadTrack *track,
                     PtlHold        *hold)
 {
-  if (G_UNLIKELY (sem_trywait (&self->sem) != 0))
-    _ptl_semaphore_wait_slow (self, track);
+  if (G_UNLIKELY (sem_trywait (&self->sem) != 0) && !_ptl_semaphore_wait_slow (self, track))
+    {
+      *hold = (PtlHold) { 0, -1, 0 };
+      return FALSE;
+    }
   _ptl_sync_acquired (&self->base, track, hold);
+  return TRUE;
 }
 
 static inline void
@@ -281,18 +316,19 @@ ptl_semaphore_post (PtlSemaphore   *self,
 
 /* Condition variable (pthread_cond_t) over a PtlMutex. A wait ends the
  * caller's hold of @mutex, records the time blocked (waking included),
- * and starts a new hold in @hold. */
+ * and starts a new hold in @hold. It returns FALSE when aborted, still
+ * holding @mutex (in @hold), as a timed-out pthread wait does. */
 typedef struct
 {
   PtlSyncObject  base;
   pthread_cond_t cond;
 } PtlCond;
 
-void ptl_cond_init      (PtlCond *self, PtlThreadRecorder *recorder, const char *name);
-void ptl_cond_clear     (PtlCond *self);
-void ptl_cond_wait      (PtlCond *self, PtlMutex *mutex, PtlThreadTrack *track, PtlHold *hold);
-void ptl_cond_signal    (PtlCond *self);
-void ptl_cond_broadcast (PtlCond *self);
+void     ptl_cond_init      (PtlCond *self, PtlThreadRecorder *recorder, const char *name);
+void     ptl_cond_clear     (PtlCond *self);
+gboolean ptl_cond_wait      (PtlCond *self, PtlMutex *mutex, PtlThreadTrack *track, PtlHold *hold);
+void     ptl_cond_signal    (PtlCond *self);
+void     ptl_cond_broadcast (PtlCond *self);
 
 /* Barrier (pthread_barrier_t) of @count threads; the wait is recorded as
  * blocked on it. TRUE on one thread of each round. */

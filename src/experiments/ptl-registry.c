@@ -8,6 +8,7 @@
 #include "ptl-async-patterns-experiment.h"
 #include "ptl-bankers-experiment.h"
 #include "ptl-creation-experiment.h"
+#include "ptl-deadlock-experiment.h"
 #include "ptl-gil-experiment.h"
 #include "ptl-ipc-experiment.h"
 #include "ptl-isolation-experiment.h"
@@ -16,6 +17,7 @@
 #include "ptl-loop-blocking-experiment.h"
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
+#include "ptl-philosophers-experiment.h"
 #include "ptl-pool-experiment.h"
 #include "ptl-race-experiment.h"
 #include "ptl-registry.h"
@@ -41,6 +43,8 @@ static const PtlGetType experiment_get_types[] = {
   ptl_thread_pool_experiment_get_type,
   ptl_gil_experiment_get_type,
   ptl_bankers_experiment_get_type,
+  ptl_philosophers_experiment_get_type,
+  ptl_deadlock_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
   ptl_async_patterns_experiment_get_type,

@@ -164,6 +164,34 @@ ptl_chart_view_dup_slice_tooltip (PtlChart          *chart,
   return g_string_free (text, FALSE);
 }
 
+/* A graph hit is a node (hit->series): its name, its kind, and every
+ * arrow from or to it, e.g. "Waits for (thread → lock): Fork 4". */
+static char *
+ptl_chart_view_dup_node_tooltip (PtlChart          *chart,
+                                 const PtlChartHit *hit)
+{
+  PtlGraph *graph = ptl_chart_get_graph (chart);
+  const PtlGraphNode *node;
+  GString *text;
+
+  if (graph == NULL || hit->series >= ptl_graph_get_n_nodes (graph))
+    return NULL;
+  node = ptl_graph_get_node (graph, hit->series);
+  text = g_string_new (NULL);
+  append_escaped (text, "<b>%s</b>\n%s", node->name, ptl_graph_get_node_kind (graph, node->kind)->name);
+  if (node->highlight && ptl_graph_get_highlight_label (graph) != NULL)
+    append_escaped (text, " · %s", ptl_graph_get_highlight_label (graph));
+  for (guint i = 0; i < ptl_graph_get_n_edges (graph); i++)
+    {
+      const PtlGraphEdge *edge = ptl_graph_get_edge (graph, i);
+
+      if (edge->from == hit->series || edge->to == hit->series)
+        append_escaped (text, "\n%s: %s → %s", ptl_graph_get_edge_kind (graph, edge->kind)->name,
+                        ptl_graph_get_node (graph, edge->from)->name, ptl_graph_get_node (graph, edge->to)->name);
+    }
+  return g_string_free (text, FALSE);
+}
+
 static char *
 ptl_chart_view_dup_tooltip (PtlChart          *chart,
                             const PtlChartHit *hit)
@@ -180,6 +208,8 @@ ptl_chart_view_dup_tooltip (PtlChart          *chart,
 
   if (ptl_chart_get_kind (chart) == PTL_CHART_TIMELINE)
     return ptl_chart_view_dup_slice_tooltip (chart, hit);
+  if (ptl_chart_get_kind (chart) == PTL_CHART_GRAPH)
+    return ptl_chart_view_dup_node_tooltip (chart, hit);
 
   if (hit->series >= ptl_chart_get_n_series (chart))
     return NULL;
@@ -225,6 +255,8 @@ ptl_chart_view_hit_color (PtlChart           *chart,
   const PtlSlice *slices;
   guint n_slices;
 
+  if (ptl_chart_get_kind (chart) == PTL_CHART_GRAPH)
+    return style->foreground;
   if (ptl_chart_get_kind (chart) != PTL_CHART_TIMELINE)
     return style->series[hit->series % PTL_PLOT_N_SERIES_COLORS];
 

@@ -264,6 +264,20 @@ gboolean        _ptl_line_plot_hit_test      (PtlChart           *chart,
                                               double              px,
                                               double              py,
                                               PtlChartHit        *hit);
+void            _ptl_graph_plot_draw         (PtlChart           *chart,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height,
+                                              PtlLabelPlacer     *placer);
+/* A hit is a node: its index in hit->series. */
+gboolean        _ptl_graph_plot_hit_test     (PtlChart           *chart,
+                                              const PtlPlotStyle *style,
+                                              double              width,
+                                              double              height,
+                                              double              px,
+                                              double              py,
+                                              PtlChartHit        *hit);
 void            _ptl_timeline_plot_draw      (PtlChart           *chart,
                                               cairo_t            *cr,
                                               const PtlPlotStyle *style,

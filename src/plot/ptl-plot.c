@@ -164,6 +164,10 @@ chart_draw (PtlChart           *chart,
       _ptl_timeline_plot_draw (chart, cr, style, width, height, placer);
       break;
 
+    case PTL_CHART_GRAPH:
+      _ptl_graph_plot_draw (chart, cr, style, width, height, placer);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -377,6 +381,9 @@ ptl_chart_hit_test (PtlChart           *chart,
 
     case PTL_CHART_TIMELINE:
       return _ptl_timeline_plot_hit_test (chart, style, width, height, px, py, hit);
+
+    case PTL_CHART_GRAPH:
+      return _ptl_graph_plot_hit_test (chart, style, width, height, px, py, hit);
 
     default:
       g_assert_not_reached ();

@@ -37,7 +37,7 @@ void      ptl_plot_style_init_dark   (PtlPlotStyle       *style);
 void      ptl_plot_style_init_report (PtlPlotStyle       *style);
 
 /* Draws one chart into (0, 0, width, height) of @cr, dispatching on the
- * chart's kind (line, bar or timeline). Never changes @cr's state for the
+ * chart's kind (line, bar, timeline or graph). Never changes @cr's state for the
  * caller. */
 void      ptl_chart_draw             (PtlChart           *chart,
                                       cairo_t            *cr,
@@ -55,12 +55,13 @@ void      ptl_figure_draw            (PtlResult          *result,
                                       double              height);
 
 /* What lies under a pointer at (@px, @py) in a chart drawn at
- * @width × @height: the nearest point of a line chart, or the bar or
- * timeline slice under the pointer, for tooltips. FALSE when nothing is
+ * @width × @height: the nearest point of a line chart, or the bar,
+ * timeline slice or graph node under the pointer, for tooltips. FALSE when nothing is
  * close enough. */
 typedef struct
 {
-  guint  series; /* index into the chart's series (a timeline: the lane) */
+  guint  series; /* index into the chart's series (a timeline: the lane;
+                  * a graph: the node) */
   guint  point;  /* index into that series' points (a timeline: into
                   * ptl_chart_get_slices ()) */
   double px;     /* where to put a marker, in the chart's coordinates */
