@@ -12,4 +12,20 @@ PtlExperimentPage *_ptl_window_get_page            (PtlWindow *self);
 GtkListBox        *_ptl_window_get_experiment_list (PtlWindow *self);
 GtkEditable       *_ptl_window_get_search_entry    (PtlWindow *self);
 
+/* What Ctrl+O's file chooser does with the file the user accepted. */
+void               _ptl_window_open_chosen         (PtlWindow    *self,
+                                                    GFile        *file);
+/* What dropping @value (a GdkFileList) on the window does. */
+gboolean           _ptl_window_drop                (PtlWindow    *self,
+                                                    const GValue *value);
+/* The close question's answers: "save" (asks for a folder), "discard",
+ * "cancel". */
+void               _ptl_window_close_response      (PtlWindow    *self,
+                                                    const char   *response);
+/* What "Save to Files…" does with the folder chosen: each unsaved run as
+ * EXPERIMENT-DATE.json there. */
+gboolean           _ptl_window_save_unsaved        (PtlWindow    *self,
+                                                    GFile        *folder,
+                                                    GError      **error);
+
 G_END_DECLS
