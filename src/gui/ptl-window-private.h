@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ptl-compare-view.h"
 #include "ptl-experiment-page.h"
+#include "ptl-history-view.h"
 #include "ptl-window.h"
 
 G_BEGIN_DECLS
@@ -12,6 +14,8 @@ PtlExperimentPage *_ptl_window_get_page            (PtlWindow *self);
 GtkListBox        *_ptl_window_get_experiment_list (PtlWindow *self);
 GtkEditable       *_ptl_window_get_search_entry    (PtlWindow *self);
 
+PtlHistoryView    *_ptl_window_get_history         (PtlWindow *self);
+PtlCompareView    *_ptl_window_get_compare         (PtlWindow *self);
 /* What Ctrl+O's file chooser does with the file the user accepted. */
 void               _ptl_window_open_chosen         (PtlWindow    *self,
                                                     GFile        *file);

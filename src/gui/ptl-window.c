@@ -955,6 +955,22 @@ _ptl_window_get_experiment_list (PtlWindow *self)
   return self->experiment_list;
 }
 
+PtlHistoryView *
+_ptl_window_get_history (PtlWindow *self)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
+
+  return self->history_view;
+}
+
+PtlCompareView *
+_ptl_window_get_compare (PtlWindow *self)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
+
+  return self->compare_view;
+}
+
 GtkEditable *
 _ptl_window_get_search_entry (PtlWindow *self)
 {
