@@ -247,9 +247,13 @@ ptl_history_view_reload (PtlHistoryView *self)
                                                     entry->label, g_hash_table_lookup (machines, &entry->id),
                                                     entry->headline));
     }
-  /* One splice, one items-changed: the view rebuilds once. */
+  /* GTK 4.8's column view takes seconds to follow one items-changed of
+   * 10,000 rows, and a tenth of that to take a new model: so it is given
+   * the model again instead. */
+  gtk_column_view_set_model (self->column_view, NULL);
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                        items->pdata, items->len);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   ptl_history_view_fill_experiments (self, present);
   self->load_ms = (g_get_monotonic_time () - started) / 1000.0;
   g_debug ("listed %u runs in %.1f ms", items->len, self->load_ms);
@@ -259,7 +263,10 @@ ptl_history_view_reload (PtlHistoryView *self)
 static void
 ptl_history_view_refilter (PtlHistoryView *self)
 {
+  /* As in reload: a new model is quicker than the change. */
+  gtk_column_view_set_model (self->column_view, NULL);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   ptl_history_view_update_actions (self);
 }
 
