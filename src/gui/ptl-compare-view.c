@@ -10,6 +10,8 @@
 #include "ptl-compare.h"
 #include "ptl-summary-grid.h"
 
+#define COMPARE_CHART_MIN_HEIGHT 460
+
 struct _PtlCompareView
 {
   GtkWidget        parent_instance;
@@ -139,6 +141,9 @@ ptl_compare_view_fill_results (PtlCompareView *self)
       gtk_widget_add_css_class (card, "card");
       gtk_widget_add_css_class (card, "ptl-chart-card");
       gtk_widget_set_vexpand (view, TRUE);
+      /* Two to eight runs' legends take room a single run's chart does
+       * not need: the plot keeps its height under them. */
+      gtk_widget_set_size_request (view, -1, COMPARE_CHART_MIN_HEIGHT);
       ptl_chart_view_set_chart (PTL_CHART_VIEW (view), self->compare, ptl_chart_get_id (chart));
       ptl_chart_view_set_exportable (PTL_CHART_VIEW (view), TRUE);
       gtk_box_append (GTK_BOX (card), view);
