@@ -1259,14 +1259,22 @@ ptl_experiment_page_open_result (PtlExperimentPage  *self,
       return FALSE;
     }
 
-  /* All the parameters or none: a copy takes them first. */
+  /* All the parameters or none: a copy takes them first. Members that
+   * name no parameter are facts the run recorded beside them (creation's
+   * "helper-mappings", pool's "workers-used"), not settings to restore. */
   params = ptl_result_get_parameters (result);
   if (params != NULL)
     {
+      g_autoptr(JsonObject) settings = json_object_new ();
+      g_autoptr(GList) members = json_object_get_members (params);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        if (ptl_experiment_find_param (self->experiment, l->data) != NULL)
+          json_object_set_member (settings, l->data, json_object_dup_member (params, l->data));
       check = ptl_experiment_dup (self->experiment);
-      if (!ptl_experiment_set_params_from_json (check, params, error))
+      if (!ptl_experiment_set_params_from_json (check, settings, error))
         return FALSE;
-      ptl_experiment_set_params_from_json (self->experiment, params, NULL);
+      ptl_experiment_set_params_from_json (self->experiment, settings, NULL);
     }
 
   /* Late callbacks of an earlier run must not replace it. */

@@ -302,6 +302,16 @@ ptl_history_view_selection_changed_cb (PtlHistoryView *self,
 }
 
 static void
+ptl_history_view_items_changed_cb (PtlHistoryView    *self,
+                                   guint              position,
+                                   guint              removed,
+                                   guint              added,
+                                   GtkSelectionModel *model)
+{
+  ptl_history_view_update_actions (self);
+}
+
+static void
 ptl_history_view_open_item (PtlHistoryView *self,
                             PtlHistoryItem *item)
 {
@@ -717,7 +727,7 @@ ptl_history_view_init (PtlHistoryView *self)
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (ptl_history_view_selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "items-changed",
-                           G_CALLBACK (ptl_history_view_selection_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (ptl_history_view_items_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   ptl_history_view_add_column (self, _("Experiment"), get_title, FALSE, 190);

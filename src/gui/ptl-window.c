@@ -295,14 +295,14 @@ ptl_window_page_notify_cb (PtlWindow         *self,
     ptl_window_update_actions (self);
 }
 
-/* The run history, opened on first use; NULL with @error when it cannot
- * be (then History says why). */
+/* The run history, opened on first use (a save or History) and then
+ * shared with History; NULL with @error when it cannot be. */
 static PtlStore *
 ptl_window_get_store (PtlWindow  *self,
                       GError    **error)
 {
-  if (self->store == NULL)
-    self->store = ptl_store_open (NULL, error);
+  if (self->store == NULL && (self->store = ptl_store_open (NULL, error)) != NULL)
+    ptl_history_view_set_store (self->history_view, self->store, NULL);
   return self->store;
 }
 
@@ -466,13 +466,14 @@ ptl_window_history_action (GtkWidget  *widget,
 {
   PtlWindow *self = PTL_WINDOW (widget);
 
-  /* Set once: a history that failed to open is tried again next time. */
+  /* A history that failed to open is tried again next time; History
+   * says why meanwhile. */
   if (self->store == NULL)
     {
       g_autoptr(GError) error = NULL;
-      PtlStore *store = ptl_window_get_store (self, &error);
 
-      ptl_history_view_set_store (self->history_view, store, error);
+      if (ptl_window_get_store (self, &error) == NULL)
+        ptl_history_view_set_store (self->history_view, NULL, error);
     }
   ptl_window_show_view (self, "history", _("History"), _("Saved runs"));
   ptl_history_view_focus_search (self->history_view);

@@ -197,6 +197,8 @@ test_list_after_restart (void)
   g_assert_nonnull (ptl_experiment_page_get_result (page));
   g_assert_false (ptl_experiment_page_get_unsaved (page));
   g_assert_cmpuint (count_stored (), ==, 3);
+  /* History after a save opened the history: the same store. */
+  g_assert_cmpuint (n_shown (show_history (window)), ==, 3);
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_pending ();
 
@@ -287,6 +289,22 @@ test_open_run (void)
   g_assert_cmpstr (ptl_result_get_title (shown), ==, ptl_result_get_title (fixture));
   /* Opened, it is kept already: closing does not ask. */
   g_assert_false (ptl_experiment_page_get_unsaved (page));
+
+  /* A creation run records facts beside its parameters (the helper's
+   * mappings, the CPU it was pinned to): they are not refused as unknown
+   * parameters. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  save_fixture ("creation", "Quiet machine", 1700000100);
+  window = open_window ();
+  rows = show_history (window);
+  g_assert_cmpstr (ptl_history_item_get_experiment (row (rows, 0)), ==, "creation");
+  gtk_selection_model_select_item (rows, 0, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (_ptl_window_get_history (window)), "history.open", NULL));
+  iterate_pending ();
+  g_assert_cmpuint (close_dialogs_of (window, NULL), ==, 0);
+  page = _ptl_window_get_page (window);
+  g_assert_cmpstr (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page)), ==, "creation");
+  g_assert_nonnull (ptl_experiment_page_get_result (page));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -594,10 +612,12 @@ test_ten_thousand (void)
                   "model %.1f ms; search %.1f ms (%.1f); experiment filter %.1f ms (%.1f)",
                   open_ms, open_cpu_ms, _ptl_history_view_get_load_ms (view), search_ms, search_cpu_ms,
                   filter_ms, filter_cpu_ms);
-  /* Ten times the goal: a failure means a design gone wrong, not load. */
-  g_assert_cmpfloat (open_ms, <, 2000);
-  g_assert_cmpfloat (search_ms, <, 2000);
-  g_assert_cmpfloat (filter_ms, <, 2000);
+  /* CPU time, which other programs do not stretch, at ten times the
+   * goal: a failure means a design gone wrong (work per run, or per row
+   * off screen), not a busy machine. */
+  g_assert_cmpfloat (open_cpu_ms, <, 2000);
+  g_assert_cmpfloat (search_cpu_ms, <, 2000);
+  g_assert_cmpfloat (filter_cpu_ms, <, 2000);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
