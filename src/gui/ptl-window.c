@@ -475,6 +475,9 @@ ptl_window_history_action (GtkWidget  *widget,
       if (ptl_window_get_store (self, &error) == NULL)
         ptl_history_view_set_store (self->history_view, NULL, error);
     }
+  /* Read again on each showing: `ptlab run` may have saved meanwhile. */
+  else if (!gtk_widget_get_mapped (GTK_WIDGET (self->history_view)))
+    ptl_history_view_invalidate (self->history_view);
   ptl_window_show_view (self, "history", _("History"), _("Saved runs"));
   ptl_history_view_focus_search (self->history_view);
 }

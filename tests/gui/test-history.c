@@ -212,13 +212,19 @@ test_list_after_restart (void)
   g_assert_cmpstr (ptl_history_item_get_machine (row (rows, 2)), !=, "");
   g_assert_cmpstr (ptl_history_item_get_headline (row (rows, 2)), !=, "");
 
+  /* A run saved by another program appears when History is shown again. */
+  g_assert_true (ptl_window_show_experiment (window, "sched"));
+  save_fixture ("models", "From the command line", 1700000200);
+  rows = show_history (window);
+  g_assert_cmpuint (n_shown (rows), ==, 4);
+
   /* A run finishing while History is shown appears at once. */
   g_assert_true (ptl_window_show_experiment (window, "sched"));
   page = _ptl_window_get_page (window);
   rows = show_history (window);
   ptl_experiment_page_run (page);
   wait_until_idle (page);
-  g_assert_cmpuint (n_shown (rows), ==, 4);
+  g_assert_cmpuint (n_shown (rows), ==, 5);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
