@@ -22,8 +22,8 @@ void               _ptl_window_open_chosen         (PtlWindow    *self,
 /* What dropping @value (a GdkFileList) on the window does. */
 gboolean           _ptl_window_drop                (PtlWindow    *self,
                                                     const GValue *value);
-/* The close question's answers: "save" (asks for a folder), "discard",
- * "cancel". */
+/* The close question's answers: "save" (asks for a folder), "discard"
+ * (also "Stop and Close" when runs are going), "cancel". */
 void               _ptl_window_close_response      (PtlWindow    *self,
                                                     const char   *response);
 /* What "Save to Files…" does with the folder chosen: each unsaved run as

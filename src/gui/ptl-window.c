@@ -606,18 +606,38 @@ ptl_window_drop_cb (PtlWindow     *self,
   return _ptl_window_drop (self, value);
 }
 
-/* The pages whose result would be lost with the window. */
+/* The pages whose result would be lost with the window: @running, those
+ * whose run goes on (closing stops it), else those with a result kept
+ * nowhere. */
 static GPtrArray *
-ptl_window_dup_unsaved_pages (PtlWindow *self)
+ptl_window_dup_pages (PtlWindow *self,
+                      gboolean   running)
 {
-  GPtrArray *unsaved = g_ptr_array_new ();
+  GPtrArray *pages = g_ptr_array_new ();
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pages));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (PTL_IS_EXPERIMENT_PAGE (child) && ptl_experiment_page_get_unsaved (PTL_EXPERIMENT_PAGE (child)))
-      g_ptr_array_add (unsaved, child);
-  return unsaved;
+    {
+      PtlExperimentPage *page = PTL_IS_EXPERIMENT_PAGE (child) ? PTL_EXPERIMENT_PAGE (child) : NULL;
+
+      if (page != NULL && (running ? ptl_experiment_page_get_running (page)
+                                   : ptl_experiment_page_get_unsaved (page)))
+        g_ptr_array_add (pages, page);
+    }
+  return pages;
+}
+
+/* "\n• Title" for each page. */
+static char *
+ptl_window_list_pages (GPtrArray *pages)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < pages->len; i++)
+    g_string_append_printf (list, "\n• %s",
+                            ptl_experiment_get_title (ptl_experiment_page_get_experiment (g_ptr_array_index (pages, i))));
+  return g_string_free (list, FALSE);
 }
 
 gboolean
@@ -638,7 +658,7 @@ _ptl_window_save_unsaved (PtlWindow  *self,
                    _("“%s” is not a local folder"), g_file_peek_path (folder));
       return FALSE;
     }
-  unsaved = ptl_window_dup_unsaved_pages (self);
+  unsaved = ptl_window_dup_pages (self, FALSE);
   for (guint i = 0; i < unsaved->len; i++)
     {
       PtlExperimentPage *page = g_ptr_array_index (unsaved, i);
@@ -721,31 +741,55 @@ static gboolean
 ptl_window_close_request (GtkWindow *window)
 {
   PtlWindow *self = PTL_WINDOW (window);
-  g_autoptr(GPtrArray) unsaved = ptl_window_dup_unsaved_pages (self);
-  g_autoptr(GString) list = g_string_new (NULL);
-  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) unsaved = ptl_window_dup_pages (self, FALSE);
+  g_autoptr(GPtrArray) running = ptl_window_dup_pages (self, TRUE);
+  g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
 
-  if (unsaved->len == 0 || self->close_confirmed)
+  if ((unsaved->len == 0 && running->len == 0) || self->close_confirmed)
     return GTK_WINDOW_CLASS (ptl_window_parent_class)->close_request (window);
 
-  for (guint i = 0; i < unsaved->len; i++)
-    g_string_append_printf (list, "\n• %s",
-                            ptl_experiment_get_title (ptl_experiment_page_get_experiment (g_ptr_array_index (unsaved, i))));
-  body = g_strdup_printf (ngettext ("This run is in no history and no file; closing loses it:%s",
-                                    "These runs are in no history and no file; closing loses them:%s",
-                                    unsaved->len),
-                          list->str);
-  dialog = adw_message_dialog_new (window, ngettext ("Save the Run Before Closing?",
-                                                     "Save the Runs Before Closing?", unsaved->len), body);
+  if (unsaved->len > 0)
+    {
+      g_autofree char *list = ptl_window_list_pages (unsaved);
+
+      g_string_append_printf (body, ngettext ("This run is in no history and no file; closing loses it:%s",
+                                              "These runs are in no history and no file; closing loses them:%s",
+                                              unsaved->len),
+                              list);
+    }
+  /* A run still going has no result to save yet: waiting is the way to
+   * keep it. */
+  if (running->len > 0)
+    {
+      g_autofree char *list = ptl_window_list_pages (running);
+
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
+      g_string_append_printf (body, ngettext ("This run is still going; closing stops it and keeps nothing of it:%s",
+                                              "These runs are still going; closing stops them and keeps nothing of them:%s",
+                                              running->len),
+                              list);
+    }
+
+  if (unsaved->len > 0)
+    dialog = adw_message_dialog_new (window, ngettext ("Save the Run Before Closing?",
+                                                       "Save the Runs Before Closing?", unsaved->len), body->str);
+  else
+    dialog = adw_message_dialog_new (window, ngettext ("Stop the Run and Close?",
+                                                       "Stop the Runs and Close?", running->len), body->str);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
-                                    "save", _("_Save to Files…"),
+                                    "discard", unsaved->len > 0 ? _("_Discard") : _("_Stop and Close"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  if (unsaved->len > 0)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save", _("_Save to Files…"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+    }
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (ptl_window_close_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);

@@ -553,6 +553,44 @@ test_close_asks (void)
   g_rmdir (dir);
 }
 
+/* A run still going when the window closes is stopped and keeps nothing:
+ * closing asks first, even with saving on. */
+static void
+test_close_while_running (void)
+{
+  PtlWindow *window;
+  PtlExperimentPage *page;
+  PtlExperiment *experiment;
+  g_autoptr(GError) error = NULL;
+
+  reset_history ();
+  window = open_window ();
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_assert_true (ptl_window_show_experiment (window, "models"));
+  page = _ptl_window_get_page (window);
+  experiment = ptl_experiment_page_get_experiment (page);
+  /* Long enough to be closed while going: 100 waits of 100 ms, run one
+   * after another first. */
+  ptl_experiment_set_param (experiment, "workload", "io", &error);
+  g_assert_no_error (error);
+  ptl_experiment_set_param (experiment, "io-ms", "100", &error);
+  g_assert_no_error (error);
+  ptl_experiment_page_run (page);
+  g_assert_true (ptl_experiment_page_get_running (page));
+
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_pending ();
+  g_assert_nonnull (window);
+  g_assert_cmpuint (close_dialogs_of (window, "Concurrency models"), ==, 1);
+  _ptl_window_close_response (window, "cancel");
+  g_assert_nonnull (window);
+  g_assert_true (ptl_experiment_page_get_running (page));
+
+  _ptl_window_close_response (window, "discard");
+  iterate_pending ();
+  g_assert_null (window);
+}
+
 /* The issue's figure: History opens and filters 10,000 runs in under
  * 0.2 s. The runs are copies of one saved run made in SQL (10,000 saves
  * would time the disk). The assertion leaves room for a loaded machine;
@@ -683,6 +721,7 @@ main (int   argc,
   g_test_add_func ("/ptl/gui/history/open-and-drop", test_open_and_drop);
   g_test_add_func ("/ptl/gui/history/compare", test_compare);
   g_test_add_func ("/ptl/gui/history/close-asks", test_close_asks);
+  g_test_add_func ("/ptl/gui/history/close-while-running", test_close_while_running);
   g_test_add_func ("/ptl/gui/history/ten-thousand", test_ten_thousand);
 
   status = g_test_run ();
