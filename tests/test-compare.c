@@ -118,6 +118,50 @@ test_refusals (void)
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
 }
 
+/* Looks follow the overlay's order: a series keeps its colour in every
+ * run, each run has its line style; a chart of one series per run colours
+ * the runs. */
+static void
+test_series_looks (void)
+{
+  g_autoptr(PtlResult) a = make_run ("models", 4, 1, FALSE);
+  g_autoptr(PtlResult) b = make_run ("models", 8, 0.5, TRUE);
+  g_autoptr(PtlResult) compare = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *colors = NULL;
+  g_autofree guint *dashes = NULL;
+  PtlResult *runs[] = { a, b };
+  const char *names[] = { "A", "B" };
+  guint n = 0;
+
+  compare = ptl_compare_results (runs, names, 2, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (ptl_compare_dup_series_looks (runs, 2, "latency", &colors, &dashes, &n));
+  g_assert_cmpuint (n, ==, ptl_chart_get_n_series (ptl_result_find_chart (compare, "latency")));
+  g_assert_cmpuint (n, ==, 4);
+  /* p50 A, p99 A, p50 B, p99 B. */
+  g_assert_cmpuint (colors[0], ==, colors[2]);
+  g_assert_cmpuint (colors[1], ==, colors[3]);
+  g_assert_cmpuint (colors[0], !=, colors[1]);
+  g_assert_cmpuint (dashes[0], ==, dashes[1]);
+  g_assert_cmpuint (dashes[2], ==, dashes[3]);
+  g_assert_cmpuint (dashes[0], !=, dashes[2]);
+  g_clear_pointer (&colors, g_free);
+  g_clear_pointer (&dashes, g_free);
+
+  g_assert_true (ptl_compare_dup_series_looks (runs, 2, "speedup", &colors, &dashes, &n));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (colors[0], !=, colors[1]);
+  g_assert_cmpuint (dashes[0], !=, dashes[1]);
+  g_clear_pointer (&colors, g_free);
+  g_clear_pointer (&dashes, g_free);
+
+  /* Bar charts are not overlaid. */
+  g_assert_false (ptl_compare_dup_series_looks (runs, 2, "cost", &colors, &dashes, &n));
+  g_assert_null (colors);
+}
+
 static void
 test_run_name (void)
 {
@@ -142,6 +186,7 @@ main (int   argc,
   g_test_add_func ("/ptl/compare/overlay-summary", test_overlay_and_summary);
   g_test_add_func ("/ptl/compare/refusals", test_refusals);
   g_test_add_func ("/ptl/compare/run-name", test_run_name);
+  g_test_add_func ("/ptl/compare/series-looks", test_series_looks);
 
   return g_test_run ();
 }

@@ -283,6 +283,43 @@ test_line (void)
     }
 }
 
+/* Per-series looks (Compare's overlays): colours as mapped, and a
+ * dashed line leaves gaps a solid one of the same colour fills. */
+static void
+test_series_looks (void)
+{
+  g_autoptr(PtlResult) result = speedup_result (FALSE, FALSE);
+  PtlChart *chart = ptl_result_get_chart (result, 0);
+  static const guint same_color[] = { 0, 0 };
+  static const guint solid[] = { 0, 0 };
+  static const guint second_dashed[] = { 0, 1 };
+  cairo_surface_t *plain, *dashed;
+  PtlPlotStyle style;
+  guint plain_count, dashed_count;
+
+  ptl_plot_style_init_report (&style);
+  style.series_colors = same_color;
+  style.series_dashes = solid;
+  style.n_series_looks = 2;
+  plain = render_chart (chart, &style);
+  style.series_dashes = second_dashed;
+  dashed = render_chart (chart, &style);
+
+  g_assert_cmpuint (count_pixels (plain, rgba_pixel (&style.series[1]), TOLERANCE), ==, 0);
+  plain_count = count_pixels (plain, rgba_pixel (&style.series[0]), TOLERANCE);
+  dashed_count = count_pixels (dashed, rgba_pixel (&style.series[0]), TOLERANCE);
+  g_assert_cmpuint (dashed_count, <, plain_count - 200);
+  g_assert_cmpuint (dashed_count, >, plain_count / 2);
+
+  /* The init functions forget looks set before. */
+  ptl_plot_style_init_light (&style);
+  g_assert_null (style.series_colors);
+  g_assert_cmpuint (style.n_series_looks, ==, 0);
+
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (dashed);
+}
+
 static void
 test_band (void)
 {
@@ -1510,6 +1547,7 @@ main (int   argc,
 
   g_test_add_func ("/ptl/plot/styles", test_styles);
   g_test_add_func ("/ptl/plot/line", test_line);
+  g_test_add_func ("/ptl/plot/series-looks", test_series_looks);
   g_test_add_func ("/ptl/plot/band", test_band);
   g_test_add_func ("/ptl/plot/references", test_references);
   g_test_add_func ("/ptl/plot/log-axes", test_log_axes);

@@ -89,6 +89,59 @@ overlay_chart (PtlResult         *compare,
     }
 }
 
+gboolean
+ptl_compare_dup_series_looks (PtlResult * const *results,
+                              guint              n_runs,
+                              const char        *chart_id,
+                              guint            **colors,
+                              guint            **dashes,
+                              guint             *n_series)
+{
+  g_autoptr(GArray) color_array = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) dash_array = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint most_series = 0;
+
+  g_return_val_if_fail (results != NULL && chart_id != NULL, FALSE);
+  g_return_val_if_fail (colors != NULL && dashes != NULL && n_series != NULL, FALSE);
+
+  for (guint run = 0; run < n_runs; run++)
+    {
+      PtlChart *source = ptl_result_find_chart (results[run], chart_id);
+
+      if (source != NULL && ptl_chart_get_kind (source) == PTL_CHART_LINE)
+        most_series = MAX (most_series, ptl_chart_get_n_series (source));
+    }
+  /* The same walk as overlay_chart (), so index i is the same series. */
+  for (guint run = 0; run < n_runs; run++)
+    {
+      PtlChart *source = ptl_result_find_chart (results[run], chart_id);
+
+      if (source == NULL || ptl_chart_get_kind (source) != PTL_CHART_LINE)
+        continue;
+      for (guint i = 0; i < ptl_chart_get_n_series (source); i++)
+        {
+          const char *name = ptl_series_get_name (ptl_chart_get_series (source, i));
+          guint color = run;
+
+          /* Series matched by name across runs share a colour. */
+          if (most_series > 1 && !g_ptr_array_find_with_equal_func (names, name, g_str_equal, &color))
+            {
+              color = names->len;
+              g_ptr_array_add (names, (gpointer) name);
+            }
+          g_array_append_val (color_array, color);
+          g_array_append_val (dash_array, run);
+        }
+    }
+  if (color_array->len == 0)
+    return FALSE;
+  *n_series = color_array->len;
+  *colors = (guint *) g_array_free (g_steal_pointer (&color_array), FALSE);
+  *dashes = (guint *) g_array_free (g_steal_pointer (&dash_array), FALSE);
+  return TRUE;
+}
+
 /* A summary row's case: its text cells joined, e.g. "fcfs" or "cpu, threads". */
 static char *
 dup_case_key (PtlTable *table,

@@ -27,4 +27,17 @@ PtlResult *ptl_compare_results      (PtlResult * const *results,
                                      guint              n_runs,
                                      GError           **error);
 
+/* How to tell the overlaid series of @chart_id apart, in the order
+ * ptl_compare_results () added them: @colors[i] numbers the series of a
+ * run (the same series of every run gets the same number; a chart of one
+ * series a run numbers the runs), @dashes[i] is the run's index, for a
+ * line style per run. Both arrays (g_free) have *@n_series entries; FALSE
+ * and nothing set when no run has such a line chart. */
+gboolean   ptl_compare_dup_series_looks (PtlResult * const *results,
+                                         guint              n_runs,
+                                         const char        *chart_id,
+                                         guint            **colors,
+                                         guint            **dashes,
+                                         guint             *n_series);
+
 G_END_DECLS

@@ -31,10 +31,11 @@ ptl_application_quit_action (GSimpleAction *action,
   PtlApplication *self = user_data;
   GList *windows;
 
-  /* Closing through the windows lets each page cancel its run first. */
+  /* Closing through the windows lets each page cancel its run first, and
+   * a window with unsaved runs ask about them. */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
+    gtk_window_close (l->data);
   g_list_free (windows);
 }
 

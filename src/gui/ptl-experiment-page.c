@@ -11,6 +11,7 @@
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-plot.h"
+#include "ptl-summary-grid.h"
 #include "ptl-table-editor.h"
 
 /* One experiment: its description and parameter form beside the results
@@ -71,6 +72,7 @@ struct _PtlExperimentPage
   guint            syncing_monitor; /* > 0 while the panel follows the setting */
   gboolean         running;
   gboolean         run_shown;  /* result is a snapshot of the current run */
+  gboolean         unsaved;    /* result came from a run here and is kept nowhere yet */
 };
 
 enum {
@@ -88,6 +90,13 @@ enum {
 G_DEFINE_FINAL_TYPE (PtlExperimentPage, ptl_experiment_page, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_RUN_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef struct
 {
@@ -331,31 +340,6 @@ ptl_experiment_page_update_charts (PtlExperimentPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->charts_box), n_charts > 0);
 }
 
-static GtkWidget *
-ptl_experiment_page_create_cell (const char *text,
-                                 gboolean    numeric,
-                                 gboolean    heading)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
-  gtk_label_set_selectable (GTK_LABEL (label), !heading);
-  if (heading)
-    {
-      /* Headings are longer than their numbers ("average turnaround"
-       * over "20.2 ms"): they wrap, so the columns are as narrow as the
-       * data, and stand on the bottom line like one-line ones. */
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
-      gtk_label_set_justify (GTK_LABEL (label), numeric ? GTK_JUSTIFY_RIGHT : GTK_JUSTIFY_LEFT);
-      gtk_widget_set_valign (label, GTK_ALIGN_END);
-      gtk_widget_add_css_class (label, "heading");
-    }
-  if (numeric)
-    gtk_widget_add_css_class (label, "numeric");
-  return label;
-}
-
 /* A table wider than the page scrolls sideways, by its scrollbar or a
  * sideways swipe, but never takes the wheel from the page: a
  * GtkScrolledWindow that may scroll at all claims every scroll event
@@ -431,37 +415,7 @@ ptl_experiment_page_update_summary (PtlExperimentPage *self)
   g_free (self->summary_shown);
   self->summary_shown = g_steal_pointer (&table_text);
 
-  ptl_experiment_page_remove_children (GTK_WIDGET (self->summary_grid));
-
-  for (guint column = 0; column < n_columns; column++)
-    {
-      gboolean numeric = FALSE;
-
-      /* Cells are already formatted with their unit, so the heading is the
-       * column's name alone; numbers line up on the right. */
-      for (guint row = 0; row < n_rows && !numeric; row++)
-        numeric = ptl_table_cell_is_number (table, row, column);
-
-      gtk_grid_attach (self->summary_grid,
-                       ptl_experiment_page_create_cell (ptl_table_get_column_name (table, column),
-                                                        numeric, TRUE),
-                       column, 0, 1, 1);
-
-      for (guint row = 0; row < n_rows; row++)
-        {
-          g_autofree char *text = ptl_table_format_cell (table, row, column);
-
-          gtk_grid_attach (self->summary_grid,
-                           ptl_experiment_page_create_cell (text, numeric, FALSE),
-                           column, row + 2, 1, 1);
-        }
-    }
-
-  if (n_columns > 0)
-    gtk_grid_attach (self->summary_grid,
-                     gtk_separator_new (GTK_ORIENTATION_HORIZONTAL),
-                     0, 1, n_columns, 1);
-
+  ptl_summary_grid_fill (self->summary_grid, table);
   gtk_widget_set_visible (self->summary_box, n_rows > 0 && n_columns > 0);
 }
 
@@ -581,7 +535,7 @@ ptl_experiment_page_warn_about_window (PtlExperimentPage *self,
 /* What a run that did not finish measured stays on the page, marked as
  * partial so exports say so too. When no snapshot came, the page still
  * shows the previous, complete run. */
-static void
+static gboolean
 ptl_experiment_page_keep_partial (PtlExperimentPage *self,
                                   gboolean           cancelled)
 {
@@ -600,6 +554,7 @@ ptl_experiment_page_keep_partial (PtlExperimentPage *self,
       ptl_experiment_page_show_result (self, partial);
     }
   ptl_experiment_page_update_notes (self);
+  return partial != NULL;
 }
 
 static void
@@ -611,6 +566,7 @@ ptl_experiment_page_run_cb (GObject      *object,
   g_autoptr(PtlExperimentPage) self = run_data_dup_page (data);
   g_autoptr(PtlResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean kept = TRUE;
 
   result = ptl_experiment_run_finish (PTL_EXPERIMENT (object), async_result, &error);
   run_data_free (data);
@@ -638,16 +594,21 @@ ptl_experiment_page_run_cb (GObject      *object,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       gtk_label_set_text (self->progress_label, _("Cancelled: the results shown are incomplete"));
-      ptl_experiment_page_keep_partial (self, TRUE);
+      kept = ptl_experiment_page_keep_partial (self, TRUE);
     }
   else
     {
       gtk_label_set_text (self->progress_label, _("Failed"));
-      ptl_experiment_page_keep_partial (self, FALSE);
+      kept = ptl_experiment_page_keep_partial (self, FALSE);
       ptl_experiment_page_show_error (self, _("The run failed"), error);
     }
 
   ptl_experiment_page_notify_state (self);
+  if (kept)
+    {
+      self->unsaved = TRUE;
+      g_signal_emit (self, signals[SIGNAL_RUN_FINISHED], 0, self->result);
+    }
 }
 
 static void
@@ -972,6 +933,13 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* A run ended with a result to keep (finished, or cancelled or failed
+   * after a first snapshot, then marked partial); the page has it
+   * unsaved until told otherwise. */
+  signals[SIGNAL_RUN_FINISHED] =
+    g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, PTL_TYPE_RESULT);
+
   g_type_ensure (PTL_TYPE_PARAM_FORM);
   g_type_ensure (PTL_TYPE_MONITOR_PANEL);
   g_type_ensure (PTL_TYPE_TABLE_EDITOR);
@@ -1291,20 +1259,30 @@ ptl_experiment_page_open_result (PtlExperimentPage  *self,
       return FALSE;
     }
 
-  /* All the parameters or none: a copy takes them first. */
+  /* All the parameters or none: a copy takes them first. Members that
+   * name no parameter are facts the run recorded beside them (creation's
+   * "helper-mappings", pool's "workers-used"), not settings to restore. */
   params = ptl_result_get_parameters (result);
   if (params != NULL)
     {
+      g_autoptr(JsonObject) settings = json_object_new ();
+      g_autoptr(GList) members = json_object_get_members (params);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        if (ptl_experiment_find_param (self->experiment, l->data) != NULL)
+          json_object_set_member (settings, l->data, json_object_dup_member (params, l->data));
       check = ptl_experiment_dup (self->experiment);
-      if (!ptl_experiment_set_params_from_json (check, params, error))
+      if (!ptl_experiment_set_params_from_json (check, settings, error))
         return FALSE;
-      ptl_experiment_set_params_from_json (self->experiment, params, NULL);
+      ptl_experiment_set_params_from_json (self->experiment, settings, NULL);
     }
 
   /* Late callbacks of an earlier run must not replace it. */
   self->run_serial++;
   ptl_experiment_page_show_result (self, result);
   self->run_shown = FALSE;
+  /* It is kept where it came from. */
+  self->unsaved = FALSE;
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
   /* TRANSLATORS: %s is a file name */
   message = g_strdup_printf (_("Opened from %s"), name);
@@ -1330,6 +1308,22 @@ ptl_experiment_page_import_table (PtlExperimentPage  *self,
       return FALSE;
     }
   return ptl_table_editor_import (self->table_editor, file, error);
+}
+
+gboolean
+ptl_experiment_page_get_unsaved (PtlExperimentPage *self)
+{
+  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
+
+  return self->unsaved && self->result != NULL;
+}
+
+void
+ptl_experiment_page_mark_saved (PtlExperimentPage *self)
+{
+  g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
+
+  self->unsaved = FALSE;
 }
 
 PtlParamForm *

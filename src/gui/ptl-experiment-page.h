@@ -42,4 +42,9 @@ gboolean       ptl_experiment_page_import_table   (PtlExperimentPage  *self,
                                                    GFile              *file,
                                                    GError            **error);
 
+/* Whether the result shown came from a run on this page and has been kept
+ * neither in the run history nor in a file: closing would lose it. */
+gboolean       ptl_experiment_page_get_unsaved    (PtlExperimentPage *self);
+void           ptl_experiment_page_mark_saved     (PtlExperimentPage *self);
+
 G_END_DECLS

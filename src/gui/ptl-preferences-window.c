@@ -11,8 +11,8 @@
 
 /* The settings that are the user's, not an experiment's: the cap on
  * threads and processes one run may have (PtlApplication applies it to
- * the core whenever it changes), and whether results carry the live
- * monitor's charts. */
+ * the core whenever it changes), whether results carry the live
+ * monitor's charts, and whether runs go into the run history. */
 
 struct _PtlPreferencesWindow
 {
@@ -22,6 +22,7 @@ struct _PtlPreferencesWindow
   AdwActionRow   *max_tasks_row;
   GtkAdjustment  *max_tasks_adjustment;
   GtkSwitch      *monitor_charts_switch;
+  GtkSwitch      *save_runs_switch;
 
   /* owned */
   GSettings      *settings;
@@ -67,6 +68,7 @@ ptl_preferences_window_class_init (PtlPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlPreferencesWindow, max_tasks_row);
   gtk_widget_class_bind_template_child (widget_class, PtlPreferencesWindow, max_tasks_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PtlPreferencesWindow, monitor_charts_switch);
+  gtk_widget_class_bind_template_child (widget_class, PtlPreferencesWindow, save_runs_switch);
 }
 
 static void
@@ -83,6 +85,7 @@ ptl_preferences_window_init (PtlPreferencesWindow *self)
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "max-tasks", self->max_tasks_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "monitor-charts", self->monitor_charts_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "save-runs", self->save_runs_switch, "active", G_SETTINGS_BIND_DEFAULT);
 }
 
 GtkWidget *

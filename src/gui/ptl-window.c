@@ -5,7 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "ptl-compare-view.h"
 #include "ptl-experiment-page.h"
+#include "ptl-history-view.h"
 #include "ptl-registry.h"
 #include "ptl-step-window.h"
 #include "ptl-window-private.h"
@@ -23,8 +25,14 @@ struct _PtlWindow
   GtkStack            *run_stack;
   GtkStack            *pages;
   GtkWidget           *step_button;
+  PtlHistoryView      *history_view;
+  PtlCompareView      *compare_view;
 
   /* owned */
+  PtlStore            *store;        /* opened when first needed */
+  GtkNativeDialog     *open_dialog;
+  GtkNativeDialog     *save_dialog;
+  gboolean             close_confirmed;
   GSettings           *settings;
   char               **search_words; /* casefolded, NULL when not searching */
   GBinding            *folded_binding;   /* the visible page's, to the params button */
@@ -52,10 +60,13 @@ row_get_experiment (GtkListBoxRow *row)
 static PtlExperimentPage *
 ptl_window_get_visible_page (PtlWindow *self)
 {
+  GtkWidget *child;
+
   /* The template is torn down before the pages stop notifying. */
   if (self->pages == NULL)
     return NULL;
-  return PTL_EXPERIMENT_PAGE (gtk_stack_get_visible_child (self->pages));
+  child = gtk_stack_get_visible_child (self->pages);
+  return PTL_IS_EXPERIMENT_PAGE (child) ? PTL_EXPERIMENT_PAGE (child) : NULL;
 }
 
 static GtkListBoxRow *
@@ -288,6 +299,51 @@ ptl_window_page_notify_cb (PtlWindow         *self,
     ptl_window_update_actions (self);
 }
 
+/* The run history, opened on first use (a save or History) and then
+ * shared with History; NULL with @error when it cannot be. */
+static PtlStore *
+ptl_window_get_store (PtlWindow  *self,
+                      GError    **error)
+{
+  if (self->store == NULL && (self->store = ptl_store_open (NULL, error)) != NULL)
+    ptl_history_view_set_store (self->history_view, self->store, NULL);
+  return self->store;
+}
+
+static void
+ptl_window_show_error (PtlWindow    *self,
+                       const char   *heading,
+                       const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Every run that ends with a result goes into the history unless the
+ * user turned that off; what could not be saved stays marked unsaved,
+ * and closing the window asks about it. */
+static void
+ptl_window_run_finished_cb (PtlWindow         *self,
+                            PtlResult         *result,
+                            PtlExperimentPage *page)
+{
+  g_autoptr(GError) error = NULL;
+  PtlStore *store;
+
+  if (!g_settings_get_boolean (self->settings, "save-runs"))
+    return;
+  if ((store = ptl_window_get_store (self, &error)) == NULL ||
+      ptl_store_save (store, result, NULL, 0, &error) == 0)
+    {
+      ptl_window_show_error (self, _("The Run Was Not Saved in the History"), error);
+      return;
+    }
+  ptl_experiment_page_mark_saved (page);
+  ptl_history_view_invalidate (self->history_view);
+}
+
 static PtlExperimentPage *
 ptl_window_ensure_page (PtlWindow     *self,
                         PtlExperiment *experiment)
@@ -303,6 +359,9 @@ ptl_window_ensure_page (PtlWindow     *self,
   gtk_stack_add_named (self->pages, page, id);
   g_signal_connect_object (page, "notify",
                            G_CALLBACK (ptl_window_page_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "run-finished",
+                           G_CALLBACK (ptl_window_run_finished_cb), self,
                            G_CONNECT_SWAPPED);
   return PTL_EXPERIMENT_PAGE (page);
 }
@@ -412,6 +471,364 @@ ptl_window_step_through_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (self->step_window));
 }
 
+/* History and Compare take the content's place; the sidebar loses its
+ * selection so that any experiment, the last one too, brings its page
+ * back. */
+static void
+ptl_window_show_view (PtlWindow  *self,
+                      const char *name,
+                      const char *title,
+                      const char *subtitle)
+{
+  gtk_list_box_unselect_all (self->experiment_list);
+  g_clear_pointer (&self->folded_binding, g_binding_unbind);
+  g_clear_pointer (&self->revealed_binding, g_binding_unbind);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_button), FALSE);
+  gtk_stack_set_visible_child_name (self->pages, name);
+  adw_window_title_set_title (self->content_title, title);
+  adw_window_title_set_subtitle (self->content_title, subtitle);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  ptl_window_update_actions (self);
+}
+
+static void
+ptl_window_history_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  PtlWindow *self = PTL_WINDOW (widget);
+
+  /* A history that failed to open is tried again next time; History
+   * says why meanwhile. */
+  if (self->store == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (ptl_window_get_store (self, &error) == NULL)
+        ptl_history_view_set_store (self->history_view, NULL, error);
+    }
+  /* Read again on each showing: `ptlab run` may have saved meanwhile. */
+  else if (!gtk_widget_get_mapped (GTK_WIDGET (self->history_view)))
+    ptl_history_view_invalidate (self->history_view);
+  ptl_window_show_view (self, "history", _("History"), _("Saved runs"));
+  ptl_history_view_focus_search (self->history_view);
+}
+
+static void
+ptl_window_compare_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  ptl_window_show_view (PTL_WINDOW (widget), "compare", _("Compare Runs"), NULL);
+}
+
+static void
+ptl_window_history_open_cb (PtlWindow      *self,
+                            PtlResult      *result,
+                            const char     *name,
+                            PtlHistoryView *view)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ptl_window_show_experiment (self, ptl_result_get_experiment_id (result)))
+    g_set_error (&error, PTL_ERROR, PTL_ERROR_UNKNOWN_EXPERIMENT,
+                 _("“%s” is a result of “%s”, an experiment this version of the lab does not have"),
+                 name, ptl_result_get_experiment_id (result));
+  else
+    ptl_experiment_page_open_result (ptl_window_get_visible_page (self), result, name, &error);
+  if (error != NULL)
+    ptl_window_show_error (self, _("Could Not Open the Run"), error);
+}
+
+static void
+ptl_window_history_compare_cb (PtlWindow      *self,
+                               GPtrArray      *results,
+                               char          **names,
+                               PtlHistoryView *view)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ptl_compare_view_set_runs (self->compare_view, results, (const char * const *) names, &error))
+    {
+      ptl_window_show_error (self, _("Could Not Compare the Runs"), error);
+      return;
+    }
+  ptl_window_compare_action (GTK_WIDGET (self), "win.compare", NULL);
+}
+
+void
+_ptl_window_open_chosen (PtlWindow *self,
+                         GFile     *file)
+{
+  g_return_if_fail (PTL_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  ptl_window_open_files (self, &file, 1);
+}
+
+static void
+ptl_window_open_response_cb (PtlWindow            *self,
+                             int                   response,
+                             GtkFileChooserNative *dialog)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->open_dialog);
+  if (file != NULL)
+    _ptl_window_open_chosen (self, file);
+}
+
+static void
+ptl_window_open_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  PtlWindow *self = PTL_WINDOW (widget);
+  g_autoptr(GtkFileFilter) results = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->open_dialog != NULL)
+    return;
+  self->open_dialog = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Open a Saved Result"), GTK_WINDOW (self),
+                                                                      GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                                      _("_Open"), _("_Cancel")));
+  gtk_file_filter_set_name (results, _("Results (JSON)"));
+  gtk_file_filter_add_suffix (results, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->open_dialog), results);
+  /* Workloads open too, as `ptlab FILE` does. */
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->open_dialog), all);
+  gtk_native_dialog_set_modal (self->open_dialog, TRUE);
+  g_signal_connect_object (self->open_dialog, "response", G_CALLBACK (ptl_window_open_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (self->open_dialog);
+}
+
+gboolean
+_ptl_window_drop (PtlWindow    *self,
+                  const GValue *value)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  GSList *list;
+
+  g_return_val_if_fail (PTL_IS_WINDOW (self), FALSE);
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  list = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+  g_slist_free (list);
+  if (files->len == 0)
+    return FALSE;
+  ptl_window_open_files (self, (GFile **) files->pdata, files->len);
+  return TRUE;
+}
+
+static gboolean
+ptl_window_drop_cb (PtlWindow     *self,
+                    const GValue  *value,
+                    double         x,
+                    double         y,
+                    GtkDropTarget *target)
+{
+  return _ptl_window_drop (self, value);
+}
+
+/* The pages whose result would be lost with the window: @running, those
+ * whose run goes on (closing stops it), else those with a result kept
+ * nowhere. */
+static GPtrArray *
+ptl_window_dup_pages (PtlWindow *self,
+                      gboolean   running)
+{
+  GPtrArray *pages = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pages));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      PtlExperimentPage *page = PTL_IS_EXPERIMENT_PAGE (child) ? PTL_EXPERIMENT_PAGE (child) : NULL;
+
+      if (page != NULL && (running ? ptl_experiment_page_get_running (page)
+                                   : ptl_experiment_page_get_unsaved (page)))
+        g_ptr_array_add (pages, page);
+    }
+  return pages;
+}
+
+/* "\n• Title" for each page. */
+static char *
+ptl_window_list_pages (GPtrArray *pages)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < pages->len; i++)
+    g_string_append_printf (list, "\n• %s",
+                            ptl_experiment_get_title (ptl_experiment_page_get_experiment (g_ptr_array_index (pages, i))));
+  return g_string_free (list, FALSE);
+}
+
+gboolean
+_ptl_window_save_unsaved (PtlWindow  *self,
+                          GFile      *folder,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) unsaved = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (PTL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (folder), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if ((path = g_file_get_path (folder)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("“%s” is not a local folder"), g_file_peek_path (folder));
+      return FALSE;
+    }
+  unsaved = ptl_window_dup_pages (self, FALSE);
+  for (guint i = 0; i < unsaved->len; i++)
+    {
+      PtlExperimentPage *page = g_ptr_array_index (unsaved, i);
+      PtlResult *result = ptl_experiment_page_get_result (page);
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+      g_autofree char *file = NULL;
+
+      /* Never over an earlier save. */
+      for (guint n = 1; file == NULL || g_file_test (file, G_FILE_TEST_EXISTS); n++)
+        {
+          g_autofree char *name = n == 1
+            ? g_strdup_printf ("%s-%s.json", ptl_result_get_experiment_id (result), stamp)
+            : g_strdup_printf ("%s-%s-%u.json", ptl_result_get_experiment_id (result), stamp, n);
+
+          g_free (file);
+          file = g_build_filename (path, name, NULL);
+        }
+      if (!ptl_result_save_json (result, file, error))
+        return FALSE;
+      ptl_experiment_page_mark_saved (page);
+    }
+  return TRUE;
+}
+
+static void
+ptl_window_save_response_cb (PtlWindow            *self,
+                             int                   response,
+                             GtkFileChooserNative *dialog)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->save_dialog);
+  if (folder == NULL)
+    return;
+  if (!_ptl_window_save_unsaved (self, folder, &error))
+    {
+      ptl_window_show_error (self, _("Could Not Save the Runs"), error);
+      return;
+    }
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+void
+_ptl_window_close_response (PtlWindow  *self,
+                            const char *response)
+{
+  g_return_if_fail (PTL_IS_WINDOW (self));
+
+  if (g_str_equal (response, "discard"))
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "save") && self->save_dialog == NULL)
+    {
+      self->save_dialog = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Save the Runs in a Folder"),
+                                                                          GTK_WINDOW (self),
+                                                                          GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                                          _("_Save"), _("_Cancel")));
+      gtk_native_dialog_set_modal (self->save_dialog, TRUE);
+      g_signal_connect_object (self->save_dialog, "response", G_CALLBACK (ptl_window_save_response_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_native_dialog_show (self->save_dialog);
+    }
+}
+
+static void
+ptl_window_close_dialog_response_cb (PtlWindow        *self,
+                                     const char       *response,
+                                     AdwMessageDialog *dialog)
+{
+  _ptl_window_close_response (self, response);
+}
+
+static gboolean
+ptl_window_close_request (GtkWindow *window)
+{
+  PtlWindow *self = PTL_WINDOW (window);
+  g_autoptr(GPtrArray) unsaved = ptl_window_dup_pages (self, FALSE);
+  g_autoptr(GPtrArray) running = ptl_window_dup_pages (self, TRUE);
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  if ((unsaved->len == 0 && running->len == 0) || self->close_confirmed)
+    return GTK_WINDOW_CLASS (ptl_window_parent_class)->close_request (window);
+
+  if (unsaved->len > 0)
+    {
+      g_autofree char *list = ptl_window_list_pages (unsaved);
+
+      g_string_append_printf (body, ngettext ("This run is in no history and no file; closing loses it:%s",
+                                              "These runs are in no history and no file; closing loses them:%s",
+                                              unsaved->len),
+                              list);
+    }
+  /* A run still going has no result to save yet: waiting is the way to
+   * keep it. */
+  if (running->len > 0)
+    {
+      g_autofree char *list = ptl_window_list_pages (running);
+
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
+      g_string_append_printf (body, ngettext ("This run is still going; closing stops it and keeps nothing of it:%s",
+                                              "These runs are still going; closing stops them and keeps nothing of them:%s",
+                                              running->len),
+                              list);
+    }
+
+  if (unsaved->len > 0)
+    dialog = adw_message_dialog_new (window, ngettext ("Save the Run Before Closing?",
+                                                       "Save the Runs Before Closing?", unsaved->len), body->str);
+  else
+    dialog = adw_message_dialog_new (window, ngettext ("Stop the Run and Close?",
+                                                       "Stop the Runs and Close?", running->len), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", unsaved->len > 0 ? _("_Discard") : _("_Stop and Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  if (unsaved->len > 0)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save", _("_Save to Files…"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (ptl_window_close_dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static void
 ptl_window_search_action (GtkWidget  *widget,
                           const char *action_name,
@@ -437,7 +854,14 @@ ptl_window_dispose (GObject *object)
   if (self->step_window != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->step_window), (gpointer *) &self->step_window);
   self->step_window = NULL;
+  if (self->open_dialog != NULL)
+    gtk_native_dialog_destroy (self->open_dialog);
+  g_clear_object (&self->open_dialog);
+  if (self->save_dialog != NULL)
+    gtk_native_dialog_destroy (self->save_dialog);
+  g_clear_object (&self->save_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), PTL_TYPE_WINDOW);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (ptl_window_parent_class)->dispose (object);
 }
@@ -461,8 +885,11 @@ ptl_window_class_init (PtlWindowClass *klass)
 
   object_class->dispose = ptl_window_dispose;
   object_class->finalize = ptl_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = ptl_window_close_request;
 
   g_type_ensure (PTL_TYPE_EXPERIMENT_PAGE);
+  g_type_ensure (PTL_TYPE_HISTORY_VIEW);
+  g_type_ensure (PTL_TYPE_COMPARE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ptlab/ProcessThreadLab/ui/ptl-window.ui");
@@ -474,6 +901,10 @@ ptl_window_class_init (PtlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, run_stack);
   gtk_widget_class_bind_template_child (widget_class, PtlWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, history_view);
+  gtk_widget_class_bind_template_child (widget_class, PtlWindow, compare_view);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_history_open_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ptl_window_history_compare_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, ptl_window_stop_search_cb);
@@ -486,11 +917,16 @@ ptl_window_class_init (PtlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, ptl_window_export_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, ptl_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.step-through", "s", ptl_window_step_through_action);
+  gtk_widget_class_install_action (widget_class, "win.history", NULL, ptl_window_history_action);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, ptl_window_compare_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, ptl_window_open_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.history", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
 }
 
 static void
@@ -498,8 +934,14 @@ ptl_window_init (PtlWindow *self)
 {
   g_autofree char *last = NULL;
   GtkListBoxRow *row;
+  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* A result or workload file dropped anywhere on the window opens. */
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (ptl_window_drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
@@ -582,6 +1024,8 @@ ptl_window_update_actions (PtlWindow *self)
   gtk_widget_set_visible (self->step_button,
                           page != NULL && ptl_experiment_page_get_experiment (page) != NULL &&
                           ptl_step_find_scenario_for_experiment (ptl_experiment_get_id (ptl_experiment_page_get_experiment (page))) != NULL);
+  /* History and Compare have nothing to run. */
+  gtk_widget_set_visible (GTK_WIDGET (self->run_stack), page != NULL);
 }
 
 PtlExperimentPage *
@@ -598,6 +1042,22 @@ _ptl_window_get_experiment_list (PtlWindow *self)
   g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
 
   return self->experiment_list;
+}
+
+PtlHistoryView *
+_ptl_window_get_history (PtlWindow *self)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
+
+  return self->history_view;
+}
+
+PtlCompareView *
+_ptl_window_get_compare (PtlWindow *self)
+{
+  g_return_val_if_fail (PTL_IS_WINDOW (self), NULL);
+
+  return self->compare_view;
 }
 
 GtkEditable *

@@ -487,7 +487,9 @@ _ptl_line_plot_draw (PtlChart           *chart,
           cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
         }
       _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 1);
+      _ptl_plot_set_series_dash (cr, style, i);
       stroke_line (cr, line);
+      cairo_set_dash (cr, NULL, 0, 0);
       if (layout.markers)
         {
           draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i), placer);

@@ -112,7 +112,45 @@ const PtlRgba *
 _ptl_plot_series_color (const PtlPlotStyle *style,
                         guint               index)
 {
+  if (style->series_colors != NULL && index < style->n_series_looks)
+    index = style->series_colors[index];
   return &style->series[index % PTL_PLOT_N_SERIES_COLORS];
+}
+
+/* Line styles in line widths: as many as Compare takes runs, each told
+ * apart from its neighbours also in a small legend swatch. */
+static const double dash_patterns[][4] = {
+  { 0 },
+  { 4, 2 },
+  { 1, 2 },
+  { 6, 2, 1, 2 },
+  { 2, 2 },
+  { 8, 3 },
+  { 4, 2, 1, 2 },
+  { 1, 1 },
+};
+
+void
+_ptl_plot_set_dash (cairo_t            *cr,
+                    const PtlPlotStyle *style,
+                    guint               dash)
+{
+  const double *pattern = dash_patterns[dash % G_N_ELEMENTS (dash_patterns)];
+  double scaled[4];
+  int n = 0;
+
+  for (; n < 4 && pattern[n] > 0; n++)
+    scaled[n] = pattern[n] * style->line_width;
+  cairo_set_dash (cr, scaled, n, 0);
+}
+
+void
+_ptl_plot_set_series_dash (cairo_t            *cr,
+                           const PtlPlotStyle *style,
+                           guint               index)
+{
+  _ptl_plot_set_dash (cr, style,
+                      style->series_dashes != NULL && index < style->n_series_looks ? style->series_dashes[index] : 0);
 }
 
 void
@@ -258,6 +296,8 @@ _ptl_legend_add_series (PtlLegend          *legend,
 
       _ptl_legend_add (legend, context, style, text, _ptl_plot_series_color (style, i),
                        ptl_series_has_band (series), markers);
+      if (style->series_dashes != NULL && i < style->n_series_looks)
+        g_array_index (legend->entries, PtlLegendEntry, legend->entries->len - 1).dash = style->series_dashes[i];
     }
 }
 
@@ -348,9 +388,11 @@ _ptl_legend_draw (PtlLegend          *legend,
             }
           _ptl_plot_set_source (cr, color, 1);
           cairo_set_line_width (cr, style->line_width);
+          _ptl_plot_set_dash (cr, style, entry->dash);
           cairo_move_to (cr, ex, cy);
           cairo_line_to (cr, ex + swatch_width, cy);
           cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
           if (entry->marker)
             {
               cairo_arc (cr, ex + swatch_width / 2, cy, style->line_width * 1.75, 0, 2 * G_PI);

@@ -83,6 +83,14 @@ void            _ptl_plot_show_layout        (cairo_t            *cr,
 void            _ptl_plot_set_source         (cairo_t            *cr,
                                               const PtlRgba      *color,
                                               double              alpha);
+/* Sets series @index's line style (style->series_dashes) on @cr; solid
+ * for a series without one. */
+void            _ptl_plot_set_series_dash    (cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              guint               index);
+void            _ptl_plot_set_dash           (cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              guint               dash);
 const PtlRgba  *_ptl_plot_series_color       (const PtlPlotStyle *style,
                                               guint               index);
 
@@ -116,6 +124,7 @@ typedef struct
   PtlRgba      color;
   gboolean     band;   /* a translucent box behind the swatch */
   gboolean     marker;
+  guint        dash;   /* a line swatch's style, see _ptl_plot_set_dash () */
   cairo_pattern_t *pattern; /* fills a bar swatch instead of @color */
   double       x;      /* top-left, relative to the legend */
   double       y;

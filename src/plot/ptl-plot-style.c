@@ -55,12 +55,16 @@ static const guint32 dark_palette[PTL_PLOT_N_SERIES_COLORS] = {
   0x0072b2, /* blue */
 };
 
+/* Also forgets any per-series looks a caller set before. */
 static void
 set_palette (PtlPlotStyle  *style,
              const guint32 *palette)
 {
   for (guint i = 0; i < PTL_PLOT_N_SERIES_COLORS; i++)
     style->series[i] = rgb (palette[i]);
+  style->series_colors = NULL;
+  style->series_dashes = NULL;
+  style->n_series_looks = 0;
 }
 
 void

@@ -29,6 +29,14 @@ typedef struct
   double      font_size;   /* in user-space units at scale 1 */
   double      line_width;
   gboolean    dark;
+  /* Optional looks per series, for runs overlaid (Compare): line series i
+   * takes palette colour series_colors[i] and line style series_dashes[i]
+   * (0 solid, then dashed, dotted, dash-dot …). Series past
+   * n_series_looks take colour i, solid. Borrowed; the init functions
+   * set none. */
+  const guint *series_colors;
+  const guint *series_dashes;
+  guint        n_series_looks;
 } PtlPlotStyle;
 
 void      ptl_plot_style_init_light  (PtlPlotStyle       *style);

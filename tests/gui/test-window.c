@@ -269,6 +269,8 @@ test_templates (void)
   g_type_ensure (PTL_TYPE_MONITOR_PANEL);
   g_type_ensure (PTL_TYPE_PREFERENCES_WINDOW);
   g_type_ensure (PTL_TYPE_STEP_WINDOW);
+  g_type_ensure (PTL_TYPE_HISTORY_VIEW);
+  g_type_ensure (PTL_TYPE_COMPARE_VIEW);
 
   names = g_resources_enumerate_children (RESOURCE_BASE "/ui", 0, &error);
   g_assert_no_error (error);
