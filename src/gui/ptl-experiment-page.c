@@ -695,11 +695,6 @@ ptl_experiment_page_monitor_setting_cb (PtlExperimentPage *self,
   ptl_experiment_page_apply_monitor_expanded (self);
 }
 
-/* Explanations are paragraphs apart; a section starts with a short lead
- * sentence ("The modes.", "What to look for."), which becomes its
- * heading. Longer first sentences are prose and stay in the text. */
-#define EXPLANATION_HEADING_MAX_CHARS 40
-
 static GtkWidget *
 ptl_experiment_page_create_paragraph (const char *text,
                                       gboolean    heading)
@@ -719,26 +714,14 @@ ptl_experiment_page_create_paragraph (const char *text,
 static GtkWidget *
 ptl_experiment_page_create_explanation (const char *explanation)
 {
-  g_auto(GStrv) paragraphs = g_strsplit (explanation, "\n\n", -1);
+  g_auto(GStrv) sections = ptl_explanation_split_sections (explanation);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
 
-  for (guint i = 0; paragraphs[i] != NULL; i++)
+  for (guint i = 0; sections[i] != NULL; i += 2)
     {
-      const char *text = paragraphs[i];
-      const char *end = text;
-
-      /* The lead sentence ends at the first ". " or ": ". */
-      while (*end != '\0' && !((*end == '.' || *end == ':') && end[1] == ' '))
-        end++;
-
-      if (i > 0 && *end != '\0' && g_utf8_strlen (text, end - text) <= EXPLANATION_HEADING_MAX_CHARS)
-        {
-          g_autofree char *heading = g_strndup (text, end - text);
-
-          gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (heading, TRUE));
-          text = end + 2;
-        }
-      gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (text, FALSE));
+      if (*sections[i] != '\0')
+        gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (sections[i], TRUE));
+      gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (sections[i + 1], FALSE));
     }
   return box;
 }

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "ptl-plot.h"
+#include "ptl-plot-private.h"
 
 /* cairo's image surfaces stop at 32767 pixels a side. */
 #define MAX_PIXELS 32767
@@ -29,18 +29,12 @@ static const struct
   { "json", PTL_EXPORT_JSON },
 };
 
-typedef struct
-{
-  PtlAtomicFile *file;
-  GError        *error; /* why a write failed, for the error message */
-} Writer;
-
 static cairo_status_t
 write_cb (void                *closure,
           const unsigned char *data,
           unsigned int         length)
 {
-  Writer *writer = closure;
+  PtlExportWriter *writer = closure;
 
   if (writer->error != NULL)
     return CAIRO_STATUS_WRITE_ERROR;
@@ -49,7 +43,48 @@ write_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
-static cairo_status_t
+cairo_surface_t *
+_ptl_export_pdf_surface_new (PtlExportWriter *writer,
+                             const char      *title,
+                             double           width,
+                             double           height)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (write_cb, writer, width, height);
+
+  if (title != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME);
+  return surface;
+}
+
+gboolean
+_ptl_export_finish (cairo_surface_t  *surface,
+                    cairo_status_t    status,
+                    PtlExportWriter  *writer,
+                    GError          **error)
+{
+  /* Vector surfaces write their last pages only when finished, and only
+   * then report a failed write. */
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (writer->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&writer->error));
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED, _("Could not export to %s: %s"),
+                   ptl_atomic_file_get_path (writer->file), cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 render (PtlResult          *result,
         const char         *chart_id,
         PtlExportFormat     format,
@@ -57,7 +92,8 @@ render (PtlResult          *result,
         double              width,
         double              height,
         double              scale,
-        Writer             *writer)
+        PtlExportWriter    *writer,
+        GError            **error)
 {
   cairo_surface_t *surface;
   cairo_status_t status;
@@ -75,9 +111,7 @@ render (PtlResult          *result,
       break;
 
     case PTL_EXPORT_PDF:
-      surface = cairo_pdf_surface_create_for_stream (write_cb, writer, width, height);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, ptl_result_get_title (result));
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME);
+      surface = _ptl_export_pdf_surface_new (writer, ptl_result_get_title (result), width, height);
       break;
 
     case PTL_EXPORT_CSV:
@@ -95,14 +129,7 @@ render (PtlResult          *result,
 
   if (status == CAIRO_STATUS_SUCCESS && format == PTL_EXPORT_PNG)
     status = cairo_surface_write_to_png_stream (surface, write_cb, writer);
-
-  /* Vector surfaces write their last pages only when finished, and only
-   * then report a failed write. */
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  return status;
+  return _ptl_export_finish (surface, status, writer, error);
 }
 
 gboolean
@@ -190,8 +217,7 @@ ptl_export_write (PtlResult               *result,
   PtlPlotStyle report;
   const PtlPlotStyle *style;
   PtlExportFormat format;
-  Writer writer = { file, NULL };
-  cairo_status_t status;
+  PtlExportWriter writer = { file, NULL };
   double width, height, scale;
 
   g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
@@ -258,19 +284,7 @@ ptl_export_write (PtlResult               *result,
       return FALSE;
     }
 
-  status = render (result, options->chart_id, format, style, width, height, scale, &writer);
-  if (writer.error != NULL)
-    {
-      g_propagate_error (error, writer.error);
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
-                   _("Could not export to %s: %s"), path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return render (result, options->chart_id, format, style, width, height, scale, &writer, error);
 }
 
 gboolean

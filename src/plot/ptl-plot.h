@@ -153,6 +153,25 @@ gboolean  ptl_export_to_file          (PtlResult              *result,
                                        const PtlExportOptions *options,
                                        GError                **error);
 
+/* A report of @n_runs results as a multi-page A4 portrait PDF written
+ * into @file (not committed): a title page (experiment, date, machine,
+ * warnings), each chart at the page's width, the summary table (over
+ * several pages when long, its heading repeated), the parameters, the
+ * notes, and @explanation (How It Works; may be NULL) under the
+ * experiment's one-line @summary (may be NULL). Two or more runs of one
+ * experiment make a comparison report: the overlaid charts and the
+ * side-by-side table first, then each run. @names name the runs (see
+ * ptl_compare_dup_run_name ()). Text is text, fonts embedded; every page
+ * has a footer with its number. Fails with PTL_ERROR_INVALID_PARAMETER
+ * for runs of different experiments or more than PTL_COMPARE_MAX_RUNS. */
+gboolean  ptl_report_write_pdf        (PtlResult * const      *results,
+                                       const char * const     *names,
+                                       guint                   n_runs,
+                                       const char             *summary,
+                                       const char             *explanation,
+                                       PtlAtomicFile          *file,
+                                       GError                **error);
+
 /* The size ptl_export_to_file () picks when none is given: 960 × 640 for
  * one chart, a grid two charts wide for more, with room for the title and
  * the notes as laid out in @style (NULL: the report style). */
