@@ -233,9 +233,9 @@ check_exports (char * const     *paths,
   PtlExportOptions options = { NULL, args->width, args->height, args->scale, NULL };
   int status;
 
-  if ((status = check_size_arg ("--width", args->width, 20000)) != EXIT_DONE ||
-      (status = check_size_arg ("--height", args->height, 20000)) != EXIT_DONE ||
-      (status = check_size_arg ("--scale", args->scale, 8)) != EXIT_DONE)
+  if ((status = check_size_arg ("--width", args->width, PTL_EXPORT_MAX_SIDE)) != EXIT_DONE ||
+      (status = check_size_arg ("--height", args->height, PTL_EXPORT_MAX_SIDE)) != EXIT_DONE ||
+      (status = check_size_arg ("--scale", args->scale, PTL_EXPORT_MAX_SCALE)) != EXIT_DONE)
     return status;
 
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)

@@ -12,7 +12,7 @@
 #include "ptl-plot-private.h"
 
 /* cairo's image surfaces stop at 32767 pixels a side. */
-#define MAX_PIXELS 32767
+#define MAX_PIXELS PTL_EXPORT_MAX_PIXELS
 
 /* Exports at a report size get twice the pixels, sharp when zoomed. */
 #define DEFAULT_SCALE 2
@@ -206,6 +206,40 @@ ptl_export_check_options (const char              *path,
   return TRUE;
 }
 
+void
+ptl_export_get_size (PtlResult              *result,
+                     const PtlExportOptions *options,
+                     double                 *width,
+                     double                 *height,
+                     double                 *scale)
+{
+  double default_width, default_height;
+
+  g_return_if_fail (PTL_IS_RESULT (result));
+  g_return_if_fail (options != NULL);
+
+  *width = options->width;
+  *height = options->height;
+  *scale = options->scale > 0 ? options->scale : 1;
+  if (*width > 0 && *height > 0)
+    return;
+
+  /* One side given keeps the report shape; none gives the report size,
+   * where PNGs get twice the pixels unless a scale was asked. */
+  ptl_figure_get_default_size (result, options->chart_id, options->style, &default_width, &default_height);
+  if (*width > 0)
+    *height = *width * default_height / default_width;
+  else if (*height > 0)
+    *width = *height * default_width / default_height;
+  else
+    {
+      *width = default_width;
+      *height = default_height;
+      if (options->scale == 0)
+        *scale = DEFAULT_SCALE;
+    }
+}
+
 gboolean
 ptl_export_write (PtlResult               *result,
                   PtlAtomicFile           *file,
@@ -253,29 +287,7 @@ ptl_export_write (PtlResult               *result,
       style = &report;
     }
 
-  width = options->width;
-  height = options->height;
-  scale = options->scale > 0 ? options->scale : 1;
-  if (width == 0 || height == 0)
-    {
-      double default_width, default_height;
-
-      /* One side given keeps the report shape; none gives the report
-       * size, where PNGs get twice the pixels unless a scale was asked. */
-      ptl_figure_get_default_size (result, options->chart_id, style, &default_width, &default_height);
-      if (width > 0)
-        height = width * default_height / default_width;
-      else if (height > 0)
-        width = height * default_width / default_height;
-      else
-        {
-          width = default_width;
-          height = default_height;
-          if (options->scale == 0)
-            scale = DEFAULT_SCALE;
-        }
-    }
-
+  ptl_export_get_size (result, options, &width, &height, &scale);
   if (format == PTL_EXPORT_PNG && (!png_side_fits (width, scale) || !png_side_fits (height, scale)))
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,

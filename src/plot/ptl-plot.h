@@ -127,6 +127,13 @@ typedef struct
   const PtlPlotStyle *style;    /* NULL: the report style */
 } PtlExportOptions;
 
+/* What the CLI and the export dialog accept: sides in pixels (points
+ * for SVG and PDF), and PNG pixels per unit. A PNG is further held to
+ * PTL_EXPORT_MAX_PIXELS a side (width or height times scale). */
+#define PTL_EXPORT_MAX_SIDE   20000
+#define PTL_EXPORT_MAX_SCALE  8
+#define PTL_EXPORT_MAX_PIXELS 32767
+
 /* Format from the file name's extension (case-insensitive). */
 gboolean  ptl_export_format_from_path (const char        *path,
                                        PtlExportFormat   *format,
@@ -138,6 +145,16 @@ gboolean  ptl_export_format_from_path (const char        *path,
 gboolean  ptl_export_check_options    (const char              *path,
                                        const PtlExportOptions  *options,
                                        GError                 **error);
+/* The size and scale an image export of @result with @options (not
+ * NULL) draws at: a side left at 0 keeps the figure's shape (see
+ * ptl_figure_get_default_size ()), both at 0 give its report size with
+ * twice the pixels unless a scale was asked; @style NULL: the report
+ * style. */
+void      ptl_export_get_size         (PtlResult              *result,
+                                       const PtlExportOptions *options,
+                                       double                 *width,
+                                       double                 *height,
+                                       double                 *scale);
 /* Writes @result into @file in the format its path names, without
  * committing it, so a caller can write several files and then commit
  * them all, or none when interrupted. @options may be NULL. */
