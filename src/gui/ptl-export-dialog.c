@@ -365,6 +365,8 @@ ptl_export_dialog_init (PtlExportDialog *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->width_row);
   self->height_row = spin_row_new ("height", _("Height"), _("Automatic follows the chart’s shape"),
                                    0, PTL_EXPORT_MAX_SIDE, 10, 0, &self->height_spin);
+  /* Room for "Automatic" in the entry. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->height_spin), 9);
   g_signal_connect (self->height_spin, "output", G_CALLBACK (ptl_export_dialog_height_output_cb), NULL);
   g_signal_connect (self->height_spin, "input", G_CALLBACK (ptl_export_dialog_height_input_cb), NULL);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->height_row);

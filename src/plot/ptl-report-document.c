@@ -227,36 +227,39 @@ add_table (Document   *doc,
     add_unit (block, _ptl_report_table_get_row_height (block->table, r));
 }
 
-/* The result's warnings (marked) under @heading, one paragraph each. */
+/* @n items of @result (warnings or notes), each a paragraph behind
+ * @mark, under @heading: one text, so pages break between its lines. */
+static void
+add_list (Document    *doc,
+          const char  *heading,
+          const char  *mark,
+          PtlResult   *result,
+          guint        n,
+          const char *(*get) (PtlResult *result, guint index))
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%s %s", i > 0 ? "\n" : "", mark, get (result, i));
+  add_heading (doc, PTL_TEXT_TITLE, heading);
+  add_text (doc, PTL_TEXT_BODY, text->str, doc->style.font_size * 0.3);
+}
+
 static void
 add_warnings (Document   *doc,
               PtlResult  *result,
               const char *heading)
 {
-  if (ptl_result_get_n_warnings (result) == 0)
-    return;
-  add_heading (doc, PTL_TEXT_TITLE, heading);
-  for (guint i = 0; i < ptl_result_get_n_warnings (result); i++)
-    {
-      g_autofree char *text = g_strdup_printf ("⚠ %s", ptl_result_get_warning (result, i));
-
-      add_text (doc, PTL_TEXT_BODY, text, doc->style.font_size * 0.3);
-    }
+  add_list (doc, heading, "⚠", result, ptl_result_get_n_warnings (result), ptl_result_get_warning);
 }
 
 static void
 add_notes (Document  *doc,
            PtlResult *result)
 {
-  if (ptl_result_get_n_notes (result) == 0)
-    return;
-  add_heading (doc, PTL_TEXT_TITLE, _("Notes"));
-  for (guint i = 0; i < ptl_result_get_n_notes (result); i++)
-    {
-      g_autofree char *text = g_strdup_printf ("• %s", ptl_result_get_note (result, i));
-
-      add_text (doc, PTL_TEXT_BODY, text, doc->style.font_size * 0.3);
-    }
+  add_list (doc, _("Notes"), "•", result, ptl_result_get_n_notes (result), ptl_result_get_note);
 }
 
 static void
@@ -414,12 +417,17 @@ paginate (Document *doc,
       while (first < block->units->len)
         {
           Placement placement = { page, b, first, first, y };
+          guint n = block->units->len, least = block->kind == BLOCK_TABLE ? MIN_TABLE_ROWS : MIN_TEXT_LINES;
           double height = block->header;
 
-          while (placement.end < block->units->len &&
+          while (placement.end < n &&
                  (placement.end == first ||
                   y + height + g_array_index (block->units, double, placement.end) <= bottom))
             height += g_array_index (block->units, double, placement.end++);
+          /* No last line or two alone on the next page. */
+          if (placement.end < n && n - placement.end < least && placement.end - first > least)
+            while (n - placement.end < least)
+              height -= g_array_index (block->units, double, --placement.end);
           g_array_append_val (placements, placement);
           y += height;
           first = placement.end;

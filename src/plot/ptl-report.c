@@ -105,7 +105,7 @@ _ptl_report_table_new (PtlTable           *table,
 {
   PtlReportTable *self = g_new0 (PtlReportTable, 1);
   double gap = column_gap (style);
-  double natural = 0, x = 0, y = 0;
+  double natural = 0, x = 0, y = 0, cap = G_MAXDOUBLE;
   g_autofree double *widest = NULL;
 
   self->n_columns = ptl_table_get_n_columns (table);
@@ -141,13 +141,32 @@ _ptl_report_table_new (PtlTable           *table,
     natural += widest[c];
   natural += gap * (self->n_columns > 0 ? self->n_columns - 1 : 0);
 
-  /* Too wide for the page: every column gives up the same share, and
-   * its cells wrap. */
+  /* Too wide for the page: the widest columns narrow to one cap, found
+   * by bisection, and their cells wrap; narrow ones (numbers) keep their
+   * width. */
+  if (natural > width)
+    {
+      double available = width - gap * (self->n_columns - 1);
+      double low = 0, high = 0;
+
+      for (guint c = 0; c < self->n_columns; c++)
+        high = MAX (high, widest[c]);
+      for (guint round = 0; round < 40; round++)
+        {
+          double middle = (low + high) / 2, used = 0;
+
+          for (guint c = 0; c < self->n_columns; c++)
+            used += MIN (widest[c], middle);
+          if (used > available)
+            high = middle;
+          else
+            low = middle;
+        }
+      cap = low;
+    }
   for (guint c = 0; c < self->n_columns; c++)
     {
-      double share = natural > width ? (width - gap * (self->n_columns - 1)) / (natural - gap * (self->n_columns - 1)) : 1;
-
-      self->column_width[c] = MAX (widest[c] * share, style->font_size * 2);
+      self->column_width[c] = MAX (MIN (widest[c], cap), style->font_size * 2);
       self->column_x[c] = x;
       x += self->column_width[c] + gap;
     }

@@ -666,11 +666,11 @@ test_export (void)
   run_to_completion (window);
   g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
 
-  /* PNG, 800 wide at scale 1.5, the height following the figure. */
+  /* PNG, 800 × 500 at scale 1.5. */
   dialog = open_export_dialog (GTK_WIDGET (window), "win.export", &message);
   set_combo (dialog, "format", format_index ("png"));
   set_spin (dialog, "width", 800);
-  set_spin (dialog, "height", 0);
+  set_spin (dialog, "height", 500);
   set_spin (dialog, "scale", 1.5);
   ptl_export_dialog_export_chosen (dialog, png_file, "png", TRUE);
   g_assert_cmpstr (message, ==, "Saved models.png");
@@ -678,8 +678,9 @@ test_export (void)
   pixbuf = gdk_pixbuf_new_from_file (png, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 1200);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 750);
   g_assert_cmpint (g_settings_get_int (settings, "export-width"), ==, 800);
-  g_assert_cmpint (g_settings_get_int (settings, "export-height"), ==, 0);
+  g_assert_cmpint (g_settings_get_int (settings, "export-height"), ==, 500);
   g_assert_cmpfloat (g_settings_get_double (settings, "export-scale"), ==, 1.5);
   format = g_settings_get_string (settings, "export-format");
   g_assert_cmpstr (format, ==, "png");
