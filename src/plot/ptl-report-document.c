@@ -22,8 +22,8 @@
 #define PAGE_HEIGHT  841.89
 #define MARGIN       56.69
 #define CONTENT_WIDTH (PAGE_WIDTH - 2 * MARGIN)
-/* The body's font size in points; charts keep the proportions of a
- * 960-wide export (14 units) at the page's width. */
+/* The body's font size in points, print-sized; the charts at the page's
+ * width draw with it too, and with lines of print weight. */
 #define FONT_SIZE    9.0
 #define LINE_WIDTH   1.3
 /* Charts read best about 3:2, as in figures. */
