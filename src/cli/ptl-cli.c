@@ -45,6 +45,7 @@ static int cmd_serve (int argc, char *argv[]);
 static int cmd_history (int argc, char *argv[]);
 static int cmd_plot (int argc, char *argv[]);
 static int cmd_compare (int argc, char *argv[]);
+static int cmd_report (int argc, char *argv[]);
 static int cmd_help (int argc, char *argv[]);
 
 static const Command commands[] = {
@@ -59,6 +60,8 @@ static const Command commands[] = {
     N_("Draw any CSV table (x then series, or the lab’s own CSV) with the lab’s charts"), cmd_plot },
   { "compare", "compare RUN-OR-FILE… [--export FILE]… [EXPORT OPTIONS]",
     N_("Set 2 to 8 runs of one experiment (history ids or result files) side by side"), cmd_compare },
+  { "report", "report RUN-OR-FILE… --export FILE.pdf",
+    N_("Write a multi-page PDF report of a run, or of 2 to 8 runs of one experiment compared"), cmd_report },
   { "serve", "serve [--port N] [--no-save]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
   { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched, threads)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
@@ -230,9 +233,9 @@ check_exports (char * const     *paths,
   PtlExportOptions options = { NULL, args->width, args->height, args->scale, NULL };
   int status;
 
-  if ((status = check_size_arg ("--width", args->width, 20000)) != EXIT_DONE ||
-      (status = check_size_arg ("--height", args->height, 20000)) != EXIT_DONE ||
-      (status = check_size_arg ("--scale", args->scale, 8)) != EXIT_DONE)
+  if ((status = check_size_arg ("--width", args->width, PTL_EXPORT_MAX_SIDE)) != EXIT_DONE ||
+      (status = check_size_arg ("--height", args->height, PTL_EXPORT_MAX_SIDE)) != EXIT_DONE ||
+      (status = check_size_arg ("--scale", args->scale, PTL_EXPORT_MAX_SCALE)) != EXIT_DONE)
     return status;
 
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
@@ -383,7 +386,8 @@ print_summary (PtlResult *result)
     g_print (_("note: %s\n"), ptl_result_get_note (result, i));
 }
 
-/* A history that cannot be opened or written is not bad input: exit 1. */
+/* A history or a file that cannot be opened or written is not bad
+ * input: exit 1. */
 static int
 store_failed (GError *error)
 {
@@ -1013,6 +1017,91 @@ cmd_compare (int   argc,
 
   catch_interrupts (&state, signal_ids);
   status = export_saved (compare, _("The comparison"), exports, &export_args, &state);
+  release_interrupts (signal_ids);
+  return status;
+}
+
+/* The experiment's own words for a report, when this lab knows it. */
+static void
+get_report_text (PtlResult   *result,
+                 PtlExperiment **experiment,
+                 const char  **summary,
+                 const char  **explanation)
+{
+  *experiment = ptl_registry_create (ptl_result_get_experiment_id (result), NULL);
+  *summary = *experiment != NULL ? ptl_experiment_get_summary (*experiment) : NULL;
+  *explanation = *experiment != NULL ? ptl_experiment_get_explanation (*experiment) : NULL;
+}
+
+static int
+cmd_report (int   argc,
+            char *argv[])
+{
+  g_autofree char *path = NULL;
+  GOptionEntry entries[] = {
+    { "export", 'e', 0, G_OPTION_ARG_FILENAME, &path, N_("The PDF file to write"), N_("FILE.pdf") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("RUN-OR-FILE… — write a PDF report"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PtlExperiment) experiment = NULL;
+  g_autoptr(PtlAtomicFile) file = NULL;
+  PtlExportFormat format;
+  const char *summary, *explanation;
+  RunState state = { 0 };
+  guint signal_ids[2];
+  int status = EXIT_DONE;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc < 2 || argc > 1 + PTL_COMPARE_MAX_RUNS || path == NULL)
+    return usage_error (_("Usage: ptlab report RUN-OR-FILE… --export FILE.pdf (1 to %d history ids or result files)"),
+                        PTL_COMPARE_MAX_RUNS);
+  if (!ptl_export_format_from_path (path, &format, NULL) || format != PTL_EXPORT_PDF)
+    return usage_error (_("A report is a PDF: --export must name a .pdf file, not “%s”"), path);
+  if (!ptl_file_check_replaceable (path, &error))
+    return usage_error ("%s", error->message);
+
+  for (int i = 1; i < argc; i++)
+    {
+      PtlResult *result = NULL;
+      char *name = NULL;
+
+      if ((status = load_compared (argv[i], &store, &result, &name)) != EXIT_DONE)
+        return status;
+      g_ptr_array_add (results, result);
+      g_ptr_array_add (names, name);
+    }
+  get_report_text (g_ptr_array_index (results, 0), &experiment, &summary, &explanation);
+  if (!ptl_machine_check_limits (PTL_MACHINE_DRAW_TASKS, &error))
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+
+  /* Written to a temporary and renamed only when whole: a failure or an
+   * interrupt leaves no partial PDF and the old file, if any, as it was. */
+  catch_interrupts (&state, signal_ids);
+  if ((file = ptl_atomic_file_new (path, &error)) == NULL)
+    status = store_failed (error);
+  else if (!ptl_report_write_pdf ((PtlResult * const *) results->pdata, (const char * const *) names->pdata,
+                                  results->len, summary, explanation, file, &error))
+    status = g_error_matches (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER)
+             ? usage_error ("%s", error->message) : store_failed (error);
+  else if (was_interrupted (&state))
+    {
+      g_printerr (_("ptlab: interrupted; no file was written\n"));
+      status = EXIT_INTERRUPTED;
+    }
+  else if (!ptl_atomic_file_commit (file, &error))
+    status = store_failed (error);
+  else if (isatty (STDERR_FILENO))
+    g_printerr (_("Wrote %s\n"), path);
   release_interrupts (signal_ids);
   return status;
 }

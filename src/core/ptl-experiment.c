@@ -92,6 +92,40 @@ ptl_experiment_get_table_spec (PtlExperiment *self)
   return PTL_EXPERIMENT_GET_CLASS (self)->table_input;
 }
 
+/* Longer first sentences are prose and stay in the text. */
+#define EXPLANATION_HEADING_MAX_CHARS 40
+
+char **
+ptl_explanation_split_sections (const char *explanation)
+{
+  g_auto(GStrv) paragraphs = NULL;
+  GPtrArray *sections = g_ptr_array_new ();
+
+  g_return_val_if_fail (explanation != NULL, NULL);
+
+  paragraphs = g_strsplit (explanation, "\n\n", -1);
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    {
+      const char *text = paragraphs[i];
+      const char *end = text;
+
+      /* The lead sentence ends at the first ". " or ": ". */
+      while (*end != '\0' && !((*end == '.' || *end == ':') && end[1] == ' '))
+        end++;
+
+      if (i > 0 && *end != '\0' && g_utf8_strlen (text, end - text) <= EXPLANATION_HEADING_MAX_CHARS)
+        {
+          g_ptr_array_add (sections, g_strndup (text, end - text));
+          text = end + 2;
+        }
+      else
+        g_ptr_array_add (sections, g_strdup (""));
+      g_ptr_array_add (sections, g_strdup (text));
+    }
+  g_ptr_array_add (sections, NULL);
+  return (char **) g_ptr_array_free (sections, FALSE);
+}
+
 /* Charts */
 
 guint

@@ -67,6 +67,11 @@ const char   *ptl_experiment_get_title       (PtlExperiment        *self);
 const char   *ptl_experiment_get_category    (PtlExperiment        *self);
 const char   *ptl_experiment_get_summary     (PtlExperiment        *self);
 const char   *ptl_experiment_get_explanation (PtlExperiment        *self);
+/* An explanation's sections, for the window and reports: paragraphs are
+ * "\n\n" apart, and a paragraph after the first that starts with a short
+ * lead sentence ("The modes.", "What to look for:") has it as heading.
+ * Pairs of heading ("" for none) and text, NULL-terminated. */
+char        **ptl_explanation_split_sections (const char         *explanation);
 
 /* The charts the class declares (PtlExperimentClass.charts), titles
  * translated. */

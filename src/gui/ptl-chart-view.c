@@ -9,6 +9,7 @@
 
 #include "ptl-chart-view.h"
 #include "ptl-export-chooser.h"
+#include "ptl-export-dialog.h"
 #include "ptl-plot.h"
 
 /* A thin widget: the chart is drawn by ptl_chart_draw (), the same code
@@ -32,7 +33,6 @@ struct _PtlChartView
   GtkWidget     *menu_button;
 
   /* owned */
-  GtkNativeDialog *export_dialog;
   PtlResult     *result;
   char          *chart_id;
   GskRenderNode *cache;
@@ -318,39 +318,32 @@ ptl_chart_view_message (PtlChartView *self,
 }
 
 static void
-ptl_chart_view_export_response_cb (PtlChartView         *self,
-                                   int                   response,
-                                   GtkFileChooserNative *dialog)
+ptl_chart_view_dialog_message_cb (PtlChartView    *self,
+                                  const char      *text,
+                                  const GError    *error,
+                                  PtlExportDialog *dialog)
 {
-  g_autoptr(GFile) file = NULL;
-  const char *suffix;
-  gboolean changed;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  suffix = ptl_export_chooser_get_suffix (dialog, &changed);
-  if (file != NULL)
-    ptl_chart_view_export_chosen (self, file, suffix, changed);
-  g_clear_object (&self->export_dialog);
+  ptl_chart_view_message (self, text, error);
 }
 
+/* The export dialog, this chart chosen. */
 static void
 ptl_chart_view_export_action (GtkWidget  *widget,
                               const char *action_name,
                               GVariant   *parameter)
 {
   PtlChartView *self = PTL_CHART_VIEW (widget);
-  g_autofree char *name = NULL;
+  PtlExportDialog *dialog;
 
-  if (ptl_chart_view_get_chart (self) == NULL || self->export_dialog != NULL)
+  if (ptl_chart_view_get_chart (self) == NULL)
     return;
 
-  name = g_strdup_printf ("%s-%s.png", ptl_result_get_experiment_id (self->result), self->chart_id);
-  self->export_dialog = GTK_NATIVE_DIALOG (ptl_export_chooser_new (widget, _("Export Chart"), name, TRUE));
-  g_signal_connect_object (self->export_dialog, "response",
-                           G_CALLBACK (ptl_chart_view_export_response_cb), self,
+  dialog = ptl_export_dialog_new (widget, self->result, self->chart_id);
+  ptl_export_dialog_set_series_looks (dialog, self->series_colors, self->series_dashes, self->n_series_looks);
+  g_signal_connect_object (dialog, "message",
+                           G_CALLBACK (ptl_chart_view_dialog_message_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (self->export_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -499,9 +492,6 @@ ptl_chart_view_dispose (GObject *object)
 {
   PtlChartView *self = PTL_CHART_VIEW (object);
 
-  if (self->export_dialog != NULL)
-    gtk_native_dialog_destroy (self->export_dialog);
-  g_clear_object (&self->export_dialog);
   g_clear_pointer (&self->menu_button, gtk_widget_unparent);
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_object (&self->result);
@@ -659,31 +649,6 @@ ptl_chart_view_set_exportable (PtlChartView *self,
 }
 
 gboolean
-ptl_chart_view_export_to_path (PtlChartView  *self,
-                               const char    *path,
-                               GError       **error)
-{
-  g_autoptr(GSettings) settings = NULL;
-  PtlExportOptions options;
-  PtlPlotStyle style;
-
-  g_return_val_if_fail (PTL_IS_CHART_VIEW (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (ptl_chart_view_get_chart (self) == NULL)
-    {
-      g_set_error_literal (error, PTL_ERROR, PTL_ERROR_FAILED, _("There is no chart to export"));
-      return FALSE;
-    }
-
-  settings = g_settings_new (APPLICATION_ID);
-  ptl_export_chooser_fill_options (settings, self->result, self->chart_id, &style, &options);
-  ptl_chart_view_apply_looks (self, &style);
-  return ptl_export_to_file (self->result, path, &options, error);
-}
-
-gboolean
 ptl_chart_view_copy (PtlChartView  *self,
                      GError       **error)
 {
@@ -736,31 +701,4 @@ ptl_chart_view_copy (PtlChartView  *self,
                                     cairo_image_surface_get_stride (surface));
   gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (self)), texture);
   return TRUE;
-}
-
-void
-ptl_chart_view_export_chosen (PtlChartView *self,
-                              GFile        *file,
-                              const char   *suffix,
-                              gboolean      filter_changed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *message = NULL;
-
-  g_return_if_fail (PTL_IS_CHART_VIEW (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  path = ptl_export_chooser_dup_path (file, suffix, filter_changed, &error);
-  if (path == NULL || !ptl_chart_view_export_to_path (self, path, &error))
-    {
-      ptl_chart_view_message (self, _("Could not export"), error);
-      return;
-    }
-
-  basename = g_path_get_basename (path);
-  /* TRANSLATORS: %s is a file name */
-  message = g_strdup_printf (_("Saved %s"), basename);
-  ptl_chart_view_message (self, message, NULL);
 }

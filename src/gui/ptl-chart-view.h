@@ -29,21 +29,10 @@ PtlChart   *ptl_chart_view_get_chart (PtlChartView *self);
  * fills it goes on (its figures are not final, nor marked partial). */
 void        ptl_chart_view_set_exportable (PtlChartView  *self,
                                            gboolean       exportable);
-/* The chart alone, as the chart's menu exports and copies it: at the
- * export size of the settings, in the report style, with the result's
- * title and warnings (so a partial result says so). */
-gboolean    ptl_chart_view_export_to_path (PtlChartView  *self,
-                                           const char    *path,
-                                           GError       **error);
-/* Puts the chart on the clipboard as an image. */
+/* Puts the chart alone on the clipboard as an image: at the export size
+ * of the settings, in the report style, with the result's title and
+ * warnings (so a partial result says so). */
 gboolean    ptl_chart_view_copy           (PtlChartView  *self,
                                            GError       **error);
-/* What the export dialog's response does with the file the user accepted
- * and the extension of the filter current then (see
- * ptl_export_chooser_decide_path ()); reports through "message". */
-void        ptl_chart_view_export_chosen  (PtlChartView  *self,
-                                           GFile         *file,
-                                           const char    *suffix,
-                                           gboolean       filter_changed);
 
 G_END_DECLS

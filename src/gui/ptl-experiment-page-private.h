@@ -6,20 +6,14 @@
 
 G_BEGIN_DECLS
 
-/* What ptl_experiment_page_export () does once it has a path; the tests
- * call it directly since a file chooser cannot be driven headless. */
-gboolean      _ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
-                                                   const char         *path,
-                                                   GError            **error);
-/* What the export dialog's response does with the file the user accepted
- * and the extension of the filter current then (see
- * ptl_export_chooser_decide_path ()): exports, then says so in a toast or
- * shows the error. The tests drive it, as a file chooser cannot be
- * clicked headless. */
-void          _ptl_experiment_page_export_chosen  (PtlExperimentPage  *self,
-                                                   GFile              *file,
-                                                   const char         *suffix,
-                                                   gboolean            filter_changed);
+/* What the report's file chooser does with the PDF the user accepted
+ * (see ptl_export_chooser_decide_path ()): writes the report, then says
+ * so in a toast or shows the error. The tests drive it, as a file
+ * chooser cannot be clicked headless. */
+void          _ptl_experiment_page_export_report_chosen (PtlExperimentPage *self,
+                                                         GFile             *file,
+                                                         const char        *suffix,
+                                                         gboolean           filter_changed);
 PtlParamForm *_ptl_experiment_page_get_form       (PtlExperimentPage  *self);
 GtkGrid      *_ptl_experiment_page_get_summary    (PtlExperimentPage  *self);
 GtkFlowBox   *_ptl_experiment_page_get_charts     (PtlExperimentPage  *self);

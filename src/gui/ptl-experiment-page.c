@@ -8,6 +8,7 @@
 #include "ptl-chart-view.h"
 #include "ptl-experiment-page-private.h"
 #include "ptl-export-chooser.h"
+#include "ptl-export-dialog.h"
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-plot.h"
@@ -62,7 +63,8 @@ struct _PtlExperimentPage
   GCancellable    *cancellable;
   GPtrArray       *chart_views; /* PtlChartView, in the result's chart order */
   GSettings       *settings;
-  GtkNativeDialog *export_dialog;
+  GtkWindow       *export_dialog;  /* weak */
+  GtkNativeDialog *report_chooser;
   PtlProcMonitor  *monitor;     /* of the latest run */
   char            *summary_shown; /* the table in the grid, as text */
 
@@ -271,12 +273,12 @@ ptl_experiment_page_same_charts (PtlExperimentPage *self)
   return TRUE;
 }
 
-/* A chart's menu exported or copied it, or failed to. */
+/* A chart's menu or the export dialog exported or copied, or failed to. */
 static void
-ptl_experiment_page_chart_message_cb (PtlExperimentPage *self,
-                                      const char        *text,
-                                      const GError      *error,
-                                      PtlChartView      *view)
+ptl_experiment_page_message_cb (PtlExperimentPage *self,
+                                const char        *text,
+                                const GError      *error,
+                                GObject           *sender)
 {
   if (error != NULL)
     ptl_experiment_page_show_error (self, text, error);
@@ -300,7 +302,7 @@ ptl_experiment_page_create_chart_card (PtlExperimentPage *self,
   ptl_chart_view_set_chart (PTL_CHART_VIEW (view), self->result, ptl_chart_get_id (chart));
   ptl_chart_view_set_exportable (PTL_CHART_VIEW (view), ptl_experiment_page_get_can_export (self));
   g_signal_connect_object (view, "message",
-                           G_CALLBACK (ptl_experiment_page_chart_message_cb), self,
+                           G_CALLBACK (ptl_experiment_page_message_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (card), view);
 
@@ -656,11 +658,6 @@ ptl_experiment_page_monitor_setting_cb (PtlExperimentPage *self,
   ptl_experiment_page_apply_monitor_expanded (self);
 }
 
-/* Explanations are paragraphs apart; a section starts with a short lead
- * sentence ("The modes.", "What to look for."), which becomes its
- * heading. Longer first sentences are prose and stay in the text. */
-#define EXPLANATION_HEADING_MAX_CHARS 40
-
 static GtkWidget *
 ptl_experiment_page_create_paragraph (const char *text,
                                       gboolean    heading)
@@ -680,26 +677,14 @@ ptl_experiment_page_create_paragraph (const char *text,
 static GtkWidget *
 ptl_experiment_page_create_explanation (const char *explanation)
 {
-  g_auto(GStrv) paragraphs = g_strsplit (explanation, "\n\n", -1);
+  g_auto(GStrv) sections = ptl_explanation_split_sections (explanation);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
 
-  for (guint i = 0; paragraphs[i] != NULL; i++)
+  for (guint i = 0; sections[i] != NULL; i += 2)
     {
-      const char *text = paragraphs[i];
-      const char *end = text;
-
-      /* The lead sentence ends at the first ". " or ": ". */
-      while (*end != '\0' && !((*end == '.' || *end == ':') && end[1] == ' '))
-        end++;
-
-      if (i > 0 && *end != '\0' && g_utf8_strlen (text, end - text) <= EXPLANATION_HEADING_MAX_CHARS)
-        {
-          g_autofree char *heading = g_strndup (text, end - text);
-
-          gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (heading, TRUE));
-          text = end + 2;
-        }
-      gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (text, FALSE));
+      if (*sections[i] != '\0')
+        gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (sections[i], TRUE));
+      gtk_box_append (GTK_BOX (box), ptl_experiment_page_create_paragraph (sections[i + 1], FALSE));
     }
   return box;
 }
@@ -776,7 +761,7 @@ ptl_experiment_page_flap_notify_cb (PtlExperimentPage *self,
 }
 
 static void
-ptl_experiment_page_export_response_cb (PtlExperimentPage    *self,
+ptl_experiment_page_report_response_cb (PtlExperimentPage    *self,
                                         int                   response,
                                         GtkFileChooserNative *dialog)
 {
@@ -787,9 +772,9 @@ ptl_experiment_page_export_response_cb (PtlExperimentPage    *self,
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   suffix = ptl_export_chooser_get_suffix (dialog, &changed);
+  g_clear_object (&self->report_chooser);
   if (file != NULL)
-    _ptl_experiment_page_export_chosen (self, file, suffix, changed);
-  g_clear_object (&self->export_dialog);
+    _ptl_experiment_page_export_report_chosen (self, file, suffix, changed);
 }
 
 static void
@@ -804,8 +789,11 @@ ptl_experiment_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
 
   if (self->export_dialog != NULL)
-    gtk_native_dialog_destroy (self->export_dialog);
-  g_clear_object (&self->export_dialog);
+    gtk_window_destroy (self->export_dialog);
+  g_clear_weak_pointer (&self->export_dialog);
+  if (self->report_chooser != NULL)
+    gtk_native_dialog_destroy (self->report_chooser);
+  g_clear_object (&self->report_chooser);
 
   ptl_experiment_page_stop_monitor (self);
   g_clear_object (&self->monitor);
@@ -1162,70 +1150,75 @@ ptl_experiment_page_cancel (PtlExperimentPage *self)
 void
 ptl_experiment_page_export (PtlExperimentPage *self)
 {
-  g_autofree char *name = NULL;
+  PtlExportDialog *dialog;
 
   g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
 
   if (!ptl_experiment_page_get_can_export (self) || self->export_dialog != NULL)
     return;
 
-  name = g_strdup_printf ("%s.png", ptl_experiment_get_id (self->experiment));
-  self->export_dialog = GTK_NATIVE_DIALOG (ptl_export_chooser_new (GTK_WIDGET (self), _("Export Results"),
-                                                                   name, FALSE));
-  g_signal_connect_object (self->export_dialog, "response",
-                           G_CALLBACK (ptl_experiment_page_export_response_cb), self,
+  dialog = ptl_export_dialog_new (GTK_WIDGET (self), self->result, NULL);
+  g_signal_connect_object (dialog, "message",
+                           G_CALLBACK (ptl_experiment_page_message_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (self->export_dialog);
+  g_set_weak_pointer (&self->export_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 void
-_ptl_experiment_page_export_chosen (PtlExperimentPage *self,
-                                    GFile             *file,
-                                    const char        *suffix,
-                                    gboolean           filter_changed)
+ptl_experiment_page_export_report (PtlExperimentPage *self)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
+
+  if (!ptl_experiment_page_get_can_export (self) || self->report_chooser != NULL)
+    return;
+
+  name = g_strdup_printf ("%s-report.pdf", ptl_experiment_get_id (self->experiment));
+  self->report_chooser = GTK_NATIVE_DIALOG (ptl_export_chooser_new_for_suffix (GTK_WIDGET (self), _("Export Report"),
+                                                                               name, "pdf"));
+  g_signal_connect_object (self->report_chooser, "response",
+                           G_CALLBACK (ptl_experiment_page_report_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (self->report_chooser);
+}
+
+void
+_ptl_experiment_page_export_report_chosen (PtlExperimentPage *self,
+                                           GFile             *file,
+                                           const char        *suffix,
+                                           gboolean           filter_changed)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(PtlAtomicFile) atomic = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
 
   g_return_if_fail (PTL_IS_EXPERIMENT_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  path = ptl_export_chooser_dup_path (file, suffix, filter_changed, &error);
-  if (path == NULL || !_ptl_experiment_page_export_to_path (self, path, &error))
-    {
-      ptl_experiment_page_show_error (self, _("Could not export"), error);
-      return;
-    }
-
-  basename = g_path_get_basename (path);
-  /* TRANSLATORS: %s is a file name */
-  message = g_strdup_printf (_("Saved %s"), basename);
-  ptl_experiment_page_toast (self, message);
-}
-
-gboolean
-_ptl_experiment_page_export_to_path (PtlExperimentPage  *self,
-                                     const char         *path,
-                                     GError            **error)
-{
-  PtlExportOptions options;
-  PtlPlotStyle style;
-
-  g_return_val_if_fail (PTL_IS_EXPERIMENT_PAGE (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   if (!ptl_experiment_page_get_can_export (self))
-    {
-      g_set_error_literal (error, PTL_ERROR, PTL_ERROR_FAILED,
-                           _("There is nothing to export yet: run the experiment first"));
-      return FALSE;
-    }
+    return;
 
-  ptl_export_chooser_fill_options (self->settings, self->result, NULL, &style, &options);
-  return ptl_export_to_file (self->result, path, &options, error);
+  /* The run as the report names it: its machine and date. */
+  name = ptl_compare_dup_run_name (self->result, NULL, _("This run"));
+  path = ptl_export_chooser_dup_path (file, suffix, filter_changed, &error);
+  if (path == NULL ||
+      (atomic = ptl_atomic_file_new (path, &error)) == NULL ||
+      !ptl_report_write_pdf (&self->result, (const char * const *) &name, 1,
+                             ptl_experiment_get_summary (self->experiment),
+                             ptl_experiment_get_explanation (self->experiment), atomic, &error) ||
+      !ptl_atomic_file_commit (atomic, &error))
+    ptl_experiment_page_show_error (self, _("Could not export the report"), error);
+  else
+    {
+      g_autofree char *basename = g_path_get_basename (path);
+      /* TRANSLATORS: %s is a file name */
+      g_autofree char *message = g_strdup_printf (_("Saved %s"), basename);
+
+      ptl_experiment_page_toast (self, message);
+    }
 }
 
 gboolean

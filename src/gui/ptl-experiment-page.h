@@ -24,8 +24,10 @@ gboolean       ptl_experiment_page_get_can_cancel (PtlExperimentPage *self);
 gboolean       ptl_experiment_page_get_can_export (PtlExperimentPage *self);
 void           ptl_experiment_page_run            (PtlExperimentPage *self);
 void           ptl_experiment_page_cancel         (PtlExperimentPage *self);
-/* Asks for a file name and writes the whole figure (or data) there. */
+/* Opens the export dialog for the whole figure (or data). */
 void           ptl_experiment_page_export         (PtlExperimentPage *self);
+/* Asks for a PDF file name and writes the run's report there. */
+void           ptl_experiment_page_export_report  (PtlExperimentPage *self);
 /* Shows @result, saved earlier from this page's experiment, as that run
  * left it: its parameters go into the form and it can be exported again.
  * Refused while a run goes on, or when the parameters no longer apply;

@@ -32,18 +32,18 @@ static const ExportFormat export_formats[] = {
 #define SUFFIX_KEY  "ptl-suffix"
 #define INITIAL_KEY "ptl-initial-filter"
 
-GtkFileChooserNative *
-ptl_export_chooser_new (GtkWidget  *parent,
-                        const char *title,
-                        const char *name,
-                        gboolean    images_only)
+/* A save dialog offering every format (the images only with
+ * @images_only), or only that of @only_suffix; the first is current. */
+static GtkFileChooserNative *
+chooser_new (GtkWidget  *parent,
+             const char *title,
+             const char *name,
+             gboolean    images_only,
+             const char *only_suffix)
 {
   GtkFileChooserNative *chooser;
   GtkRoot *root;
-
-  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
-  g_return_val_if_fail (title != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
+  gboolean first = TRUE;
 
   root = gtk_widget_get_root (parent);
   chooser = gtk_file_chooser_native_new (title,
@@ -57,7 +57,8 @@ ptl_export_chooser_new (GtkWidget  *parent,
     {
       g_autoptr(GtkFileFilter) filter = NULL;
 
-      if (images_only && !export_formats[i].image)
+      if ((images_only && !export_formats[i].image) ||
+          (only_suffix != NULL && g_strcmp0 (only_suffix, export_formats[i].suffix) != 0))
         continue;
 
       filter = gtk_file_filter_new ();
@@ -65,15 +66,76 @@ ptl_export_chooser_new (GtkWidget  *parent,
       gtk_file_filter_add_suffix (filter, export_formats[i].suffix);
       g_object_set_data (G_OBJECT (filter), SUFFIX_KEY, (gpointer) export_formats[i].suffix);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-      if (i == 0)
+      if (first)
         {
           gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), filter);
-          g_object_set_data_full (G_OBJECT (chooser), INITIAL_KEY, g_object_ref (filter), g_object_unref);
+          /* A format chosen before the file chooser is the user's choice:
+           * it is never "the filter left alone". */
+          if (only_suffix == NULL)
+            g_object_set_data_full (G_OBJECT (chooser), INITIAL_KEY, g_object_ref (filter), g_object_unref);
+          first = FALSE;
         }
     }
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   return chooser;
+}
+
+GtkFileChooserNative *
+ptl_export_chooser_new (GtkWidget  *parent,
+                        const char *title,
+                        const char *name,
+                        gboolean    images_only)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return chooser_new (parent, title, name, images_only, NULL);
+}
+
+GtkFileChooserNative *
+ptl_export_chooser_new_for_suffix (GtkWidget  *parent,
+                                   const char *title,
+                                   const char *name,
+                                   const char *suffix)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (suffix != NULL, NULL);
+
+  return chooser_new (parent, title, name, FALSE, suffix);
+}
+
+guint
+ptl_export_chooser_get_n_formats (void)
+{
+  return G_N_ELEMENTS (export_formats);
+}
+
+const char *
+ptl_export_chooser_get_format_name (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (export_formats), NULL);
+
+  return _(export_formats[index].name);
+}
+
+const char *
+ptl_export_chooser_get_format_suffix (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (export_formats), NULL);
+
+  return export_formats[index].suffix;
+}
+
+gboolean
+ptl_export_chooser_get_format_is_image (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (export_formats), FALSE);
+
+  return export_formats[index].image;
 }
 
 const char *

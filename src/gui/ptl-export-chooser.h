@@ -18,6 +18,19 @@ GtkFileChooserNative *ptl_export_chooser_new          (GtkWidget            *par
                                                        const char           *title,
                                                        const char           *name,
                                                        gboolean              images_only);
+/* The same offering only the format of @suffix ("pdf"), chosen before:
+ * it decides the extension as a filter the user picked does. */
+GtkFileChooserNative *ptl_export_chooser_new_for_suffix (GtkWidget          *parent,
+                                                         const char         *title,
+                                                         const char         *name,
+                                                         const char         *suffix);
+/* The formats, in the order the chooser offers them: a translated name
+ * ("PDF Document"), the extension, and whether it is an image (drawn at
+ * a size) rather than data. */
+guint                 ptl_export_chooser_get_n_formats       (void);
+const char           *ptl_export_chooser_get_format_name     (guint index);
+const char           *ptl_export_chooser_get_format_suffix   (guint index);
+gboolean              ptl_export_chooser_get_format_is_image (guint index);
 /* The extension of the chooser's current filter ("pdf"), or NULL; sets
  * @changed when the user picked another filter than the first. */
 const char           *ptl_export_chooser_get_suffix   (GtkFileChooserNative *chooser,

@@ -830,6 +830,17 @@ ptl_window_close_request (GtkWindow *window)
 }
 
 static void
+ptl_window_export_report_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  PtlExperimentPage *page = ptl_window_get_visible_page (PTL_WINDOW (widget));
+
+  if (page != NULL)
+    ptl_experiment_page_export_report (page);
+}
+
+static void
 ptl_window_search_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -915,6 +926,7 @@ ptl_window_class_init (PtlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.run", NULL, ptl_window_run_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, ptl_window_cancel_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, ptl_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-report", NULL, ptl_window_export_report_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, ptl_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.step-through", "s", ptl_window_step_through_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, ptl_window_history_action);
@@ -1018,6 +1030,8 @@ ptl_window_update_actions (PtlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
                                  page != NULL && ptl_experiment_page_get_can_cancel (page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
+                                 page != NULL && ptl_experiment_page_get_can_export (page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-report",
                                  page != NULL && ptl_experiment_page_get_can_export (page));
   gtk_stack_set_visible_child_name (self->run_stack, running ? "cancel" : "run");
   /* Step mode is one click away from the experiments it steps through. */

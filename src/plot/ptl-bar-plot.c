@@ -186,6 +186,28 @@ measure_values (BarLayout *layout,
     *max *= 1.6;
 }
 
+/* Whether every line of wrapped @label after the first starts after a
+ * space or a punctuation mark: Pango also breaks Hangul between
+ * syllables, which reads as a word cut in two ("이벤트 루" over "프"). */
+static gboolean
+breaks_between_words (PangoLayout *label)
+{
+  const char *text = pango_layout_get_text (label);
+
+  for (GSList *l = pango_layout_get_lines_readonly (label); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      gunichar before;
+
+      if (line->start_index == 0)
+        continue;
+      before = g_utf8_get_char (g_utf8_prev_char (text + line->start_index));
+      if (!g_unichar_isspace (before) && !g_unichar_ispunct (before))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Category labels for groups @group_width wide: on one line if they fit,
  * wrapped on words if that fits, else turned to 45° and shortened to
  * @max_length. Sets labels_height and rotated; returns how far the first
@@ -227,7 +249,8 @@ fit_labels (BarLayout          *layout,
           pango_layout_set_width (label, (int) (room * PANGO_SCALE));
           pango_layout_set_wrap (label, PANGO_WRAP_WORD);
           _ptl_plot_layout_get_size (label, &width, &height);
-          if (pango_layout_get_line_count (label) > MAX_LABEL_LINES || width > room + 0.5)
+          if (pango_layout_get_line_count (label) > MAX_LABEL_LINES || width > room + 0.5 ||
+              !breaks_between_words (label))
             fits = FALSE;
         }
       layout->labels_height = MAX (layout->labels_height, height);

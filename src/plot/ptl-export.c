@@ -9,10 +9,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "ptl-plot.h"
+#include "ptl-plot-private.h"
 
 /* cairo's image surfaces stop at 32767 pixels a side. */
-#define MAX_PIXELS 32767
+#define MAX_PIXELS PTL_EXPORT_MAX_PIXELS
 
 /* Exports at a report size get twice the pixels, sharp when zoomed. */
 #define DEFAULT_SCALE 2
@@ -29,18 +29,12 @@ static const struct
   { "json", PTL_EXPORT_JSON },
 };
 
-typedef struct
-{
-  PtlAtomicFile *file;
-  GError        *error; /* why a write failed, for the error message */
-} Writer;
-
 static cairo_status_t
 write_cb (void                *closure,
           const unsigned char *data,
           unsigned int         length)
 {
-  Writer *writer = closure;
+  PtlExportWriter *writer = closure;
 
   if (writer->error != NULL)
     return CAIRO_STATUS_WRITE_ERROR;
@@ -49,7 +43,48 @@ write_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
-static cairo_status_t
+cairo_surface_t *
+_ptl_export_pdf_surface_new (PtlExportWriter *writer,
+                             const char      *title,
+                             double           width,
+                             double           height)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (write_cb, writer, width, height);
+
+  if (title != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME);
+  return surface;
+}
+
+gboolean
+_ptl_export_finish (cairo_surface_t  *surface,
+                    cairo_status_t    status,
+                    PtlExportWriter  *writer,
+                    GError          **error)
+{
+  /* Vector surfaces write their last pages only when finished, and only
+   * then report a failed write. */
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (writer->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&writer->error));
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED, _("Could not export to %s: %s"),
+                   ptl_atomic_file_get_path (writer->file), cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 render (PtlResult          *result,
         const char         *chart_id,
         PtlExportFormat     format,
@@ -57,7 +92,8 @@ render (PtlResult          *result,
         double              width,
         double              height,
         double              scale,
-        Writer             *writer)
+        PtlExportWriter    *writer,
+        GError            **error)
 {
   cairo_surface_t *surface;
   cairo_status_t status;
@@ -75,9 +111,7 @@ render (PtlResult          *result,
       break;
 
     case PTL_EXPORT_PDF:
-      surface = cairo_pdf_surface_create_for_stream (write_cb, writer, width, height);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, ptl_result_get_title (result));
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME);
+      surface = _ptl_export_pdf_surface_new (writer, ptl_result_get_title (result), width, height);
       break;
 
     case PTL_EXPORT_CSV:
@@ -95,14 +129,7 @@ render (PtlResult          *result,
 
   if (status == CAIRO_STATUS_SUCCESS && format == PTL_EXPORT_PNG)
     status = cairo_surface_write_to_png_stream (surface, write_cb, writer);
-
-  /* Vector surfaces write their last pages only when finished, and only
-   * then report a failed write. */
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  return status;
+  return _ptl_export_finish (surface, status, writer, error);
 }
 
 gboolean
@@ -179,6 +206,40 @@ ptl_export_check_options (const char              *path,
   return TRUE;
 }
 
+void
+ptl_export_get_size (PtlResult              *result,
+                     const PtlExportOptions *options,
+                     double                 *width,
+                     double                 *height,
+                     double                 *scale)
+{
+  double default_width, default_height;
+
+  g_return_if_fail (PTL_IS_RESULT (result));
+  g_return_if_fail (options != NULL);
+
+  *width = options->width;
+  *height = options->height;
+  *scale = options->scale > 0 ? options->scale : 1;
+  if (*width > 0 && *height > 0)
+    return;
+
+  /* One side given keeps the report shape; none gives the report size,
+   * where PNGs get twice the pixels unless a scale was asked. */
+  ptl_figure_get_default_size (result, options->chart_id, options->style, &default_width, &default_height);
+  if (*width > 0)
+    *height = *width * default_height / default_width;
+  else if (*height > 0)
+    *width = *height * default_width / default_height;
+  else
+    {
+      *width = default_width;
+      *height = default_height;
+      if (options->scale == 0)
+        *scale = DEFAULT_SCALE;
+    }
+}
+
 gboolean
 ptl_export_write (PtlResult               *result,
                   PtlAtomicFile           *file,
@@ -190,8 +251,7 @@ ptl_export_write (PtlResult               *result,
   PtlPlotStyle report;
   const PtlPlotStyle *style;
   PtlExportFormat format;
-  Writer writer = { file, NULL };
-  cairo_status_t status;
+  PtlExportWriter writer = { file, NULL };
   double width, height, scale;
 
   g_return_val_if_fail (PTL_IS_RESULT (result), FALSE);
@@ -227,29 +287,7 @@ ptl_export_write (PtlResult               *result,
       style = &report;
     }
 
-  width = options->width;
-  height = options->height;
-  scale = options->scale > 0 ? options->scale : 1;
-  if (width == 0 || height == 0)
-    {
-      double default_width, default_height;
-
-      /* One side given keeps the report shape; none gives the report
-       * size, where PNGs get twice the pixels unless a scale was asked. */
-      ptl_figure_get_default_size (result, options->chart_id, style, &default_width, &default_height);
-      if (width > 0)
-        height = width * default_height / default_width;
-      else if (height > 0)
-        width = height * default_width / default_height;
-      else
-        {
-          width = default_width;
-          height = default_height;
-          if (options->scale == 0)
-            scale = DEFAULT_SCALE;
-        }
-    }
-
+  ptl_export_get_size (result, options, &width, &height, &scale);
   if (format == PTL_EXPORT_PNG && (!png_side_fits (width, scale) || !png_side_fits (height, scale)))
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER,
@@ -258,19 +296,7 @@ ptl_export_write (PtlResult               *result,
       return FALSE;
     }
 
-  status = render (result, options->chart_id, format, style, width, height, scale, &writer);
-  if (writer.error != NULL)
-    {
-      g_propagate_error (error, writer.error);
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
-                   _("Could not export to %s: %s"), path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return render (result, options->chart_id, format, style, width, height, scale, &writer, error);
 }
 
 gboolean

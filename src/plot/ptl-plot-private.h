@@ -233,6 +233,47 @@ double          _ptl_reference_labels_width  (PtlChart           *chart,
                                               PangoContext       *context,
                                               const PtlPlotStyle *style);
 
+/* A table laid out @width wide (ptl-report.c): drawn as its heading row
+ * and then body rows [@first, @end), so a long table can go on over
+ * pages with its heading repeated. */
+typedef struct _PtlReportTable PtlReportTable;
+
+PtlReportTable *_ptl_report_table_new        (PtlTable           *table,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              double              width);
+guint           _ptl_report_table_get_n_rows (PtlReportTable     *self);
+double          _ptl_report_table_get_header_height (PtlReportTable *self);
+double          _ptl_report_table_get_row_height (PtlReportTable *self,
+                                                  guint           row);
+void            _ptl_report_table_draw       (PtlReportTable     *self,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              x,
+                                              double              y,
+                                              guint               first,
+                                              guint               end);
+void            _ptl_report_table_free       (PtlReportTable     *self);
+
+/* A titled list of names and values (parameters, machine facts; the
+ * latter with their translated labels), @width wide; nothing (height 0)
+ * for an empty @object. */
+typedef struct _PtlReportFacts PtlReportFacts;
+
+PtlReportFacts *_ptl_report_facts_new        (JsonObject         *object,
+                                              gboolean            machine,
+                                              const char         *title,
+                                              PangoContext       *context,
+                                              const PtlPlotStyle *style,
+                                              double              width);
+double          _ptl_report_facts_get_height (PtlReportFacts     *self);
+void            _ptl_report_facts_draw       (PtlReportFacts     *self,
+                                              cairo_t            *cr,
+                                              const PtlPlotStyle *style,
+                                              double              x,
+                                              double              y);
+void            _ptl_report_facts_free       (PtlReportFacts     *self);
+
 /* The summary table, parameters and machine facts of a whole-figure
  * export (ptl-report.c), laid out @width wide. */
 typedef struct _PtlReport PtlReport;
@@ -249,6 +290,27 @@ void            _ptl_report_draw             (PtlReport          *report,
                                               double              y);
 void            _ptl_report_free             (PtlReport          *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlReport, _ptl_report_free)
+
+/* cairo writes files through a PtlExportWriter into an atomic file
+ * (ptl-export.c); the first failed write is kept for the message. */
+typedef struct
+{
+  PtlAtomicFile *file;
+  GError        *error;
+} PtlExportWriter;
+
+/* A PDF surface writing to @writer, with @title (may be NULL) and the
+ * lab as its creator in the metadata. */
+cairo_surface_t *_ptl_export_pdf_surface_new (PtlExportWriter  *writer,
+                                              const char       *title,
+                                              double            width,
+                                              double            height);
+/* Finishes and destroys @surface; FALSE with the write's own error, or
+ * with @status or the surface's, when anything failed. */
+gboolean        _ptl_export_finish           (cairo_surface_t  *surface,
+                                              cairo_status_t    status,
+                                              PtlExportWriter  *writer,
+                                              GError          **error);
 
 /* "No data", centred in @area. */
 void            _ptl_draw_no_data            (cairo_t            *cr,

@@ -136,6 +136,13 @@ typedef struct
   const PtlPlotStyle *style;    /* NULL: the report style */
 } PtlExportOptions;
 
+/* What the CLI and the export dialog accept: sides in pixels (points
+ * for SVG and PDF), and PNG pixels per unit. A PNG is further held to
+ * PTL_EXPORT_MAX_PIXELS a side (width or height times scale). */
+#define PTL_EXPORT_MAX_SIDE   20000
+#define PTL_EXPORT_MAX_SCALE  8
+#define PTL_EXPORT_MAX_PIXELS 32767
+
 /* Format from the file name's extension (case-insensitive). */
 gboolean  ptl_export_format_from_path (const char        *path,
                                        PtlExportFormat   *format,
@@ -147,6 +154,16 @@ gboolean  ptl_export_format_from_path (const char        *path,
 gboolean  ptl_export_check_options    (const char              *path,
                                        const PtlExportOptions  *options,
                                        GError                 **error);
+/* The size and scale an image export of @result with @options (not
+ * NULL) draws at: a side left at 0 keeps the figure's shape (see
+ * ptl_figure_get_default_size ()), both at 0 give its report size with
+ * twice the pixels unless a scale was asked; @style NULL: the report
+ * style. */
+void      ptl_export_get_size         (PtlResult              *result,
+                                       const PtlExportOptions *options,
+                                       double                 *width,
+                                       double                 *height,
+                                       double                 *scale);
 /* Writes @result into @file in the format its path names, without
  * committing it, so a caller can write several files and then commit
  * them all, or none when interrupted. @options may be NULL. */
@@ -160,6 +177,25 @@ gboolean  ptl_export_write            (PtlResult              *result,
 gboolean  ptl_export_to_file          (PtlResult              *result,
                                        const char             *path,
                                        const PtlExportOptions *options,
+                                       GError                **error);
+
+/* A report of @n_runs results as a multi-page A4 portrait PDF written
+ * into @file (not committed): a title page (experiment, date, machine,
+ * warnings), each chart at the page's width, the summary table (over
+ * several pages when long, its heading repeated), the parameters, the
+ * notes, and @explanation (How It Works; may be NULL) under the
+ * experiment's one-line @summary (may be NULL). Two or more runs of one
+ * experiment make a comparison report: the overlaid charts and the
+ * side-by-side table first, then each run. @names name the runs (see
+ * ptl_compare_dup_run_name ()). Text is text, fonts embedded; every page
+ * has a footer with its number. Fails with PTL_ERROR_INVALID_PARAMETER
+ * for runs of different experiments or more than PTL_COMPARE_MAX_RUNS. */
+gboolean  ptl_report_write_pdf        (PtlResult * const      *results,
+                                       const char * const     *names,
+                                       guint                   n_runs,
+                                       const char             *summary,
+                                       const char             *explanation,
+                                       PtlAtomicFile          *file,
                                        GError                **error);
 
 /* The size ptl_export_to_file () picks when none is given: 960 × 640 for

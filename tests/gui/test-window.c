@@ -12,6 +12,7 @@
 #include "ptl-core.h"
 #include "ptl-experiment-page-private.h"
 #include "ptl-export-chooser.h"
+#include "ptl-export-dialog.h"
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-preferences-window.h"
@@ -546,53 +547,192 @@ assert_file_starts_with (const char *path,
   g_assert_cmpmem (contents, prefix_len, prefix, prefix_len);
 }
 
+/* The export dialog an action opened, or NULL. */
+static PtlExportDialog *
+find_export_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  iterate_pending ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (PTL_IS_EXPORT_DIALOG (window))
+        return PTL_EXPORT_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+dialog_message_cb (PtlExportDialog *dialog,
+                   const char      *text,
+                   const GError    *error,
+                   char           **out)
+{
+  g_free (*out);
+  *out = error != NULL ? g_strdup_printf ("%s: %s", text, error->message) : g_strdup (text);
+}
+
+/* Opens the dialog with @action on @widget; its messages go to @message. */
+static PtlExportDialog *
+open_export_dialog (GtkWidget   *widget,
+                    const char  *action,
+                    char       **message)
+{
+  PtlExportDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (widget, action, NULL));
+  dialog = find_export_dialog ();
+  g_assert_nonnull (dialog);
+  g_signal_connect (dialog, "message", G_CALLBACK (dialog_message_cb), message);
+  return dialog;
+}
+
+static void
+set_spin (PtlExportDialog *dialog,
+          const char      *row,
+          double           value)
+{
+  GtkWidget *spin = find_descendant (find_named (GTK_WIDGET (dialog), row), GTK_TYPE_SPIN_BUTTON);
+
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+}
+
+static void
+set_combo (PtlExportDialog *dialog,
+           const char      *row,
+           guint            index)
+{
+  GtkWidget *combo = find_named (GTK_WIDGET (dialog), row);
+
+  g_assert_true (ADW_IS_COMBO_ROW (combo));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), index);
+}
+
+/* The index of @suffix among the dialog's formats. */
+static guint
+format_index (const char *suffix)
+{
+  for (guint i = 0; i < ptl_export_chooser_get_n_formats (); i++)
+    if (g_str_equal (ptl_export_chooser_get_format_suffix (i), suffix))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* The export dialog: the format and size chosen decide the file, and are
+ * remembered; a PNG past its pixel limit cannot be exported. */
 static void
 test_export (void)
 {
   PtlWindow *window = open_models_window ();
   PtlExperimentPage *page = _ptl_window_get_page (window);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) png_file = NULL;
+  g_autoptr(GFile) csv_file = NULL;
+  g_autoptr(GFile) bad_file = NULL;
+  g_autoptr(GFile) report_file = NULL;
+  g_autoptr(GFile) nowhere_file = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *nowhere = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *png = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *bad = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *format = NULL;
+  PtlExportDialog *dialog;
+  GtkWidget *problem;
 
   dir = g_dir_make_tmp ("ptlab-export-XXXXXX", &error);
   g_assert_no_error (error);
   png = g_build_filename (dir, "models.png", NULL);
   csv = g_build_filename (dir, "models.csv", NULL);
   bad = g_build_filename (dir, "models.xyz", NULL);
+  png_file = g_file_new_for_path (png);
+  csv_file = g_file_new_for_path (csv);
+  bad_file = g_file_new_for_path (bad);
+  report = g_build_filename (dir, "report", NULL);
+  nowhere = g_build_filename (dir, "no", "such", "report.pdf", NULL);
+  report_file = g_file_new_for_path (report);
+  nowhere_file = g_file_new_for_path (nowhere);
+  g_free (report);
+  report = g_build_filename (dir, "report.pdf", NULL);
 
-  /* Nothing to export before a run: refused, and the action is off. */
-  g_assert_false (_ptl_experiment_page_export_to_path (page, png, &error));
-  g_assert_nonnull (error);
-  g_clear_error (&error);
-  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  /* Nothing to export before a run: the action is off. */
   g_assert_false (ptl_experiment_page_get_can_export (page));
   g_assert_false (action_enabled (GTK_WIDGET (window), "win.export"));
+  _ptl_experiment_page_export_report_chosen (page, report_file, "pdf", TRUE);
+  g_assert_false (g_file_test (report, G_FILE_TEST_EXISTS));
 
   run_to_completion (window);
-
   g_assert_true (action_enabled (GTK_WIDGET (window), "win.export"));
-  g_assert_true (_ptl_experiment_page_export_to_path (page, png, &error));
-  g_assert_no_error (error);
-  assert_file_starts_with (png, "\x89PNG\r\n\x1a\n", 8);
 
-  g_assert_true (_ptl_experiment_page_export_to_path (page, csv, &error));
+  /* PNG, 800 × 500 at scale 1.5. */
+  dialog = open_export_dialog (GTK_WIDGET (window), "win.export", &message);
+  set_combo (dialog, "format", format_index ("png"));
+  set_spin (dialog, "width", 800);
+  set_spin (dialog, "height", 500);
+  set_spin (dialog, "scale", 1.5);
+  ptl_export_dialog_export_chosen (dialog, png_file, "png", TRUE);
+  g_assert_cmpstr (message, ==, "Saved models.png");
+  g_assert_null (find_export_dialog ());
+  pixbuf = gdk_pixbuf_new_from_file (png, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 1200);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 750);
+  g_assert_cmpint (g_settings_get_int (settings, "export-width"), ==, 800);
+  g_assert_cmpint (g_settings_get_int (settings, "export-height"), ==, 500);
+  g_assert_cmpfloat (g_settings_get_double (settings, "export-scale"), ==, 1.5);
+  format = g_settings_get_string (settings, "export-format");
+  g_assert_cmpstr (format, ==, "png");
+
+  /* The next dialog starts from those choices; CSV is the whole result. */
+  dialog = open_export_dialog (GTK_WIDGET (window), "win.export", &message);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_named (GTK_WIDGET (dialog), "format"))), ==,
+                    format_index ("png"));
+  set_combo (dialog, "format", format_index ("csv"));
+  g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (dialog), "width")));
+  ptl_export_dialog_export_chosen (dialog, csv_file, "csv", TRUE);
   g_file_get_contents (csv, &contents, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strchr (contents, ','));
-  g_assert_nonnull (strchr (contents, '\n'));
+  g_clear_pointer (&format, g_free);
+  format = g_settings_get_string (settings, "export-format");
+  g_assert_cmpstr (format, ==, "csv");
 
-  /* An unknown extension is an error and leaves no file. */
-  g_assert_false (_ptl_experiment_page_export_to_path (page, bad, &error));
-  g_assert_error (error, PTL_ERROR, PTL_ERROR_UNSUPPORTED_FORMAT);
+  /* A PNG larger than an image holds: said, and Export is off. */
+  dialog = open_export_dialog (GTK_WIDGET (window), "win.export", &message);
+  set_combo (dialog, "format", format_index ("png"));
+  set_spin (dialog, "width", 20000);
+  set_spin (dialog, "scale", 8);
+  problem = find_label_containing (GTK_WIDGET (dialog), "32767");
+  g_assert_nonnull (problem);
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_assert_false (gtk_widget_is_sensitive (find_label_containing (GTK_WIDGET (dialog), "Export…")));
+  set_spin (dialog, "scale", 1);
+  g_assert_false (gtk_widget_get_visible (problem));
+  g_assert_true (gtk_widget_is_sensitive (find_label_containing (GTK_WIDGET (dialog), "Export…")));
+
+  /* An unknown extension is an error, told, and leaves no file. */
+  ptl_export_dialog_export_chosen (dialog, bad_file, NULL, FALSE);
+  g_assert_true (g_str_has_prefix (message, "Could not export: "));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  /* Export Report…: the run's PDF report, or nothing where it cannot
+   * be written. */
+  _ptl_experiment_page_export_report_chosen (page, report_file, "pdf", TRUE);
+  assert_file_starts_with (report, "%PDF", 4);
+  _ptl_experiment_page_export_report_chosen (page, nowhere_file, "pdf", TRUE);
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
 
   g_unlink (png);
   g_unlink (csv);
+  g_unlink (report);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -646,6 +786,8 @@ test_export_chooser (void)
   g_autofree char *png = NULL;
   g_autofree char *pdf = NULL;
   g_autofree char *svg = NULL;
+  g_autofree char *message = NULL;
+  PtlExportDialog *dialog;
   const char *suffix;
   gboolean changed;
 
@@ -676,15 +818,28 @@ test_export_chooser (void)
   svg = g_build_filename (dir, "typed.svg", NULL);
 
   offered = g_file_new_for_path (png);
-  _ptl_experiment_page_export_chosen (page, offered, suffix, changed);
+  dialog = open_export_dialog (GTK_WIDGET (window), "win.export", &message);
+  ptl_export_dialog_export_chosen (dialog, offered, suffix, changed);
   assert_file_starts_with (pdf, "%PDF", 4);
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
 
   /* A typed known extension decides when the filter was left alone. */
   typed = g_file_new_for_path (svg);
-  _ptl_experiment_page_export_chosen (page, typed, "png", FALSE);
+  dialog = open_export_dialog (GTK_WIDGET (window), "win.export", &message);
+  ptl_export_dialog_export_chosen (dialog, typed, "png", FALSE);
   g_assert_true (g_file_test (svg, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  /* A chooser for the format the dialog chose: that filter only, and
+   * it decides over a typed extension. */
+  g_clear_object (&chooser);
+  g_clear_object (&filters);
+  chooser = ptl_export_chooser_new_for_suffix (GTK_WIDGET (page), "Export", "models.svg", "pdf");
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (chooser));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 1);
+  suffix = ptl_export_chooser_get_suffix (chooser, &changed);
+  g_assert_cmpstr (suffix, ==, "pdf");
+  g_assert_true (changed);
 
   g_unlink (pdf);
   g_unlink (svg);
@@ -725,6 +880,7 @@ test_chart_menu (void)
   GdkContentProvider *content;
   GdkTexture *texture;
   GtkWidget *button;
+  PtlExportDialog *dialog;
   double width, height;
 
   run_to_completion (window);
@@ -748,7 +904,12 @@ test_chart_menu (void)
   png = g_build_filename (dir, "chart.png", NULL);
   svg = g_build_filename (dir, "chart.svg", NULL);
   file = g_file_new_for_path (png);
-  ptl_chart_view_export_chosen (view, file, "svg", TRUE);
+  dialog = open_export_dialog (GTK_WIDGET (view), "chart.export", &message);
+  /* The dialog opens on this chart. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_named (GTK_WIDGET (dialog), "chart"))), ==, 2);
+  set_spin (dialog, "width", g_settings_get_int (settings, "export-width"));
+  set_spin (dialog, "height", 0);
+  ptl_export_dialog_export_chosen (dialog, file, "svg", TRUE);
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
   g_file_get_contents (svg, &contents, NULL, &error);
   g_assert_no_error (error);
@@ -797,6 +958,7 @@ test_export_partial (void)
   JsonObject *root;
   PtlResult *result;
   GtkWidget *view;
+  PtlExportDialog *dialog;
   g_autofree char *message = NULL;
 
   /* Rounds of well under a second, many of them. */
@@ -843,7 +1005,8 @@ test_export_partial (void)
   g_assert_no_error (error);
   json = g_build_filename (dir, "partial.json", NULL);
   file = g_file_new_for_path (json);
-  _ptl_experiment_page_export_chosen (page, file, "json", TRUE);
+  dialog = open_export_dialog (GTK_WIDGET (window), "win.export", &message);
+  ptl_export_dialog_export_chosen (dialog, file, "json", TRUE);
   json_parser_load_from_file (parser, json, &error);
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
