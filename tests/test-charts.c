@@ -31,6 +31,8 @@ static const QuickRun quick_runs[] = {
   { "thread-pool", { "workload", "mixed", "task-us", "200", "tasks", "10", "max-workers", "2", "repeats", "1", NULL } },
   { "gil", { "cpu-threads", "1", "duration-ms", "50", "sweep", "false", NULL } },
   { "bankers", { "state", "silberschatz", "requests", "example", NULL } },
+  { "producer-consumer", { "items", "50", "repeats", "1", "produce-us", "50", "consume-us", "50", NULL } },
+  { "readers-writers", { "readers", "2", "writers", "1", "duration-ms", "50", "repeats", "1", NULL } },
 };
 
 static void

@@ -17,7 +17,9 @@
 #include "ptl-memory-experiment.h"
 #include "ptl-models-experiment.h"
 #include "ptl-pool-experiment.h"
+#include "ptl-producer-consumer-experiment.h"
 #include "ptl-race-experiment.h"
+#include "ptl-readers-writers-experiment.h"
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
@@ -40,6 +42,8 @@ static const PtlGetType experiment_get_types[] = {
   ptl_locks_experiment_get_type,
   ptl_thread_pool_experiment_get_type,
   ptl_gil_experiment_get_type,
+  ptl_producer_consumer_experiment_get_type,
+  ptl_readers_writers_experiment_get_type,
   ptl_bankers_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
