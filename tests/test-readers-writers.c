@@ -147,6 +147,7 @@ test_cancel (void)
     {
       g_autofree char *prefix = g_strdup_printf ("%s, repeat 1", lock_names[i]);
 
+      g_object_set (experiment, "locks", i + 1, NULL);
       ptl_test_assert_cancel_at (experiment, prefix, 200, 1000);
     }
   ptl_test_leaks_assert_none (&before, 2000);
