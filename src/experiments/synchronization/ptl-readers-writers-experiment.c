@@ -368,7 +368,8 @@ ptl_readers_writers_experiment_run (PtlExperiment  *experiment,
   ptl_series_set_band_label (longest_series, _("min–max"));
   throughput_chart = ptl_result_add_chart (result, "throughput", PTL_CHART_BAR, _("Reads and writes per second"));
   ptl_chart_set_categories_with_ids (throughput_chart, category_ids, categories);
-  ptl_chart_set_y_axis (throughput_chart, _("Operations per second"), "ops/s", FALSE);
+  /* Log: starved writers manage a few a second beside thousands of reads. */
+  ptl_chart_set_y_axis (throughput_chart, _("Operations per second"), "ops/s", TRUE);
   reads_series = ptl_chart_add_series_with_id (throughput_chart, "reads", _("Reads"));
   writes_series = ptl_chart_add_series_with_id (throughput_chart, "writes", _("Writes"));
 
