@@ -70,6 +70,8 @@ static GParamSpec *properties[N_PROPS];
 /* The occupancy chart draws the first changes only: over a whole run the
  * three methods' steps blur into one block of colour. */
 #define OCCUPANCY_CHANGES 400
+#define WARM_UP_ITEMS     50
+#define WARM_UP_MS        50
 
 static const char * const method_ids[] = { "condition", "semaphores", "async-queue" };
 static const char * const method_names[] = {
@@ -369,6 +371,28 @@ run_method (PtlProducerConsumerExperiment *self,
   return TRUE;
 }
 
+/* A short run first, not counted: threads, stacks, the buffer's pages and
+ * the tick calibration warm. About WARM_UP_MS at the slower side's rate,
+ * at most WARM_UP_ITEMS items. */
+static gboolean
+warm_up (PtlProducerConsumerExperiment  *self,
+         PtlBufferGuard                  guard,
+         GCancellable                   *cancellable,
+         GError                        **error)
+{
+  g_autoptr(PtlExperiment) warm = ptl_experiment_dup (PTL_EXPERIMENT (self));
+  g_autoptr(GArray) puts = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) takes = g_array_new (FALSE, FALSE, sizeof (double));
+  double item_us = MAX (MAX ((double) self->produce_us / self->producers,
+                             (double) self->consume_us / self->consumers), 1.0);
+  RunResult scratch;
+
+  g_object_set (warm, "items", (guint) CLAMP (WARM_UP_MS * 1e3 / item_us, 1, MIN (self->items, WARM_UP_ITEMS)),
+                NULL);
+  return run_method (PTL_PRODUCER_CONSUMER_EXPERIMENT (warm), guard, 0, NULL, TRUE, TRUE, NULL, cancellable,
+                     &scratch, puts, takes, error);
+}
+
 static gboolean
 ptl_producer_consumer_experiment_run (PtlExperiment  *experiment,
                                       PtlRun         *ptl_run,
@@ -420,6 +444,10 @@ ptl_producer_consumer_experiment_run (PtlExperiment  *experiment,
   ptl_chart_set_x_axis (occupancy_chart, _("Time since the run started"), "s", FALSE);
   ptl_chart_set_y_axis (occupancy_chart, _("Items in the buffer"), NULL, FALSE);
   ptl_chart_add_reference (occupancy_chart, PTL_REFERENCE_HORIZONTAL, self->buffer_size, _("Full"));
+
+  ptl_run_progress (ptl_run, 0, _("Warming up"));
+  if (!warm_up (self, guards[0], cancellable, error))
+    return FALSE;
 
   /* Methods interleaved, so a change in the machine's load touches all. */
   for (guint r = 0; r < self->repeats; r++)

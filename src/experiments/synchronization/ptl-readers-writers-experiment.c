@@ -61,6 +61,9 @@ static GParamSpec *properties[N_PROPS];
 #define MAX_READERS 48
 #define MAX_WRITERS 16
 #define MAX_THREADS (MAX_READERS + MAX_WRITERS)
+#define MIN_DURATION_MS 50
+/* The uncounted warm-up run: the shortest a run may be. */
+#define WARM_UP_MS      MIN_DURATION_MS
 /* "all" comes first in the locks parameter, before the policies. */
 #define LOCKS_ALL 0
 
@@ -291,6 +294,25 @@ closest_policy (const double *longest)
   return best;
 }
 
+/* A short run first, not counted: threads, stacks and the tick
+ * calibration warm. */
+static gboolean
+warm_up (PtlReadersWritersExperiment  *self,
+         PtlRwPolicy                   policy,
+         GCancellable                 *cancellable,
+         GError                      **error)
+{
+  g_autoptr(PtlExperiment) warm = ptl_experiment_dup (PTL_EXPERIMENT (self));
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  g_autoptr(GArray) readers = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) writers = g_array_new (FALSE, FALSE, sizeof (double));
+  RunResult scratch;
+
+  g_object_set (warm, "duration-ms", WARM_UP_MS, NULL);
+  return run_lock (PTL_READERS_WRITERS_EXPERIMENT (warm), policy, 0, recorder, cancellable, &scratch,
+                   readers, writers, error);
+}
+
 static gboolean
 ptl_readers_writers_experiment_run (PtlExperiment  *experiment,
                                     PtlRun         *ptl_run,
@@ -328,6 +350,10 @@ ptl_readers_writers_experiment_run (PtlExperiment  *experiment,
       g_ptr_array_add (reader_waits, g_array_new (FALSE, FALSE, sizeof (double)));
       g_ptr_array_add (writer_waits, g_array_new (FALSE, FALSE, sizeof (double)));
     }
+
+  ptl_run_progress (ptl_run, 0, _("Warming up"));
+  if (!warm_up (self, policies[0], cancellable, error))
+    return FALSE;
 
   for (guint r = 0; r < self->repeats; r++)
     for (guint i = 0; i < n_policies; i++)
@@ -710,7 +736,7 @@ ptl_readers_writers_experiment_class_init (PtlReadersWritersExperimentClass *kla
   ptl_param_set_choice_labels (properties[PROP_TIMING], ptl_sync_timing_labels);
   properties[PROP_DURATION_MS] =
     g_param_spec_uint ("duration-ms", N_("Time per run"), N_("How long the threads take turns on one lock"),
-                       50, 60000, 800, flags);
+                       MIN_DURATION_MS, 60000, 800, flags);
   ptl_param_set_unit (properties[PROP_DURATION_MS], "ms");
   properties[PROP_LOCKS] =
     g_param_spec_enum ("locks", N_("Locks"), N_("Every lock in turn, or one of them alone"),
