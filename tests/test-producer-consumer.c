@@ -144,7 +144,7 @@ test_params (void)
   };
   static const char * const invalid[] = {
     "producers", "0", "producers", "33", "consumers", "0", "buffer-size", "0", "buffer-size", "4097",
-    "produce-us", "100001", "consume-us", "-1", "timing", "uniform", "items", "0", "methods", "spinlock",
+    "produce-us", "100001", "consume-us", "-1", "timing", "uniform", "items", "0", "items", "100001", "methods", "spinlock",
     "repeats", "0", "repeats", "21", NULL,
   };
 

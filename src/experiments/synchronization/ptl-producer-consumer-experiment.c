@@ -137,6 +137,15 @@ method_selected (PtlProducerConsumerExperiment *self,
   return self->methods == METHODS_ALL || self->methods == (int) guard + 1;
 }
 
+/* Producers first, then consumers, as the team numbers them. */
+static char *
+dup_thread_name (PtlProducerConsumerExperiment *self,
+                 guint                          index)
+{
+  return index < self->producers ? g_strdup_printf (_("Producer %u"), index + 1)
+                                 : g_strdup_printf (_("Consumer %u"), index - self->producers + 1);
+}
+
 static gboolean
 do_work (Run     *run,
          guint    index,
@@ -290,8 +299,7 @@ run_method (PtlProducerConsumerExperiment *self,
   run->take_waits = take_waits;
   for (guint t = 0; t < n_threads; t++)
     {
-      g_autofree char *name = t < self->producers ? g_strdup_printf (_("Producer %u"), t + 1)
-                                                  : g_strdup_printf (_("Consumer %u"), t - self->producers + 1);
+      g_autofree char *name = recorder == NULL ? dup_thread_name (self, t) : NULL;
 
       run->tracks[t] = recorder != NULL ? ptl_thread_recorder_get_thread (recorder, t)
                                         : ptl_thread_recorder_add_thread (scratch, name);
@@ -427,8 +435,7 @@ ptl_producer_consumer_experiment_run (PtlExperiment  *experiment,
   n_runs = n_guards * self->repeats;
   for (guint t = 0; t < n_threads; t++)
     {
-      g_autofree char *name = t < self->producers ? g_strdup_printf (_("Producer %u"), t + 1)
-                                                  : g_strdup_printf (_("Consumer %u"), t - self->producers + 1);
+      g_autofree char *name = dup_thread_name (self, t);
 
       ptl_thread_recorder_add_thread (recorder, name);
     }
@@ -796,7 +803,7 @@ ptl_producer_consumer_experiment_class_init (PtlProducerConsumerExperimentClass 
   ptl_param_set_choice_labels (properties[PROP_TIMING], ptl_sync_timing_labels);
   properties[PROP_ITEMS] =
     g_param_spec_uint ("items", N_("Items per run"), N_("Items passed through the buffer in one run"),
-                       1, 1000000, 1000, flags);
+                       1, 100000, 1000, flags);
   properties[PROP_METHODS] =
     g_param_spec_enum ("methods", N_("Methods"), N_("Every guard in turn, or one of them alone"),
                        methods_get_type (), METHODS_ALL, flags);
