@@ -26,11 +26,14 @@ has_note_starting (PtlResult  *result,
 
 /* Eight readers each holding 3 ms of every 4: the lock is almost never
  * free of readers, so under reader preference a writer waits for most of
- * the run, while the fair lock lets it in after those ahead of it. */
+ * the run, while the fair lock lets it in after those ahead of it. Here
+ * that is about 30 times shorter; the margins leave room for a loaded
+ * machine, where a preempted thread in the fair lock's line holds up
+ * everyone behind it (seen: a quarter of a second under a sanitizer). */
 static void
 test_starvation (void)
 {
-  const char *params[] = { "duration-ms", "400", "repeats", "1", NULL };
+  const char *params[] = { "duration-ms", "1000", "repeats", "1", NULL };
   g_autoptr(PtlResult) result = ptl_test_run ("readers-writers", params);
   double starved = ptl_test_cell (result, "readers", "Longest writer wait");
   double fair = ptl_test_cell (result, "fair", "Longest writer wait");
@@ -42,9 +45,10 @@ test_starvation (void)
       g_assert_cmpfloat (ptl_test_cell (result, locks[i], "Writer wait p50"), <=,
                          ptl_test_cell (result, locks[i], "Writer wait p99"));
     }
-  g_assert_cmpfloat (starved, >, 5 * fair);
+  g_assert_cmpfloat (starved, >, 2 * fair);
   g_assert_cmpfloat (ptl_test_cell (result, "readers", "Longest writer wait, share of the run"), >, 30);
-  g_assert_cmpfloat (ptl_test_cell (result, "fair", "Longest writer wait, share of the run"), <, 30);
+  g_assert_cmpfloat (ptl_test_cell (result, "readers", "Writer wait p50"), >,
+                     2 * ptl_test_cell (result, "fair", "Writer wait p50"));
   g_assert_cmpfloat (ptl_test_cell (result, "readers", "Writes"), <,
                      ptl_test_cell (result, "fair", "Writes"));
   /* Readers hardly wait when preferred. */

@@ -593,7 +593,7 @@ ptl_producer_consumer_experiment_run (PtlExperiment  *experiment,
                        _("%u producers and %u consumers, a buffer of %u, %u items per run, %u repeats, methods "
                          "interleaved. Producing took %s and consuming %s on average as measured (asked: %u µs "
                          "and %u µs, %s): the slower side allows %s. Waits are timed from asking for a slot "
-                         "(an item) to having it, so a wait that never blocked shows as tens of nanoseconds."),
+                         "(an item) to having it, so a wait that never blocked shows as tens to hundreds of nanoseconds."),
                        self->producers, self->consumers, self->buffer_size, self->items, self->repeats,
                        produce_text, consume_text, self->produce_us, self->consume_us,
                        ptl_sync_timing_describe (self->timing), ideal_text);
@@ -766,7 +766,7 @@ ptl_producer_consumer_experiment_class_init (PtlProducerConsumerExperimentClass 
        "With equal rates and random times it wanders between both: a larger buffer absorbs the bursts and "
        "cuts both waits. The three guards give the same throughput within the noise, because here the "
        "work, not the lock, is the bottleneck; the waits' charts show how often each side had to block "
-       "(the jump at tens of nanoseconds is the share that never did).\n\n"
+       "(the jump at tens to hundreds of nanoseconds is the share that never did).\n\n"
        "The checks. Every put and take updates a count of items where the guard is held and checks it "
        "stays within 0 and the size; a ring slot must be empty when filled and full when emptied; each "
        "consumed number is ticked off, and at the end every number must have been ticked exactly once. "
