@@ -33,6 +33,8 @@ static const QuickRun quick_runs[] = {
   { "bankers", { "state", "silberschatz", "requests", "example", NULL } },
   { "philosophers", { "strategy", "naive", "pause-ms", "20", "duration-ms", "5000", NULL } },
   { "deadlock", { "repeats", "1", "rounds", "20", NULL } },
+  { "producer-consumer", { "items", "50", "repeats", "1", "produce-us", "50", "consume-us", "50", NULL } },
+  { "readers-writers", { "readers", "2", "writers", "1", "duration-ms", "50", "repeats", "1", NULL } },
 };
 
 static void

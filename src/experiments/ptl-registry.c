@@ -19,7 +19,9 @@
 #include "ptl-models-experiment.h"
 #include "ptl-philosophers-experiment.h"
 #include "ptl-pool-experiment.h"
+#include "ptl-producer-consumer-experiment.h"
 #include "ptl-race-experiment.h"
+#include "ptl-readers-writers-experiment.h"
 #include "ptl-registry.h"
 #include "ptl-sched-experiment.h"
 #include "ptl-sched-real-experiment.h"
@@ -42,9 +44,11 @@ static const PtlGetType experiment_get_types[] = {
   ptl_locks_experiment_get_type,
   ptl_thread_pool_experiment_get_type,
   ptl_gil_experiment_get_type,
-  ptl_bankers_experiment_get_type,
+  ptl_producer_consumer_experiment_get_type,
   ptl_philosophers_experiment_get_type,
   ptl_deadlock_experiment_get_type,
+  ptl_readers_writers_experiment_get_type,
+  ptl_bankers_experiment_get_type,
   ptl_sched_experiment_get_type,
   ptl_sched_real_experiment_get_type,
   ptl_async_patterns_experiment_get_type,

@@ -46,6 +46,7 @@ static void *real_g_task_run_in_thread, *real_g_task_return_pointer;
 static void *real_g_task_return_error, *real_g_task_propagate_pointer;
 static void *real_g_thread_pool_new, *real_g_thread_pool_push, *real_g_thread_pool_free;
 static void *real_g_async_queue_push, *real_g_async_queue_pop, *real_g_async_queue_timeout_pop;
+static void *real_g_async_queue_lock, *real_g_async_queue_unlock, *real_g_async_queue_timeout_pop_unlocked;
 
 void
 g_mutex_lock (GMutex *mutex)
@@ -245,5 +246,34 @@ g_async_queue_timeout_pop (GAsyncQueue *queue,
   data = REAL (gpointer (*) (GAsyncQueue *, guint64), g_async_queue_timeout_pop) (queue, timeout);
   if (data != NULL)
     __tsan_acquire (queue);
+  return data;
+}
+
+/* GAsyncQueue's own lock, taken by hand around the _unlocked calls: a
+ * lock like a GMutex, released while a timed pop waits. */
+
+void
+g_async_queue_lock (GAsyncQueue *queue)
+{
+  REAL (void (*) (GAsyncQueue *), g_async_queue_lock) (queue);
+  __tsan_acquire (queue);
+}
+
+void
+g_async_queue_unlock (GAsyncQueue *queue)
+{
+  __tsan_release (queue);
+  REAL (void (*) (GAsyncQueue *), g_async_queue_unlock) (queue);
+}
+
+gpointer
+g_async_queue_timeout_pop_unlocked (GAsyncQueue *queue,
+                                    guint64      timeout)
+{
+  gpointer data;
+
+  __tsan_release (queue);
+  data = REAL (gpointer (*) (GAsyncQueue *, guint64), g_async_queue_timeout_pop_unlocked) (queue, timeout);
+  __tsan_acquire (queue);
   return data;
 }
