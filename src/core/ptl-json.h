@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +16,8 @@ G_BEGIN_DECLS
 gboolean ptl_json_check_depth (const char  *data,
                                gsize        len,
                                GError     **error);
+
+/* A copy of @object sharing nothing with it, safe to hand to another thread. */
+JsonObject *ptl_json_object_copy (JsonObject *object);
 
 G_END_DECLS
