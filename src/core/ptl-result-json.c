@@ -617,10 +617,19 @@ load_chart (PtlResult  *self,
 static gboolean
 load_pairs (JsonNode    *node,
             const char  *where,
+            GHashTable  *packed,
             GArray      *pairs,
             GError     **error)
 {
   JsonArray *array = json_node_get_array (node);
+  GArray *packed_pairs = packed ? g_hash_table_lookup (packed, array) : NULL;
+
+  /* The parser checked these already. */
+  if (packed_pairs != NULL)
+    {
+      g_array_append_vals (pairs, packed_pairs->data, packed_pairs->len);
+      return TRUE;
+    }
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -645,6 +654,7 @@ static gboolean
 load_series (PtlResult  *self,
              JsonNode   *node,
              guint       index,
+             GHashTable *packed,
              GError    **error)
 {
   g_autofree char *where = g_strdup_printf ("series[%u]", index);
@@ -673,13 +683,13 @@ load_series (PtlResult  *self,
   points_node = member_of_type (object, where, "points", JSON_NODE_ARRAY, TRUE, error);
   if (points_node == NULL)
     return FALSE;
-  if (!load_pairs (points_node, where, points, error))
+  if (!load_pairs (points_node, where, packed, points, error))
     return FALSE;
 
   band_node = member_of_type (object, where, "band", JSON_NODE_ARRAY, FALSE, error);
   if (band_node == NULL && error != NULL && *error != NULL)
     return FALSE;
-  if (band_node != NULL && !load_pairs (band_node, where, band, error))
+  if (band_node != NULL && !load_pairs (band_node, where, packed, band, error))
     return FALSE;
   if (band->len != 0 && band->len != points->len)
     return invalid (error, where, _("has a band whose length differs from its points"));
@@ -798,9 +808,11 @@ load_summary (PtlResult  *self,
   return TRUE;
 }
 
-PtlResult *
-ptl_result_new_from_json (JsonNode  *node,
-                          GError   **error)
+/* @packed: the point arrays ptl_json_parse () kept aside, or NULL. */
+static PtlResult *
+result_from_json (JsonNode    *node,
+                  GHashTable  *packed,
+                  GError     **error)
 {
   g_autoptr(PtlResult) self = NULL;
   g_autofree char *format = NULL, *experiment = NULL, *title = NULL;
@@ -881,7 +893,7 @@ ptl_result_new_from_json (JsonNode  *node,
       JsonArray *array = json_node_get_array (member);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!load_series (self, json_array_get_element (array, i), i, error))
+        if (!load_series (self, json_array_get_element (array, i), i, packed, error))
           return NULL;
     }
   else if (error != NULL && *error != NULL)
@@ -938,6 +950,13 @@ ptl_result_new_from_json (JsonNode  *node,
   return g_steal_pointer (&self);
 }
 
+PtlResult *
+ptl_result_new_from_json (JsonNode  *node,
+                          GError   **error)
+{
+  return result_from_json (node, NULL, error);
+}
+
 char *
 ptl_result_to_json_string (PtlResult *self)
 {
@@ -971,28 +990,34 @@ PtlResult *
 ptl_result_load_json (const char  *path,
                       GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  static const char *const packed_members[] = { "points", "band", NULL };
+  g_autoptr(GHashTable) packed = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *display = NULL;
   g_autofree char *data = NULL;
-  gsize len;
+  gsize len, start = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   if (!ptl_file_read_regular (path, &data, &len, error))
     return NULL;
   display = g_filename_display_name (path);
-  if (!ptl_json_check_depth (data, len, &local_error) ||
-      !json_parser_load_from_data (parser, data, len, &local_error))
+  while (start < len && g_ascii_isspace (data[start]))
+    start++;
+  if (start == len)
+    {
+      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s is empty"), display);
+      return NULL;
+    }
+  root = ptl_json_parse (data, len, "series", packed_members, &packed, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
                    _("Could not read %s: %s"), display, local_error->message);
       return NULL;
     }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s is empty"), display);
-      return NULL;
-    }
-  return ptl_result_new_from_json (json_parser_get_root (parser), error);
+  /* The text is no longer needed: free it before the result's copy grows. */
+  g_clear_pointer (&data, g_free);
+  return result_from_json (root, packed, error);
 }
