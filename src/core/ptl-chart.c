@@ -378,6 +378,17 @@ ptl_series_add_point_band (PtlSeries *series,
   g_mutex_unlock (&series->owner->mutex);
 }
 
+/* For loaders: one lock for all of them. */
+void
+_ptl_series_add_points (PtlSeries      *series,
+                        const PtlPoint *points,
+                        guint           n_points)
+{
+  g_mutex_lock (&series->owner->mutex);
+  g_array_append_vals (series->points, points, n_points);
+  g_mutex_unlock (&series->owner->mutex);
+}
+
 void
 ptl_series_add_point (PtlSeries *series,
                       double     x,

@@ -201,7 +201,7 @@ decimal_to_double (guint64  mantissa,
                             : (double) mantissa * powers[exponent10];
       return TRUE;
     }
-#if LDBL_MANT_DIG == 64
+#if LDBL_MANT_DIG == 64 && (defined (__x86_64__) || defined (__i386__))
   if (exponent10 >= -27 && exponent10 <= 27)
     {
       static const long double long_powers[] = {
@@ -209,13 +209,12 @@ decimal_to_double (guint64  mantissa,
         1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
         1e26L, 1e27L,  /* exact: 5^27 < 2^64 */
       };
-      long double power = long_powers[ABS (exponent10)], value, fraction;
+      long double power = long_powers[ABS (exponent10)], value;
       guint64 bits;
-      int binary_exponent;
 
       value = exponent10 < 0 ? (long double) mantissa / power : (long double) mantissa * power;
-      fraction = frexpl (value, &binary_exponent);
-      bits = (guint64) ldexpl (fraction, 64);
+      /* x87 keeps the 64-bit significand in the first eight bytes. */
+      memcpy (&bits, &value, sizeof bits);
       /* The 11 bits below a double's 53: 0x400 is halfway. */
       if ((bits & 0x7ff) >= 0x3ff && (bits & 0x7ff) <= 0x401)
         return FALSE;

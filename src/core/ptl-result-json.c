@@ -661,6 +661,7 @@ load_series (PtlResult  *self,
   g_autofree char *chart_id = NULL, *id = NULL, *name = NULL, *band_label = NULL;
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) band = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) point_list = NULL;
   JsonObject *object;
   JsonNode *points_node, *band_node;
   PtlChart *chart;
@@ -697,12 +698,19 @@ load_series (PtlResult  *self,
   series = ptl_chart_add_series_with_id (chart, id, name);
   if (band_label != NULL)
     ptl_series_set_band_label (series, band_label);
+  point_list = g_array_sized_new (FALSE, FALSE, sizeof (PtlPoint), points->len / 2);
   for (guint i = 0; i < points->len / 2; i++)
-    ptl_series_add_point_band (series,
-                               g_array_index (points, double, 2 * i),
-                               g_array_index (points, double, 2 * i + 1),
-                               band->len ? g_array_index (band, double, 2 * i) : NAN,
-                               band->len ? g_array_index (band, double, 2 * i + 1) : NAN);
+    {
+      PtlPoint point = {
+        g_array_index (points, double, 2 * i),
+        g_array_index (points, double, 2 * i + 1),
+        band->len ? g_array_index (band, double, 2 * i) : NAN,
+        band->len ? g_array_index (band, double, 2 * i + 1) : NAN,
+      };
+
+      g_array_append_val (point_list, point);
+    }
+  _ptl_series_add_points (series, (const PtlPoint *) (gpointer) point_list->data, point_list->len);
   return TRUE;
 }
 
