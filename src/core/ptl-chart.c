@@ -378,12 +378,14 @@ ptl_series_add_point_band (PtlSeries *series,
   g_mutex_unlock (&series->owner->mutex);
 }
 
-/* For loaders: one lock for all of them. */
 void
-_ptl_series_add_points (PtlSeries      *series,
-                        const PtlPoint *points,
-                        guint           n_points)
+ptl_series_add_points (PtlSeries      *series,
+                       const PtlPoint *points,
+                       guint           n_points)
 {
+  g_return_if_fail (series != NULL);
+  g_return_if_fail (points != NULL || n_points == 0);
+
   g_mutex_lock (&series->owner->mutex);
   g_array_append_vals (series->points, points, n_points);
   g_mutex_unlock (&series->owner->mutex);

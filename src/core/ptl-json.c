@@ -3,12 +3,12 @@
 
 #include "config.h"
 
-#include <float.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
 #include "ptl-json.h"
+#include "ptl-number.h"
 #include "ptl-types.h"
 
 gboolean
@@ -173,58 +173,6 @@ is_digit (char c)
   return c >= '0' && c <= '9';
 }
 
-/* The double nearest to the decimal @mantissa × 10^@exponent10, or FALSE
- * when it cannot be had exactly here (the caller then uses strtod). Up to
- * 2^53 and 10^±22 both factors are exact doubles, so one rounded operation
- * gives the nearest double (Clinger's fast path). With x87 long doubles
- * (64-bit significands) a 19-digit mantissa and 10^±27 are exact too; the
- * one rounding to 64 bits then decides the nearest double unless it left
- * the value next to a halfway point between two doubles, which is checked. */
-static gboolean
-decimal_to_double (guint64  mantissa,
-                   int      exponent10,
-                   double  *out)
-{
-  static const double powers[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-  };
-
-  if (mantissa == 0)
-    {
-      *out = 0.0;
-      return TRUE;
-    }
-  if (mantissa <= (G_GUINT64_CONSTANT (1) << 53) && exponent10 >= -22 && exponent10 <= 22)
-    {
-      *out = exponent10 < 0 ? (double) mantissa / powers[-exponent10]
-                            : (double) mantissa * powers[exponent10];
-      return TRUE;
-    }
-#if LDBL_MANT_DIG == 64 && (defined (__x86_64__) || defined (__i386__))
-  if (exponent10 >= -27 && exponent10 <= 27)
-    {
-      static const long double long_powers[] = {
-        1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
-        1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
-        1e26L, 1e27L,  /* exact: 5^27 < 2^64 */
-      };
-      long double power = long_powers[ABS (exponent10)], value;
-      guint64 bits;
-
-      value = exponent10 < 0 ? (long double) mantissa / power : (long double) mantissa * power;
-      /* x87 keeps the 64-bit significand in the first eight bytes. */
-      memcpy (&bits, &value, sizeof bits);
-      /* The 11 bits below a double's 53: 0x400 is halfway. */
-      if ((bits & 0x7ff) >= 0x3ff && (bits & 0x7ff) <= 0x401)
-        return FALSE;
-      *out = (double) value;
-      return isfinite (*out) && fabs (*out) >= DBL_MIN;
-    }
-#endif
-  return FALSE;
-}
-
 /* A number per RFC 8259. Integers that fit are int64 nodes, as json-glib
  * makes them; others doubles (1e999 becomes infinity, for the caller to
  * refuse). */
@@ -308,7 +256,7 @@ parse_number (Parser   *parser,
       return TRUE;
     }
   *is_int = FALSE;
-  if (truncated || !decimal_to_double (mantissa, exponent10, out_double))
+  if (truncated || !ptl_decimal_to_double (mantissa, exponent10, out_double))
     {
       g_autofree char *copy = g_strndup (begin, p - begin);
 

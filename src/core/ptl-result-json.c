@@ -710,7 +710,7 @@ load_series (PtlResult  *self,
 
       g_array_append_val (point_list, point);
     }
-  _ptl_series_add_points (series, (const PtlPoint *) (gpointer) point_list->data, point_list->len);
+  ptl_series_add_points (series, (const PtlPoint *) (gpointer) point_list->data, point_list->len);
   return TRUE;
 }
 

@@ -102,9 +102,6 @@ void       _ptl_chart_free      (PtlChart     *chart);
 PtlSeries *_ptl_series_new      (PtlResult    *owner,
                                  const char   *id,
                                  const char   *name);
-void       _ptl_series_add_points (PtlSeries      *series,
-                                   const PtlPoint *points,
-                                   guint           n_points);
 PtlTable  *_ptl_table_new       (PtlResult    *owner);
 void       _ptl_table_free      (PtlTable     *table);
 GArray    *_ptl_table_row_new   (guint         n_columns);
