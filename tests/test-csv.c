@@ -149,7 +149,7 @@ test_errors (void)
     { "x,y\n1,2\n\n# note\n3,4e\n", "t.csv:5: y “4e” is not a number" },
     { "x,y\n1,2\n3\n", "t.csv:3: 1 fields, but the header has 2" },
     { "x,y\n1,\"2\n3,4\n", "t.csv:2: expected a closing quote" },
-    { "x,y\n1,2\"3\n", "t.csv:2: a quote inside an unquoted field" },
+    { "x,y\n1,2\"3\n", "t.csv:2: expected no quote inside an unquoted field" },
     { "x,y\n1,\"2\"3\n", "t.csv:2: expected a comma or the end of the line" },
     { "x,y\n1,\xff\n", "t.csv:2: is not UTF-8 text" },
   };

@@ -29,7 +29,9 @@ struct _PtlCsvReader
   gboolean      has_cr;      /* a CR was read: lines may end in CR */
   GString      *quoted;      /* a quoted record's fields, each ending in '\0' */
   GArray       *offsets;     /* gsize: where each field of @quoted starts */
+  GArray       *lines;       /* guint: the line each field of @quoted starts on */
   GPtrArray    *fields;      /* const char *: the current record's fields */
+  gboolean      is_quoted;   /* the current record went through @quoted */
 
   guint         line;        /* lines read so far */
   guint         record_line; /* where the current record starts */
@@ -128,11 +130,30 @@ read_line (PtlCsvReader  *self,
   self->line++;
   if (!g_utf8_validate_len (line, eol - line, NULL))
     {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s:%u: is not UTF-8 text"),
-                   self->display_name, self->line);
+      if (self->display_name != NULL)
+        g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s:%u: is not UTF-8 text"),
+                     self->display_name, self->line);
+      else
+        g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("line %u: is not UTF-8 text"), self->line);
       return NULL;
     }
   return line;
+}
+
+/* An error in the CSV itself at field @column (from 1) starting on @line:
+ * "FILE:LINE: message" for a named file (the record's line), else
+ * "line L, column C: message". */
+static gboolean
+syntax_error (PtlCsvReader  *self,
+              GError       **error,
+              guint          line,
+              guint          column,
+              const char    *message)
+{
+  if (self->display_name != NULL)
+    return ptl_csv_reader_set_error (self, error, "%s", message);
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("line %u, column %u: %s"), line, column, message);
+  return FALSE;
 }
 
 /* A record without quotes: fields split and trimmed where they are.
@@ -177,10 +198,12 @@ split_plain (PtlCsvReader *self,
 
 static void
 end_field (PtlCsvReader *self,
-           gsize         start)
+           gsize         start,
+           guint         line)
 {
   g_string_append_c (self->quoted, '\0');
   g_array_append_val (self->offsets, start);
+  g_array_append_val (self->lines, line);
 }
 
 /* Splits @line (and the lines a quoted field runs on to) into fields. */
@@ -194,9 +217,13 @@ split_quoted (PtlCsvReader  *self,
 
   g_string_truncate (self->quoted, 0);
   g_array_set_size (self->offsets, 0);
+  g_array_set_size (self->lines, 0);
+  self->is_quoted = TRUE;
   for (;;)
     {
       gsize start = self->quoted->len;
+      guint field_line = self->line;
+      guint column = self->offsets->len + 1;
 
       while (is_blank (*p))
         p++;
@@ -217,8 +244,8 @@ split_quoted (PtlCsvReader  *self,
                     {
                       if (error != NULL && *error != NULL)
                         return FALSE;
-                      return ptl_csv_reader_set_error (self, error,
-                                                       _("expected a closing quote for the field that starts here"));
+                      return syntax_error (self, error, field_line, column,
+                                           _("expected a closing quote for the field that starts here"));
                     }
                   continue;
                 }
@@ -232,22 +259,22 @@ split_quoted (PtlCsvReader  *self,
           while (is_blank (*p))
             p++;
           if (*p != ',' && *p != '\0')
-            return ptl_csv_reader_set_error (self, error,
-                                             _("expected a comma or the end of the line after a closing quote"));
+            return syntax_error (self, error, self->line, column,
+                                 _("expected a comma or the end of the line after a closing quote"));
         }
       else
         {
           const char *end = p + strcspn (p, ",\"");
 
           if (*end == '"')
-            return ptl_csv_reader_set_error (self, error,
-                                             _("a quote inside an unquoted field (quote the whole field and double the quotes inside)"));
+            return syntax_error (self, error, field_line, column,
+                                 _("expected no quote inside an unquoted field (quote the whole field and double the quotes inside)"));
           while (end > p && is_blank (end[-1]))
             end--;
           g_string_append_len (self->quoted, p, end - p);
           p += strcspn (p, ",");
         }
-      end_field (self, start);
+      end_field (self, start, field_line);
       if (*p == '\0')
         break;
       p++; /* the comma */
@@ -265,7 +292,6 @@ ptl_csv_reader_new (GInputStream *stream,
   PtlCsvReader *self;
 
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
-  g_return_val_if_fail (display_name != NULL, NULL);
 
   self = g_new0 (PtlCsvReader, 1);
   self->input = g_object_ref (stream);
@@ -274,6 +300,7 @@ ptl_csv_reader_new (GInputStream *stream,
   self->buffer = g_malloc (self->size + 1);
   self->quoted = g_string_new (NULL);
   self->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->lines = g_array_new (FALSE, FALSE, sizeof (guint));
   self->fields = g_ptr_array_new ();
   return self;
 }
@@ -289,6 +316,7 @@ ptl_csv_reader_next (PtlCsvReader  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   g_ptr_array_set_size (self->fields, 0);
+  self->is_quoted = FALSE;
   for (;;)
     {
       const char *p;
@@ -326,6 +354,16 @@ ptl_csv_reader_get_field (PtlCsvReader *self,
 }
 
 guint
+ptl_csv_reader_get_field_line (PtlCsvReader *self,
+                               guint         index)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (index < self->fields->len, 0);
+
+  return self->is_quoted ? g_array_index (self->lines, guint, index) : self->record_line;
+}
+
+guint
 ptl_csv_reader_get_line (PtlCsvReader *self)
 {
   g_return_val_if_fail (self != NULL, 0);
@@ -347,8 +385,11 @@ ptl_csv_reader_set_error (PtlCsvReader  *self,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, "%s:%u: %s",
-               self->display_name, self->record_line, message);
+  if (self->display_name != NULL)
+    g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, "%s:%u: %s",
+                 self->display_name, self->record_line, message);
+  else
+    g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("line %u: %s"), self->record_line, message);
   return FALSE;
 }
 
@@ -362,6 +403,7 @@ ptl_csv_reader_free (PtlCsvReader *self)
   g_free (self->buffer);
   g_string_free (self->quoted, TRUE);
   g_array_unref (self->offsets);
+  g_array_unref (self->lines);
   g_ptr_array_unref (self->fields);
   g_free (self);
 }
