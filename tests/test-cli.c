@@ -585,7 +585,7 @@ test_plot (void)
   const struct { const char *args[6]; const char *message_part; } cases[] = {
     { { bad, "--export", svg, NULL }, bad_message },
     { { empty, "--export", svg, NULL }, "is empty" },
-    { { csv, "--kind", "pie", "--export", svg }, "--kind must be line or bar" },
+    { { csv, "--kind", "pie", "--export", svg }, "--kind must be line, bar or scatter" },
     { { csv, NULL }, "Usage: ptlab plot" },
     { { csv, "--export", "t.docx", NULL }, ".png" },
     { { dir, "--export", svg, NULL }, "not a regular file" },
@@ -620,6 +620,17 @@ test_plot (void)
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (png, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "\x89PNG"));
+  g_clear_pointer (&contents, g_free);
+
+  {
+    g_auto(Outcome) scatter = { 0 };
+
+    run_ptlab (&scatter, "plot", csv, "--kind", "scatter", "--x-label", "Tasks", "--y-label", "Time",
+               "--log-x", "--export", svg, NULL);
+    g_assert_cmpint (scatter.status, ==, 0);
+    g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "<svg"));
+  }
   remove_tmp_dir (dir);
 }
 

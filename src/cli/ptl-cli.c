@@ -865,7 +865,7 @@ cmd_plot (int   argc,
   gboolean log_x = FALSE, log_y = FALSE;
   GOptionEntry entries[] = {
     { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the chart; format from the extension"), N_("FILE") },
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("line (default) or bar (x names categories)"), N_("KIND") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("line (default), scatter, or bar (x names categories)"), N_("KIND") },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The chart’s title"), N_("T") },
     { "x-label", 0, 0, G_OPTION_ARG_STRING, &x_label, N_("The x axis’ label (default: the x column’s name)"), N_("L") },
     { "y-label", 0, 0, G_OPTION_ARG_STRING, &y_label, N_("The y axis’ label"), N_("L") },
@@ -890,14 +890,16 @@ cmd_plot (int   argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc != 2 || exports == NULL)
-    return usage_error (_("Usage: ptlab plot FILE.csv --export FILE… [--kind line|bar] [--title T] "
+    return usage_error (_("Usage: ptlab plot FILE.csv --export FILE… [--kind line|bar|scatter] [--title T] "
                           "[--x-label L] [--y-label L] [--log-x] [--log-y]"));
   if (kind == NULL || g_str_equal (kind, "line"))
     options.kind = PTL_CHART_LINE;
   else if (g_str_equal (kind, "bar"))
     options.kind = PTL_CHART_BAR;
+  else if (g_str_equal (kind, "scatter"))
+    options.kind = PTL_CHART_SCATTER;
   else
-    return usage_error (_("--kind must be line or bar, not “%s”"), kind);
+    return usage_error (_("--kind must be line, bar or scatter, not “%s”"), kind);
   if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
     return status;
 

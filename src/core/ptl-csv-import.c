@@ -305,7 +305,8 @@ ptl_csv_import (GInputStream               *stream,
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
   g_return_val_if_fail (display_name != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
-  g_return_val_if_fail (options->kind == PTL_CHART_LINE || options->kind == PTL_CHART_BAR, NULL);
+  g_return_val_if_fail (options->kind == PTL_CHART_LINE || options->kind == PTL_CHART_BAR ||
+                        options->kind == PTL_CHART_SCATTER, NULL);
 
   reader = ptl_csv_reader_new (stream, display_name);
   if (!ptl_csv_reader_next (reader, cancellable, &local_error))

@@ -13,7 +13,7 @@
 #define RESULT_FORMAT  "ptlab-result"
 #define RESULT_VERSION 1
 
-static const char *chart_kind_names[] = { "line", "bar", "timeline" };
+static const char *chart_kind_names[] = { "line", "bar", "timeline", "scatter" };
 static const char *reference_kind_names[] = { "horizontal", "vertical", "diagonal" };
 
 static JsonNode *
