@@ -356,6 +356,19 @@ stroke_line (cairo_t *cr,
   cairo_stroke (cr);
 }
 
+/* Where @point falls, as fractions of the plot area from its top left;
+ * FALSE when it cannot be placed on the axes (NaN, ≤ 0 on a log axis). */
+static gboolean
+place_point (LineLayout     *layout,
+             const PtlPoint *point,
+             double         *fx,
+             double         *fy)
+{
+  *fx = ptl_axis_normalize (&layout->x_axis, point->x);
+  *fy = 1 - ptl_axis_normalize (&layout->y_axis, point->y);
+  return isfinite (*fx) && isfinite (*fy);
+}
+
 static void
 draw_markers (cairo_t            *cr,
               const PtlPlotStyle *style,
@@ -369,14 +382,12 @@ draw_markers (cairo_t            *cr,
 
   for (guint i = 0; i < n_points; i++)
     {
-      double fx = ptl_axis_normalize (&layout->x_axis, points[i].x);
-      double fy = ptl_axis_normalize (&layout->y_axis, points[i].y);
-      double x, y;
+      double fx, fy, x, y;
 
-      if (!isfinite (fx) || !isfinite (fy))
+      if (!place_point (layout, &points[i], &fx, &fy))
         continue;
       x = layout->area.left + fx * layout->area.width;
-      y = layout->area.top + (1 - fy) * layout->area.height;
+      y = layout->area.top + fy * layout->area.height;
       cairo_new_sub_path (cr);
       cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
       /* With its ring of background. */
@@ -410,15 +421,13 @@ draw_dots (cairo_t            *cr,
 
   for (guint i = 0; i < n_points; i++)
     {
-      double fx = ptl_axis_normalize (&layout->x_axis, points[i].x);
-      double fy = ptl_axis_normalize (&layout->y_axis, points[i].y);
-      double x, y;
+      double fx, fy, x, y;
       gsize cell;
 
-      if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1))
+      if (!place_point (layout, &points[i], &fx, &fy) || fx < 0 || fx > 1 || fy < 0 || fy > 1)
         continue;
       x = fx * area->width;
-      y = (1 - fy) * area->height;
+      y = fy * area->height;
       cell = (gsize) y * columns + (gsize) x;
       if (taken[cell])
         continue;
