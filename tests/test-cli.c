@@ -552,6 +552,21 @@ test_history (void)
   remove_tmp_dir (dir);
 }
 
+/* `ptlab bench history` fills a history of its own and finds in it what
+ * the filters select: of 30 runs, experiments cycle by 8 and hosts by 7. */
+static void
+test_bench_history (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+
+  run_ptlab (&outcome, "bench", "history", "--runs", "30", "--repeats", "2", NULL);
+  g_assert_cmpint (outcome.status, ==, 0);
+  g_assert_nonnull (strstr (outcome.out, "history: list all (30 runs found)"));
+  g_assert_nonnull (strstr (outcome.out, "history: filter by experiment (4 runs found)"));
+  g_assert_nonnull (strstr (outcome.out, "history: search text (4 runs found)"));
+  g_assert_nonnull (strstr (outcome.out, "history: filter and search (1 runs found)"));
+}
+
 /* `ptlab plot`: a table drawn to each format; bad rows named by line,
  * exit 2, and nothing written. */
 static void
@@ -570,7 +585,7 @@ test_plot (void)
   const struct { const char *args[6]; const char *message_part; } cases[] = {
     { { bad, "--export", svg, NULL }, bad_message },
     { { empty, "--export", svg, NULL }, "is empty" },
-    { { csv, "--kind", "pie", "--export", svg }, "--kind must be line or bar" },
+    { { csv, "--kind", "pie", "--export", svg }, "--kind must be line, bar or scatter" },
     { { csv, NULL }, "Usage: ptlab plot" },
     { { csv, "--export", "t.docx", NULL }, ".png" },
     { { dir, "--export", svg, NULL }, "not a regular file" },
@@ -605,6 +620,17 @@ test_plot (void)
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (png, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "\x89PNG"));
+  g_clear_pointer (&contents, g_free);
+
+  {
+    g_auto(Outcome) scatter = { 0 };
+
+    run_ptlab (&scatter, "plot", csv, "--kind", "scatter", "--x-label", "Tasks", "--y-label", "Time",
+               "--log-x", "--export", svg, NULL);
+    g_assert_cmpint (scatter.status, ==, 0);
+    g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "<svg"));
+  }
   remove_tmp_dir (dir);
 }
 
@@ -678,6 +704,7 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/interrupt-export", test_interrupt_export);
   g_test_add_func ("/ptl/cli/limits", test_limits);
   g_test_add_func ("/ptl/cli/history", test_history);
+  g_test_add_func ("/ptl/cli/bench-history", test_bench_history);
   g_test_add_func ("/ptl/cli/plot", test_plot);
   g_test_add_func ("/ptl/cli/compare", test_compare);
 

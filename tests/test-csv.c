@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "ptl-core.h"
@@ -149,7 +150,7 @@ test_errors (void)
     { "x,y\n1,2\n\n# note\n3,4e\n", "t.csv:5: y “4e” is not a number" },
     { "x,y\n1,2\n3\n", "t.csv:3: 1 fields, but the header has 2" },
     { "x,y\n1,\"2\n3,4\n", "t.csv:2: expected a closing quote" },
-    { "x,y\n1,2\"3\n", "t.csv:2: a quote inside an unquoted field" },
+    { "x,y\n1,2\"3\n", "t.csv:2: expected no quote inside an unquoted field" },
     { "x,y\n1,\"2\"3\n", "t.csv:2: expected a comma or the end of the line" },
     { "x,y\n1,\xff\n", "t.csv:2: is not UTF-8 text" },
   };
@@ -166,6 +167,129 @@ test_errors (void)
     }
 }
 
+/* Every record of @text as "field|field|…@line" lines. */
+static char *
+read_all (const char  *text,
+          gsize        len,
+          GError     **error)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (text, len, NULL);
+  g_autoptr(PtlCsvReader) reader = ptl_csv_reader_new (stream, "t.csv");
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  while (ptl_csv_reader_next (reader, NULL, error))
+    {
+      for (guint i = 0; i < ptl_csv_reader_get_n_fields (reader); i++)
+        g_string_append_printf (out, "%s%s", i ? "|" : "", ptl_csv_reader_get_field (reader, i));
+      g_string_append_printf (out, "@%u\n", ptl_csv_reader_get_line (reader));
+    }
+  return error && *error ? NULL : g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The reader takes its input 256 KiB at a time: records must read the same
+ * wherever a chunk ends, in a line end (a CRLF split in two), a quoted
+ * field over lines, or a line longer than a chunk. */
+static void
+test_reader_chunks (void)
+{
+  static const char *ends[] = { "\n", "\r\n", "\r" };
+  g_autofree char *long_field = g_strnfill (300 * 1024, 'x');
+
+  for (guint e = 0; e < G_N_ELEMENTS (ends); e++)
+    for (guint pad = 0; pad < 24; pad++)
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(GString) expected = g_string_new (NULL);
+        g_autoptr(GError) error = NULL;
+        g_autofree char *got = NULL;
+        g_autofree char *padding = g_strnfill (pad, ' ');
+        guint line = 1;
+
+        /* About 270 KiB of records, the chunk boundary falling at each
+         * offset of the lines around it in turn. */
+        for (guint i = 0; text->len < 270 * 1024; i++, line++)
+          {
+            if (i % 1000 == 7)
+              {
+                /* A quoted field over two lines, a comment, a blank line. */
+                g_string_append_printf (text, "%s%u,\"a%sb\"%s#c%s%s", padding, i, ends[e], ends[e], ends[e], ends[e]);
+                g_string_append_printf (expected, "%u|a\nb@%u\n", i, line);
+                line += 3;
+                continue;
+              }
+            g_string_append_printf (text, "%s%u, %u.5 %s", padding, i, i, ends[e]);
+            g_string_append_printf (expected, "%u|%u.5@%u\n", i, i, line);
+          }
+        /* The last record has no line end and is longer than a chunk. */
+        g_string_append_printf (text, "end,%s", long_field);
+        g_string_append_printf (expected, "end|%s@%u\n", long_field, line);
+
+        got = read_all (text->str, text->len, &error);
+        g_assert_no_error (error);
+        if (g_strcmp0 (got, expected->str) != 0)
+          g_error ("line end %u, padding %u: records differ", e, pad);
+      }
+}
+
+/* Bad bytes and quotes name the record's line, however far in. */
+static void
+test_reader_errors (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *got = NULL;
+
+  for (guint i = 0; i < 40000; i++)
+    g_string_append_printf (text, "%u,%u\r\n", i, i);
+  g_string_append (text, "1,\"2\r\n3");
+  got = read_all (text->str, text->len, &error);
+  g_assert_null (got);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_cmpstr (error->message, ==, "t.csv:40001: expected a closing quote for the field that starts here");
+  g_clear_error (&error);
+
+  g_string_truncate (text, text->len - 7);
+  g_string_append_len (text, "1,\0\n", 4);
+  got = read_all (text->str, text->len, &error);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_cmpstr (error->message, ==, "t.csv:40001: is not UTF-8 text");
+}
+
+/* ptl_number_parse () takes what g_ascii_strtod () takes, whole, and gives
+ * the same double. */
+static void
+test_numbers (void)
+{
+  static const char *texts[] = {
+    "0", "-0", "+1", ".5", "5.", "-.5e-3", "1e5", "1E+5", "1e", "1e+", "e5", "-", "+", ".", "",
+    " 1", "1 ", "nan", "-inf", "Infinity", "0x1p3", "1,5", "12345678901234567890123", "1e400",
+    "4.9e-324", "2.2250738585072014e-308", "0.1", "123.456", "00012", "9007199254740993",
+    "0.000000000000000000001234", "1.7976931348623157e308", "98.3457",
+  };
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts) + 100000; i++)
+    {
+      char buffer[64];
+      const char *text = buffer;
+      double ours = 0, theirs;
+      char *end;
+      gboolean whole;
+
+      if (i < G_N_ELEMENTS (texts))
+        text = texts[i];
+      else
+        g_snprintf (buffer, sizeof buffer, i % 2 ? "%.*g" : "%.*e", g_rand_int_range (rand, 1, 20),
+                    g_rand_double_range (rand, -1e6, 1e6) * pow (10, g_rand_int_range (rand, -30, 30)));
+      theirs = g_ascii_strtod (text, &end);
+      whole = *text != '\0' && *end == '\0';
+      g_assert_cmpint (ptl_number_parse (text, &ours), ==, whole);
+      if (whole && memcmp (&ours, &theirs, sizeof ours) != 0 && !(isnan (ours) && isnan (theirs)))
+        g_error ("“%s”: %.17g, strtod %.17g", text, ours, theirs);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +300,9 @@ main (int   argc,
   g_test_add_func ("/ptl/csv/bar-categories", test_bar_categories);
   g_test_add_func ("/ptl/csv/tidy-round-trip", test_tidy_round_trip);
   g_test_add_func ("/ptl/csv/errors", test_errors);
+  g_test_add_func ("/ptl/csv/reader-chunks", test_reader_chunks);
+  g_test_add_func ("/ptl/csv/reader-errors", test_reader_errors);
+  g_test_add_func ("/ptl/csv/numbers", test_numbers);
 
   return g_test_run ();
 }

@@ -320,6 +320,58 @@ test_series_looks (void)
   cairo_surface_destroy (dashed);
 }
 
+/* Series colour in the middle fifth of the plot, where two far clusters
+ * of points leave nothing to draw but the lines between them. */
+static guint
+count_between_clusters (PtlChartKind  kind,
+                        guint         n_points)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Clusters");
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  PtlChart *chart = ptl_result_add_chart (result, "c", kind, "Clusters");
+  PtlSeries *series = ptl_chart_add_series (chart, "Points");
+  PtlPlotStyle style;
+  cairo_surface_t *surface;
+  GRand *rand = g_rand_new_with_seed (3);
+  guint n = 0;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      double base = i % 2 ? 9 : 0;
+
+      ptl_series_add_point (series, base + g_rand_double (rand), base + g_rand_double (rand));
+    }
+  g_rand_free (rand);
+  /* Through JSON, which must keep the kind. */
+  node = ptl_result_to_json (result);
+  loaded = ptl_result_new_from_json (node, &error);
+  g_assert_no_error (error);
+  chart = ptl_result_get_chart (loaded, 0);
+  g_assert_cmpint (ptl_chart_get_kind (chart), ==, kind);
+
+  ptl_plot_style_init_light (&style);
+  surface = render_chart (chart, &style);
+  g_assert_cmpuint (count_pixels (surface, rgba_pixel (&style.series[0]), TOLERANCE), >, 50);
+  for (int y = HEIGHT * 2 / 5; y < HEIGHT * 3 / 5; y++)
+    for (int x = WIDTH * 2 / 5; x < WIDTH * 3 / 5; x++)
+      n += pixel_close (pixel_at (surface, x, y), rgba_pixel (&style.series[0]), TOLERANCE);
+  cairo_surface_destroy (surface);
+  return n;
+}
+
+/* A scatter chart draws its points and nothing between them, with
+ * markers for a few points and pixel dots for many. */
+static void
+test_scatter (void)
+{
+  g_assert_cmpuint (count_between_clusters (PTL_CHART_SCATTER, 40), ==, 0);
+  g_assert_cmpuint (count_between_clusters (PTL_CHART_SCATTER, 200000), ==, 0);
+  /* Lines between them (few: 200,000 crossing strokes take cairo minutes). */
+  g_assert_cmpuint (count_between_clusters (PTL_CHART_LINE, 40), >, 0);
+}
+
 static void
 test_band (void)
 {
@@ -1548,6 +1600,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/styles", test_styles);
   g_test_add_func ("/ptl/plot/line", test_line);
   g_test_add_func ("/ptl/plot/series-looks", test_series_looks);
+  g_test_add_func ("/ptl/plot/scatter", test_scatter);
   g_test_add_func ("/ptl/plot/band", test_band);
   g_test_add_func ("/ptl/plot/references", test_references);
   g_test_add_func ("/ptl/plot/log-axes", test_log_axes);

@@ -50,7 +50,7 @@ make_result (const char *experiment,
   json_object_set_string_member (parameters, "workload", "cpu");
   json_object_set_double_member (parameters, "ratio", 0.1);
   ptl_result_set_parameters (result, parameters);
-  json_object_set_string_member (machine, "cpu", "Test CPU");
+  json_object_set_string_member (machine, "cpu_model", "Test CPU");
   json_object_set_string_member (machine, "date", "2026-01-02T03:04:05Z");
   ptl_result_set_machine (result, machine);
   ptl_result_add_warning (result, "ran in a VM");
@@ -212,6 +212,138 @@ test_label_delete_filter (void)
   remove_db (path);
 }
 
+static void
+exec_on (const char *path,
+         const char *sql)
+{
+  sqlite3 *db;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static const char *
+entry_field (GPtrArray *entries,
+             guint      index,
+             guint      field)
+{
+  PtlStoreEntry *entry = g_ptr_array_index (entries, index);
+  const char *fields[] = { entry->experiment, entry->title, entry->label, entry->machine, entry->headline };
+
+  return fields[field];
+}
+
+/* What a History view lists: every column, filters and searches. */
+static void
+test_find (void)
+{
+  g_autofree char *path = dup_db_path ("find.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = ptl_store_open (path, &error);
+  g_autoptr(PtlResult) a = make_result ("models", 10);
+  g_autoptr(PtlResult) b = make_result ("pool", 10);
+  g_autoptr(JsonObject) machine = json_object_new ();
+  static const struct { const char *experiment, *search; guint n; } cases[] = {
+    { NULL, NULL, 3 }, { NULL, "", 3 }, { "models", NULL, 2 }, { "pool", NULL, 1 }, { "none", NULL, 0 },
+    { NULL, "SERVER", 1 },       /* a label, any case */
+    { NULL, "pool", 1 },         /* an experiment id */
+    { "models", "pool", 0 },     /* ... not searched within one experiment */
+    { NULL, "bench-host", 1 },   /* a machine */
+    { NULL, "test cpu", 2 },     /* the processor, for a result without a host name */
+    { NULL, "2.50 ms", 3 },      /* the headline */
+    { NULL, "test result", 3 },  /* the title */
+    { NULL, "ÉTÉ", 1 },          /* case folded beyond ASCII, composed or not */
+    { NULL, "e\xcc\x81te\xcc\x81", 1 },
+    { NULL, "\xff", 0 },
+  };
+
+  g_assert_no_error (error);
+  json_object_set_string_member (machine, "hostname", "bench-host");
+  ptl_result_set_machine (b, machine);
+  g_assert_cmpint (ptl_store_save (store, a, "été", 100, &error), >, 0);
+  g_assert_cmpint (ptl_store_save (store, b, NULL, 200, &error), >, 0);
+  g_assert_cmpint (ptl_store_save (store, a, "on the server", 300, &error), >, 0);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) entries = ptl_store_find (store, cases[i].experiment, cases[i].search, &error);
+
+      g_assert_no_error (error);
+      if (entries->len != cases[i].n)
+        g_error ("case %u: %u runs, expected %u", i, entries->len, cases[i].n);
+    }
+
+  {
+    g_autoptr(GPtrArray) entries = ptl_store_find (store, NULL, NULL, &error);
+    const char *expected[3][5] = {
+      { "models", "A test result", "on the server", "Test CPU", "time 2.50 ms" },
+      { "pool", "A test result", "", "bench-host", "time 2.50 ms" },
+      { "models", "A test result", "été", "Test CPU", "time 2.50 ms" },
+    };
+
+    for (guint i = 0; i < 3; i++)
+      for (guint field = 0; field < 5; field++)
+        g_assert_cmpstr (entry_field (entries, i, field), ==, expected[i][field]);
+    g_assert_cmpint (((PtlStoreEntry *) g_ptr_array_index (entries, 0))->created, ==, 300);
+  }
+
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_db (path);
+}
+
+/* A history of schema 1 (before the machine name and the list indexes) is
+ * migrated on open with its runs intact. The v1 file is made from a v2
+ * one by undoing migration 2, which leaves exactly the v1 schema. */
+static void
+test_migrate_from_1 (void)
+{
+  g_autofree char *path = dup_db_path ("v1.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = ptl_store_open (path, &error);
+  g_autoptr(PtlResult) result = make_result ("models", 100);
+  g_autoptr(PtlResult) loaded = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *expected = NULL, *actual = NULL;
+  gint64 id;
+
+  g_assert_no_error (error);
+  id = ptl_store_save (store, result, "old run", 0, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  exec_on (path, "DROP INDEX runs_list; DROP INDEX runs_list_by_experiment;"
+                 "ALTER TABLE runs DROP COLUMN machine_name;"
+                 "CREATE INDEX runs_by_experiment ON runs (experiment, created);"
+                 "PRAGMA user_version = 1");
+  g_assert_cmpint (count_rows (path, "PRAGMA user_version"), ==, 1);
+
+  store = ptl_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM sqlite_master WHERE name = 'runs_by_experiment'"), ==, 0);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'runs_list%'"), ==, 2);
+  loaded = ptl_store_load (store, id, &error);
+  g_assert_no_error (error);
+  expected = ptl_result_to_json_string (result);
+  actual = ptl_result_to_json_string (loaded);
+  g_assert_cmpstr (actual, ==, expected);
+  /* The machine name is filled in from the stored facts. */
+  entries = ptl_store_find (store, "models", "test cpu", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (((PtlStoreEntry *) g_ptr_array_index (entries, 0))->machine, ==, "Test CPU");
+  g_assert_cmpstr (((PtlStoreEntry *) g_ptr_array_index (entries, 0))->label, ==, "old run");
+  /* Opening again migrates nothing more. */
+  g_assert_finalize_object (g_steal_pointer (&store));
+  store = ptl_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_db (path);
+}
+
 static GBytes *
 read_bytes (const char *path)
 {
@@ -235,14 +367,14 @@ test_newer_schema_refused (void)
   sqlite3 *db;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 2", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   before = read_bytes (path);
 
   store = ptl_store_open (path, &error);
   g_assert_null (store);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, "newer ptlab (schema 2; this one reads up to 1)"));
+  g_assert_nonnull (strstr (error->message, "newer ptlab (schema 3; this one reads up to 2)"));
   g_assert_nonnull (strstr (error->message, "left as it is"));
 
   after = read_bytes (path);
@@ -373,6 +505,8 @@ main (int   argc,
 
   g_test_add_func ("/ptl/store/round-trip", test_round_trip);
   g_test_add_func ("/ptl/store/label-delete-filter", test_label_delete_filter);
+  g_test_add_func ("/ptl/store/find", test_find);
+  g_test_add_func ("/ptl/store/migrate-from-1", test_migrate_from_1);
   g_test_add_func ("/ptl/store/newer-schema", test_newer_schema_refused);
   g_test_add_func ("/ptl/store/corrupt", test_corrupt_refused);
   g_test_add_func ("/ptl/store/foreign", test_foreign_refused);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 /* PRId64 rather than G_GINT64_FORMAT in translatable strings: xgettext
  * understands only the <inttypes.h> macros. */
 #include <inttypes.h>
@@ -63,7 +64,7 @@ static const Command commands[] = {
   { "report", "report RUN-OR-FILE… --export FILE.pdf",
     N_("Write a multi-page PDF report of a run, or of 2 to 8 runs of one experiment compared"), cmd_report },
   { "serve", "serve [--port N] [--no-save]", N_("Offer the experiments over HTTP on 127.0.0.1 and ::1, with Prometheus metrics"), cmd_serve },
-  { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (plot, sched, threads)"), cmd_bench },
+  { "bench", "bench NAME [OPTIONS]", N_("Run one of the lab's own performance benchmarks (history, plot, sched, threads)"), cmd_bench },
   { "help", "help", N_("Show this help"), cmd_help },
 };
 
@@ -868,7 +869,7 @@ cmd_plot (int   argc,
   gboolean log_x = FALSE, log_y = FALSE;
   GOptionEntry entries[] = {
     { "export", 'e', 0, G_OPTION_ARG_FILENAME_ARRAY, &exports, N_("Write the chart; format from the extension"), N_("FILE") },
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("line (default) or bar (x names categories)"), N_("KIND") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("line (default), scatter, or bar (x names categories)"), N_("KIND") },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The chart’s title"), N_("T") },
     { "x-label", 0, 0, G_OPTION_ARG_STRING, &x_label, N_("The x axis’ label (default: the x column’s name)"), N_("L") },
     { "y-label", 0, 0, G_OPTION_ARG_STRING, &y_label, N_("The y axis’ label"), N_("L") },
@@ -893,14 +894,16 @@ cmd_plot (int   argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc != 2 || exports == NULL)
-    return usage_error (_("Usage: ptlab plot FILE.csv --export FILE… [--kind line|bar] [--title T] "
+    return usage_error (_("Usage: ptlab plot FILE.csv --export FILE… [--kind line|bar|scatter] [--title T] "
                           "[--x-label L] [--y-label L] [--log-x] [--log-y]"));
   if (kind == NULL || g_str_equal (kind, "line"))
     options.kind = PTL_CHART_LINE;
   else if (g_str_equal (kind, "bar"))
     options.kind = PTL_CHART_BAR;
+  else if (g_str_equal (kind, "scatter"))
+    options.kind = PTL_CHART_SCATTER;
   else
-    return usage_error (_("--kind must be line or bar, not “%s”"), kind);
+    return usage_error (_("--kind must be line, bar or scatter, not “%s”"), kind);
   if ((status = check_exports (exports, &export_args)) != EXIT_DONE)
     return status;
 
@@ -1166,6 +1169,147 @@ bench_plot (int   argc,
   return EXIT_DONE;
 }
 
+/* A run such as a History view lists: a small sweep, a summary table,
+ * machine facts from one of a few hosts. */
+static PtlResult *
+make_bench_run (guint       index,
+                JsonObject *machine_facts)
+{
+  static const char *experiments[] = { "models", "pool", "ipc", "creation", "memory", "sched", "locks", "race" };
+  g_autoptr(PtlResult) result = ptl_result_new (experiments[index % G_N_ELEMENTS (experiments)], "Bench run");
+  g_autoptr(JsonObject) machine = ptl_json_object_copy (machine_facts);
+  g_autofree char *host = g_strdup_printf ("host-%u", index % 7);
+  PtlSeries *series;
+  PtlTable *table;
+  guint row;
+
+  json_object_set_string_member (machine, "hostname", host);
+  ptl_result_set_machine (result, machine);
+  series = ptl_chart_add_series (ptl_result_add_chart (result, "sweep", PTL_CHART_LINE, "Sweep"), "Time");
+  for (guint i = 1; i <= 50; i++)
+    ptl_series_add_point (series, i, 1.0 / i + index * 1e-6);
+  table = ptl_result_get_summary (result);
+  ptl_table_add_column (table, "Variant", "");
+  ptl_table_add_column (table, "Time", "s");
+  for (guint i = 0; i < 3; i++)
+    {
+      row = ptl_table_add_row (table);
+      ptl_table_set_text (table, row, 0, i == 0 ? "Threads" : "Processes");
+      ptl_table_set_number (table, row, 1, 0.001 * (index % 1000 + i));
+    }
+  return g_steal_pointer (&result);
+}
+
+static int
+bench_history (int   argc,
+               char *argv[])
+{
+  int runs = 10000;
+  int repeats = 20;
+  GOptionEntry entries[] = {
+    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, N_("Runs in the history (default 10000)"), N_("N") },
+    { "repeats", 'r', 0, G_OPTION_ARG_INT, &repeats, N_("Times each query runs (default 20)"), N_("R") },
+    { NULL }
+  };
+  static const struct { const char *what, *experiment, *search; } queries[] = {
+    { N_("open"), NULL, NULL },
+    { N_("list all"), NULL, NULL },
+    { N_("filter by experiment"), "pool", NULL },
+    { N_("search text"), NULL, "host-3" },
+    { N_("filter and search"), "pool", "host-3" },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— time a History view’s queries on N runs"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) machine = ptl_machine_collect ();
+  g_autoptr(PtlStore) store = NULL;
+  g_autofree char *dir = NULL, *path = NULL;
+  g_autofree double *samples = NULL;
+  gint64 start;
+  int status = EXIT_DONE;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc != 1)
+    return usage_error (_("Usage: ptlab bench history [--runs N] [--repeats R]"));
+  if (runs < 1 || runs > 1000000 || repeats < 1 || repeats > 10000)
+    return usage_error (_("--runs must be 1 – 1000000 and --repeats 1 – 10000"));
+
+  if ((dir = g_dir_make_tmp ("ptlab-bench-history-XXXXXX", &error)) == NULL)
+    return usage_error ("%s", error->message);
+  path = g_build_filename (dir, "runs.db", NULL);
+  start = g_get_monotonic_time ();
+  store = ptl_store_open (path, &error);
+  for (int i = 0; store != NULL && i < runs; i++)
+    {
+      g_autoptr(PtlResult) result = make_bench_run (i, machine);
+
+      if (ptl_store_save (store, result, i % 10 == 0 ? "labelled" : NULL, 1767225600 + i * 60, &error) == 0)
+        g_clear_object (&store);
+    }
+  if (store == NULL)
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      status = EXIT_FAILED;
+      goto out;
+    }
+  g_clear_object (&store);
+  /* TRANSLATORS: %d runs, %.1f seconds */
+  g_print (_("history: saved %d runs in %.1f s\n"), runs, (g_get_monotonic_time () - start) / 1e6);
+
+  samples = g_new (double, repeats);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      PtlStats stats;
+      g_autofree char *median = NULL, *p5 = NULL, *p95 = NULL;
+      guint found = 0;
+
+      for (int r = 0; r < repeats; r++)
+        {
+          g_autoptr(GPtrArray) rows = NULL;
+          gint64 t0 = g_get_monotonic_time ();
+
+          /* "open" is what a History view does first: open (integrity
+           * check included) and list everything. */
+          if (q == 0 || store == NULL)
+            {
+              g_clear_object (&store);
+              store = ptl_store_open (path, &error);
+            }
+          if (store != NULL)
+            rows = ptl_store_find (store, queries[q].experiment, queries[q].search, &error);
+          if (rows == NULL)
+            {
+              g_printerr ("ptlab: %s\n", error->message);
+              status = EXIT_FAILED;
+              goto out;
+            }
+          samples[r] = (g_get_monotonic_time () - t0) / 1e6;
+          found = rows->len;
+        }
+      ptl_stats_compute (&stats, samples, repeats);
+      median = ptl_format_value (stats.median, "s");
+      p5 = ptl_format_value (stats.p5, "s");
+      p95 = ptl_format_value (stats.p95, "s");
+      /* TRANSLATORS: history: QUERY (N runs found): median TIME (p5 TIME, p95 TIME) */
+      g_print (_("history: %s (%u runs found): median %s (p5 %s, p95 %s)\n"),
+               _(queries[q].what), found, median, p5, p95);
+    }
+
+out:
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (path);
+    g_remove (wal);
+    g_remove (shm);
+    g_rmdir (dir);
+  }
+  return status;
+}
+
 static int
 bench_sched (int   argc,
              char *argv[])
@@ -1273,17 +1417,18 @@ cmd_bench (int   argc,
            char *argv[])
 {
   static const struct { const char *name; int (*main) (int, char **); } benches[] = {
+    { "history", bench_history },
     { "plot", bench_plot },
     { "sched", bench_sched },
     { "threads", bench_threads },
   };
 
   if (argc < 2)
-    return usage_error (_("Usage: ptlab bench NAME; benchmarks: plot, sched, threads"));
+    return usage_error (_("Usage: ptlab bench NAME; benchmarks: history, plot, sched, threads"));
   for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
     if (g_strcmp0 (argv[1], benches[i].name) == 0)
       return benches[i].main (argc - 1, argv + 1);
-  return usage_error (_("No benchmark “%s”; benchmarks: plot, sched, threads"), argv[1]);
+  return usage_error (_("No benchmark “%s”; benchmarks: history, plot, sched, threads"), argv[1]);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "ptl-stats.h"
 #include "ptl-file.h"
 #include "ptl-json.h"
+#include "ptl-number.h"
 #include "ptl-result.h"
 #include "ptl-run.h"
 #include "ptl-table-input.h"

@@ -8,6 +8,7 @@
 
 #include "ptl-csv-import.h"
 #include "ptl-csv-reader.h"
+#include "ptl-number.h"
 
 /* The lab's tidy CSV, as ptl_result_to_csv () writes it. */
 static const char * const tidy_header[] = {
@@ -78,19 +79,6 @@ builder_finish (Builder *builder)
   ptl_chart_set_categories (builder->chart, (const char * const *) builder->category_names->pdata);
 }
 
-/* A whole field that is a number; "nan" and "inf" included. */
-static gboolean
-parse_number (const char *text,
-              double     *value)
-{
-  char *end;
-
-  if (*text == '\0')
-    return FALSE;
-  *value = g_ascii_strtod (text, &end);
-  return *end == '\0';
-}
-
 /* The x of a row: a number, or for a bar chart the category's index. */
 static gboolean
 read_x (Builder       *builder,
@@ -103,7 +91,7 @@ read_x (Builder       *builder,
 
   if (ptl_chart_get_kind (builder->chart) != PTL_CHART_BAR)
     {
-      if (!parse_number (text, x))
+      if (!ptl_number_parse (text, x))
         return ptl_csv_reader_set_error (reader, error,
                                          _("x “%s” is not a number (with --kind bar it names a category)"), text);
       return TRUE;
@@ -135,7 +123,7 @@ read_y (PtlCsvReader  *reader,
       *y = NAN;
       return TRUE;
     }
-  if (!parse_number (text, y))
+  if (!ptl_number_parse (text, y))
     return ptl_csv_reader_set_error (reader, error, _("%s “%s” is not a number"), column, text);
   return TRUE;
 }
@@ -215,6 +203,21 @@ read_tidy (PtlResult                 *result,
   return TRUE;
 }
 
+/* Moves the points read so far into their series: one lock per series and
+ * batch rather than per point. */
+static void
+flush_points (GPtrArray *series,
+              GPtrArray *pending)
+{
+  for (guint i = 0; i < series->len; i++)
+    {
+      GArray *points = g_ptr_array_index (pending, i);
+
+      ptl_series_add_points (g_ptr_array_index (series, i), (const PtlPoint *) (gpointer) points->data, points->len);
+      g_array_set_size (points, 0);
+    }
+}
+
 static gboolean
 read_plain (PtlResult                 *result,
             PtlCsvReader              *reader,
@@ -225,6 +228,7 @@ read_plain (PtlResult                 *result,
   guint n_columns = ptl_csv_reader_get_n_fields (reader);
   g_autoptr(GPtrArray) series = g_ptr_array_new ();
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   Builder *builder;
   guint rows = 0;
 
@@ -241,7 +245,10 @@ read_plain (PtlResult                 *result,
   builder = builder_new (result, "csv", options->title ? options->title : "",
                          g_ptr_array_index (names, 0), "", "", options);
   for (guint i = 1; i < n_columns; i++)
-    g_ptr_array_add (series, builder_get_series (builder, g_ptr_array_index (names, i)));
+    {
+      g_ptr_array_add (series, builder_get_series (builder, g_ptr_array_index (names, i)));
+      g_ptr_array_add (pending, g_array_new (FALSE, FALSE, sizeof (PtlPoint)));
+    }
 
   while (ptl_csv_reader_next (reader, cancellable, error))
     {
@@ -257,9 +264,14 @@ read_plain (PtlResult                 *result,
           if (!read_y (reader, g_ptr_array_index (names, i), ptl_csv_reader_get_field (reader, i), &y, error))
             goto failed;
           if (!isnan (y))
-            ptl_series_add_point (g_ptr_array_index (series, i - 1), x, y);
+            {
+              PtlPoint point = { x, y, NAN, NAN };
+
+              g_array_append_val ((GArray *) g_ptr_array_index (pending, i - 1), point);
+            }
         }
-      rows++;
+      if (++rows % 65536 == 0)
+        flush_points (series, pending);
     }
   if (*error != NULL)
     goto failed;
@@ -268,6 +280,7 @@ read_plain (PtlResult                 *result,
       ptl_csv_reader_set_error (reader, error, _("has a header but no rows"));
       goto failed;
     }
+  flush_points (series, pending);
   builder_finish (builder);
   builder_free (builder);
   return TRUE;
@@ -292,7 +305,8 @@ ptl_csv_import (GInputStream               *stream,
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
   g_return_val_if_fail (display_name != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
-  g_return_val_if_fail (options->kind == PTL_CHART_LINE || options->kind == PTL_CHART_BAR, NULL);
+  g_return_val_if_fail (options->kind == PTL_CHART_LINE || options->kind == PTL_CHART_BAR ||
+                        options->kind == PTL_CHART_SCATTER, NULL);
 
   reader = ptl_csv_reader_new (stream, display_name);
   if (!ptl_csv_reader_next (reader, cancellable, &local_error))

@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  PtlChartKind  kind;    /* PTL_CHART_LINE or PTL_CHART_BAR (x as categories) */
+  PtlChartKind  kind;    /* PTL_CHART_LINE, PTL_CHART_SCATTER or PTL_CHART_BAR (x as categories) */
   const char   *title;   /* NULL: none */
   const char   *x_label; /* NULL: the x column's name (a plain table) or none */
   const char   *y_label; /* NULL: none */

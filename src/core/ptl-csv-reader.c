@@ -10,18 +10,31 @@
 #include "ptl-types.h"
 
 /* Big reads: a million short lines go through the buffer, not read (). */
-#define BUFFER_SIZE (256 * 1024)
+#define CHUNK_SIZE (256 * 1024)
 
+/* Records are split in the buffer they were read into, NULs written over
+ * the commas: only a record with a quote is copied (into @quoted), since
+ * its fields lose their quotes and may span lines. Lines are found with
+ * memchr, so a million-row table costs little beyond its own numbers. */
 struct _PtlCsvReader
 {
   /* owned */
-  GDataInputStream *input;
-  char             *display_name;
-  GString          *fields;  /* the record's fields, each ending in '\0' */
-  GArray           *offsets; /* guint: where each field starts in fields */
+  GInputStream *input;
+  char         *display_name;
+  char         *buffer;
+  gsize         size;        /* allocated, one more for a NUL */
+  gsize         start;       /* first byte not yet taken */
+  gsize         end;         /* bytes held */
+  gboolean      at_eof;
+  gboolean      has_cr;      /* a CR was read: lines may end in CR */
+  GString      *quoted;      /* a quoted record's fields, each ending in '\0' */
+  GArray       *offsets;     /* gsize: where each field of @quoted starts */
+  GArray       *lines;       /* guint: the line each field of @quoted starts on */
+  GPtrArray    *fields;      /* const char *: the current record's fields */
+  gboolean      is_quoted;   /* the current record went through @quoted */
 
-  guint             line;        /* lines read so far */
-  guint             record_line; /* where the current record starts */
+  guint         line;        /* lines read so far */
+  guint         record_line; /* where the current record starts */
 };
 
 static inline gboolean
@@ -30,48 +43,187 @@ is_blank (char c)
   return c == ' ' || c == '\t';
 }
 
+/* Reads more input after what is held, moving the unread part to the
+ * front first; FALSE at the end of the input or on error. */
+static gboolean
+fill (PtlCsvReader  *self,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  gssize n;
+
+  if (self->at_eof)
+    return FALSE;
+  if (self->start > 0)
+    {
+      memmove (self->buffer, self->buffer + self->start, self->end - self->start);
+      self->end -= self->start;
+      self->start = 0;
+    }
+  if (self->size - self->end < CHUNK_SIZE)
+    {
+      self->size = MAX (self->size * 2, self->end + CHUNK_SIZE);
+      self->buffer = g_realloc (self->buffer, self->size + 1);
+    }
+  n = g_input_stream_read (self->input, self->buffer + self->end, self->size - self->end, cancellable, error);
+  if (n <= 0)
+    {
+      self->at_eof = TRUE;
+      return FALSE;
+    }
+  self->has_cr |= memchr (self->buffer + self->end, '\r', n) != NULL;
+  self->end += n;
+  return TRUE;
+}
+
+/* The first line end (LF, or CR if any was read) in @len bytes at @p, or NULL. */
+static char *
+find_line_end (PtlCsvReader *self,
+               char         *p,
+               gsize         len)
+{
+  char *newline = memchr (p, '\n', len);
+  char *cr = self->has_cr ? memchr (p, '\r', newline ? (gsize) (newline - p) : len) : NULL;
+
+  return cr ? cr : newline;
+}
+
+/* The next line, NUL-terminated in place without its line end, or NULL
+ * at the end of the input or on error. Valid until the next call. */
 static char *
 read_line (PtlCsvReader  *self,
            GCancellable  *cancellable,
            GError       **error)
 {
-  gsize len;
-  char *line = g_data_input_stream_read_line (self->input, &len, cancellable, error);
+  gsize scanned = 0;
+  char *line, *eol;
+  gsize held;
 
-  if (line == NULL)
-    return NULL;
-  self->line++;
-  if (!g_utf8_validate (line, len, NULL))
+  for (;;)
     {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s:%u: is not UTF-8 text"),
-                   self->display_name, self->line);
-      g_free (line);
+      line = self->buffer + self->start;
+      held = self->end - self->start;
+      eol = find_line_end (self, line + scanned, held - scanned);
+      /* A CR last in the buffer may be the first half of a CRLF. */
+      if (eol != NULL && (*eol == '\n' || eol + 1 < line + held || self->at_eof))
+        break;
+      if (eol == NULL && self->at_eof)
+        {
+          if (held == 0)
+            return NULL;
+          eol = line + held;  /* the last line has no line end */
+          break;
+        }
+      scanned = eol ? (gsize) (eol - line) : held;
+      if (!fill (self, cancellable, error) && error != NULL && *error != NULL)
+        return NULL;
+    }
+
+  self->start += eol - line;
+  if (eol < line + held)
+    {
+      self->start++;
+      if (*eol == '\r' && eol + 1 < line + held && eol[1] == '\n')
+        self->start++;
+    }
+  *eol = '\0';
+  self->line++;
+  if (!g_utf8_validate_len (line, eol - line, NULL))
+    {
+      if (self->display_name != NULL)
+        g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s:%u: is not UTF-8 text"),
+                     self->display_name, self->line);
+      else
+        g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("line %u: is not UTF-8 text"), self->line);
       return NULL;
     }
   return line;
 }
 
+/* An error in the CSV itself at field @column (from 1) starting on @line:
+ * "FILE:LINE: message" for a named file (the record's line), else
+ * "line L, column C: message". */
+static gboolean
+syntax_error (PtlCsvReader  *self,
+              GError       **error,
+              guint          line,
+              guint          column,
+              const char    *message)
+{
+  if (self->display_name != NULL)
+    return ptl_csv_reader_set_error (self, error, "%s", message);
+  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("line %u, column %u: %s"), line, column, message);
+  return FALSE;
+}
+
+/* A record without quotes: fields split and trimmed where they are.
+ * FALSE, with nothing changed, at the first quote. */
+static gboolean
+split_plain (PtlCsvReader *self,
+             char         *line)
+{
+  char *p = line, *end;
+
+  for (;;)
+    {
+      for (end = p; *end != ',' && *end != '\0'; end++)
+        if (*end == '"')
+          return FALSE;
+      if (*end == '\0')
+        break;
+      p = end + 1;
+    }
+  for (p = line;;)
+    {
+      gboolean last;
+
+      for (end = p; *end != ',' && *end != '\0'; end++)
+        ;
+      last = *end == '\0';
+      while (is_blank (*p))
+        p++;
+      {
+        char *trim = end;
+
+        while (trim > p && is_blank (trim[-1]))
+          trim--;
+        *trim = '\0';
+      }
+      g_ptr_array_add (self->fields, p);
+      if (last)
+        return TRUE;
+      p = end + 1;
+    }
+}
+
 static void
 end_field (PtlCsvReader *self,
-           guint         start)
+           gsize         start,
+           guint         line)
 {
-  g_string_append_c (self->fields, '\0');
+  g_string_append_c (self->quoted, '\0');
   g_array_append_val (self->offsets, start);
+  g_array_append_val (self->lines, line);
 }
 
 /* Splits @line (and the lines a quoted field runs on to) into fields. */
 static gboolean
-split_record (PtlCsvReader  *self,
-              char          *line,
+split_quoted (PtlCsvReader  *self,
+              const char    *line,
               GCancellable  *cancellable,
               GError       **error)
 {
-  g_autofree char *owned = line;
   const char *p = line;
 
+  g_string_truncate (self->quoted, 0);
+  g_array_set_size (self->offsets, 0);
+  g_array_set_size (self->lines, 0);
+  self->is_quoted = TRUE;
   for (;;)
     {
-      guint start = self->fields->len;
+      gsize start = self->quoted->len;
+      guint field_line = self->line;
+      guint column = self->offsets->len + 1;
 
       while (is_blank (*p))
         p++;
@@ -85,49 +237,52 @@ split_record (PtlCsvReader  *self,
               if (quote == NULL)
                 {
                   /* The field goes on past this line's end. */
-                  g_string_append (self->fields, p);
-                  g_string_append_c (self->fields, '\n');
-                  g_free (owned);
-                  p = owned = read_line (self, cancellable, error);
+                  g_string_append (self->quoted, p);
+                  g_string_append_c (self->quoted, '\n');
+                  p = read_line (self, cancellable, error);
                   if (p == NULL)
                     {
                       if (error != NULL && *error != NULL)
                         return FALSE;
-                      return ptl_csv_reader_set_error (self, error,
-                                                       _("expected a closing quote for the field that starts here"));
+                      return syntax_error (self, error, field_line, column,
+                                           _("expected a closing quote for the field that starts here"));
                     }
                   continue;
                 }
-              g_string_append_len (self->fields, p, quote - p);
+              g_string_append_len (self->quoted, p, quote - p);
               p = quote + 1;
               if (*p != '"')
                 break;
-              g_string_append_c (self->fields, '"');
+              g_string_append_c (self->quoted, '"');
               p++;
             }
           while (is_blank (*p))
             p++;
           if (*p != ',' && *p != '\0')
-            return ptl_csv_reader_set_error (self, error,
-                                             _("expected a comma or the end of the line after a closing quote"));
+            return syntax_error (self, error, self->line, column,
+                                 _("expected a comma or the end of the line after a closing quote"));
         }
       else
         {
           const char *end = p + strcspn (p, ",\"");
 
           if (*end == '"')
-            return ptl_csv_reader_set_error (self, error,
-                                             _("a quote inside an unquoted field (quote the whole field and double the quotes inside)"));
+            return syntax_error (self, error, field_line, column,
+                                 _("expected no quote inside an unquoted field (quote the whole field and double the quotes inside)"));
           while (end > p && is_blank (end[-1]))
             end--;
-          g_string_append_len (self->fields, p, end - p);
+          g_string_append_len (self->quoted, p, end - p);
           p += strcspn (p, ",");
         }
-      end_field (self, start);
+      end_field (self, start, field_line);
       if (*p == '\0')
-        return TRUE;
+        break;
       p++; /* the comma */
     }
+  /* Pointers only now that @quoted no longer moves. */
+  for (guint i = 0; i < self->offsets->len; i++)
+    g_ptr_array_add (self->fields, self->quoted->str + g_array_index (self->offsets, gsize, i));
+  return TRUE;
 }
 
 PtlCsvReader *
@@ -137,15 +292,16 @@ ptl_csv_reader_new (GInputStream *stream,
   PtlCsvReader *self;
 
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
-  g_return_val_if_fail (display_name != NULL, NULL);
 
   self = g_new0 (PtlCsvReader, 1);
-  self->input = g_data_input_stream_new (stream);
-  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (self->input), BUFFER_SIZE);
-  g_data_input_stream_set_newline_type (self->input, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  self->input = g_object_ref (stream);
   self->display_name = g_strdup (display_name);
-  self->fields = g_string_new (NULL);
-  self->offsets = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->size = CHUNK_SIZE;
+  self->buffer = g_malloc (self->size + 1);
+  self->quoted = g_string_new (NULL);
+  self->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->fields = g_ptr_array_new ();
   return self;
 }
 
@@ -159,8 +315,8 @@ ptl_csv_reader_next (PtlCsvReader  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_string_truncate (self->fields, 0);
-  g_array_set_size (self->offsets, 0);
+  g_ptr_array_set_size (self->fields, 0);
+  self->is_quoted = FALSE;
   for (;;)
     {
       const char *p;
@@ -172,10 +328,11 @@ ptl_csv_reader_next (PtlCsvReader  *self,
         ;
       if (*p != '\0' && *p != '#')
         break;
-      g_free (line);
     }
   self->record_line = self->line;
-  return split_record (self, line, cancellable, error);
+  if (split_plain (self, line))
+    return TRUE;
+  return split_quoted (self, line, cancellable, error);
 }
 
 guint
@@ -183,7 +340,7 @@ ptl_csv_reader_get_n_fields (PtlCsvReader *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->offsets->len;
+  return self->fields->len;
 }
 
 const char *
@@ -191,9 +348,19 @@ ptl_csv_reader_get_field (PtlCsvReader *self,
                           guint         index)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (index < self->offsets->len, NULL);
+  g_return_val_if_fail (index < self->fields->len, NULL);
 
-  return self->fields->str + g_array_index (self->offsets, guint, index);
+  return g_ptr_array_index (self->fields, index);
+}
+
+guint
+ptl_csv_reader_get_field_line (PtlCsvReader *self,
+                               guint         index)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (index < self->fields->len, 0);
+
+  return self->is_quoted ? g_array_index (self->lines, guint, index) : self->record_line;
 }
 
 guint
@@ -218,8 +385,11 @@ ptl_csv_reader_set_error (PtlCsvReader  *self,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, "%s:%u: %s",
-               self->display_name, self->record_line, message);
+  if (self->display_name != NULL)
+    g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, "%s:%u: %s",
+                 self->display_name, self->record_line, message);
+  else
+    g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("line %u: %s"), self->record_line, message);
   return FALSE;
 }
 
@@ -230,7 +400,10 @@ ptl_csv_reader_free (PtlCsvReader *self)
     return;
   g_clear_object (&self->input);
   g_free (self->display_name);
-  g_string_free (self->fields, TRUE);
+  g_free (self->buffer);
+  g_string_free (self->quoted, TRUE);
   g_array_unref (self->offsets);
+  g_array_unref (self->lines);
+  g_ptr_array_unref (self->fields);
   g_free (self);
 }

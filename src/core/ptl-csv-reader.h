@@ -10,7 +10,9 @@ G_BEGIN_DECLS
  * for a quote and line breaks inside, unquoted fields trimmed of blanks,
  * blank lines and lines starting with '#' skipped (ptl_csv_append_field ()
  * quotes fields that would read otherwise). Errors name the file and the
- * line: "FILE:LINE: reason". */
+ * line: "FILE:LINE: reason"; without a file name (@display_name NULL, for
+ * text the caller names itself) "line L, column C: reason" for errors in
+ * the CSV and "line L: reason" from ptl_csv_reader_set_error (). */
 typedef struct _PtlCsvReader PtlCsvReader;
 
 PtlCsvReader *ptl_csv_reader_new           (GInputStream  *stream,
@@ -26,6 +28,10 @@ const char   *ptl_csv_reader_get_field     (PtlCsvReader  *self,
                                             guint          index);
 /* The line the current record starts on, from 1. */
 guint         ptl_csv_reader_get_line      (PtlCsvReader  *self);
+/* The line field @index starts on: later than the record's after a quoted
+ * field with line breaks. */
+guint         ptl_csv_reader_get_field_line (PtlCsvReader *self,
+                                             guint         index);
 /* Sets @error to PTL_ERROR_INVALID_FILE "FILE:LINE: message" for the
  * current record; returns FALSE. */
 gboolean      ptl_csv_reader_set_error     (PtlCsvReader  *self,

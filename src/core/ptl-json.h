@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +16,25 @@ G_BEGIN_DECLS
 gboolean ptl_json_check_depth (const char  *data,
                                gsize        len,
                                GError     **error);
+
+/* A copy of @object sharing nothing with it, safe to hand to another thread. */
+JsonObject *ptl_json_object_copy (JsonObject *object);
+
+/* Parses @data (@len bytes) as strict RFC 8259 JSON: one value, UTF-8,
+ * nesting at most PTL_JSON_MAX_DEPTH, nothing after it. Errors are
+ * PTL_ERROR_INVALID_FILE and say "line L, column C: …".
+ *
+ * When the root is an object, an array that is member @pack_members of an
+ * object in the root's list @pack_list (e.g. "series" and "points") and
+ * holds only [number-or-null, number-or-null] pairs of finite numbers is
+ * returned empty, its pairs in *@packed: a GArray of doubles (x0, y0, x1,
+ * …; null is NAN) keyed by its JsonArray, valid while the tree is. Both
+ * may be NULL. */
+JsonNode *ptl_json_parse (const char         *data,
+                          gsize               len,
+                          const char         *pack_list,
+                          const char * const *pack_members,
+                          GHashTable        **packed,
+                          GError            **error);
 
 G_END_DECLS

@@ -208,6 +208,8 @@ ptl_machine_collect (void)
   model = read_keyed_line ("/proc/cpuinfo", "model name");
   if (model == NULL)
     model = read_keyed_line ("/proc/cpuinfo", "Model");
+  /* What the history and comparisons name a machine by. */
+  json_object_set_string_member (machine, "hostname", g_get_host_name ());
   json_object_set_string_member (machine, "cpu_model", model ? model : "unknown");
   json_object_set_int_member (machine, "cores", ptl_machine_get_n_cpus ());
   json_object_set_int_member (machine, "cores_online", g_get_num_processors ());

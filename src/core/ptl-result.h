@@ -226,6 +226,10 @@ void             ptl_series_add_point_band     (PtlSeries        *series,
                                                 double            y,
                                                 double            lo,
                                                 double            hi);
+/* Appends @n_points points under one lock: for loaders and importers. */
+void             ptl_series_add_points         (PtlSeries        *series,
+                                                const PtlPoint   *points,
+                                                guint             n_points);
 /* What the band means, e.g. "p5–p95"; setting it marks the series as banded. */
 void             ptl_series_set_band_label     (PtlSeries        *series,
                                                 const char       *label);

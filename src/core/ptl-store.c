@@ -38,6 +38,10 @@ struct _PtlStore
 
 G_DEFINE_FINAL_TYPE (PtlStore, ptl_store, G_TYPE_OBJECT)
 
+static void matches_cb (sqlite3_context  *context,
+                        int               n_args,
+                        sqlite3_value   **args);
+
 /* migrations[v] brings a database from version v to v + 1. */
 static const char * const migrations[PTL_STORE_SCHEMA_VERSION] = {
   "CREATE TABLE runs ("
@@ -73,6 +77,15 @@ static const char * const migrations[PTL_STORE_SCHEMA_VERSION] = {
   "  unit TEXT NOT NULL,"
   "  vals BLOB NOT NULL,"
   "  PRIMARY KEY (run, position));",
+  /* 2: the machine's name for lists, and indexes holding every column a
+   * list shows, so listing 10,000 runs reads neither the runs' JSON nor
+   * the table itself. */
+  "ALTER TABLE runs ADD COLUMN machine_name TEXT NOT NULL DEFAULT '';"
+  "UPDATE runs SET machine_name = coalesce (machine ->> '$.hostname', machine ->> '$.cpu_model', '')"
+  "  WHERE json_valid (machine);"
+  "DROP INDEX runs_by_experiment;"
+  "CREATE INDEX runs_list ON runs (created, id, experiment, title, label, machine_name, headline);"
+  "CREATE INDEX runs_list_by_experiment ON runs (experiment, created, id, title, label, machine_name, headline);",
 };
 
 #define SLICE_RECORD_SIZE (4 + 4 + 8 + 8)
@@ -320,6 +333,19 @@ created_from_machine (PtlResult *result)
   if (text != NULL)
     date = g_date_time_new_from_iso8601 (text, NULL);
   return date ? g_date_time_to_unix (date) : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* What lists call the machine: its host name, or for results from before
+ * ptlab recorded it, the processor. */
+static const char *
+machine_name (PtlResult *result)
+{
+  JsonObject *machine = ptl_result_get_machine (result);
+  const char *name = json_object_get_string_member_with_default (machine, "hostname", NULL);
+
+  if (name == NULL)
+    name = json_object_get_string_member_with_default (machine, "cpu_model", "");
+  return name;
 }
 
 static gboolean
@@ -633,7 +659,9 @@ ptl_store_entry_free (PtlStoreEntry *entry)
   if (entry == NULL)
     return;
   g_free (entry->experiment);
+  g_free (entry->title);
   g_free (entry->label);
+  g_free (entry->machine);
   g_free (entry->headline);
   g_free (entry);
 }
@@ -679,6 +707,8 @@ ptl_store_open (const char  *path,
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_create_function (self->db, "ptl_matches", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           matches_cb, NULL, NULL);
   /* Another ptlab (the window, a CLI run) may be saving at the same time. */
   sqlite3_busy_timeout (self->db, 10000);
   if (!check_and_migrate (self, error))
@@ -729,7 +759,8 @@ ptl_store_save (PtlStore    *self,
 
   stmt = prepare (self,
                   "INSERT INTO runs (experiment, title, created, label, headline, parameters, machine,"
-                  " warnings, notes, summary, charts, series) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')",
+                  " warnings, notes, summary, charts, series, machine_name)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?)",
                   error);
   if (stmt == NULL)
     goto rollback;
@@ -742,6 +773,7 @@ ptl_store_save (PtlStore    *self,
   sqlite3_bind_text (stmt, 5, headline, -1, SQLITE_TRANSIENT);
   for (guint i = 0; i < G_N_ELEMENTS (text_members); i++)
     sqlite3_bind_text (stmt, 6 + i, texts[i], -1, g_free);
+  sqlite3_bind_text (stmt, 6 + G_N_ELEMENTS (text_members), machine_name (copy), -1, SQLITE_TRANSIENT);
   if (!step_done (self, stmt, error))
     goto rollback;
   id = sqlite3_last_insert_rowid (self->db);
@@ -848,23 +880,78 @@ out:
   return g_steal_pointer (&result);
 }
 
+/* Text as searches compare it: one normalization, case folded in every
+ * script (SQL's LIKE folds only ASCII). NULL for invalid UTF-8. */
+static char *
+fold (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+
+  return normalized ? g_utf8_casefold (normalized, -1) : NULL;
+}
+
+/* ptl_matches (NEEDLE, TEXT…): whether any folded TEXT holds NEEDLE
+ * (folded already). */
+static void
+matches_cb (sqlite3_context  *context,
+            int               n_args,
+            sqlite3_value   **args)
+{
+  const char *needle = (const char *) sqlite3_value_text (args[0]);
+
+  for (int i = 1; i < n_args && needle != NULL; i++)
+    {
+      const char *text = (const char *) sqlite3_value_text (args[i]);
+      g_autofree char *folded = text ? fold (text) : NULL;
+
+      if (folded != NULL && strstr (folded, needle) != NULL)
+        {
+          sqlite3_result_int (context, 1);
+          return;
+        }
+    }
+  sqlite3_result_int (context, 0);
+}
+
 GPtrArray *
-ptl_store_list (PtlStore    *self,
+ptl_store_find (PtlStore    *self,
                 const char  *experiment,
+                const char  *search,
                 GError     **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) ptl_store_entry_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *needle = NULL;
   int rc;
 
   g_return_val_if_fail (PTL_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT id, created, experiment, label, headline FROM runs"
-                        " WHERE ?1 IS NULL OR experiment = ?1 ORDER BY created DESC, id DESC", error);
+  if (search != NULL && *search != '\0')
+    {
+      needle = fold (search);
+      /* Invalid UTF-8 matches nothing rather than everything. */
+      if (needle == NULL)
+        return g_steal_pointer (&entries);
+    }
+  /* Two statements so that each has its covering index; ?2 NULL matches
+   * every run. */
+  stmt = prepare (self,
+                  experiment != NULL
+                  ? "SELECT id, created, experiment, title, label, machine_name, headline"
+                    " FROM runs INDEXED BY runs_list_by_experiment WHERE experiment = ?1"
+                    " AND (?2 IS NULL OR ptl_matches (?2, title, label, machine_name, headline))"
+                    " ORDER BY created DESC, id DESC"
+                  : "SELECT id, created, experiment, title, label, machine_name, headline"
+                    " FROM runs INDEXED BY runs_list"
+                    " WHERE ?2 IS NULL OR ptl_matches (?2, experiment, title, label, machine_name, headline)"
+                    " ORDER BY created DESC, id DESC",
+                  error);
   if (stmt == NULL)
     return NULL;
   if (experiment != NULL)
     sqlite3_bind_text (stmt, 1, experiment, -1, SQLITE_STATIC);
+  if (needle != NULL)
+    sqlite3_bind_text (stmt, 2, needle, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       PtlStoreEntry *entry = g_new0 (PtlStoreEntry, 1);
@@ -872,8 +959,10 @@ ptl_store_list (PtlStore    *self,
       entry->id = sqlite3_column_int64 (stmt, 0);
       entry->created = sqlite3_column_int64 (stmt, 1);
       entry->experiment = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      entry->label = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      entry->headline = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      entry->title = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      entry->label = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      entry->machine = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      entry->headline = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)
@@ -882,6 +971,14 @@ ptl_store_list (PtlStore    *self,
       return NULL;
     }
   return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+ptl_store_list (PtlStore    *self,
+                const char  *experiment,
+                GError     **error)
+{
+  return ptl_store_find (self, experiment, NULL, error);
 }
 
 /* Runs @sql with (@text, @id) and fails when no run has that id. */

@@ -34,6 +34,7 @@ typedef enum
   PTL_CHART_BAR,      /* categorical x (the chart's categories), grouped bars per series */
   PTL_CHART_TIMELINE, /* lanes of slices on a time axis (Gantt); no series */
   PTL_CHART_GRAPH,    /* nodes and arrows (ptl-chart-graph.h); no series */
+  PTL_CHART_SCATTER,  /* numeric x, a dot per point, no lines */
 } PtlChartKind;
 
 G_END_DECLS

@@ -356,6 +356,19 @@ stroke_line (cairo_t *cr,
   cairo_stroke (cr);
 }
 
+/* Where @point falls, as fractions of the plot area from its top left;
+ * FALSE when it cannot be placed on the axes (NaN, ≤ 0 on a log axis). */
+static gboolean
+place_point (LineLayout     *layout,
+             const PtlPoint *point,
+             double         *fx,
+             double         *fy)
+{
+  *fx = ptl_axis_normalize (&layout->x_axis, point->x);
+  *fy = 1 - ptl_axis_normalize (&layout->y_axis, point->y);
+  return isfinite (*fx) && isfinite (*fy);
+}
+
 static void
 draw_markers (cairo_t            *cr,
               const PtlPlotStyle *style,
@@ -369,14 +382,12 @@ draw_markers (cairo_t            *cr,
 
   for (guint i = 0; i < n_points; i++)
     {
-      double fx = ptl_axis_normalize (&layout->x_axis, points[i].x);
-      double fy = ptl_axis_normalize (&layout->y_axis, points[i].y);
-      double x, y;
+      double fx, fy, x, y;
 
-      if (!isfinite (fx) || !isfinite (fy))
+      if (!place_point (layout, &points[i], &fx, &fy))
         continue;
       x = layout->area.left + fx * layout->area.width;
-      y = layout->area.top + (1 - fy) * layout->area.height;
+      y = layout->area.top + fy * layout->area.height;
       cairo_new_sub_path (cr);
       cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
       /* With its ring of background. */
@@ -388,6 +399,46 @@ draw_markers (cairo_t            *cr,
   _ptl_plot_set_source (cr, &style->background, 1);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
+}
+
+/* A scatter chart of many points: a dot per pixel that holds any, so a
+ * million points cost one pass and at most as many dots as the plot has
+ * pixels (and an SVG stays small). */
+static void
+draw_dots (cairo_t            *cr,
+           const PtlPlotStyle *style,
+           LineLayout         *layout,
+           const PtlPoint     *points,
+           guint               n_points,
+           const PtlRgba      *color,
+           PtlLabelPlacer     *placer)
+{
+  const PtlPlotArea *area = &layout->area;
+  guint columns = (guint) ceil (area->width) + 1;
+  guint rows = (guint) ceil (area->height) + 1;
+  g_autofree guint8 *taken = g_malloc0 ((gsize) columns * rows);
+  double radius = style->line_width;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      double fx, fy, x, y;
+      gsize cell;
+
+      if (!place_point (layout, &points[i], &fx, &fy) || fx < 0 || fx > 1 || fy < 0 || fy > 1)
+        continue;
+      x = fx * area->width;
+      y = fy * area->height;
+      cell = (gsize) y * columns + (gsize) x;
+      if (taken[cell])
+        continue;
+      taken[cell] = 1;
+      x += area->left;
+      y += area->top;
+      cairo_rectangle (cr, x - radius, y - radius, 2 * radius, 2 * radius);
+      _ptl_label_placer_add_mark (placer, x - radius, y - radius, x + radius, y + radius);
+    }
+  _ptl_plot_set_source (cr, color, 1);
+  cairo_fill (cr);
 }
 
 void
@@ -403,12 +454,13 @@ _ptl_line_plot_draw (PtlChart           *chart,
   double column_width = _ptl_plot_column_width (cr);
   guint n_series = ptl_chart_get_n_series (chart);
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  gboolean scatter = ptl_chart_get_kind (chart) == PTL_CHART_SCATTER;
   LineLayout layout;
 
   line_layout_init (&layout, chart, context, style, width, height);
 
   /* Every line's marks are known before any reference label is placed. */
-  for (guint i = 0; i < n_series; i++)
+  for (guint i = 0; i < n_series && !scatter; i++)
     {
       guint n_points;
       const PtlPoint *points = ptl_series_get_points (ptl_chart_get_series (chart, i), &n_points);
@@ -469,8 +521,17 @@ _ptl_line_plot_draw (PtlChart           *chart,
       PtlSeries *series = ptl_chart_get_series (chart, i);
       guint n_points;
       const PtlPoint *points = ptl_series_get_points (series, &n_points);
-      GArray *line = g_ptr_array_index (lines, i);
+      GArray *line;
 
+      if (scatter)
+        {
+          if (layout.markers)
+            draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i), placer);
+          else
+            draw_dots (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i), placer);
+          continue;
+        }
+      line = g_ptr_array_index (lines, i);
       /* A decimated line is a wall of short vertical strokes: round joins
        * and fine antialiasing cost four times as much there and look the
        * same, so they are kept for lines drawn point by point. */

@@ -153,6 +153,7 @@ chart_draw (PtlChart           *chart,
   switch (ptl_chart_get_kind (chart))
     {
     case PTL_CHART_LINE:
+    case PTL_CHART_SCATTER:
       _ptl_line_plot_draw (chart, cr, style, width, height, placer);
       break;
 
@@ -374,6 +375,7 @@ ptl_chart_hit_test (PtlChart           *chart,
   switch (ptl_chart_get_kind (chart))
     {
     case PTL_CHART_LINE:
+    case PTL_CHART_SCATTER:
       return _ptl_line_plot_hit_test (chart, style, width, height, px, py, hit);
 
     case PTL_CHART_BAR:

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ptl-csv-reader.h"
 #include "ptl-sched-workload.h"
 
 /* Longest excerpt of a bad value quoted back in an error message. */
@@ -167,19 +168,6 @@ expect_odd_count (guint n_bursts)
 
 /* CSV reading */
 
-typedef struct
-{
-  const char *p;
-  const char *end;
-  guint       line; /* physical line of p, from 1 */
-} CsvReader;
-
-typedef struct
-{
-  GPtrArray *fields; /* char *, owned */
-  GArray    *lines;  /* guint: the line each field starts on */
-} CsvRecord;
-
 enum {
   COL_NAME,
   COL_ARRIVAL,
@@ -220,150 +208,6 @@ set_csv_error (GError     **error,
                  _("line %u, column %u: %s"), line, column, message);
 }
 
-static inline gboolean
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-static inline gboolean
-is_line_end (char c)
-{
-  return c == '\n' || c == '\r';
-}
-
-/* Consumes one line ending (LF, CRLF or a lone CR) at r->p. */
-static void
-csv_skip_line_end (CsvReader *r)
-{
-  g_assert (r->p < r->end && is_line_end (*r->p));
-
-  if (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n')
-    r->p++;
-  r->p++;
-  r->line++;
-}
-
-/* Reads the next record, skipping blank and comment lines. Leaves
- * record->fields empty at the end of the input. Unquoted fields are
- * trimmed of blanks; quoted ones are kept exactly (RFC 4180, "" for a
- * quote inside). */
-static gboolean
-csv_read_record (CsvReader  *r,
-                 CsvRecord  *record,
-                 GError    **error)
-{
-  g_autoptr(GString) field = g_string_new (NULL);
-
-  g_ptr_array_set_size (record->fields, 0);
-  g_array_set_size (record->lines, 0);
-
-  for (;;)
-    {
-      const char *q = r->p;
-
-      while (q < r->end && is_blank (*q))
-        q++;
-      if (q == r->end)
-        {
-          r->p = r->end;
-          return TRUE;
-        }
-      if (is_line_end (*q))
-        {
-          r->p = q;
-          csv_skip_line_end (r);
-          continue;
-        }
-      if (*q == '#')
-        {
-          while (q < r->end && !is_line_end (*q))
-            q++;
-          r->p = q;
-          if (r->p < r->end)
-            csv_skip_line_end (r);
-          continue;
-        }
-      break;
-    }
-
-  for (;;)
-    {
-      guint start_line = r->line;
-      guint column = record->fields->len + 1;
-
-      g_string_truncate (field, 0);
-      while (r->p < r->end && is_blank (*r->p))
-        r->p++;
-
-      if (r->p < r->end && *r->p == '"')
-        {
-          r->p++;
-          for (;;)
-            {
-              if (r->p == r->end)
-                {
-                  set_csv_error (error, start_line, column, NULL,
-                                 _("expected a closing quote for the field that starts here"));
-                  return FALSE;
-                }
-              if (*r->p == '"')
-                {
-                  if (r->p + 1 < r->end && r->p[1] == '"')
-                    {
-                      g_string_append_c (field, '"');
-                      r->p += 2;
-                      continue;
-                    }
-                  r->p++;
-                  break;
-                }
-              if (*r->p == '\n' || (*r->p == '\r' && (r->p + 1 == r->end || r->p[1] != '\n')))
-                r->line++;
-              g_string_append_c (field, *r->p);
-              r->p++;
-            }
-          while (r->p < r->end && is_blank (*r->p))
-            r->p++;
-          if (r->p < r->end && *r->p != ',' && !is_line_end (*r->p))
-            {
-              set_csv_error (error, r->line, column, NULL,
-                             _("expected a comma or the end of the line after a closing quote"));
-              return FALSE;
-            }
-        }
-      else
-        {
-          while (r->p < r->end && *r->p != ',' && !is_line_end (*r->p))
-            {
-              if (*r->p == '"')
-                {
-                  set_csv_error (error, r->line, column, NULL,
-                                 _("expected no quote inside an unquoted field (quote the whole field and double the quotes inside)"));
-                  return FALSE;
-                }
-              g_string_append_c (field, *r->p);
-              r->p++;
-            }
-          while (field->len > 0 && is_blank (field->str[field->len - 1]))
-            g_string_truncate (field, field->len - 1);
-        }
-
-      g_ptr_array_add (record->fields, g_strndup (field->str, field->len));
-      g_array_append_val (record->lines, start_line);
-
-      if (r->p == r->end)
-        return TRUE;
-      if (*r->p == ',')
-        {
-          r->p++;
-          continue;
-        }
-      csv_skip_line_end (r);
-      return TRUE;
-    }
-}
-
 /* Splits "5;3;4" into bursts. */
 static char *
 expect_burst_list (const char *text,
@@ -392,19 +236,19 @@ expect_burst_list (const char *text,
 }
 
 static gboolean
-csv_read_header (CsvRecord  *header,
-                 int        *columns,
-                 GError    **error)
+csv_read_header (PtlCsvReader  *header,
+                 int           *columns,
+                 GError       **error)
 {
   g_autofree char *allowed = g_strjoinv (", ", (char **) csv_columns);
-  guint line = g_array_index (header->lines, guint, 0);
+  guint line = ptl_csv_reader_get_line (header);
 
   for (guint c = 0; c < N_COLS; c++)
     columns[c] = -1;
 
-  for (guint i = 0; i < header->fields->len; i++)
+  for (guint i = 0; i < ptl_csv_reader_get_n_fields (header); i++)
     {
-      g_autofree char *name = g_ascii_strdown (g_ptr_array_index (header->fields, i), -1);
+      g_autofree char *name = g_ascii_strdown (ptl_csv_reader_get_field (header, i), -1);
       guint c;
 
       for (c = 0; c < N_COLS; c++)
@@ -412,7 +256,7 @@ csv_read_header (CsvRecord  *header,
           break;
       if (c == N_COLS)
         {
-          g_autofree char *excerpt = quote_excerpt (g_ptr_array_index (header->fields, i));
+          g_autofree char *excerpt = quote_excerpt (ptl_csv_reader_get_field (header, i));
 
           set_csv_error (error, line, i + 1, NULL,
                          _("expected a column name (%s), found %s"), allowed, excerpt);
@@ -446,7 +290,7 @@ csv_read_header (CsvRecord  *header,
 
 static gboolean
 csv_read_process (PtlSchedWorkload  *self,
-                  CsvRecord         *record,
+                  PtlCsvReader      *record,
                   const int         *columns,
                   guint              n_columns,
                   GArray            *bursts,
@@ -455,13 +299,13 @@ csv_read_process (PtlSchedWorkload  *self,
   const char *name = NULL;
   gint64 arrival = 0;
   int priority = 0;
-  guint line = g_array_index (record->lines, guint, 0);
+  guint n_fields = ptl_csv_reader_get_n_fields (record);
 
-  if (record->fields->len != n_columns)
+  if (n_fields != n_columns)
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
                    _("line %u: expected %u fields as in the header, found %u"),
-                   line, n_columns, record->fields->len);
+                   ptl_csv_reader_get_line (record), n_columns, n_fields);
       return FALSE;
     }
 
@@ -473,7 +317,7 @@ csv_read_process (PtlSchedWorkload  *self,
 
       if (columns[c] < 0)
         continue;
-      text = g_ptr_array_index (record->fields, columns[c]);
+      text = ptl_csv_reader_get_field (record, columns[c]);
       /* Quoted fields keep their blanks; only a name may need them. */
       if (c != COL_NAME)
         text = number = g_strstrip (g_strdup (text));
@@ -506,7 +350,7 @@ csv_read_process (PtlSchedWorkload  *self,
         }
       if (problem != NULL)
         {
-          set_csv_error (error, g_array_index (record->lines, guint, columns[c]),
+          set_csv_error (error, ptl_csv_reader_get_field_line (record, columns[c]),
                          columns[c] + 1, csv_columns[c], "%s", problem);
           return FALSE;
         }
@@ -913,13 +757,13 @@ ptl_sched_workload_new_from_csv (const char  *data,
 {
   g_autoptr(PtlSchedWorkload) self = NULL;
   g_autoptr(GArray) bursts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  CsvRecord record;
-  CsvReader reader;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(PtlCsvReader) reader = NULL;
+  g_autoptr(GError) local_error = NULL;
   int columns[N_COLS];
   guint n_columns;
   gsize size;
   gsize start;
-  gboolean ok = FALSE;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -930,41 +774,33 @@ ptl_sched_workload_new_from_csv (const char  *data,
   if (!ptl_file_check_text (data, size, error))
     return NULL;
   start = ptl_file_skip_bom (data, size);
-  reader.p = data + start;
-  reader.end = data + size;
-  reader.line = 1;
+  stream = g_memory_input_stream_new_from_data (data + start, size - start, NULL);
+  /* No file name: the loader's caller names the file, errors say "line L, column C". */
+  reader = ptl_csv_reader_new (stream, NULL);
 
-  record.fields = g_ptr_array_new_with_free_func (g_free);
-  record.lines = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  if (!csv_read_record (&reader, &record, error))
-    goto out;
-  if (record.fields->len == 0)
+  if (!ptl_csv_reader_next (reader, NULL, &local_error))
     {
-      g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
-                   _("line 1: expected a header such as “name,arrival,burst,priority”, found an empty file"));
-      goto out;
+      if (local_error == NULL)
+        g_set_error (&local_error, PTL_ERROR, PTL_ERROR_INVALID_FILE,
+                     _("line 1: expected a header such as “name,arrival,burst,priority”, found an empty file"));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
-  if (!csv_read_header (&record, columns, error))
-    goto out;
-  n_columns = record.fields->len;
+  if (!csv_read_header (reader, columns, error))
+    return NULL;
+  n_columns = ptl_csv_reader_get_n_fields (reader);
 
   self = ptl_sched_workload_new ();
-  for (;;)
+  /* A local error: the reader tells the end from a failure by it. */
+  while (ptl_csv_reader_next (reader, NULL, &local_error))
+    if (!csv_read_process (self, reader, columns, n_columns, bursts, error))
+      return NULL;
+  if (local_error != NULL)
     {
-      if (!csv_read_record (&reader, &record, error))
-        goto out;
-      if (record.fields->len == 0)
-        break;
-      if (!csv_read_process (self, &record, columns, n_columns, bursts, error))
-        goto out;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
-  ok = TRUE;
-
-out:
-  g_ptr_array_unref (record.fields);
-  g_array_unref (record.lines);
-  return ok ? g_steal_pointer (&self) : NULL;
+  return g_steal_pointer (&self);
 }
 
 PtlSchedWorkload *

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ptl-number"
+
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "ptl-number.h"
+
+/* The double nearest to the decimal @mantissa × 10^@exponent10, or FALSE
+ * when it cannot be had exactly here (the caller then uses strtod). Up to
+ * 2^53 and 10^±22 both factors are exact doubles, so one rounded operation
+ * gives the nearest double (Clinger's fast path). With x87 long doubles
+ * (64-bit significands) a 19-digit mantissa and 10^±27 are exact too; the
+ * one rounding to 64 bits then decides the nearest double unless it left
+ * the value next to a halfway point between two doubles, which is checked. */
+gboolean
+ptl_decimal_to_double (guint64  mantissa,
+                       int      exponent10,
+                       double  *out)
+{
+  static const double powers[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  };
+
+  if (mantissa == 0)
+    {
+      *out = 0.0;
+      return TRUE;
+    }
+  if (mantissa <= (G_GUINT64_CONSTANT (1) << 53) && exponent10 >= -22 && exponent10 <= 22)
+    {
+      *out = exponent10 < 0 ? (double) mantissa / powers[-exponent10]
+                            : (double) mantissa * powers[exponent10];
+      return TRUE;
+    }
+#if LDBL_MANT_DIG == 64 && (defined (__x86_64__) || defined (__i386__))
+  if (exponent10 >= -27 && exponent10 <= 27)
+    {
+      static const long double long_powers[] = {
+        1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+        1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
+        1e26L, 1e27L,  /* exact: 5^27 < 2^64 */
+      };
+      long double power = long_powers[ABS (exponent10)], value;
+      guint64 bits;
+
+      value = exponent10 < 0 ? (long double) mantissa / power : (long double) mantissa * power;
+      /* x87 keeps the 64-bit significand in the first eight bytes. */
+      memcpy (&bits, &value, sizeof bits);
+      /* The 11 bits below a double's 53: 0x400 is halfway. */
+      if ((bits & 0x7ff) >= 0x3ff && (bits & 0x7ff) <= 0x401)
+        return FALSE;
+      *out = (double) value;
+      return isfinite (*out) && fabs (*out) >= DBL_MIN;
+    }
+#endif
+  return FALSE;
+}
+
+gboolean
+ptl_number_parse (const char *text,
+                  double     *value)
+{
+  const char *p = text;
+  gboolean negative = FALSE, truncated = FALSE;
+  guint64 mantissa = 0;
+  int digits = 0, n_digits = 0, exponent10 = 0;
+  char *end;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  /* The plain decimal form without strtod; anything else (20+ digits,
+   * "nan", hex, blanks) the way g_ascii_strtod () reads it. */
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+  for (gboolean fraction = FALSE;; p++)
+    {
+      if (*p == '.' && !fraction)
+        {
+          fraction = TRUE;
+          continue;
+        }
+      if (*p < '0' || *p > '9')
+        break;
+      n_digits++;
+      if (mantissa == 0 && *p == '0')
+        exponent10 -= fraction;
+      else if (digits < 19)
+        {
+          mantissa = mantissa * 10 + (guint64) (*p - '0');
+          digits++;
+          exponent10 -= fraction;
+        }
+      else
+        {
+          exponent10 += !fraction;
+          truncated |= *p != '0';
+        }
+    }
+  if (n_digits > 0 && (*p == 'e' || *p == 'E'))
+    {
+      const char *q = p + 1;
+      int sign = 1, exponent = 0;
+
+      if (*q == '-' || *q == '+')
+        sign = *q++ == '-' ? -1 : 1;
+      if (*q >= '0' && *q <= '9')
+        {
+          for (; *q >= '0' && *q <= '9'; q++)
+            if (exponent < 100000)
+              exponent = exponent * 10 + (*q - '0');
+          exponent10 += sign * exponent;
+          p = q;
+        }
+    }
+  if (n_digits > 0 && *p == '\0' && !truncated && ptl_decimal_to_double (mantissa, exponent10, value))
+    {
+      if (negative)
+        *value = -*value;
+      return TRUE;
+    }
+  if (*text == '\0')
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return *end == '\0';
+}
