@@ -1049,32 +1049,3 @@ ptl_store_delete (PtlStore    *self,
   /* The side tables follow through ON DELETE CASCADE. */
   return change_run (self, "DELETE FROM runs WHERE id = ?1", id, NULL, error);
 }
-
-GHashTable *
-ptl_store_dup_machines (PtlStore    *self,
-                        GError     **error)
-{
-  g_autoptr(GHashTable) machines = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (PTL_IS_STORE (self), NULL);
-
-  stmt = prepare (self, "SELECT id, json_extract (machine, '$.cpu_model') FROM runs", error);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 *id = g_new (gint64, 1);
-      const char *model = (const char *) sqlite3_column_text (stmt, 1);
-
-      *id = sqlite3_column_int64 (stmt, 0);
-      g_hash_table_insert (machines, id, g_strdup (model ? model : ""));
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("could not read"));
-      return NULL;
-    }
-  return g_steal_pointer (&machines);
-}

@@ -81,10 +81,4 @@ gboolean       ptl_store_delete           (PtlStore       *self,
                                            gint64          id,
                                            GError        **error);
 
-/* For the window's History view until the store has its own light listing:
- * each run's machine in a word (its CPU model, read in SQL without parsing
- * the run), as run id (gint64 *) → string. */
-GHashTable    *ptl_store_dup_machines     (PtlStore       *self,
-                                           GError        **error);
-
 G_END_DECLS

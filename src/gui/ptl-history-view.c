@@ -11,8 +11,7 @@
 #include "ptl-history-view-private.h"
 #include "ptl-registry.h"
 
-/* The list is a GListStore of small items read in one query (plus one for
- * the machines), under a filter model for the search and the experiment
+/* The list is a GListStore of small items read in one query, under a filter model for the search and the experiment
  * and a multi-selection; the column view makes widgets only for the rows
  * on screen, so ten thousand runs cost ten thousand small objects and no
  * more. Nothing of a run's charts is read until it is opened. */
@@ -212,7 +211,6 @@ static void
 ptl_history_view_reload (PtlHistoryView *self)
 {
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GHashTable) machines = NULL;
   g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -226,8 +224,7 @@ ptl_history_view_reload (PtlHistoryView *self)
       return;
     }
 
-  if ((entries = ptl_store_list (self->store, NULL, &error)) == NULL ||
-      (machines = ptl_store_dup_machines (self->store, &error)) == NULL)
+  if ((entries = ptl_store_list (self->store, NULL, &error)) == NULL)
     {
       g_free (self->store_error);
       self->store_error = g_strdup (error->message);
@@ -244,7 +241,7 @@ ptl_history_view_reload (PtlHistoryView *self)
       g_hash_table_add (present, entry->experiment);
       g_ptr_array_add (items, ptl_history_item_new (entry->id, entry->created, entry->experiment,
                                                     ptl_history_view_title_of (self, entry->experiment),
-                                                    entry->label, g_hash_table_lookup (machines, &entry->id),
+                                                    entry->label, entry->machine,
                                                     entry->headline));
     }
   /* One splice, one items-changed: the view binds only the rows shown. */
