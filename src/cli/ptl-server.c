@@ -512,6 +512,7 @@ experiment_from_body (const char         *experiment_id,
     return ptl_experiment_validate (experiment, error) ? g_steal_pointer (&experiment) : NULL;
 
   if (!g_utf8_validate (body->data, body->length, NULL) ||
+      !ptl_json_check_depth (body->data, body->length, NULL) ||
       !json_parser_load_from_data (parser, body->data, body->length, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {

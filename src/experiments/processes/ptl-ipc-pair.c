@@ -12,12 +12,12 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ptl-ipc-private.h"
+#include "ptl-parent.h"
 
 /* A pair: a channel, the peer at its far end, and the protocol between
  * them.
@@ -233,11 +233,8 @@ child_main (PtlIpcPair *pair,
   PtlIpcEnd *end = &pair->channel->end[1];
 
   keep_only (end->in, end->out);
-  /* Die with the lab's thread rather than linger; if it is gone already,
-   * go now. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != parent)
-    _exit (1);
+  /* Die with the lab's thread rather than linger. */
+  ptl_die_with_parent (parent);
   /* A child maps its parent's shared pages only when it first touches
    * them: take those faults now rather than while timed (Linux 5.14; on
    * older kernels they stay in the first transfers). */
