@@ -17,20 +17,21 @@
 # define PTL_TEST_SANITIZED 0
 #endif
 
-/* The rule for sanitizer builds: they check memory and thread safety;
- * timing relations (one way faster than another, a latency bound, busy
- * time against the work given) are the normal build's to check, because
- * the sanitizers' bookkeeping slows code several times and unevenly (it
- * serializes threads, and every spawned helper starts a runtime). A test
- * asks before each such assertion and keeps every other check. Returns
- * TRUE where @relation is checked; otherwise says in the test's output
- * that it was not. */
+/* The rule for sanitizer builds: they check memory and thread safety.
+ * Relations between measured figures (one way faster than another, a
+ * latency bound, busy time against the work given, a process's memory
+ * footprint) are the normal build's to check: the sanitizers' bookkeeping
+ * slows code several times and unevenly (it serializes threads, every
+ * spawned helper starts a runtime) and maps shadow memory and quarantines
+ * what is freed. A test asks before each such assertion and keeps every
+ * other check. Returns TRUE where @relation is checked; otherwise says in
+ * the test's output that it was not. */
 static inline gboolean
-ptl_test_checks_timing (const char *relation)
+ptl_test_checks_measured (const char *relation)
 {
   if (!PTL_TEST_SANITIZED)
     return TRUE;
-  g_test_message ("timing not checked in a sanitizer build: %s", relation);
+  g_test_message ("not checked in a sanitizer build (a measured figure): %s", relation);
   return FALSE;
 }
 

@@ -131,6 +131,7 @@ test_output (void)
   };
   g_autoptr(PtlResult) result = ptl_test_run ("memory", params);
   PtlTable *table = ptl_result_get_summary (result);
+  gboolean measured = ptl_test_checks_measured ("every worker adds memory");
 
   for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
     {
@@ -153,7 +154,8 @@ test_output (void)
           for (guint p = 0; p < n_points; p++)
             {
               g_assert_cmpfloat (points[p].x, ==, sizes[p]);
-              g_assert_cmpfloat (points[p].y, >, 0);
+              if (measured)
+                g_assert_cmpfloat (points[p].y, >, 0);
             }
         }
     }
@@ -187,6 +189,8 @@ test_relations (void)
 
   g_test_message ("PSS per worker: thread %.0f B, exec'd %.0f B, forked %.0f B (RSS %.0f B)",
                   thread_pss, exec_pss, fork_pss, fork_rss);
+  if (!ptl_test_checks_measured ("the footprints of a thread, an exec'd and a forked worker"))
+    return;
   g_assert_cmpfloat (thread_pss, >, 0);
   g_assert_cmpfloat (thread_pss, <, 1024 * 1024);
   g_assert_cmpfloat (exec_pss, >, thread_pss);

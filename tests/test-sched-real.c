@@ -75,7 +75,7 @@ check_run (PtlResult *result)
   guint n_lanes, n_slices;
   const PtlSlice *slices;
   double cpu_lanes_time = 0, thread_lanes_time = 0;
-  gboolean timing = ptl_test_checks_timing ("each thread busy and measured for 0.5–1.5 times its work");
+  gboolean timing = ptl_test_checks_measured ("each thread busy and measured for 0.5–1.5 times its work");
 
   g_assert_nonnull (measured);
   g_assert_cmpint (ptl_chart_get_kind (measured), ==, PTL_CHART_TIMELINE);
