@@ -365,7 +365,17 @@ test_cancel (gconstpointer data)
   warm = ptl_test_run ("memory", tiny);
   before = ptl_test_leaks_snapshot ();
 
-  ptl_test_assert_cancel_at (experiment, data, CANCEL_AFTER_MS, MAX_LATENCY_MS);
+  /* A sanitizer runtime makes each exec'd helper about 15 MiB, and the
+   * memory budget then ends that sweep before 1000: there the run is
+   * cancelled at the first size of the kind. */
+  if (PTL_TEST_SANITIZED)
+    {
+      g_autofree char *kind = g_strndup (data, strchr (data, ':') + 2 - (const char *) data);
+
+      ptl_test_assert_cancel_at (experiment, kind, CANCEL_AFTER_MS, MAX_LATENCY_MS);
+    }
+  else
+    ptl_test_assert_cancel_at (experiment, data, CANCEL_AFTER_MS, MAX_LATENCY_MS);
 
   /* Forked workers die a moment after their host (PR_SET_PDEATHSIG);
    * GTask's worker goes back to its pool just after the callback. */

@@ -226,7 +226,8 @@ test_sample (void)
       g_assert_cmpstr (ptl_proc_entity_get_name (entity), ==, i == 0 ? ODD_NAME : "burner-2");
       g_test_message ("thread %d: peak %.0f %%, %.2f s of CPU", burners[i].tid,
                       max_cpu (entity), ptl_proc_entity_get_cpu_seconds (entity));
-      g_assert_cmpfloat (max_cpu (entity), >, 30);
+      if (ptl_test_checks_measured ("each busy thread above 30 % of a core"))
+        g_assert_cmpfloat (max_cpu (entity), >, 30);
       g_assert_cmpfloat (max_cpu (entity), <=, 100);
       g_assert_true (isnan (ptl_proc_entity_get_peak_rss (entity)));
     }

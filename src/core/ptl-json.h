@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * necessarily valid JSON): PTL_ERROR_INVALID_FILE naming the line when it
  * nests deeper than PTL_JSON_MAX_DEPTH outside strings, or naming line and
  * column when text follows the top-level value (json-glib 1.6 leaks the
- * value it parsed then, as in `1{}`). */
+ * value it parsed then, as in `1{}`) or a comment ('/' outside strings:
+ * json-glib's extension, whose scanner misreads some and then leaks). */
 gboolean ptl_json_check_depth (const char  *data,
                                gsize        len,
                                GError     **error);

@@ -13,6 +13,7 @@
 #include "ptl-experiment-page-private.h"
 #include "ptl-export-chooser.h"
 #include "ptl-monitor-panel.h"
+#include "../ptl-test-sanitized.h"
 #include "ptl-param-form.h"
 #include "ptl-preferences-window.h"
 #include "ptl-plot.h"
@@ -27,6 +28,10 @@
 
 #define RESOURCE_BASE   "/io/github/ptlab/ProcessThreadLab"
 #define RUN_TIMEOUT_S   60
+/* How long to wait for what comes soon (a typing delay, a frame, a size):
+ * much longer in a sanitizer build, where this test's leak check unwinds
+ * whole stacks at every allocation (tests/meson.build). */
+#define WAIT_S          (PTL_TEST_SANITIZED ? 60 : 5)
 #define CANCEL_LIMIT_S  10
 
 static gboolean
@@ -93,7 +98,7 @@ static void
 set_search (GtkEditable *search,
             const char  *text)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
   SearchWait wait = { text, FALSE };
   gulong handler;
 
@@ -1036,7 +1041,7 @@ find_cell (PtlWorkloadEditor *editor,
 static void
 wait_for_size (GtkWidget *widget)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
   guint wake = g_timeout_add (20, wake_cb, NULL);
 
   while (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
@@ -1682,7 +1687,7 @@ test_summary_table (void)
       /* Shown from the allocation that found the table too wide: a
        * frame later. */
       {
-        gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+        gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
         guint wake = g_timeout_add (20, wake_cb, NULL);
 
         while (!gtk_widget_get_mapped (scrollbar) && g_get_monotonic_time () < deadline)
