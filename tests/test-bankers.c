@@ -319,6 +319,11 @@ static const BadFile bad_json[] = {
   { "{\"available\": [1], \"processes\": [3]}", "$.processes[0]: expected an object with name, max and allocation" },
   { "{\"available\": [1], \"processes\": [{\"max\": [1], \"allocation\": [0]}]}",
     "$.processes[0].name: expected a name of 1 to 32 letters, digits, “_”, “-” or “.”, other than “available”" },
+  /* Found by fuzzing: a GLib critical, fatal here, before. */
+  { "{\"available\": [1], \"processes\": [{\"name\": [\"P0\"], \"max\": [1], \"allocation\": [0]}]}",
+    "$.processes[0].name: expected a name of 1 to 32 letters, digits, “_”, “-” or “.”, other than “available”" },
+  { "{\"available\": [1], \"processes\": [{\"name\": 7, \"max\": [1], \"allocation\": [0]}]}",
+    "$.processes[0].name: expected a name of 1 to 32 letters, digits, “_”, “-” or “.”, other than “available”" },
   { "{\"available\": [1], \"processes\": [{\"name\": \"P0\", \"max\": [1, 2], \"allocation\": [0]}]}",
     "$.processes[0].max: expected 1 numbers (one per resource, as in “available”), found 2" },
   { "{\"available\": [1], \"processes\": [{\"name\": \"P0\", \"max\": [1]}]}",

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "ptl-core.h"
+#include "ptl-test-sanitized.h"
 
 /* The command line as a user runs it: the real ptlab binary, its exit
  * status, what it prints and what it leaves on disk. */
@@ -333,6 +334,53 @@ test_interrupt (void)
   remove_tmp_dir (dir);
 }
 
+static void
+block_interrupts (gpointer user_data)
+{
+  sigset_t signals;
+
+  sigemptyset (&signals);
+  sigaddset (&signals, SIGINT);
+  sigaddset (&signals, SIGTERM);
+  sigprocmask (SIG_BLOCK, &signals, NULL);
+}
+
+/* Ctrl-C at the first moment: exit 130, nothing written, nothing printed
+ * on stdout. A signal sent right after the spawn mostly lands while the
+ * dynamic loader still runs (no program can catch it there), so the
+ * child starts with both signals blocked: the signal waits, pending, for
+ * the lab's first instruction, the earliest moment it can act. Before
+ * the handlers were installed first, the run ignored it and exited 0. */
+static void
+test_interrupt_at_start (void)
+{
+  static const int signals[] = { SIGINT, SIGTERM };
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *svg = g_build_filename (dir, "never.svg", NULL);
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                           G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+
+      g_subprocess_launcher_set_child_setup (launcher, block_interrupts, NULL, NULL);
+      process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PTLAB"), "run", "sched",
+                                             "--no-save", "--export", svg, NULL);
+      g_assert_no_error (error);
+      g_subprocess_send_signal (process, signals[i % G_N_ELEMENTS (signals)]);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_false (g_file_test (svg, G_FILE_TEST_EXISTS));
+    }
+  remove_tmp_dir (dir);
+}
+
 /* A result heavy enough that writing its exports takes a while. */
 static void
 write_heavy_result (const char *path)
@@ -416,21 +464,31 @@ run_ptlab_limited (Outcome    *outcome,
 /* GLib aborted without a wake-up descriptor, fontconfig crashed in 80 MB:
  * now one line names the limit, exit 1. */
 static void
-test_limits (void)
+test_limit_files (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
-  g_autofree char *json = g_build_filename (dir, "sched.json", NULL);
-  g_autofree char *export_args = g_strdup_printf ("export %s %s/sched.png", json, dir);
-  g_auto(Outcome) saved = { 0 };
   g_auto(Outcome) files = { 0 };
-  g_auto(Outcome) memory = { 0 };
-
-  run_ptlab (&saved, "run", "sched", "--export", json, NULL);
-  g_assert_cmpint (saved.status, ==, 0);
 
   run_ptlab_limited (&files, "-n 4", "run sched");
   g_assert_cmpint (files.status, ==, 1);
   g_assert_true (g_str_has_prefix (files.err, "ptlab: RLIMIT_NOFILE (ulimit -n) is 4"));
+}
+
+static void
+test_limit_address_space (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *export_args = NULL;
+  g_auto(Outcome) saved = { 0 };
+  g_auto(Outcome) memory = { 0 };
+
+  if (ptl_test_skip_address_space_limit ())
+    return;
+  dir = make_tmp_dir ();
+  json = g_build_filename (dir, "sched.json", NULL);
+  export_args = g_strdup_printf ("export %s %s/sched.png", json, dir);
+  run_ptlab (&saved, "run", "sched", "--export", json, NULL);
+  g_assert_cmpint (saved.status, ==, 0);
 
   run_ptlab_limited (&memory, "-v 80000", export_args);
   g_assert_cmpint (memory.status, ==, 1);
@@ -702,7 +760,9 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/run-export", test_run_and_export);
   g_test_add_func ("/ptl/cli/interrupt", test_interrupt);
   g_test_add_func ("/ptl/cli/interrupt-export", test_interrupt_export);
-  g_test_add_func ("/ptl/cli/limits", test_limits);
+  g_test_add_func ("/ptl/cli/interrupt-at-start", test_interrupt_at_start);
+  g_test_add_func ("/ptl/cli/limits/files", test_limit_files);
+  g_test_add_func ("/ptl/cli/limits/address-space", test_limit_address_space);
   g_test_add_func ("/ptl/cli/history", test_history);
   g_test_add_func ("/ptl/cli/bench-history", test_bench_history);
   g_test_add_func ("/ptl/cli/plot", test_plot);

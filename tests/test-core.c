@@ -1091,6 +1091,67 @@ test_machine_virtualization (void)
   }
 }
 
+/* ptl_cancellable_source_new (): a worker's loop that ends at the cancel
+ * and drops its source while the cancelling thread is still emitting
+ * ::cancelled (a slow handler connected after it). GLib 2.74's own
+ * source leaked itself there (LeakSanitizer, dev sanitize). */
+typedef struct
+{
+  GCancellable *cancellable;
+  GCancellable *seen;
+  gboolean      attached;
+} CancelWorker;
+
+static gboolean
+cancel_worker_cb (GCancellable *cancellable,
+                  gpointer      user_data)
+{
+  CancelWorker *worker = user_data;
+
+  worker->seen = cancellable;
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+cancel_worker_thread (gpointer data)
+{
+  CancelWorker *worker = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) source = ptl_cancellable_source_new (worker->cancellable);
+
+  g_source_set_callback (source, G_SOURCE_FUNC (cancel_worker_cb), worker, NULL);
+  g_source_attach (source, context);
+  /* Nothing to dispatch before the cancel. */
+  g_assert_false (g_main_context_iteration (context, FALSE));
+  g_atomic_int_set (&worker->attached, TRUE);
+  while (worker->seen == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (source);
+  return NULL;
+}
+
+static void
+slow_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_usleep (100 * 1000);
+}
+
+static void
+test_cancellable_source (void)
+{
+  CancelWorker worker = { g_cancellable_new (), NULL, FALSE };
+  GThread *thread = g_thread_new ("cancel-worker", cancel_worker_thread, &worker);
+
+  while (!g_atomic_int_get (&worker.attached))
+    g_usleep (1000);
+  g_signal_connect (worker.cancellable, "cancelled", G_CALLBACK (slow_cancelled_cb), NULL);
+  g_cancellable_cancel (worker.cancellable);
+  g_thread_join (thread);
+  g_assert_true (worker.seen == worker.cancellable);
+  g_object_unref (worker.cancellable);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1120,6 +1181,7 @@ main (int   argc,
   g_test_add_func ("/ptl/run/max-tasks", test_run_max_tasks);
   g_test_add_func ("/ptl/machine/facts", test_machine_facts);
   g_test_add_func ("/ptl/machine/virtualization", test_machine_virtualization);
+  g_test_add_func ("/ptl/core/cancellable-source", test_cancellable_source);
 
   return g_test_run ();
 }

@@ -349,7 +349,9 @@ test_limit (gconstpointer data)
     }
   g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout (limit_case->expected);
+  /* A sanitizer runtime's own threads take tasks of the room, so there
+   * the limit may stop another phase: any message naming it will do. */
+  g_test_trap_assert_stdout (PTL_TEST_SANITIZED ? "*RLIMIT_NPROC is*" : limit_case->expected);
 }
 
 /* Cancelling */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ptl-core.h"
+#include "ptl-bankers-state.h"
 #include "ptl-sched-workload.h"
 
 /* Reading and writing the files users name: the atomic writer, the
@@ -227,6 +228,78 @@ test_json_depth (void)
   g_assert_nonnull (strstr (error->message, "nested"));
 }
 
+/* Text after the top-level value: json-glib 1.6 leaks the value it
+ * parsed when an object follows a number (`1{}`, found by fuzzing), so
+ * the check refuses any such text first, naming where it starts. */
+static void
+test_json_trailing_text (void)
+{
+  static const struct { const char *json; const char *where; } refused[] = {
+    { "1{}", "line 1, column 2" },
+    { "{} {}", "line 1, column 4" },
+    { "[1]\n  2", "line 2, column 3" },
+    { "\"é\"x", "line 1, column 4" },
+    { "{}\n/*", "line 2, column 1" },
+    /* Comments: json-glib's scanner ended this one early, then leaked. */
+    { "/*=*[[[/[]]", "line 1, column 1" },
+    { "{}]", "line 1, column 3" },
+  };
+  static const char * const accepted[] = {
+    "1", " {\"a\": [1, {}]} \n", "\xEF\xBB\xBF{}", "\"/* a string */\"", "-1.5e3\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (ptl_json_check_depth (refused[i].json, strlen (refused[i].json), &error));
+      g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+      if (strstr (error->message, refused[i].where) == NULL)
+        g_error ("“%s”: “%s” lacks “%s”", refused[i].json, error->message, refused[i].where);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (ptl_json_check_depth (accepted[i], strlen (accepted[i]), &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Every JSON loader goes through the check. */
+static void
+test_loaders_refuse_trailing_text (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "trailing.json", NULL);
+  g_autoptr(PtlResult) result = NULL;
+  g_autoptr(PtlSchedWorkload) workload = NULL;
+  g_autoptr(PtlBankersState) state = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "1{}", -1, NULL));
+
+  result = ptl_result_load_json (path, &error);
+  g_assert_null (result);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "column 2"));
+  g_clear_error (&error);
+
+  workload = ptl_sched_workload_load (path, &error);
+  g_assert_null (workload);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "column 2"));
+  g_clear_error (&error);
+
+  state = ptl_bankers_state_load (path, &error);
+  g_assert_null (state);
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "column 2"));
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 /* 100,000 levels overflowed json-glib's recursive parser (SIGSEGV); both
  * loaders go through the one depth check first. */
 static void
@@ -340,6 +413,8 @@ main (int   argc,
   g_test_add_func ("/ptl/file/read-regular", test_read_regular);
   g_test_add_func ("/ptl/json/depth", test_json_depth);
   g_test_add_func ("/ptl/json/loaders-refuse-deep-files", test_loaders_refuse_deep_files);
+  g_test_add_func ("/ptl/json/trailing-text", test_json_trailing_text);
+  g_test_add_func ("/ptl/json/loaders-refuse-trailing-text", test_loaders_refuse_trailing_text);
   g_test_add_func ("/ptl/result/bad-x-range", test_result_bad_x_range);
   g_test_add_func ("/ptl/result/to-json-frees-all", test_result_to_json_frees_all);
 

@@ -213,8 +213,11 @@ test_crash_kind (gconstpointer data)
         g_assert_true (g_str_has_prefix (row.ended, c->victim_ended));
       else if (strcmp (row.variant, "Processes") == 0 || !crashes)
         g_assert_cmpstr (row.ended, ==, "exit 0");
-      else
+      else if (ptl_test_checks_measured ("the sibling thread was still working when the victim crashed"))
         g_assert_cmpstr (row.ended, ==, "killed with its process");
+      else
+        g_assert_true (g_str_equal (row.ended, "killed with its process") ||
+                       g_str_equal (row.ended, "finished before the crash"));
     }
   assert_no_children ();
 }
@@ -287,8 +290,14 @@ test_thread_limit (void)
     }
   g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("error: Worker 3 of the threads variant could not start: pthread_create failed*"
-                             "RLIMIT_NPROC is*");
+  /* ThreadSanitizer's runtime runs a thread of its own in the helper,
+   * which takes one task of the room: there an earlier worker fails. */
+  if (PTL_TEST_SANITIZED)
+    g_test_trap_assert_stdout ("error: Worker * of the threads variant could not start: pthread_create failed*"
+                               "RLIMIT_NPROC is*");
+  else
+    g_test_trap_assert_stdout ("error: Worker 3 of the threads variant could not start: pthread_create failed*"
+                               "RLIMIT_NPROC is*");
 }
 
 int

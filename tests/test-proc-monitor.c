@@ -226,7 +226,8 @@ test_sample (void)
       g_assert_cmpstr (ptl_proc_entity_get_name (entity), ==, i == 0 ? ODD_NAME : "burner-2");
       g_test_message ("thread %d: peak %.0f %%, %.2f s of CPU", burners[i].tid,
                       max_cpu (entity), ptl_proc_entity_get_cpu_seconds (entity));
-      g_assert_cmpfloat (max_cpu (entity), >, 30);
+      if (ptl_test_checks_measured ("each busy thread above 30 % of a core"))
+        g_assert_cmpfloat (max_cpu (entity), >, 30);
       g_assert_cmpfloat (max_cpu (entity), <=, 100);
       g_assert_true (isnan (ptl_proc_entity_get_peak_rss (entity)));
     }
@@ -422,8 +423,7 @@ test_cost (void)
   g_test_message ("%u entities, %u samples: %.3f ms of CPU per sample, %.2f %% of one core at %u ms",
                   ptl_proc_monitor_get_n_entities (monitor), ptl_proc_monitor_get_n_samples (monitor),
                   per_sample_ms, share, COST_INTERVAL);
-  /* A speed promise: sanitizer builds cannot keep it. */
-  if (!PTL_TEST_SANITIZED)
+  if (ptl_test_checks_measured ("a sample costs under 2 % of the interval"))
     g_assert_cmpfloat (per_sample_ms, <, 0.02 * COST_INTERVAL);
   g_assert_finalize_object (g_steal_pointer (&monitor));
 }

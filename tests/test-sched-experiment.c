@@ -562,6 +562,8 @@ test_limit (gconstpointer data)
 {
   const LimitCase *limit_case = data;
 
+  if (limit_case->resource == RLIMIT_AS && ptl_test_skip_address_space_limit ())
+    return;
   if (g_test_subprocess ())
     {
       g_autoptr(PtlResult) result = ptl_test_run_with_limit ("sched", NULL, limit_case->resource,

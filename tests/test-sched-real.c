@@ -75,6 +75,7 @@ check_run (PtlResult *result)
   guint n_lanes, n_slices;
   const PtlSlice *slices;
   double cpu_lanes_time = 0, thread_lanes_time = 0;
+  gboolean timing = ptl_test_checks_measured ("each thread busy and measured for 0.5–1.5 times its work");
 
   g_assert_nonnull (measured);
   g_assert_cmpint (ptl_chart_get_kind (measured), ==, PTL_CHART_TIMELINE);
@@ -88,8 +89,11 @@ check_run (PtlResult *result)
       g_assert_cmpstr (ptl_chart_get_lane (measured, i), ==, threads[i]);
       g_assert_cmpstr (ptl_chart_get_key (measured, i), ==, threads[i]);
       g_test_message ("%s: busy %.1f ms for %.1f ms of work", threads[i], busy * 1e3, cpu_s[i] * 1e3);
-      g_assert_cmpfloat (busy, >=, 0.5 * cpu_s[i]);
-      g_assert_cmpfloat (busy, <=, 1.5 * cpu_s[i]);
+      if (timing)
+        {
+          g_assert_cmpfloat (busy, >=, 0.5 * cpu_s[i]);
+          g_assert_cmpfloat (busy, <=, 1.5 * cpu_s[i]);
+        }
       thread_lanes_time += busy;
     }
   g_assert_cmpstr (ptl_chart_get_key (measured, 3), ==, "I/O");
@@ -127,10 +131,14 @@ check_run (PtlResult *result)
       double measured_cpu = cell (table, row, "measured-cpu");
 
       g_assert_cmpfloat (fabs (cell (table, row, "requested-cpu") - cpu_s[row]), <, 1e-9);
-      g_assert_cmpfloat (measured_cpu, >=, 0.5 * cpu_s[row]);
-      g_assert_cmpfloat (measured_cpu, <=, 1.5 * cpu_s[row]);
+      if (timing)
+        {
+          g_assert_cmpfloat (measured_cpu, >=, 0.5 * cpu_s[row]);
+          g_assert_cmpfloat (measured_cpu, <=, 1.5 * cpu_s[row]);
+          g_assert_cmpfloat (cell (table, row, "turnaround"), >=, 0.5 * cpu_s[row]);
+        }
+      g_assert_cmpfloat (measured_cpu, >, 0);
       g_assert_cmpfloat (cell (table, row, "waiting"), >=, 0);
-      g_assert_cmpfloat (cell (table, row, "turnaround"), >=, 0.5 * cpu_s[row]);
       g_assert_cmpfloat (cell (table, row, "cpu-switches"), >=, 0);
     }
   return n_lanes - G_N_ELEMENTS (threads);

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ptl-cli.h"
@@ -271,6 +272,41 @@ interrupt_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Until catch_interrupts () (parsing, the limit checks and opening the
+ * history come first and take tens of milliseconds), SIGINT and SIGTERM
+ * end the command at once with the interrupt's status: nothing has been
+ * started or written yet. The message is translated beforehand, as only
+ * write () and _exit () may run in a signal handler. */
+static const char *early_interrupt_message;
+
+static void
+early_interrupt_handler (int signum)
+{
+  ssize_t written = write (STDERR_FILENO, early_interrupt_message, strlen (early_interrupt_message));
+
+  (void) written;
+  _exit (EXIT_INTERRUPTED);
+}
+
+/* The first thing a command that promises exit 130 on an interrupt does. */
+static void
+catch_early_interrupts (const char *message)
+{
+  struct sigaction action = { .sa_handler = early_interrupt_handler };
+  sigset_t signals;
+
+  early_interrupt_message = message;
+  sigemptyset (&action.sa_mask);
+  sigemptyset (&signals);
+  sigaddset (&signals, SIGINT);
+  sigaddset (&signals, SIGTERM);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+  /* Started with them blocked (as some launchers do), the promise would
+   * not hold at all; one already pending is handled here. */
+  sigprocmask (SIG_UNBLOCK, &signals, NULL);
+}
+
 /* SIGINT and SIGTERM only set state->interrupted (and cancel the run)
  * until the returned ids are removed, so the exports that follow a run
  * are covered too. */
@@ -442,6 +478,7 @@ cmd_run (int   argc,
   guint signal_ids[2];
   int status, save_status = EXIT_DONE;
 
+  catch_early_interrupts (_("ptlab: cancelled; nothing was left running\n"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   add_export_options (context, &export_args);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -613,6 +650,7 @@ cmd_export (int   argc,
   guint signal_ids[2];
   int status;
 
+  catch_early_interrupts (_("ptlab: interrupted; no file was written\n"));
   /* Options may come anywhere: GOption takes them out and leaves the
    * file names in order. */
   add_export_options (context, &export_args);
@@ -785,6 +823,7 @@ history_export (int   argc,
   int status;
   gint64 id;
 
+  catch_early_interrupts (_("ptlab: interrupted; no file was written\n"));
   add_export_options (context, &export_args);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -889,6 +928,7 @@ cmd_plot (int   argc,
   guint signal_ids[2];
   int status;
 
+  catch_early_interrupts (_("ptlab: interrupted; no file was written\n"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   add_export_options (context, &export_args);
   if (!g_option_context_parse (context, &argc, &argv, &error))

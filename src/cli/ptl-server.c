@@ -301,6 +301,7 @@ describe_run (ServerRun *run,
   g_autoptr(GDateTime) created = g_date_time_new_from_unix_utc (run->created_us / G_USEC_PER_SEC);
   g_autofree char *created_text = g_date_time_format_iso8601 (created);
   g_autofree char *url = g_strdup_printf ("/runs/%u", run->id);
+  g_autoptr(JsonObject) params = ptl_experiment_dup_params_json (run->experiment);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -310,8 +311,8 @@ describe_run (ServerRun *run,
   json_builder_set_member_name (builder, "experiment");
   json_builder_add_string_value (builder, ptl_experiment_get_id (run->experiment));
   json_builder_set_member_name (builder, "parameters");
-  json_builder_add_value (builder, json_node_init_object (json_node_alloc (),
-                                                         ptl_experiment_dup_params_json (run->experiment)));
+  /* init_object takes a reference of its own: ours goes with the scope. */
+  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), params));
   json_builder_set_member_name (builder, "state");
   json_builder_add_string_value (builder, run_state_names[run->state]);
   json_builder_set_member_name (builder, "created");
@@ -512,6 +513,7 @@ experiment_from_body (const char         *experiment_id,
     return ptl_experiment_validate (experiment, error) ? g_steal_pointer (&experiment) : NULL;
 
   if (!g_utf8_validate (body->data, body->length, NULL) ||
+      !ptl_json_check_depth (body->data, body->length, NULL) ||
       !json_parser_load_from_data (parser, body->data, body->length, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {

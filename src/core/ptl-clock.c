@@ -74,3 +74,74 @@ ptl_clock_sleep_ns (gint64        ns,
 
   return !g_cancellable_is_cancelled (cancellable);
 }
+
+typedef struct
+{
+  GSource       source;
+  GCancellable *cancellable;
+  gboolean      has_fd;
+} CancelSource;
+
+/* Without a descriptor (none left) the loop looks every 10 ms. */
+#define CANCEL_SOURCE_POLL_MS 10
+
+static gboolean
+cancel_source_prepare (GSource *source,
+                       gint    *timeout)
+{
+  CancelSource *self = (CancelSource *) source;
+
+  *timeout = self->has_fd ? -1 : CANCEL_SOURCE_POLL_MS;
+  return g_cancellable_is_cancelled (self->cancellable);
+}
+
+static gboolean
+cancel_source_check (GSource *source)
+{
+  return g_cancellable_is_cancelled (((CancelSource *) source)->cancellable);
+}
+
+static gboolean
+cancel_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  CancelSource *self = (CancelSource *) source;
+
+  if (callback == NULL)
+    return G_SOURCE_REMOVE;
+  return ((GCancellableSourceFunc) (void (*) (void)) callback) (self->cancellable, user_data);
+}
+
+static void
+cancel_source_finalize (GSource *source)
+{
+  CancelSource *self = (CancelSource *) source;
+
+  if (self->has_fd)
+    g_cancellable_release_fd (self->cancellable);
+  g_object_unref (self->cancellable);
+}
+
+GSource *
+ptl_cancellable_source_new (GCancellable *cancellable)
+{
+  static GSourceFuncs funcs = {
+    cancel_source_prepare, cancel_source_check, cancel_source_dispatch, cancel_source_finalize, NULL, NULL,
+  };
+  GSource *source;
+  CancelSource *self;
+  int fd;
+
+  g_return_val_if_fail (G_IS_CANCELLABLE (cancellable), NULL);
+
+  source = g_source_new (&funcs, sizeof (CancelSource));
+  g_source_set_static_name (source, "PtlCancellableSource");
+  self = (CancelSource *) source;
+  self->cancellable = g_object_ref (cancellable);
+  fd = g_cancellable_get_fd (cancellable);
+  self->has_fd = fd >= 0;
+  if (self->has_fd)
+    g_source_add_unix_fd (source, fd, G_IO_IN);
+  return source;
+}

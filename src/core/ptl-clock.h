@@ -33,4 +33,12 @@ gint64 ptl_clock_children_cpu_ns (void);
 /* Sleep that wakes early when @cancellable fires; returns FALSE if it did. */
 gboolean ptl_clock_sleep_ns (gint64 ns, GCancellable *cancellable);
 
+/* What g_cancellable_source_new () makes, with the same callback type
+ * (GCancellableSourceFunc), for a loop that waits on @cancellable. GLib
+ * 2.74's own source leaks itself when its last reference goes in one
+ * thread while another is still emitting ::cancelled (a worker's loop
+ * that ends at the cancel does just that); this one watches the
+ * cancellable's descriptor and connects no handler. */
+GSource *ptl_cancellable_source_new (GCancellable *cancellable);
+
 G_END_DECLS

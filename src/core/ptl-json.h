@@ -11,8 +11,12 @@ G_BEGIN_DECLS
  * nest a few levels. */
 #define PTL_JSON_MAX_DEPTH 64
 
-/* PTL_ERROR_INVALID_FILE naming the line when @data (not necessarily
- * valid JSON) nests deeper than PTL_JSON_MAX_DEPTH outside strings. */
+/* The check every JSON loader makes before json-glib sees @data (not
+ * necessarily valid JSON): PTL_ERROR_INVALID_FILE naming the line when it
+ * nests deeper than PTL_JSON_MAX_DEPTH outside strings, or naming line and
+ * column when text follows the top-level value (json-glib 1.6 leaks the
+ * value it parsed then, as in `1{}`) or a comment ('/' outside strings:
+ * json-glib's extension, whose scanner misreads some and then leaks). */
 gboolean ptl_json_check_depth (const char  *data,
                                gsize        len,
                                GError     **error);

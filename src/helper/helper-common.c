@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -60,12 +58,4 @@ helper_sleep_ns (uint64_t ns)
 
   while (nanosleep (&left, &left) != 0 && errno == EINTR)
     ;
-}
-
-void
-helper_die_with_parent (void)
-{
-  /* If ptlab dies (or the thread that started us exits) we must not go on
-   * unseen; the parent reaps us in every normal case. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }

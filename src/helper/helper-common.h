@@ -6,6 +6,11 @@
 
 #include <stdint.h>
 
+/* ptl_die_with_spawner (): if ptlab dies (or the thread that started us
+ * exits) a helper must not go on unseen; ptlab reaps it in every normal
+ * case. */
+#include "ptl-parent.h"
+
 /* One subcommand: argv[0] is its name. Returns the exit status. */
 typedef int (*HelperMain) (int argc, char **argv);
 
@@ -17,8 +22,6 @@ int  helper_read_peak_rss (long long  *bytes);
 /* User + system CPU time of this process in nanoseconds. */
 long long helper_cpu_ns   (void);
 void helper_sleep_ns      (uint64_t    ns);
-/* Dies with the parent (ptlab or the thread that started us). */
-void helper_die_with_parent (void);
 
 int  helper_work_main     (int argc, char **argv);
 int  helper_create_main   (int argc, char **argv);

@@ -176,7 +176,7 @@ helper_crash_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
   no_core_dumps ();
   worker.work_ns = work_ms * 1000000u;
   run_worker (&worker);
@@ -200,7 +200,7 @@ helper_crash_threads_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
   no_core_dumps ();
 
   workers = calloc (n_workers, sizeof (Worker));

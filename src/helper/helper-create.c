@@ -94,7 +94,7 @@ helper_create_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
 
   /* The exec mechanisms run this very program, which exits at once. */
   length = readlink ("/proc/self/exe", self, sizeof self - 1);

@@ -118,7 +118,7 @@ helper_http_load_main (int    argc,
       fputs ("usage: ptlab-helper http-load PORT CONNECTIONS WARMUP_MS DURATION_MS\n", stderr);
       return 2;
     }
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
   cpu_start = helper_cpu_ns ();
   ptl_http_response (1, &answer_length);
   address.sin_port = htons ((unsigned short) port);

@@ -165,6 +165,8 @@ serve_iterative (int listener)
 static int
 serve_fork (int listener)
 {
+  pid_t server = getpid ();
+
   /* Children are reaped by the kernel: no zombies, no waitpid loop. */
   signal (SIGCHLD, SIG_IGN);
   for (;;)
@@ -178,7 +180,7 @@ serve_fork (int listener)
       if (pid == 0)
         {
           close (listener);
-          helper_die_with_parent ();
+          ptl_die_with_parent (server);
           no_delay (fd);
           serve_blocking (fd);
           _exit (0);
@@ -606,7 +608,7 @@ helper_http_server_main (int    argc,
   work.compute_ns = compute_us * 1000;
   work.wait_ns = wait_us * 1000;
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
   /* Its own process group, so one signal stops every process of it. */
   setpgid (0, 0);
   signal (SIGPIPE, SIG_IGN);
@@ -633,6 +635,7 @@ helper_http_server_main (int    argc,
       /* Each process gets its own socket on the port; the kernel spreads
        * new connections among them. */
       unsigned short port = port_of (listener);
+      pid_t server = getpid ();
 
       for (uint64_t i = 1; i < workers; i++)
         {
@@ -640,7 +643,7 @@ helper_http_server_main (int    argc,
 
           if (pid == 0)
             {
-              helper_die_with_parent ();
+              ptl_die_with_parent (server);
               close (listener);
               listener = listen_on (port, 1);
               if (listener < 0)

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -112,7 +111,7 @@ helper_idle_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
   touch_stack (touch);
   if (!say_worker (getpid ()))
     return 1;
@@ -168,7 +167,7 @@ helper_idle_threads_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
 
   pthread_attr_init (&attr);
   pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
@@ -221,10 +220,7 @@ forked_worker (pid_t  host,
                int    idle_fd,
                size_t touch)
 {
-  /* The host may have died between fork () and prctl (). */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != host)
-    _exit (1);
+  ptl_die_with_parent (host);
 
   touch_stack (touch);
   say_worker (getpid ());
@@ -254,7 +250,7 @@ helper_idle_fork_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
 
   /* Written, not only allocated: untouched pages would all map the one
    * zero page, and a fork would have nothing to share. */

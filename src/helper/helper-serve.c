@@ -26,7 +26,7 @@ helper_serve_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
 
   while (fgets (line, sizeof line, stdin) != NULL)
     {

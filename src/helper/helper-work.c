@@ -27,7 +27,7 @@ helper_work_main (int    argc,
       return 2;
     }
 
-  helper_die_with_parent ();
+  ptl_die_with_spawner ();
 
   checksum = ptl_kernel_run (seed, iterations);
   if (sleep_for > 0)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ptl-child-pool.h"
+#include "ptl-proc-child.h"
 #include "ptl-types.h"
 #include "ptl-waitpid.h"
 
@@ -66,6 +67,7 @@ spawn_child (const PtlChildJob  *job,
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   sigset_t no_signals, default_signals;
+  g_auto(GStrv) envp = NULL;
   int fds[2];
   int rc;
 
@@ -99,7 +101,8 @@ spawn_child (const PtlChildJob  *job,
   posix_spawnattr_setsigdefault (&attr, &default_signals);
   posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
-  rc = posix_spawn (&child->pid, job->helper, &actions, &attr, argv, environ);
+  envp = ptl_proc_dup_helper_environ ();
+  rc = posix_spawn (&child->pid, job->helper, &actions, &attr, argv, envp);
 
   posix_spawnattr_destroy (&attr);
   posix_spawn_file_actions_destroy (&actions);

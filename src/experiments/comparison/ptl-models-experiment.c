@@ -499,7 +499,7 @@ run_event_loop (Lab     *lab,
   loop.sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   g_main_context_push_thread_default (loop.context);
 
-  event_loop_attach (&loop, g_cancellable_source_new (lab->stop),
+  event_loop_attach (&loop, ptl_cancellable_source_new (lab->stop),
                      G_SOURCE_FUNC (event_loop_cancelled_cb));
   for (guint i = 0; i < lab->n_tasks; i++)
     event_loop_attach (&loop, g_idle_source_new (), event_loop_task_cb);

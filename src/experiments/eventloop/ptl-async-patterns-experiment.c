@@ -611,7 +611,7 @@ play_pattern (PtlAsyncPatternsExperiment  *self,
               GError                     **error)
 {
   Play play = { 0 };
-  g_autoptr(GSource) stop = g_cancellable_source_new (cancellable);
+  g_autoptr(GSource) stop = ptl_cancellable_source_new (cancellable);
 
   play.context = g_main_context_new ();
   play.rand = rand;

@@ -615,7 +615,7 @@ run_turn (Lab      *lab,
   progress = g_timeout_source_new (PROGRESS_EVERY_MS);
   g_source_set_callback (progress, progress_cb, lab, NULL);
   g_source_attach (progress, lab->context);
-  cancel = g_cancellable_source_new (lab->stop);
+  cancel = ptl_cancellable_source_new (lab->stop);
   g_source_set_callback (cancel, G_SOURCE_FUNC (cancelled_cb), lab, NULL);
   g_source_attach (cancel, lab->context);
 

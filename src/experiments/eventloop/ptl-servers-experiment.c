@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "ptl-proc-child.h"
 #include "ptl-servers-experiment.h"
 
 /* "Servers under load": each server model of ptlab-helper http-server
@@ -252,6 +253,11 @@ measure_point (PtlServersExperiment  *self,
                Point                 *point,
                GError               **error)
 {
+  g_autoptr(GSubprocessLauncher) server_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                             G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) load_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                           G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_auto(GStrv) envp = ptl_proc_dup_helper_environ ();
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GSubprocess) load = NULL;
   g_autoptr(GDataInputStream) server_out = NULL;
@@ -269,8 +275,10 @@ measure_point (PtlServersExperiment  *self,
   workers = g_strdup_printf ("%u", model == PTL_SERVER_MODEL_REUSEPORT ? ptl_machine_get_n_cpus () : self->workers);
   compute = g_strdup_printf ("%u", self->compute_us);
   wait = g_strdup_printf ("%u", self->wait_ms * 1000);
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
-                             helper, "http-server", model_ids[model], workers, compute, wait, NULL);
+  g_subprocess_launcher_set_environ (server_launcher, envp);
+  g_subprocess_launcher_set_environ (load_launcher, envp);
+  server = g_subprocess_launcher_spawn (server_launcher, error,
+                                        helper, "http-server", model_ids[model], workers, compute, wait, NULL);
   if (server == NULL)
     return FALSE;
   server_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
@@ -290,8 +298,8 @@ measure_point (PtlServersExperiment  *self,
   count = g_strdup_printf ("%u", connections);
   warmup = g_strdup_printf ("%u", self->warmup_ms);
   duration = g_strdup_printf ("%u", self->duration_ms);
-  load = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error,
-                           helper, "http-load", port, count, warmup, duration, NULL);
+  load = g_subprocess_launcher_spawn (load_launcher, error,
+                                      helper, "http-load", port, count, warmup, duration, NULL);
   if (load == NULL)
     {
       stop_server (server, group);

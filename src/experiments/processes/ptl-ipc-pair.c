@@ -12,12 +12,12 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ptl-ipc-private.h"
+#include "ptl-parent.h"
 
 /* A pair: a channel, the peer at its far end, and the protocol between
  * them.
@@ -113,20 +113,22 @@ serve (PtlIpcPair *pair)
   for (;;)
     {
       guint64 size, count;
+      guint32 op;
       gint64 cpu_start;
       int rc;
 
       rc = mechanism->receive (channel, 1, buffer, 1);
       if (rc < 0)
         return rc;
-      size = control->size;
-      count = control->count;
-      if ((control->op == OP_ECHO && (size > pair->buffer_size || count == 0)) ||
-          (control->op == OP_SINK && (pair->stream == NULL || size > pair->stream->size || count == 0)))
+      op = PTL_IPC_GET (control->op);
+      size = PTL_IPC_GET (control->size);
+      count = PTL_IPC_GET (control->count);
+      if ((op == OP_ECHO && (size > pair->buffer_size || count == 0)) ||
+          (op == OP_SINK && (pair->stream == NULL || size > pair->stream->size || count == 0)))
         return -EPROTO;
       cpu_start = ptl_clock_thread_cpu_ns ();
 
-      switch (control->op)
+      switch (op)
         {
         case OP_ECHO:
           for (guint64 i = 0; i < count; i++)
@@ -136,8 +138,8 @@ serve (PtlIpcPair *pair)
                 return rc;
               if (i + 1 == count)
                 {
-                  control->peer_cpu_ns = ptl_clock_thread_cpu_ns () - cpu_start;
-                  control->peer_cpu = sched_getcpu ();
+                  PTL_IPC_SET (control->peer_cpu_ns, ptl_clock_thread_cpu_ns () - cpu_start);
+                  PTL_IPC_SET (control->peer_cpu, sched_getcpu ());
                 }
               rc = mechanism->send (channel, 1, buffer, size);
               if (rc < 0)
@@ -154,8 +156,8 @@ serve (PtlIpcPair *pair)
               if (rc < 0)
                 return rc;
             }
-          control->peer_end_ns = ptl_clock_now_ns ();
-          control->peer_cpu_ns = ptl_clock_thread_cpu_ns () - cpu_start;
+          PTL_IPC_SET (control->peer_end_ns, ptl_clock_now_ns ());
+          PTL_IPC_SET (control->peer_cpu_ns, ptl_clock_thread_cpu_ns () - cpu_start);
           rc = mechanism->send (channel, 1, buffer, 1);
           if (rc < 0)
             return rc;
@@ -179,7 +181,7 @@ peer_main (PtlIpcPair *pair)
 
   if (rc < 0)
     {
-      pair->channel->control->peer_error = -rc;
+      PTL_IPC_SET (pair->channel->control->peer_error, -rc);
       pair->channel->mechanism->abort (pair->channel, 1);
     }
   return rc;
@@ -233,11 +235,8 @@ child_main (PtlIpcPair *pair,
   PtlIpcEnd *end = &pair->channel->end[1];
 
   keep_only (end->in, end->out);
-  /* Die with the lab's thread rather than linger; if it is gone already,
-   * go now. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != parent)
-    _exit (1);
+  /* Die with the lab's thread rather than linger. */
+  ptl_die_with_parent (parent);
   /* A child maps its parent's shared pages only when it first touches
    * them: take those faults now rather than while timed (Linux 5.14; on
    * older kernels they stay in the first transfers). */
@@ -483,7 +482,7 @@ set_call_error (PtlIpcPair  *pair,
                 GError     **error)
 {
   const char *name = pair->channel->mechanism->name;
-  int peer_error = pair->channel->control->peer_error;
+  int peer_error = PTL_IPC_GET (pair->channel->control->peer_error);
   GError *thread_error = g_atomic_pointer_get (&pair->thread_error);
   siginfo_t info = { 0 };
 
@@ -530,12 +529,12 @@ ring_bell (PtlIpcPair *pair,
 {
   PtlIpcControl *control = pair->channel->control;
 
-  control->op = op;
-  control->size = size;
-  control->count = count;
-  control->peer_cpu_ns = 0;
-  control->peer_end_ns = 0;
-  control->peer_cpu = -1;
+  PTL_IPC_SET (control->size, size);
+  PTL_IPC_SET (control->count, count);
+  PTL_IPC_SET (control->peer_cpu_ns, 0);
+  PTL_IPC_SET (control->peer_end_ns, 0);
+  PTL_IPC_SET (control->peer_cpu, -1);
+  PTL_IPC_SET (control->op, op);
   return pair->channel->mechanism->send (pair->channel, 0, pair->lab_out, 1);
 }
 
@@ -587,9 +586,9 @@ ptl_ipc_pair_echo (PtlIpcPair  *pair,
       round_trip_ns[i] = after - before;
       before = after;
     }
-  *cpu_ns = ptl_clock_thread_cpu_ns () - cpu_start + channel->control->peer_cpu_ns;
+  *cpu_ns = ptl_clock_thread_cpu_ns () - cpu_start + PTL_IPC_GET (channel->control->peer_cpu_ns);
   pair->cpus[0] = sched_getcpu ();
-  pair->cpus[1] = channel->control->peer_cpu;
+  pair->cpus[1] = PTL_IPC_GET (channel->control->peer_cpu);
   return TRUE;
 }
 
@@ -645,7 +644,7 @@ ptl_ipc_pair_sink (PtlIpcPair  *pair,
       set_call_error (pair, rc, _("a transfer"), error);
       return FALSE;
     }
-  *elapsed_ns = channel->control->peer_end_ns - start;
+  *elapsed_ns = PTL_IPC_GET (channel->control->peer_end_ns) - start;
   return TRUE;
 }
 
@@ -694,12 +693,12 @@ ptl_ipc_pair_close (PtlIpcPair  *pair,
           else
             g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
                          _("%s: the peer process failed (%s)"), name,
-                         g_strerror (pair->channel->control->peer_error));
+                         g_strerror (PTL_IPC_GET (pair->channel->control->peer_error)));
           return FALSE;
         }
     }
 
-  peer_error = pair->channel->control->peer_error;
+  peer_error = PTL_IPC_GET (pair->channel->control->peer_error);
   if (peer_error != 0)
     {
       g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED, _("%s: the peer failed: %s"),

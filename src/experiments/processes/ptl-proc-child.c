@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ptl-parent.h"
 #include "ptl-proc-child.h"
 
 /* posix_spawn (), as the "models" experiment's child pool uses it: glibc
@@ -28,6 +29,7 @@ ptl_proc_spawn (const char * const *argv,
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   sigset_t no_signals, default_signals;
+  g_auto(GStrv) envp = ptl_proc_dup_helper_environ ();
   pid_t child;
   int rc;
 
@@ -52,13 +54,21 @@ ptl_proc_spawn (const char * const *argv,
   posix_spawnattr_setsigdefault (&attr, &default_signals);
   posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
-  rc = posix_spawn (&child, argv[0], &actions, &attr, (char * const *) argv, environ);
+  rc = posix_spawn (&child, argv[0], &actions, &attr, (char * const *) argv, envp);
 
   posix_spawnattr_destroy (&attr);
   posix_spawn_file_actions_destroy (&actions);
   if (rc == 0)
     *pid = child;
   return rc;
+}
+
+char **
+ptl_proc_dup_helper_environ (void)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+
+  return g_environ_setenv (g_get_environ (), PTL_PARENT_PID_ENV, pid, TRUE);
 }
 
 GPid

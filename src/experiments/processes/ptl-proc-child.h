@@ -17,6 +17,11 @@ int      ptl_proc_spawn            (const char * const *argv,
                                     int                 stdin_fd,
                                     int                 stdout_fd,
                                     GPid               *pid);
+/* The environment for ptlab-helper: this process's, plus its process id
+ * in $PTLAB_PARENT_PID, so a helper that asked to die with its parent
+ * (ptl_die_with_spawner ()) can tell that the parent died before it
+ * asked. Every spawn of the helper passes it. */
+char   **ptl_proc_dup_helper_environ (void);
 /* waitpid () that retries on EINTR. */
 GPid     ptl_proc_wait             (GPid                pid,
                                     int                *status,

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ptl-proc-child.h"
 #include "ptl-spawn-util.h"
 #include "ptl-waitpid.h"
 
@@ -59,6 +60,7 @@ ptl_spawn_child_start (const char * const  *argv,
   posix_spawnattr_t attr;
   sigset_t no_signals, default_signals;
   int out_fds[2], in_fds[2] = { -1, -1 };
+  g_auto(GStrv) envp = NULL;
   int rc;
 
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, FALSE);
@@ -91,7 +93,8 @@ ptl_spawn_child_start (const char * const  *argv,
   posix_spawnattr_setsigdefault (&attr, &default_signals);
   posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
-  rc = posix_spawn (&child->pid, argv[0], &actions, &attr, (char * const *) argv, environ);
+  envp = ptl_proc_dup_helper_environ ();
+  rc = posix_spawn (&child->pid, argv[0], &actions, &attr, (char * const *) argv, envp);
 
   posix_spawnattr_destroy (&attr);
   posix_spawn_file_actions_destroy (&actions);

@@ -505,6 +505,7 @@ ptl_bankers_state_new_from_json (const char  *data,
       g_autofree char *allocation_path = g_strdup_printf ("%s.allocation", path);
       const char *name;
       JsonObject *process;
+      JsonNode *name_node;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
@@ -512,7 +513,11 @@ ptl_bankers_state_new_from_json (const char  *data,
           return NULL;
         }
       process = json_node_get_object (element);
-      name = json_object_get_string_member_with_default (process, "name", NULL);
+      /* Not json_object_get_string_member_with_default (): it is a GLib
+       * critical when the member is an array or an object. */
+      name_node = json_object_get_member (process, "name");
+      name = name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) &&
+             json_node_get_value_type (name_node) == G_TYPE_STRING ? json_node_get_string (name_node) : NULL;
       if (name == NULL || !is_valid_name (name, strlen (name)))
         {
           g_autofree char *rule = describe_name_rule ();
