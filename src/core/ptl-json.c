@@ -508,11 +508,15 @@ static JsonNode *
 pair_node (const double *pair)
 {
   JsonArray *array = json_array_sized_new (2);
+  JsonNode *node;
 
   for (int i = 0; i < 2; i++)
     json_array_add_element (array, isnan (pair[i]) ? json_node_new (JSON_NODE_NULL)
                                                    : json_node_init_double (json_node_alloc (), pair[i]));
-  return json_node_init_array (json_node_alloc (), array);
+  /* The node takes a reference of its own. */
+  node = json_node_init_array (json_node_alloc (), array);
+  json_array_unref (array);
+  return node;
 }
 
 static gboolean
@@ -678,7 +682,7 @@ parse_value (Parser     *parser,
       return *parser->p == '[' ? parse_array (parser, key, depth + 1) : parse_object (parser, depth + 1);
     case '"':
       {
-        char *text = parse_string (parser);
+        g_autofree char *text = parse_string (parser);
 
         if (text == NULL)
           return NULL;

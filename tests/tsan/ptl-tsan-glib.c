@@ -16,7 +16,9 @@
 
 #include <dlfcn.h>
 #include <gio/gio.h>
+#include <pthread.h>
 #include <sanitizer/tsan_interface.h>
+#include <semaphore.h>
 #include <stdlib.h>
 
 /* GLib's own function @name, past this program's definition. Found on
@@ -276,4 +278,41 @@ g_async_queue_timeout_pop_unlocked (GAsyncQueue *queue,
   data = REAL (gpointer (*) (GAsyncQueue *, guint64), g_async_queue_timeout_pop_unlocked) (queue, timeout);
   __tsan_acquire (queue);
   return data;
+}
+
+/* The abortable waits of ptl-thread-sync.c block in slices on
+ * CLOCK_MONOTONIC; clang 14's ThreadSanitizer intercepts
+ * pthread_cond_clockwait but not these two, so it would miss the lock
+ * they take and the post they consume. Told here, as its interceptors
+ * would: a lock attempt that may time out, and an acquire of the
+ * semaphore that sem_post released. */
+int
+pthread_mutex_clocklock (pthread_mutex_t       *mutex,
+                         clockid_t              clock,
+                         const struct timespec *deadline)
+{
+  static void *slot;
+  int (*real) (pthread_mutex_t *, clockid_t, const struct timespec *) =
+    glib_function (&slot, "pthread_mutex_clocklock");
+  int status;
+
+  __tsan_mutex_pre_lock (mutex, __tsan_mutex_try_lock);
+  status = real (mutex, clock, deadline);
+  __tsan_mutex_post_lock (mutex, status == 0 ? __tsan_mutex_try_lock
+                                             : __tsan_mutex_try_lock | __tsan_mutex_try_lock_failed, 0);
+  return status;
+}
+
+int
+sem_clockwait (sem_t                 *sem,
+               clockid_t              clock,
+               const struct timespec *deadline)
+{
+  static void *slot;
+  int (*real) (sem_t *, clockid_t, const struct timespec *) = glib_function (&slot, "sem_clockwait");
+  int status = real (sem, clock, deadline);
+
+  if (status == 0)
+    __tsan_acquire (sem);
+  return status;
 }
