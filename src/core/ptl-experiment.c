@@ -366,6 +366,16 @@ ptl_param_store_boolean (GObject      *object,
   g_object_notify_by_pspec (object, pspec);
 }
 
+GType
+ptl_enum_register_once (gsize            *type_id,
+                        const char       *name,
+                        const GEnumValue *values)
+{
+  if (g_once_init_enter (type_id))
+    g_once_init_leave (type_id, g_enum_register_static (g_intern_static_string (name), values));
+  return *type_id;
+}
+
 void
 ptl_param_store_enum (GObject      *object,
                       int          *field,

@@ -174,6 +174,12 @@ void          ptl_param_store_boolean        (GObject              *object,
                                               gboolean             *field,
                                               const GValue         *value,
                                               GParamSpec           *pspec);
+/* Registers the enum type @name from @values (ending in { 0 }) on the
+ * first call, thread-safely, and returns it: the body of an enum's
+ * get_type (), with @type_id its static slot. */
+GType         ptl_enum_register_once         (gsize                *type_id,
+                                              const char           *name,
+                                              const GEnumValue     *values);
 void          ptl_param_store_enum           (GObject              *object,
                                               int                  *field,
                                               const GValue         *value,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ptl-experiment.h"
 #include "ptl-workload.h"
 
 const char * const ptl_workload_labels[] = {
@@ -15,18 +16,12 @@ GType
 ptl_workload_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_WORKLOAD_CPU, "PTL_WORKLOAD_CPU", "cpu" },
+    { PTL_WORKLOAD_IO, "PTL_WORKLOAD_IO", "io" },
+    { PTL_WORKLOAD_MIXED, "PTL_WORKLOAD_MIXED", "mixed" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_WORKLOAD_CPU, "PTL_WORKLOAD_CPU", "cpu" },
-        { PTL_WORKLOAD_IO, "PTL_WORKLOAD_IO", "io" },
-        { PTL_WORKLOAD_MIXED, "PTL_WORKLOAD_MIXED", "mixed" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlWorkload"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlWorkload", values);
 }

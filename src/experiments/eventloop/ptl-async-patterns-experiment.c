@@ -976,22 +976,16 @@ GType
 ptl_async_pattern_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_ASYNC_PATTERN_GATHER, "PTL_ASYNC_PATTERN_GATHER", "gather" },
+    { PTL_ASYNC_PATTERN_FIRST, "PTL_ASYNC_PATTERN_FIRST", "first" },
+    { PTL_ASYNC_PATTERN_BOUNDED, "PTL_ASYNC_PATTERN_BOUNDED", "bounded" },
+    { PTL_ASYNC_PATTERN_TIMEOUT, "PTL_ASYNC_PATTERN_TIMEOUT", "timeout" },
+    { PTL_ASYNC_PATTERN_CANCEL_TREE, "PTL_ASYNC_PATTERN_CANCEL_TREE", "cancel-tree" },
+    { PTL_ASYNC_PATTERN_QUEUE, "PTL_ASYNC_PATTERN_QUEUE", "queue" },
+    { PTL_ASYNC_PATTERN_ALL, "PTL_ASYNC_PATTERN_ALL", "all" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_ASYNC_PATTERN_GATHER, "PTL_ASYNC_PATTERN_GATHER", "gather" },
-        { PTL_ASYNC_PATTERN_FIRST, "PTL_ASYNC_PATTERN_FIRST", "first" },
-        { PTL_ASYNC_PATTERN_BOUNDED, "PTL_ASYNC_PATTERN_BOUNDED", "bounded" },
-        { PTL_ASYNC_PATTERN_TIMEOUT, "PTL_ASYNC_PATTERN_TIMEOUT", "timeout" },
-        { PTL_ASYNC_PATTERN_CANCEL_TREE, "PTL_ASYNC_PATTERN_CANCEL_TREE", "cancel-tree" },
-        { PTL_ASYNC_PATTERN_QUEUE, "PTL_ASYNC_PATTERN_QUEUE", "queue" },
-        { PTL_ASYNC_PATTERN_ALL, "PTL_ASYNC_PATTERN_ALL", "all" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlAsyncPattern"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlAsyncPattern", values);
 }

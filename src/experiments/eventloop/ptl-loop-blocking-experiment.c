@@ -1077,20 +1077,14 @@ GType
 ptl_loop_handler_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_LOOP_HANDLER_AWAIT, "PTL_LOOP_HANDLER_AWAIT", "await" },
+    { PTL_LOOP_HANDLER_SLEEP, "PTL_LOOP_HANDLER_SLEEP", "sleep" },
+    { PTL_LOOP_HANDLER_COMPUTE, "PTL_LOOP_HANDLER_COMPUTE", "compute" },
+    { PTL_LOOP_HANDLER_THREAD, "PTL_LOOP_HANDLER_THREAD", "thread" },
+    { PTL_LOOP_HANDLER_ALL, "PTL_LOOP_HANDLER_ALL", "all" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_LOOP_HANDLER_AWAIT, "PTL_LOOP_HANDLER_AWAIT", "await" },
-        { PTL_LOOP_HANDLER_SLEEP, "PTL_LOOP_HANDLER_SLEEP", "sleep" },
-        { PTL_LOOP_HANDLER_COMPUTE, "PTL_LOOP_HANDLER_COMPUTE", "compute" },
-        { PTL_LOOP_HANDLER_THREAD, "PTL_LOOP_HANDLER_THREAD", "thread" },
-        { PTL_LOOP_HANDLER_ALL, "PTL_LOOP_HANDLER_ALL", "all" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlLoopHandler"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlLoopHandler", values);
 }

@@ -747,22 +747,16 @@ GType
 ptl_server_model_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_SERVER_MODEL_ITERATIVE, "PTL_SERVER_MODEL_ITERATIVE", "iterative" },
+    { PTL_SERVER_MODEL_FORK, "PTL_SERVER_MODEL_FORK", "fork" },
+    { PTL_SERVER_MODEL_THREAD, "PTL_SERVER_MODEL_THREAD", "thread" },
+    { PTL_SERVER_MODEL_POOL, "PTL_SERVER_MODEL_POOL", "pool" },
+    { PTL_SERVER_MODEL_EPOLL, "PTL_SERVER_MODEL_EPOLL", "epoll" },
+    { PTL_SERVER_MODEL_REUSEPORT, "PTL_SERVER_MODEL_REUSEPORT", "reuseport" },
+    { PTL_SERVER_MODEL_ALL, "PTL_SERVER_MODEL_ALL", "all" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_SERVER_MODEL_ITERATIVE, "PTL_SERVER_MODEL_ITERATIVE", "iterative" },
-        { PTL_SERVER_MODEL_FORK, "PTL_SERVER_MODEL_FORK", "fork" },
-        { PTL_SERVER_MODEL_THREAD, "PTL_SERVER_MODEL_THREAD", "thread" },
-        { PTL_SERVER_MODEL_POOL, "PTL_SERVER_MODEL_POOL", "pool" },
-        { PTL_SERVER_MODEL_EPOLL, "PTL_SERVER_MODEL_EPOLL", "epoll" },
-        { PTL_SERVER_MODEL_REUSEPORT, "PTL_SERVER_MODEL_REUSEPORT", "reuseport" },
-        { PTL_SERVER_MODEL_ALL, "PTL_SERVER_MODEL_ALL", "all" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlServerModel"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlServerModel", values);
 }

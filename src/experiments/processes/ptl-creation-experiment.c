@@ -1333,36 +1333,24 @@ GType
 ptl_creation_from_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_CREATION_FROM_HELPER, "PTL_CREATION_FROM_HELPER", "helper" },
+    { PTL_CREATION_FROM_APP, "PTL_CREATION_FROM_APP", "app" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_CREATION_FROM_HELPER, "PTL_CREATION_FROM_HELPER", "helper" },
-        { PTL_CREATION_FROM_APP, "PTL_CREATION_FROM_APP", "app" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlCreationFrom"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlCreationFrom", values);
 }
 
 GType
 ptl_creation_placement_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_CREATION_PLACEMENT_UNPINNED, "PTL_CREATION_PLACEMENT_UNPINNED", "unpinned" },
+    { PTL_CREATION_PLACEMENT_SAME_CPU, "PTL_CREATION_PLACEMENT_SAME_CPU", "same-cpu" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_CREATION_PLACEMENT_UNPINNED, "PTL_CREATION_PLACEMENT_UNPINNED", "unpinned" },
-        { PTL_CREATION_PLACEMENT_SAME_CPU, "PTL_CREATION_PLACEMENT_SAME_CPU", "same-cpu" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlCreationPlacement"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlCreationPlacement", values);
 }

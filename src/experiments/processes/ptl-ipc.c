@@ -29,19 +29,13 @@ GType
 ptl_ipc_peer_kind_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_IPC_PEER_PROCESS, "PTL_IPC_PEER_PROCESS", "process" },
+    { PTL_IPC_PEER_THREAD, "PTL_IPC_PEER_THREAD", "thread" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_IPC_PEER_PROCESS, "PTL_IPC_PEER_PROCESS", "process" },
-        { PTL_IPC_PEER_THREAD, "PTL_IPC_PEER_THREAD", "thread" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlIpcPeerKind"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlIpcPeerKind", values);
 }
 
 const PtlIpcMechanism * const *

@@ -763,19 +763,13 @@ GType
 ptl_isolation_crash_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_ISOLATION_CRASH_SEGFAULT, "PTL_ISOLATION_CRASH_SEGFAULT", "segfault" },
+    { PTL_ISOLATION_CRASH_ABORT, "PTL_ISOLATION_CRASH_ABORT", "abort" },
+    { PTL_ISOLATION_CRASH_EXIT_CODE, "PTL_ISOLATION_CRASH_EXIT_CODE", "exit-code" },
+    { PTL_ISOLATION_CRASH_NONE, "PTL_ISOLATION_CRASH_NONE", "none" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_ISOLATION_CRASH_SEGFAULT, "PTL_ISOLATION_CRASH_SEGFAULT", "segfault" },
-        { PTL_ISOLATION_CRASH_ABORT, "PTL_ISOLATION_CRASH_ABORT", "abort" },
-        { PTL_ISOLATION_CRASH_EXIT_CODE, "PTL_ISOLATION_CRASH_EXIT_CODE", "exit-code" },
-        { PTL_ISOLATION_CRASH_NONE, "PTL_ISOLATION_CRASH_NONE", "none" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlIsolationCrash"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlIsolationCrash", values);
 }

@@ -30,20 +30,14 @@ GType
 ptl_placement_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_PLACEMENT_UNPINNED, "PTL_PLACEMENT_UNPINNED", "unpinned" },
+    { PTL_PLACEMENT_SAME_CPU, "PTL_PLACEMENT_SAME_CPU", "same-cpu" },
+    { PTL_PLACEMENT_DIFFERENT_CPUS, "PTL_PLACEMENT_DIFFERENT_CPUS", "different-cpus" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_PLACEMENT_UNPINNED, "PTL_PLACEMENT_UNPINNED", "unpinned" },
-        { PTL_PLACEMENT_SAME_CPU, "PTL_PLACEMENT_SAME_CPU", "same-cpu" },
-        { PTL_PLACEMENT_DIFFERENT_CPUS, "PTL_PLACEMENT_DIFFERENT_CPUS", "different-cpus" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlPlacement"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlPlacement", values);
 }
 
 const char *

@@ -1156,39 +1156,27 @@ GType
 ptl_sched_real_affinity_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_SCHED_REAL_ALL_CORES, "PTL_SCHED_REAL_ALL_CORES", "all-cores" },
+    { PTL_SCHED_REAL_ONE_CORE, "PTL_SCHED_REAL_ONE_CORE", "one-core" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_SCHED_REAL_ALL_CORES, "PTL_SCHED_REAL_ALL_CORES", "all-cores" },
-        { PTL_SCHED_REAL_ONE_CORE, "PTL_SCHED_REAL_ONE_CORE", "one-core" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlSchedRealAffinity"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlSchedRealAffinity", values);
 }
 
 GType
 ptl_sched_real_policy_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_SCHED_REAL_OTHER, "PTL_SCHED_REAL_OTHER", "other" },
+    { PTL_SCHED_REAL_BATCH, "PTL_SCHED_REAL_BATCH", "batch" },
+    { PTL_SCHED_REAL_IDLE, "PTL_SCHED_REAL_IDLE", "idle" },
+    { PTL_SCHED_REAL_FIFO, "PTL_SCHED_REAL_FIFO", "fifo" },
+    { PTL_SCHED_REAL_RR, "PTL_SCHED_REAL_RR", "rr" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_SCHED_REAL_OTHER, "PTL_SCHED_REAL_OTHER", "other" },
-        { PTL_SCHED_REAL_BATCH, "PTL_SCHED_REAL_BATCH", "batch" },
-        { PTL_SCHED_REAL_IDLE, "PTL_SCHED_REAL_IDLE", "idle" },
-        { PTL_SCHED_REAL_FIFO, "PTL_SCHED_REAL_FIFO", "fifo" },
-        { PTL_SCHED_REAL_RR, "PTL_SCHED_REAL_RR", "rr" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlSchedRealPolicy"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlSchedRealPolicy", values);
 }

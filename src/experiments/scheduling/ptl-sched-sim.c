@@ -883,9 +883,7 @@ ptl_sched_algorithm_get_type (void)
 {
   static gsize type;
 
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("PtlSchedAlgorithm", algorithm_values));
-  return type;
+  return ptl_enum_register_once (&type, "PtlSchedAlgorithm", algorithm_values);
 }
 
 const char *

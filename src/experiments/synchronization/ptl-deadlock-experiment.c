@@ -544,18 +544,12 @@ GType
 ptl_deadlock_orders_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_DEADLOCK_ORDERS_BOTH, "PTL_DEADLOCK_ORDERS_BOTH", "both" },
+    { PTL_DEADLOCK_ORDERS_RANDOM, "PTL_DEADLOCK_ORDERS_RANDOM", "random" },
+    { PTL_DEADLOCK_ORDERS_GLOBAL, "PTL_DEADLOCK_ORDERS_GLOBAL", "global" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_DEADLOCK_ORDERS_BOTH, "PTL_DEADLOCK_ORDERS_BOTH", "both" },
-        { PTL_DEADLOCK_ORDERS_RANDOM, "PTL_DEADLOCK_ORDERS_RANDOM", "random" },
-        { PTL_DEADLOCK_ORDERS_GLOBAL, "PTL_DEADLOCK_ORDERS_GLOBAL", "global" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlDeadlockOrders"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlDeadlockOrders", values);
 }

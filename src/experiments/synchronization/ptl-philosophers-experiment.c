@@ -829,39 +829,27 @@ GType
 ptl_philosophers_strategy_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_PHILOSOPHERS_NAIVE, "PTL_PHILOSOPHERS_NAIVE", "naive" },
+    { PTL_PHILOSOPHERS_ORDERED, "PTL_PHILOSOPHERS_ORDERED", "ordered" },
+    { PTL_PHILOSOPHERS_ARBITRATOR, "PTL_PHILOSOPHERS_ARBITRATOR", "arbitrator" },
+    { PTL_PHILOSOPHERS_TRYLOCK, "PTL_PHILOSOPHERS_TRYLOCK", "trylock" },
+    { PTL_PHILOSOPHERS_CHANDY_MISRA, "PTL_PHILOSOPHERS_CHANDY_MISRA", "chandy-misra" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_PHILOSOPHERS_NAIVE, "PTL_PHILOSOPHERS_NAIVE", "naive" },
-        { PTL_PHILOSOPHERS_ORDERED, "PTL_PHILOSOPHERS_ORDERED", "ordered" },
-        { PTL_PHILOSOPHERS_ARBITRATOR, "PTL_PHILOSOPHERS_ARBITRATOR", "arbitrator" },
-        { PTL_PHILOSOPHERS_TRYLOCK, "PTL_PHILOSOPHERS_TRYLOCK", "trylock" },
-        { PTL_PHILOSOPHERS_CHANDY_MISRA, "PTL_PHILOSOPHERS_CHANDY_MISRA", "chandy-misra" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlPhilosophersStrategy"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlPhilosophersStrategy", values);
 }
 
 GType
 ptl_philosophers_times_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_PHILOSOPHERS_FIXED, "PTL_PHILOSOPHERS_FIXED", "fixed" },
+    { PTL_PHILOSOPHERS_EXPONENTIAL, "PTL_PHILOSOPHERS_EXPONENTIAL", "exponential" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_PHILOSOPHERS_FIXED, "PTL_PHILOSOPHERS_FIXED", "fixed" },
-        { PTL_PHILOSOPHERS_EXPONENTIAL, "PTL_PHILOSOPHERS_EXPONENTIAL", "exponential" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlPhilosophersTimes"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlPhilosophersTimes", values);
 }

@@ -701,21 +701,15 @@ static GType
 methods_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { METHODS_ALL, "PTL_PRODUCER_CONSUMER_METHODS_ALL", "all" },
+    { METHODS_CONDITION, "PTL_PRODUCER_CONSUMER_METHODS_CONDITION", "condition" },
+    { METHODS_SEMAPHORES, "PTL_PRODUCER_CONSUMER_METHODS_SEMAPHORES", "semaphores" },
+    { METHODS_ASYNC_QUEUE, "PTL_PRODUCER_CONSUMER_METHODS_ASYNC_QUEUE", "async-queue" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { METHODS_ALL, "PTL_PRODUCER_CONSUMER_METHODS_ALL", "all" },
-        { METHODS_CONDITION, "PTL_PRODUCER_CONSUMER_METHODS_CONDITION", "condition" },
-        { METHODS_SEMAPHORES, "PTL_PRODUCER_CONSUMER_METHODS_SEMAPHORES", "semaphores" },
-        { METHODS_ASYNC_QUEUE, "PTL_PRODUCER_CONSUMER_METHODS_ASYNC_QUEUE", "async-queue" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlProducerConsumerMethods"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlProducerConsumerMethods", values);
 }
 
 static void

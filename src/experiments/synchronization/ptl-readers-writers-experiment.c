@@ -619,43 +619,31 @@ static GType
 locks_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { LOCKS_ALL, "PTL_READERS_WRITERS_LOCKS_ALL", "all" },
+    { PTL_RW_POLICY_READERS + 1, "PTL_READERS_WRITERS_LOCKS_READERS", "readers" },
+    { PTL_RW_POLICY_WRITERS + 1, "PTL_READERS_WRITERS_LOCKS_WRITERS", "writers" },
+    { PTL_RW_POLICY_FAIR + 1, "PTL_READERS_WRITERS_LOCKS_FAIR", "fair" },
+    { PTL_RW_POLICY_GRWLOCK + 1, "PTL_READERS_WRITERS_LOCKS_GRWLOCK", "grwlock" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { LOCKS_ALL, "PTL_READERS_WRITERS_LOCKS_ALL", "all" },
-        { PTL_RW_POLICY_READERS + 1, "PTL_READERS_WRITERS_LOCKS_READERS", "readers" },
-        { PTL_RW_POLICY_WRITERS + 1, "PTL_READERS_WRITERS_LOCKS_WRITERS", "writers" },
-        { PTL_RW_POLICY_FAIR + 1, "PTL_READERS_WRITERS_LOCKS_FAIR", "fair" },
-        { PTL_RW_POLICY_GRWLOCK + 1, "PTL_READERS_WRITERS_LOCKS_GRWLOCK", "grwlock" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlReadersWritersLocks"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlReadersWritersLocks", values);
 }
 
 static GType
 policy_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_RW_POLICY_READERS, "PTL_RW_POLICY_READERS", "readers" },
+    { PTL_RW_POLICY_WRITERS, "PTL_RW_POLICY_WRITERS", "writers" },
+    { PTL_RW_POLICY_FAIR, "PTL_RW_POLICY_FAIR", "fair" },
+    { PTL_RW_POLICY_GRWLOCK, "PTL_RW_POLICY_GRWLOCK", "grwlock" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_RW_POLICY_READERS, "PTL_RW_POLICY_READERS", "readers" },
-        { PTL_RW_POLICY_WRITERS, "PTL_RW_POLICY_WRITERS", "writers" },
-        { PTL_RW_POLICY_FAIR, "PTL_RW_POLICY_FAIR", "fair" },
-        { PTL_RW_POLICY_GRWLOCK, "PTL_RW_POLICY_GRWLOCK", "grwlock" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlRwPolicy"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlRwPolicy", values);
 }
 
 static void

@@ -21,19 +21,13 @@ GType
 ptl_sync_timing_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_SYNC_TIMING_FIXED, "PTL_SYNC_TIMING_FIXED", "fixed" },
+    { PTL_SYNC_TIMING_EXPONENTIAL, "PTL_SYNC_TIMING_EXPONENTIAL", "exponential" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_SYNC_TIMING_FIXED, "PTL_SYNC_TIMING_FIXED", "fixed" },
-        { PTL_SYNC_TIMING_EXPONENTIAL, "PTL_SYNC_TIMING_EXPONENTIAL", "exponential" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlSyncTiming"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlSyncTiming", values);
 }
 
 const char *

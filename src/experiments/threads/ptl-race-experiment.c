@@ -649,22 +649,16 @@ GType
 ptl_race_methods_get_type (void)
 {
   static gsize type_id;
+  static const GEnumValue values[] = {
+    { PTL_RACE_METHODS_ALL, "PTL_RACE_METHODS_ALL", "all" },
+    { PTL_RACE_METHODS_UNGUARDED, "PTL_RACE_METHODS_UNGUARDED", "unguarded" },
+    { PTL_RACE_METHODS_MUTEX, "PTL_RACE_METHODS_MUTEX", "mutex" },
+    { PTL_RACE_METHODS_SPINLOCK, "PTL_RACE_METHODS_SPINLOCK", "spinlock" },
+    { PTL_RACE_METHODS_ATOMIC, "PTL_RACE_METHODS_ATOMIC", "atomic" },
+    { PTL_RACE_METHODS_SHARDED, "PTL_RACE_METHODS_SHARDED", "sharded" },
+    { PTL_RACE_METHODS_PACKED, "PTL_RACE_METHODS_PACKED", "packed" },
+    { 0, NULL, NULL },
+  };
 
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { PTL_RACE_METHODS_ALL, "PTL_RACE_METHODS_ALL", "all" },
-        { PTL_RACE_METHODS_UNGUARDED, "PTL_RACE_METHODS_UNGUARDED", "unguarded" },
-        { PTL_RACE_METHODS_MUTEX, "PTL_RACE_METHODS_MUTEX", "mutex" },
-        { PTL_RACE_METHODS_SPINLOCK, "PTL_RACE_METHODS_SPINLOCK", "spinlock" },
-        { PTL_RACE_METHODS_ATOMIC, "PTL_RACE_METHODS_ATOMIC", "atomic" },
-        { PTL_RACE_METHODS_SHARDED, "PTL_RACE_METHODS_SHARDED", "sharded" },
-        { PTL_RACE_METHODS_PACKED, "PTL_RACE_METHODS_PACKED", "packed" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("PtlRaceMethods"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-  return type_id;
+  return ptl_enum_register_once (&type_id, "PtlRaceMethods", values);
 }
