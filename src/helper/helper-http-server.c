@@ -378,7 +378,9 @@ conn_flush (Loop *loop,
         }
       sent += (size_t) n;
     }
-  memmove (conn->out, conn->out + sent, conn->out_len - sent);
+  /* An idle connection has no buffer yet: nothing to move then. */
+  if (sent < conn->out_len)
+    memmove (conn->out, conn->out + sent, conn->out_len - sent);
   conn->out_len -= sent;
   if (conn->out_len == 0 && conn->closing)
     {
