@@ -101,17 +101,19 @@ ptl_step_window_sync (PtlStepWindow *self)
 
   for (guint v = 0; v < scenario->n_vars; v++)
     g_string_append_printf (shared, "%s = %d\n", scenario->var_names[v], ptl_step_engine_get_var (self->engine, v));
+  /* Who holds each lock and who waits for it, who sleeps on each
+   * condition: what a thread's own card cannot say about the others. */
   for (guint l = 0; l < scenario->n_locks; l++)
     {
-      int owner = ptl_step_engine_get_owner (self->engine, l);
+      g_autofree char *line = ptl_step_engine_describe_lock (self->engine, l);
 
-      if (owner < 0)
-        /* TRANSLATORS: %s is a lock's name, A or B */
-        g_string_append_printf (shared, _("Lock %s: free"), ptl_step_lock_name (l));
-      else
-        /* TRANSLATORS: "Lock A: held by thread 2" */
-        g_string_append_printf (shared, _("Lock %s: held by thread %d"), ptl_step_lock_name (l), owner + 1);
-      g_string_append_c (shared, '\n');
+      g_string_append_printf (shared, "%s\n", line);
+    }
+  for (guint c = 0; c < scenario->n_conds; c++)
+    {
+      g_autofree char *line = ptl_step_engine_describe_condition (self->engine, c);
+
+      g_string_append_printf (shared, "%s\n", line);
     }
   if (shared->len > 0)
     g_string_truncate (shared, shared->len - 1);
@@ -180,7 +182,7 @@ ptl_step_window_build (PtlStepWindow *self)
   for (guint t = 0; t < scenario->n_threads; t++)
     {
       ThreadView *view = &self->threads[t];
-      g_autofree char *title = g_strdup_printf (_("Thread %u"), t + 1);
+      g_autofree char *title = ptl_step_dup_thread_name (scenario, t);
       /* TRANSLATORS: a button; %u is a thread number, also its key */
       g_autofree char *button_label = g_strdup_printf (_("Step Thread _%u"), t + 1);
       GtkWidget *heading = gtk_label_new (title);
