@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ptl-sideways-scroller.h"
 #include "ptl-table-editor.h"
 
 /* The table an experiment takes as input (a scheduling workload, a
@@ -813,7 +814,7 @@ ptl_table_editor_build (PtlTableEditor *self)
     {
       const PtlTableSheet *info = &self->spec->sheets[s];
       Sheet widgets = { 0 };
-      GtkWidget *content;
+      GtkWidget *sheet_box;
       GtkWidget *list;
 
       widgets.size_groups = g_ptr_array_new_with_free_func (g_object_unref);
@@ -849,17 +850,12 @@ ptl_table_editor_build (PtlTableEditor *self)
           gtk_box_append (self->sheets_box, title);
         }
       /* Sideways, so that a wide table (many resource types) does not
-       * widen the sidebar; the bottom margin keeps the overlay scrollbar
-       * off the last row. */
-      content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      gtk_widget_set_margin_bottom (content, 8);
-      gtk_box_append (GTK_BOX (content), widgets.header_box);
-      gtk_box_append (GTK_BOX (content), list);
-      widgets.scroller = gtk_scrolled_window_new ();
-      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (widgets.scroller),
-                                      GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
-      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (widgets.scroller), TRUE);
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (widgets.scroller), content);
+       * widen the sidebar. */
+      sheet_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      gtk_box_append (GTK_BOX (sheet_box), widgets.header_box);
+      gtk_box_append (GTK_BOX (sheet_box), list);
+      widgets.scroller = ptl_sideways_scroller_new ();
+      ptl_sideways_scroller_set_child (PTL_SIDEWAYS_SCROLLER (widgets.scroller), sheet_box);
       gtk_box_append (self->sheets_box, widgets.scroller);
       if (info->resizable)
         {
