@@ -132,7 +132,7 @@ static const RefusedCase refused_cases[] = {
   { "counter", { 0, 0, 0 }, 3, 0, "Thread 1 cannot step: it has finished" },
   { "counter", { 0 }, 0, 4, "No thread 5: this scenario has threads 1 to 2" },
   /* Consumer 1 finds no item and waits (two steps: lock, load, test, wait). */
-  { "condvar-if", { 1, 1, 1, 1 }, 4, 1, "Thread 2 cannot step: it sleeps on the condition variable until signalled" },
+  { "condvar-if", { 1, 1, 1, 1 }, 4, 1, "Thread 2 cannot step: it sleeps on not_empty until signalled" },
   /* The producer signals it while holding the lock: woken, not yet running. */
   { "condvar-if", { 1, 1, 1, 1, 0, 0, 0, 0, 0 }, 9, 1,
     "Thread 2 cannot step: it was woken but lock A, which it must take back, is held by thread 1" },
@@ -316,13 +316,13 @@ test_waiters (void)
   g_assert_true (ptl_step_engine_can_step (engine, 1));
 
   /* Threads without a role; a thread about to take a held lock. */
-  g_assert_cmpstr (plain_name, ==, "Thread 2");
+  g_assert_cmpstr (plain_name, ==, "thread 2");
   g_assert_cmpstr (plain_lock, ==, "Lock B: free");
   g_assert_true (ptl_step_engine_step (plain, 1, NULL));
   g_assert_true (ptl_step_engine_step (plain, 0, NULL));
   g_clear_pointer (&plain_lock, g_free);
   plain_lock = ptl_step_engine_describe_lock (plain, 1);
-  g_assert_cmpstr (plain_lock, ==, "Lock B: held by Thread 2; Thread 1 waits to take it");
+  g_assert_cmpstr (plain_lock, ==, "Lock B: held by thread 2; thread 1 waits to take it");
 
   /* A scenario's condition nobody sleeps on. */
   g_clear_pointer (&engine, ptl_step_engine_free);

@@ -150,7 +150,8 @@ why_blocked (const PtlStepEngine *self,
   if (instr == NULL)
     return g_strdup (_("it has finished"));
   if (self->state[thread] == THREAD_ASLEEP)
-    return g_strdup (_("it sleeps on the condition variable until signalled"));
+    /* TRANSLATORS: %s is a condition variable, "not_empty" */
+    return g_strdup_printf (_("it sleeps on %s until signalled"), self->scenario->cond_names[instr->a]);
   if (self->state[thread] == THREAD_WOKEN && self->owner[instr->b] >= 0)
     return g_strdup_printf (_("it was woken but lock %s, which it must take back, is held by thread %d"),
                             lock_names[instr->b], self->owner[instr->b] + 1);
@@ -202,7 +203,8 @@ ptl_step_dup_thread_name (const PtlStepScenario *scenario,
   g_return_val_if_fail (scenario != NULL && thread < scenario->n_threads, NULL);
 
   if (scenario->thread_roles[thread] == NULL)
-    return g_strdup_printf (_("Thread %u"), thread + 1);
+    /* TRANSLATORS: inside a sentence, "held by thread 2" */
+    return g_strdup_printf (_("thread %u"), thread + 1);
   /* TRANSLATORS: a thread's role and number, "Consumer 1 (thread 2)" */
   return g_strdup_printf (_("%s (thread %u)"), _(scenario->thread_roles[thread]), thread + 1);
 }

@@ -82,8 +82,8 @@ const PtlStepScenario *ptl_step_find_scenario   (const char *id);
 const PtlStepScenario *ptl_step_find_scenario_for_experiment (const char *id);
 /* "A", "B". */
 const char            *ptl_step_lock_name       (guint       lock);
-/* Who @thread is, for sentences about it (translated): "Consumer 1
- * (thread 2)" when the scenario gives it a role, else "Thread 2". */
+/* Who @thread is, inside sentences about it (translated): "Consumer 1
+ * (thread 2)" when the scenario gives it a role, else "thread 2". */
 char                  *ptl_step_dup_thread_name (const PtlStepScenario *scenario,
                                                  guint                  thread);
 /* Step @index of @thread as a line of code: "r = counter", "lock (A)",
