@@ -1190,24 +1190,47 @@ test_param_form (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The cell of sheet @sheet ("processes", "available") of a table
- * editor in row @row and column @column ("name", "arrival", …). */
+/* The widget named @column ("name", "arrival", …) in row @row of sheet
+ * @sheet ("processes", "available") of a table editor. */
+static GtkWidget *
+find_in_sheet (PtlTableEditor *editor,
+               const char     *sheet,
+               guint           row,
+               const char     *column)
+{
+  GtkWidget *list = find_named (GTK_WIDGET (editor), sheet);
+  GtkListBoxRow *list_row;
+
+  g_assert_true (GTK_IS_LIST_BOX (list));
+  list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) row);
+  g_assert_nonnull (list_row);
+  return find_named (GTK_WIDGET (list_row), column);
+}
+
+/* A whole cell. */
 static GtkEditable *
 find_sheet_cell (PtlTableEditor *editor,
                  const char     *sheet,
                  guint           row,
                  const char     *column)
 {
-  GtkWidget *list = find_named (GTK_WIDGET (editor), sheet);
-  GtkListBoxRow *list_row;
-  GtkWidget *cell;
+  GtkWidget *cell = find_in_sheet (editor, sheet, row, column);
 
-  g_assert_true (GTK_IS_LIST_BOX (list));
-  list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) row);
-  g_assert_nonnull (list_row);
-  cell = find_named (GTK_WIDGET (list_row), column);
   g_assert_true (GTK_IS_EDITABLE (cell));
   return GTK_EDITABLE (cell);
+}
+
+/* The box of a split vector's items. */
+static GtkWidget *
+find_items_box (PtlTableEditor *editor,
+                const char     *sheet,
+                guint           row,
+                const char     *column)
+{
+  GtkWidget *box = find_in_sheet (editor, sheet, row, column);
+
+  g_assert_true (GTK_IS_BOX (box));
+  return box;
 }
 
 /* Item @item (0 for resource type A) of a split vector's cell. */
@@ -1218,12 +1241,8 @@ find_sheet_item (PtlTableEditor *editor,
                  const char     *column,
                  guint           item)
 {
-  GtkWidget *list = find_named (GTK_WIDGET (editor), sheet);
-  GtkListBoxRow *list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) row);
-  GtkWidget *box = find_named (GTK_WIDGET (list_row), column);
-  GtkWidget *cell = gtk_widget_get_first_child (box);
+  GtkWidget *cell = gtk_widget_get_first_child (find_items_box (editor, sheet, row, column));
 
-  g_assert_true (GTK_IS_BOX (box));
   for (guint i = 0; i < item && cell != NULL; i++)
     cell = gtk_widget_get_next_sibling (cell);
   g_assert_true (GTK_IS_EDITABLE (cell));
@@ -1237,12 +1256,9 @@ dup_sheet_items (PtlTableEditor *editor,
                  guint           row,
                  const char     *column)
 {
-  GtkWidget *list = find_named (GTK_WIDGET (editor), sheet);
-  GtkListBoxRow *list_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) row);
-  GtkWidget *box = find_named (GTK_WIDGET (list_row), column);
+  GtkWidget *box = find_items_box (editor, sheet, row, column);
   GString *text = g_string_new (NULL);
 
-  g_assert_true (GTK_IS_BOX (box));
   for (GtkWidget *cell = gtk_widget_get_first_child (box); cell != NULL; cell = gtk_widget_get_next_sibling (cell))
     g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", gtk_editable_get_text (GTK_EDITABLE (cell)));
   return g_string_free (text, FALSE);
