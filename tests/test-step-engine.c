@@ -132,7 +132,7 @@ static const RefusedCase refused_cases[] = {
   { "counter", { 0, 0, 0 }, 3, 0, "Thread 1 cannot step: it has finished" },
   { "counter", { 0 }, 0, 4, "No thread 5: this scenario has threads 1 to 2" },
   /* Consumer 1 finds no item and waits (two steps: lock, load, test, wait). */
-  { "condvar-if", { 1, 1, 1, 1 }, 4, 1, "Thread 2 cannot step: it sleeps on the condition variable until signalled" },
+  { "condvar-if", { 1, 1, 1, 1 }, 4, 1, "Thread 2 cannot step: it sleeps on not_empty until signalled" },
   /* The producer signals it while holding the lock: woken, not yet running. */
   { "condvar-if", { 1, 1, 1, 1, 0, 0, 0, 0, 0 }, 9, 1,
     "Thread 2 cannot step: it was woken but lock A, which it must take back, is held by thread 1" },
@@ -220,9 +220,9 @@ static const InstrCase instr_cases[] = {
   { "counter", 1, 2, "counter = r" },
   { "two-locks", 1, 0, "lock (B)" },
   { "two-locks", 0, 6, "unlock (A)" },
-  { "condvar-if", 0, 4, "signal (cv)" },
+  { "condvar-if", 0, 4, "signal (not_empty)" },
   { "condvar-if", 1, 2, "if (r != 0) goto 5" },
-  { "condvar-if", 2, 3, "wait (cv, A)" },
+  { "condvar-if", 2, 3, "wait (not_empty, A)" },
   { "condvar-if", 2, 5, "r = r − 1" },
   { "condvar-while", 1, 4, "goto 2" },
 };
@@ -262,6 +262,75 @@ test_describe (void)
   g_assert_null (ptl_step_find_scenario_for_experiment ("bankers"));
 }
 
+/* The shared panel's view of the waits: who sleeps on the condition, in
+ * the order a signal wakes them, and who waits for a lock, whether to
+ * take it or, woken, to take it back. */
+static void
+test_waiters (void)
+{
+  /* Consumer 1 (thread 2) locks, sees no item and sleeps; consumer 2
+   * does the same; the producer locks. */
+  static const guint asleep[] = { 1, 1, 1, 1, 2, 2, 2, 2, 0 };
+  /* Then it adds an item and signals: consumer 1 is woken but the
+   * producer still holds A; consumer 2 sleeps on. */
+  static const guint woken[] = { 0, 0, 0, 0 };
+  g_autoptr(PtlStepEngine) engine = replay ("condvar-if", asleep, G_N_ELEMENTS (asleep));
+  g_autoptr(PtlStepEngine) plain = ptl_step_engine_new (ptl_step_find_scenario ("two-locks"));
+  g_autofree char *cond_two = ptl_step_engine_describe_condition (engine, 0);
+  g_autofree char *lock_held = ptl_step_engine_describe_lock (engine, 0);
+  g_autofree char *cond_one = NULL;
+  g_autofree char *lock_woken = NULL;
+  g_autofree char *plain_lock = ptl_step_engine_describe_lock (plain, 1);
+  g_autofree char *plain_name = ptl_step_dup_thread_name (ptl_step_engine_get_scenario (plain), 1);
+  g_autofree char *idle = NULL;
+  const guint *sleepers;
+  guint waiters[PTL_STEP_MAX_THREADS];
+  guint n;
+
+  sleepers = ptl_step_engine_get_sleepers (engine, 0, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (sleepers[0], ==, 1);
+  g_assert_cmpuint (sleepers[1], ==, 2);
+  g_assert_cmpuint (ptl_step_engine_get_lock_waiters (engine, 0, waiters), ==, 0);
+  g_assert_cmpstr (cond_two, ==,
+                   "not_empty: Consumer 1 (thread 2), Consumer 2 (thread 3) sleep, waiting for an item; "
+                   "a signal wakes the first");
+  g_assert_cmpstr (lock_held, ==, "Lock A: held by Producer (thread 1)");
+
+  for (guint i = 0; i < G_N_ELEMENTS (woken); i++)
+    g_assert_true (ptl_step_engine_step (engine, woken[i], NULL));
+  sleepers = ptl_step_engine_get_sleepers (engine, 0, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (sleepers[0], ==, 2);
+  g_assert_cmpuint (ptl_step_engine_get_lock_waiters (engine, 0, waiters), ==, 1);
+  g_assert_cmpuint (waiters[0], ==, 1);
+  cond_one = ptl_step_engine_describe_condition (engine, 0);
+  lock_woken = ptl_step_engine_describe_lock (engine, 0);
+  g_assert_cmpstr (cond_one, ==, "not_empty: Consumer 2 (thread 3) sleeps, waiting for an item");
+  g_assert_cmpstr (lock_woken, ==,
+                   "Lock A: held by Producer (thread 1); Consumer 1 (thread 2) was woken and waits to take it back");
+
+  /* The producer lets go: the woken consumer can go on, nobody waits. */
+  g_assert_true (ptl_step_engine_step (engine, 0, NULL));
+  g_assert_cmpuint (ptl_step_engine_get_lock_waiters (engine, 0, waiters), ==, 0);
+  g_assert_true (ptl_step_engine_can_step (engine, 1));
+
+  /* Threads without a role; a thread about to take a held lock. */
+  g_assert_cmpstr (plain_name, ==, "thread 2");
+  g_assert_cmpstr (plain_lock, ==, "Lock B: free");
+  g_assert_true (ptl_step_engine_step (plain, 1, NULL));
+  g_assert_true (ptl_step_engine_step (plain, 0, NULL));
+  g_clear_pointer (&plain_lock, g_free);
+  plain_lock = ptl_step_engine_describe_lock (plain, 1);
+  g_assert_cmpstr (plain_lock, ==, "Lock B: held by thread 2; thread 1 waits to take it");
+
+  /* A scenario's condition nobody sleeps on. */
+  g_clear_pointer (&engine, ptl_step_engine_free);
+  engine = ptl_step_engine_new (ptl_step_find_scenario ("condvar-while"));
+  idle = ptl_step_engine_describe_condition (engine, 0);
+  g_assert_cmpstr (idle, ==, "not_empty: nobody sleeps on it");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/ptl/step-engine/undo", test_undo);
   g_test_add_func ("/ptl/step-engine/continuation", test_continuation);
   g_test_add_func ("/ptl/step-engine/describe", test_describe);
+  g_test_add_func ("/ptl/step-engine/waiters", test_waiters);
 
   return g_test_run ();
 }

@@ -174,6 +174,79 @@ test_bankers (void)
   g_assert_nonnull (strstr (error->message, "expected 1 to 64 processes"));
 }
 
+/* A banker's vector edited one resource type at a time: the items are
+ * named after the state's resource types, an item is checked alone (a
+ * blank or two numbers would move the others), the cross-cell checks
+ * still blame one cell, and the need follows item by item. */
+static void
+test_bankers_items (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlBankersState) state = ptl_bankers_state_new_example ("silberschatz", NULL);
+  g_autoptr(PtlBankersState) four = ptl_bankers_state_new_example ("tanenbaum", NULL);
+  g_autoptr(PtlTableInput) input = ptl_bankers_table_from_state (state);
+  g_autoptr(PtlTableInput) wide = ptl_bankers_table_from_state (four);
+  g_auto(GStrv) names = ptl_table_input_dup_item_names (input);
+  g_auto(GStrv) wide_names = ptl_table_input_dup_item_names (wide);
+  g_autoptr(PtlTableInput) sched = ptl_table_input_new (&ptl_sched_table_spec);
+  guint maximum = find_column (&ptl_bankers_table_spec, 1, "maximum");
+  guint allocation = find_column (&ptl_bankers_table_spec, 1, "allocation");
+  guint need = find_column (&ptl_bankers_table_spec, 1, "need");
+  g_autofree char *item = NULL;
+  g_autofree char *past = NULL;
+  PtlTableCell at = { 0 };
+
+  for (guint s = 0; s < ptl_bankers_table_spec.n_sheets; s++)
+    for (guint c = 0; c < ptl_bankers_table_spec.sheets[s].n_columns; c++)
+      g_assert_true (ptl_bankers_table_spec.sheets[s].columns[c].split ==
+                     (ptl_bankers_table_spec.sheets[s].columns[c].type == PTL_TABLE_COLUMN_INTEGERS));
+  g_assert_cmpstrv (names, ((const char * const[]) { "A", "B", "C", NULL }));
+  g_assert_cmpstrv (wide_names, ((const char * const[]) { "A", "B", "C", "D", NULL }));
+  g_assert_null (ptl_table_input_dup_item_names (sched));
+
+  /* P0 claims 7 5 3. */
+  item = ptl_table_input_dup_item (input, 1, 0, maximum, 1);
+  g_assert_cmpstr (item, ==, "5");
+  past = ptl_table_input_dup_item (input, 1, 0, maximum, 3);
+  g_assert_cmpstr (past, ==, "");
+
+  /* B's claim raised: the cell keeps A and C, the need follows. */
+  g_assert_true (ptl_table_input_set_item (input, 1, 0, maximum, 1, " 6 ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ptl_table_input_get_text (input, 1, 0, maximum), ==, "7 6 3");
+  g_assert_true (ptl_table_input_validate (input, NULL, &error));
+  g_assert_cmpstr (ptl_table_input_get_text (input, 1, 0, need), ==, "7 5 3");
+
+  /* One item holds one number in range; refused items change nothing. */
+  g_assert_false (ptl_table_input_set_item (input, 1, 0, maximum, 1, "", &error));
+  g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "expected a whole number from 0 to 1000000000, found “”"));
+  g_clear_error (&error);
+  g_assert_false (ptl_table_input_set_item (input, 1, 0, maximum, 1, "6 1", &error));
+  g_assert_nonnull (strstr (error->message, "found “6 1”"));
+  g_clear_error (&error);
+  g_assert_false (ptl_table_input_set_item (input, 1, 0, maximum, 2, "-1", &error));
+  g_clear_error (&error);
+  g_assert_cmpstr (ptl_table_input_get_text (input, 1, 0, maximum), ==, "7 6 3");
+
+  /* P1 (maximum 3 2 2) holding 3 of B: the allocation cell is blamed. */
+  g_assert_true (ptl_table_input_set_item (input, 1, 1, allocation, 1, "3", &error));
+  g_assert_false (ptl_table_input_validate (input, &at, &error));
+  g_assert_nonnull (strstr (error->message, "P1 holds 3 of resource B but claims at most 2"));
+  g_assert_cmpuint (at.sheet, ==, 1);
+  g_assert_cmpuint (at.row, ==, 1);
+  g_assert_cmpuint (at.column, ==, allocation);
+  g_clear_error (&error);
+
+  /* The available vector's items name the types, so a fourth type only
+   * comes in whole (as an import would bring it). */
+  g_assert_true (ptl_table_input_set_item (input, 0, 0, 0, 3, "1", &error));
+  g_assert_cmpstr (ptl_table_input_get_text (input, 0, 0, 0), ==, "3 3 2 1");
+  g_strfreev (names);
+  names = ptl_table_input_dup_item_names (input);
+  g_assert_cmpuint (g_strv_length (names), ==, 4);
+}
+
 /* Every experiment that declares a table resolves its default into a
  * valid one, and says which of its values are presets. */
 static void
@@ -218,6 +291,7 @@ main (int   argc,
 
   g_test_add_func ("/ptl/table-input/sched", test_sched);
   g_test_add_func ("/ptl/table-input/bankers", test_bankers);
+  g_test_add_func ("/ptl/table-input/bankers/items", test_bankers_items);
   g_test_add_func ("/ptl/table-input/declared", test_declared);
 
   return g_test_run ();

@@ -356,6 +356,84 @@ ptl_table_input_validate (PtlTableInput  *self,
   return TRUE;
 }
 
+char **
+ptl_table_input_dup_item_names (PtlTableInput *self)
+{
+  g_return_val_if_fail (PTL_IS_TABLE_INPUT (self), NULL);
+
+  if (self->spec->dup_item_names == NULL)
+    return NULL;
+  return self->spec->dup_item_names (self);
+}
+
+char *
+ptl_table_input_dup_item (PtlTableInput *self,
+                          guint          sheet,
+                          guint          row,
+                          guint          column,
+                          guint          item)
+{
+  const char *text = ptl_table_input_get_text (self, sheet, row, column);
+  const PtlTableColumn *info;
+  g_auto(GStrv) items = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  info = &self->spec->sheets[sheet].columns[column];
+  g_return_val_if_fail (info->type == PTL_TABLE_COLUMN_INTEGERS, NULL);
+
+  items = split_items (info, text);
+  if (item >= g_strv_length (items))
+    return g_strdup ("");
+  return g_strstrip (g_strdup (items[item]));
+}
+
+gboolean
+ptl_table_input_set_item (PtlTableInput  *self,
+                          guint           sheet,
+                          guint           row,
+                          guint           column,
+                          guint           item,
+                          const char     *text,
+                          GError        **error)
+{
+  const char *cell = ptl_table_input_get_text (self, sheet, row, column);
+  const PtlTableColumn *info;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) items = NULL;
+  g_auto(GStrv) joined_items = NULL;
+  g_autofree char *joined = NULL;
+  char separator[2];
+  guint n_items;
+  gint64 value;
+
+  g_return_val_if_fail (cell != NULL && text != NULL, FALSE);
+  info = &self->spec->sheets[sheet].columns[column];
+  g_return_val_if_fail (info->type == PTL_TABLE_COLUMN_INTEGERS, FALSE);
+  items = split_items (info, cell);
+  n_items = g_strv_length (items);
+  g_return_val_if_fail (item <= n_items, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* One item, one number: a blank or a separator here would shift the
+   * items after it into other resources' places. */
+  if (!parse_integer (info, text, &value, error))
+    return FALSE;
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < MAX (n_items, item + 1); i++)
+    {
+      g_autofree char *number = i == item ? g_strdup_printf ("%" PRId64, value) : NULL;
+
+      g_strv_builder_add (builder, number != NULL ? number : g_strstrip (items[i]));
+    }
+  joined_items = g_strv_builder_end (builder);
+  separator[0] = info->separator;
+  separator[1] = '\0';
+  joined = g_strjoinv (separator, joined_items);
+  ptl_table_input_set_text (self, sheet, row, column, joined);
+  return TRUE;
+}
+
 gint64
 ptl_table_input_get_integer (PtlTableInput *self,
                              guint          sheet,

@@ -34,6 +34,10 @@ typedef struct
   int                 width_chars;
   gboolean            expand;
   gboolean            read_only;   /* derived from the others, shown only */
+  /* INTEGERS: a vector of the spec's items (dup_item_names), edited as
+   * one small cell per item under the column's title; the file formats
+   * and the checks still see one cell. */
+  gboolean            split;
 } PtlTableColumn;
 
 typedef struct
@@ -104,6 +108,10 @@ struct _PtlTableSpec
   /* Fills the cells of the new last row of @sheet. */
   void           (*fill_new_row)     (PtlTableInput        *input,
                                       guint                 sheet);
+  /* The names of the items of the split columns' vectors in @input
+   * ("A", "B", "C" for three resource types), as many as each split
+   * cell holds. Required when a column is split. */
+  char         **(*dup_item_names)   (PtlTableInput        *input);
 };
 
 PtlTableInput      *ptl_table_input_new           (const PtlTableSpec *spec);
@@ -144,6 +152,27 @@ void                ptl_table_input_remove_row    (PtlTableInput      *self,
 const char         *ptl_table_input_get_row_label (PtlTableInput      *self,
                                                    guint               sheet,
                                                    guint               row);
+
+/* The names of the split columns' items for what @self holds now, or
+ * NULL when the spec splits no column. */
+char              **ptl_table_input_dup_item_names (PtlTableInput  *self);
+/* Item @item of an INTEGERS cell as typed, or "" past its last item. */
+char               *ptl_table_input_dup_item      (PtlTableInput      *self,
+                                                   guint               sheet,
+                                                   guint               row,
+                                                   guint               column,
+                                                   guint               item);
+/* Replaces item @item (at most the cell's number of items, which
+ * appends) of an INTEGERS cell with @text, when @text is a whole number
+ * the column takes; otherwise the cell is unchanged and the error
+ * (PTL_ERROR_INVALID_PARAMETER) says what was expected. */
+gboolean            ptl_table_input_set_item      (PtlTableInput      *self,
+                                                   guint               sheet,
+                                                   guint               row,
+                                                   guint               column,
+                                                   guint               item,
+                                                   const char         *text,
+                                                   GError            **error);
 
 /* Every editable cell against its column, then the spec's check; then
  * the read-only columns are filled. On failure @at (may be NULL) names

@@ -12,6 +12,7 @@
 #include "ptl-monitor-panel.h"
 #include "ptl-param-form.h"
 #include "ptl-plot.h"
+#include "ptl-sideways-scroller.h"
 #include "ptl-summary-grid.h"
 #include "ptl-table-editor.h"
 
@@ -51,8 +52,6 @@ struct _PtlExperimentPage
   GtkLabel        *notes_label;
   GtkFlowBox      *charts_box;
   GtkWidget       *summary_box;
-  GtkScrolledWindow *summary_scroller;
-  GtkScrollbar    *summary_scrollbar;
   GtkGrid         *summary_grid;
   PtlMonitorPanel *monitor_panel;
   PtlTableEditor    *table_editor;
@@ -340,66 +339,6 @@ ptl_experiment_page_update_charts (PtlExperimentPage *self)
       gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->charts_box), n_charts > 0);
-}
-
-/* A table wider than the page scrolls sideways, by its scrollbar or a
- * sideways swipe, but never takes the wheel from the page: a
- * GtkScrolledWindow that may scroll at all claims every scroll event
- * over it, so its own handling is off and this one takes horizontal
- * motion only. Steps match GTK's own. */
-static gboolean
-ptl_experiment_page_summary_scroll_cb (PtlExperimentPage        *self,
-                                       double                    dx,
-                                       double                    dy,
-                                       GtkEventControllerScroll *controller)
-{
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->summary_scroller);
-  double page = gtk_adjustment_get_page_size (adjustment);
-  double step;
-
-  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment) <= page)
-    return GDK_EVENT_PROPAGATE;
-
-  step = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL
-         ? pow (page, 2.0 / 3.0) : 2.5;
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dx * step);
-  return GDK_EVENT_STOP;
-}
-
-static void
-ptl_experiment_page_summary_width_cb (PtlExperimentPage *self,
-                                      GtkAdjustment     *adjustment)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->summary_scrollbar),
-                          gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment) >
-                          gtk_adjustment_get_page_size (adjustment));
-}
-
-static void
-ptl_experiment_page_setup_summary_scroll (PtlExperimentPage *self)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (self->summary_scroller));
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->summary_scroller);
-  GtkEventController *horizontal;
-
-  gtk_scrollbar_set_adjustment (self->summary_scrollbar, adjustment);
-  g_signal_connect_object (adjustment, "changed",
-                           G_CALLBACK (ptl_experiment_page_summary_width_cb), self,
-                           G_CONNECT_SWAPPED);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
-        gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_NONE);
-    }
-
-  horizontal = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_HORIZONTAL);
-  g_signal_connect_object (horizontal, "scroll",
-                           G_CALLBACK (ptl_experiment_page_summary_scroll_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self->summary_scroller), horizontal);
 }
 
 static void
@@ -931,6 +870,7 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   g_type_ensure (PTL_TYPE_PARAM_FORM);
   g_type_ensure (PTL_TYPE_MONITOR_PANEL);
   g_type_ensure (PTL_TYPE_TABLE_EDITOR);
+  g_type_ensure (PTL_TYPE_SIDEWAYS_SCROLLER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -952,8 +892,6 @@ ptl_experiment_page_class_init (PtlExperimentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, charts_box);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_box);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_scroller);
-  gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_scrollbar);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, summary_grid);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, monitor_panel);
   gtk_widget_class_bind_template_child (widget_class, PtlExperimentPage, table_editor);
@@ -976,7 +914,6 @@ ptl_experiment_page_init (PtlExperimentPage *self)
   g_signal_connect_object (self->flap, "notify",
                            G_CALLBACK (ptl_experiment_page_flap_notify_cb), self,
                            G_CONNECT_SWAPPED);
-  ptl_experiment_page_setup_summary_scroll (self);
 
   ptl_experiment_page_apply_monitor_expanded (self);
   g_signal_connect_object (self->monitor_panel, "notify::expanded",

@@ -99,23 +99,33 @@ ptl_step_window_sync (PtlStepWindow *self)
       gtk_widget_set_sensitive (view->button, ptl_step_engine_can_step (self->engine, t));
     }
 
+  /* Variables as in the code; who holds, waits and sleeps in words. */
   for (guint v = 0; v < scenario->n_vars; v++)
-    g_string_append_printf (shared, "%s = %d\n", scenario->var_names[v], ptl_step_engine_get_var (self->engine, v));
+    {
+      g_autofree char *line = g_markup_printf_escaped ("<tt>%s = %d</tt>\n", scenario->var_names[v],
+                                                       ptl_step_engine_get_var (self->engine, v));
+
+      g_string_append (shared, line);
+    }
+  /* Who holds each lock and who waits for it, who sleeps on each
+   * condition: what a thread's own card cannot say about the others. */
   for (guint l = 0; l < scenario->n_locks; l++)
     {
-      int owner = ptl_step_engine_get_owner (self->engine, l);
+      g_autofree char *text = ptl_step_engine_describe_lock (self->engine, l);
+      g_autofree char *line = g_markup_printf_escaped ("%s\n", text);
 
-      if (owner < 0)
-        /* TRANSLATORS: %s is a lock's name, A or B */
-        g_string_append_printf (shared, _("Lock %s: free"), ptl_step_lock_name (l));
-      else
-        /* TRANSLATORS: "Lock A: held by thread 2" */
-        g_string_append_printf (shared, _("Lock %s: held by thread %d"), ptl_step_lock_name (l), owner + 1);
-      g_string_append_c (shared, '\n');
+      g_string_append (shared, line);
+    }
+  for (guint c = 0; c < scenario->n_conds; c++)
+    {
+      g_autofree char *text = ptl_step_engine_describe_condition (self->engine, c);
+      g_autofree char *line = g_markup_printf_escaped ("%s\n", text);
+
+      g_string_append (shared, line);
     }
   if (shared->len > 0)
     g_string_truncate (shared, shared->len - 1);
-  gtk_label_set_text (self->shared_label, shared->str);
+  gtk_label_set_markup (self->shared_label, shared->str);
 
   history = ptl_step_engine_get_history (self->engine, &n_steps);
   for (guint i = 0; i < n_steps; i++)
@@ -185,15 +195,38 @@ ptl_step_window_build (PtlStepWindow *self)
       g_autofree char *button_label = g_strdup_printf (_("Step Thread _%u"), t + 1);
       GtkWidget *heading = gtk_label_new (title);
       GtkWidget *list = gtk_list_box_new ();
+      GtkWidget *header;
+      GtkWidget *names;
 
       view->card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       gtk_widget_add_css_class (view->card, "card");
       gtk_widget_add_css_class (view->card, "ptl-step-thread");
       gtk_widget_set_valign (view->card, GTK_ALIGN_START);
 
+      /* The button beside the name, so it stays in sight above a long
+       * program. */
+      header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_widget_set_hexpand (names, TRUE);
       gtk_label_set_xalign (GTK_LABEL (heading), 0);
       gtk_widget_add_css_class (heading, "title-4");
-      gtk_box_append (GTK_BOX (view->card), heading);
+      gtk_box_append (GTK_BOX (names), heading);
+      if (scenario->thread_roles[t] != NULL)
+        {
+          GtkWidget *role = gtk_label_new (_(scenario->thread_roles[t]));
+
+          gtk_label_set_xalign (GTK_LABEL (role), 0);
+          gtk_widget_add_css_class (role, "dim-label");
+          gtk_box_append (GTK_BOX (names), role);
+        }
+      gtk_box_append (GTK_BOX (header), names);
+      view->button = gtk_button_new_with_mnemonic (button_label);
+      gtk_widget_set_name (view->button, "step");
+      gtk_widget_set_valign (view->button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (view->button), "step.thread");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (view->button), "u", t);
+      gtk_box_append (GTK_BOX (header), view->button);
+      gtk_box_append (GTK_BOX (view->card), header);
 
       view->steps = GTK_LIST_BOX (list);
       gtk_list_box_set_selection_mode (view->steps, GTK_SELECTION_NONE);
@@ -212,8 +245,8 @@ ptl_step_window_build (PtlStepWindow *self)
           gtk_widget_add_css_class (label, "monospace");
           gtk_widget_set_margin_start (label, 6);
           gtk_widget_set_margin_end (label, 6);
-          gtk_widget_set_margin_top (label, 2);
-          gtk_widget_set_margin_bottom (label, 2);
+          gtk_widget_set_margin_top (label, 1);
+          gtk_widget_set_margin_bottom (label, 1);
           gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
           gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
           gtk_widget_set_focusable (row, FALSE);
@@ -231,13 +264,6 @@ ptl_step_window_build (PtlStepWindow *self)
       gtk_label_set_wrap (view->status_label, TRUE);
       gtk_widget_add_css_class (GTK_WIDGET (view->status_label), "dim-label");
       gtk_box_append (GTK_BOX (view->card), GTK_WIDGET (view->status_label));
-
-      view->button = gtk_button_new_with_mnemonic (button_label);
-      gtk_widget_set_name (view->button, "step");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (view->button), "step.thread");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (view->button), "u", t);
-      gtk_widget_add_css_class (view->button, "pill");
-      gtk_box_append (GTK_BOX (view->card), view->button);
 
       gtk_box_append (self->threads_box, view->card);
     }

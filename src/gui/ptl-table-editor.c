@@ -7,12 +7,15 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ptl-sideways-scroller.h"
 #include "ptl-table-editor.h"
 
 /* The table an experiment takes as input (a scheduling workload, a
  * banker's state), edited in place and built from what the experiment
- * class declares (PtlTableSpec): one list per sheet, one entry per cell,
- * the columns' titles, tooltips and widths, and buttons for the presets.
+ * class declares (PtlTableSpec): one list per sheet, one entry per cell
+ * (per item of a split vector, under the column's title and the items'
+ * names), the columns' titles, tooltips and widths, and buttons for the
+ * presets. A sheet wider than the sidebar scrolls sideways.
  * The experiment's parameter stays the one truth: the sheets show what it
  * names (a preset or a file), and every accepted edit is saved to the
  * user's own file and the parameter pointed at it, so the CLI, the saved
@@ -36,6 +39,7 @@ typedef enum
 /* The widgets of one sheet. */
 typedef struct
 {
+  GtkWidget  *scroller;   /* the header and the list, scrolled sideways */
   GtkWidget  *header_box;
   GtkListBox *list;
   /* one per column, then one for the remove buttons */
@@ -61,6 +65,7 @@ struct _PtlTableEditor
   GArray              *sheets;   /* of Sheet, one per sheet of spec */
   GtkNativeDialog     *dialog;   /* the open import or export chooser */
   char                *message;
+  char               **item_names; /* of the split columns, as the rows show them */
 
   /* borrowed: static, the experiment class's */
   const PtlTableSpec  *spec;
@@ -330,6 +335,48 @@ cell_get_column (GtkWidget *cell)
   return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "ptl-column"));
 }
 
+/* TRUE for the entry of one item of a split vector, setting @item. */
+static gboolean
+cell_get_item (GtkWidget *cell,
+               guint     *item)
+{
+  guint stored = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "ptl-item"));
+
+  /* Stored one up: 0 is a whole cell. */
+  if (stored == 0)
+    return FALSE;
+  *item = stored - 1;
+  return TRUE;
+}
+
+/* What the input holds for @cell, a whole cell or one item. */
+static char *
+cell_dup_input_text (PtlTableEditor *self,
+                     GtkWidget      *cell,
+                     guint           row)
+{
+  guint sheet = cell_get_sheet (cell);
+  guint column = cell_get_column (cell);
+  guint item;
+
+  if (cell_get_item (cell, &item))
+    return ptl_table_input_dup_item (self->input, sheet, row, column, item);
+  return g_strdup (ptl_table_input_get_text (self->input, sheet, row, column));
+}
+
+/* "Allocation" or, for an item, "Allocation B". */
+static char *
+cell_dup_title (PtlTableEditor *self,
+                GtkWidget      *cell)
+{
+  const char *title = _(self->spec->sheets[cell_get_sheet (cell)].columns[cell_get_column (cell)].title);
+  guint item;
+
+  if (cell_get_item (cell, &item) && self->item_names != NULL && item < g_strv_length (self->item_names))
+    return g_strdup_printf ("%s %s", title, self->item_names[item]);
+  return g_strdup (title);
+}
+
 /* FALSE for a cell whose row was removed: it still emits (the focus
  * leaves it after removal) but stands for no row any more, and its row's
  * position is stale (GTK 4.8 keeps the freed list position). */
@@ -359,6 +406,26 @@ cell_set_error (GtkWidget  *cell,
   gtk_widget_set_tooltip_text (cell, message);
 }
 
+static void
+ptl_table_editor_sync_read_only_in (PtlTableEditor *self,
+                                    GtkWidget      *box,
+                                    guint           row)
+{
+  for (GtkWidget *cell = gtk_widget_get_first_child (box); cell != NULL;
+       cell = gtk_widget_get_next_sibling (cell))
+    if (GTK_IS_EDITABLE (cell) && !gtk_editable_get_editable (GTK_EDITABLE (cell)))
+      {
+        g_autofree char *text = cell_dup_input_text (self, cell, row);
+
+        self->syncing++;
+        gtk_editable_set_text (GTK_EDITABLE (cell), text);
+        self->syncing--;
+      }
+    else if (GTK_IS_BOX (cell))
+      /* A split vector's items. */
+      ptl_table_editor_sync_read_only_in (self, cell, row);
+}
+
 /* The cells of read-only columns follow the others after every accepted
  * edit, without rebuilding the rows (which would take the focus). */
 static void
@@ -372,17 +439,8 @@ ptl_table_editor_sync_read_only (PtlTableEditor *self)
       for (guint r = 0; r < n; r++)
         {
           GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, (int) r);
-          GtkWidget *box = gtk_list_box_row_get_child (row);
 
-          for (GtkWidget *cell = gtk_widget_get_first_child (box); cell != NULL;
-               cell = gtk_widget_get_next_sibling (cell))
-            if (GTK_IS_EDITABLE (cell) && !gtk_editable_get_editable (GTK_EDITABLE (cell)))
-              {
-                self->syncing++;
-                gtk_editable_set_text (GTK_EDITABLE (cell),
-                                       ptl_table_input_get_text (self->input, s, r, cell_get_column (cell)));
-                self->syncing--;
-              }
+          ptl_table_editor_sync_read_only_in (self, gtk_list_box_row_get_child (row), r);
         }
     }
 }
@@ -394,7 +452,7 @@ ptl_table_editor_cell_changed_cb (PtlTableEditor *self,
   g_autoptr(PtlTableInput) input = NULL;
   g_autoptr(GError) error = NULL;
   PtlTableCell at = { 0 };
-  guint sheet, column, row;
+  guint sheet, column, row, item;
 
   if (self->syncing > 0 || !cell_get_row (self, GTK_WIDGET (cell), &row))
     return;
@@ -402,7 +460,22 @@ ptl_table_editor_cell_changed_cb (PtlTableEditor *self,
   sheet = cell_get_sheet (GTK_WIDGET (cell));
   column = cell_get_column (GTK_WIDGET (cell));
   input = ptl_table_input_copy (self->input);
-  ptl_table_input_set_text (input, sheet, row, column, gtk_editable_get_text (cell));
+  if (cell_get_item (GTK_WIDGET (cell), &item))
+    {
+      if (!ptl_table_input_set_item (input, sheet, row, column, item, gtk_editable_get_text (cell), &error))
+        {
+          g_autofree char *title = cell_dup_title (self, GTK_WIDGET (cell));
+          g_autofree char *message = g_strdup_printf (_("%s, %s: %s"),
+                                                      ptl_table_input_get_row_label (input, sheet, row),
+                                                      title, error->message);
+
+          cell_set_error (GTK_WIDGET (cell), message);
+          ptl_table_editor_set_message (self, message);
+          return;
+        }
+    }
+  else
+    ptl_table_input_set_text (input, sheet, row, column, gtk_editable_get_text (cell));
   if (!ptl_table_input_validate (input, &at, &error))
     {
       const PtlTableSheet *info = &self->spec->sheets[at.sheet];
@@ -436,6 +509,7 @@ static void
 ptl_table_editor_settle_cell (PtlTableEditor *self,
                               GtkWidget      *cell)
 {
+  g_autofree char *text = NULL;
   guint row;
 
   if (!gtk_widget_has_css_class (cell, "error") || !cell_get_row (self, cell, &row))
@@ -444,9 +518,9 @@ ptl_table_editor_settle_cell (PtlTableEditor *self,
   if (self->message != NULL)
     ptl_table_editor_toast (self, self->message);
 
+  text = cell_dup_input_text (self, cell, row);
   self->syncing++;
-  gtk_editable_set_text (GTK_EDITABLE (cell),
-                         ptl_table_input_get_text (self->input, cell_get_sheet (cell), row, cell_get_column (cell)));
+  gtk_editable_set_text (GTK_EDITABLE (cell), text);
   self->syncing--;
   cell_set_error (cell, NULL);
   ptl_table_editor_set_message (self, NULL);
@@ -466,37 +540,45 @@ ptl_table_editor_cell_leave_cb (PtlTableEditor          *self,
   ptl_table_editor_settle_cell (self, gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (focus)));
 }
 
+/* An entry for a whole cell (@item 0) or for item @item − 1 of a split
+ * vector. */
 static GtkWidget *
-ptl_table_editor_create_cell (PtlTableEditor *self,
-                              guint           sheet,
-                              guint           row,
-                              guint           column)
+ptl_table_editor_create_entry (PtlTableEditor *self,
+                               guint           sheet,
+                               guint           row,
+                               guint           column,
+                               guint           item)
 {
   const PtlTableColumn *info = &self->spec->sheets[sheet].columns[column];
-  Sheet *widgets = &g_array_index (self->sheets, Sheet, sheet);
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
   GtkEventController *focus;
   GtkWidget *cell;
 
   cell = gtk_entry_new ();
   gtk_widget_set_name (cell, info->id);
-  gtk_editable_set_text (GTK_EDITABLE (cell), ptl_table_input_get_text (self->input, sheet, row, column));
+  g_object_set_data (G_OBJECT (cell), "ptl-sheet", GUINT_TO_POINTER (sheet));
+  g_object_set_data (G_OBJECT (cell), "ptl-column", GUINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (cell), "ptl-item", GUINT_TO_POINTER (item));
+  text = item > 0 ? ptl_table_input_dup_item (self->input, sheet, row, column, item - 1)
+                  : g_strdup (ptl_table_input_get_text (self->input, sheet, row, column));
+  gtk_editable_set_text (GTK_EDITABLE (cell), text);
   gtk_editable_set_width_chars (GTK_EDITABLE (cell), info->width_chars);
   gtk_editable_set_max_width_chars (GTK_EDITABLE (cell), info->width_chars);
-  gtk_widget_set_hexpand (cell, info->expand);
   gtk_widget_set_tooltip_text (cell, _(info->tooltip));
   if (info->type != PTL_TABLE_COLUMN_TEXT)
     {
       gtk_widget_add_css_class (cell, "numeric");
-      gtk_entry_set_input_purpose (GTK_ENTRY (cell), info->type == PTL_TABLE_COLUMN_INTEGER
+      gtk_entry_set_input_purpose (GTK_ENTRY (cell), info->type == PTL_TABLE_COLUMN_INTEGER || item > 0
                                                      ? GTK_INPUT_PURPOSE_NUMBER
                                                      : GTK_INPUT_PURPOSE_FREE_FORM);
     }
+  if (item > 0)
+    gtk_editable_set_alignment (GTK_EDITABLE (cell), 0.5);
+  title = cell_dup_title (self, cell);
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->title),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
-  gtk_size_group_add_widget (g_ptr_array_index (widgets->size_groups, column), cell);
-  g_object_set_data (G_OBJECT (cell), "ptl-sheet", GUINT_TO_POINTER (sheet));
-  g_object_set_data (G_OBJECT (cell), "ptl-column", GUINT_TO_POINTER (column));
 
   if (info->read_only)
     {
@@ -519,6 +601,101 @@ ptl_table_editor_create_cell (PtlTableEditor *self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (cell, focus);
   return cell;
+}
+
+/* A split vector's items side by side, joined like one field; its
+ * heading (ptl_table_editor_fill_header ()) spaces the names alike. */
+static GtkWidget *
+new_items_box (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_box_set_homogeneous (GTK_BOX (box), TRUE);
+  gtk_widget_add_css_class (box, "ptl-table-items");
+  return box;
+}
+
+static GtkWidget *
+ptl_table_editor_create_cell (PtlTableEditor *self,
+                              guint           sheet,
+                              guint           row,
+                              guint           column)
+{
+  const PtlTableColumn *info = &self->spec->sheets[sheet].columns[column];
+  Sheet *widgets = &g_array_index (self->sheets, Sheet, sheet);
+  GtkWidget *cell;
+
+  if (info->split)
+    {
+      guint n_items = self->item_names != NULL ? g_strv_length (self->item_names) : 0;
+
+      cell = new_items_box ();
+      gtk_widget_add_css_class (cell, "linked");
+      gtk_widget_set_name (cell, info->id);
+      for (guint i = 0; i < n_items; i++)
+        gtk_box_append (GTK_BOX (cell), ptl_table_editor_create_entry (self, sheet, row, column, i + 1));
+    }
+  else
+    cell = ptl_table_editor_create_entry (self, sheet, row, column, 0);
+  gtk_widget_set_hexpand (cell, info->expand);
+  gtk_size_group_add_widget (g_ptr_array_index (widgets->size_groups, column), cell);
+  return cell;
+}
+
+/* The columns' titles; over a split column, the items' names under its
+ * title. Rebuilt with the rows: the number of items may change. */
+static void
+ptl_table_editor_fill_header (PtlTableEditor *self,
+                              guint           sheet)
+{
+  const PtlTableSheet *info = &self->spec->sheets[sheet];
+  Sheet *widgets = &g_array_index (self->sheets, Sheet, sheet);
+  gboolean any_split = FALSE;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widgets->header_box)) != NULL)
+    gtk_box_remove (GTK_BOX (widgets->header_box), child);
+
+  for (guint c = 0; c < info->n_columns; c++)
+    any_split |= info->columns[c].split;
+
+  for (guint c = 0; c <= info->n_columns; c++)
+    {
+      const PtlTableColumn *column = c < info->n_columns ? &info->columns[c] : NULL;
+      GtkWidget *heading = gtk_label_new (column != NULL ? _(column->title) : NULL);
+      GtkWidget *cell = heading;
+
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_widget_add_css_class (heading, "caption-heading");
+      if (column != NULL && column->split && self->item_names != NULL)
+        {
+          GtkWidget *names = new_items_box ();
+
+          gtk_label_set_xalign (GTK_LABEL (heading), 0.5);
+          for (guint i = 0; self->item_names[i] != NULL; i++)
+            {
+              GtkWidget *name = gtk_label_new (self->item_names[i]);
+
+              gtk_widget_add_css_class (name, "caption");
+              gtk_widget_add_css_class (name, "dim-label");
+              gtk_box_append (GTK_BOX (names), name);
+            }
+          cell = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+          gtk_box_append (GTK_BOX (cell), heading);
+          gtk_box_append (GTK_BOX (cell), names);
+        }
+      else if (any_split)
+        /* On the items' line, under the split columns' titles. */
+        gtk_widget_set_valign (heading, GTK_ALIGN_END);
+      if (column != NULL)
+        {
+          gtk_widget_set_hexpand (cell, column->expand);
+          gtk_widget_set_tooltip_text (cell, _(column->tooltip));
+        }
+      gtk_size_group_add_widget (g_ptr_array_index (widgets->size_groups, c), cell);
+      gtk_widget_set_visible (cell, column != NULL || info->resizable);
+      gtk_box_append (GTK_BOX (widgets->header_box), cell);
+    }
 }
 
 static GtkWidget *
@@ -566,11 +743,17 @@ ptl_table_editor_create_row (PtlTableEditor *self,
 static void
 ptl_table_editor_rebuild_rows (PtlTableEditor *self)
 {
+  g_clear_pointer (&self->item_names, g_strfreev);
+  if (self->input != NULL)
+    self->item_names = ptl_table_input_dup_item_names (self->input);
+
   for (guint s = 0; s < self->sheets->len; s++)
     {
       Sheet *widgets = &g_array_index (self->sheets, Sheet, s);
       guint n = self->input ? ptl_table_input_get_n_rows (self->input, s) : 0;
       GtkWidget *child;
+
+      ptl_table_editor_fill_header (self, s);
 
       while ((child = gtk_widget_get_first_child (GTK_WIDGET (widgets->list))) != NULL)
         gtk_list_box_remove (widgets->list, child);
@@ -600,8 +783,7 @@ ptl_table_editor_rebuild_rows (PtlTableEditor *self)
           gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
           gtk_list_box_append (widgets->list, row);
         }
-      gtk_widget_set_visible (widgets->header_box, n > 0);
-      gtk_widget_set_visible (GTK_WIDGET (widgets->list), n > 0);
+      gtk_widget_set_visible (widgets->scroller, n > 0);
     }
 }
 
@@ -632,6 +814,7 @@ ptl_table_editor_build (PtlTableEditor *self)
     {
       const PtlTableSheet *info = &self->spec->sheets[s];
       Sheet widgets = { 0 };
+      GtkWidget *sheet_box;
       GtkWidget *list;
 
       widgets.size_groups = g_ptr_array_new_with_free_func (g_object_unref);
@@ -639,28 +822,13 @@ ptl_table_editor_build (PtlTableEditor *self)
         g_ptr_array_add (widgets.size_groups, gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL));
 
       /* Headings line up with the cells below: the rows' margin plus the
-       * list's border. */
+       * list's border. Filled with the rows (ptl_table_editor_fill_header ()). */
       widgets.header_box = g_object_new (GTK_TYPE_BOX,
                                          "spacing", 6,
                                          "margin-start", 7,
                                          "margin-end", 7,
                                          "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
                                          NULL);
-      for (guint c = 0; c <= info->n_columns; c++)
-        {
-          GtkWidget *heading = gtk_label_new (c < info->n_columns ? _(info->columns[c].title) : NULL);
-
-          if (c < info->n_columns)
-            {
-              gtk_widget_set_hexpand (heading, info->columns[c].expand);
-              gtk_widget_set_tooltip_text (heading, _(info->columns[c].tooltip));
-            }
-          gtk_label_set_xalign (GTK_LABEL (heading), 0);
-          gtk_widget_add_css_class (heading, "caption-heading");
-          gtk_size_group_add_widget (g_ptr_array_index (widgets.size_groups, c), heading);
-          gtk_widget_set_visible (heading, c < info->n_columns || info->resizable);
-          gtk_box_append (GTK_BOX (widgets.header_box), heading);
-        }
 
       list = gtk_list_box_new ();
       widgets.list = GTK_LIST_BOX (list);
@@ -681,8 +849,14 @@ ptl_table_editor_build (PtlTableEditor *self)
           gtk_widget_set_margin_top (title, s > 0 ? 6 : 0);
           gtk_box_append (self->sheets_box, title);
         }
-      gtk_box_append (self->sheets_box, widgets.header_box);
-      gtk_box_append (self->sheets_box, list);
+      /* Sideways, so that a wide table (many resource types) does not
+       * widen the sidebar. */
+      sheet_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      gtk_box_append (GTK_BOX (sheet_box), widgets.header_box);
+      gtk_box_append (GTK_BOX (sheet_box), list);
+      widgets.scroller = ptl_sideways_scroller_new ();
+      ptl_sideways_scroller_set_child (PTL_SIDEWAYS_SCROLLER (widgets.scroller), sheet_box);
+      gtk_box_append (self->sheets_box, widgets.scroller);
       if (info->resizable)
         {
           GtkWidget *button = gtk_button_new ();
@@ -966,6 +1140,7 @@ ptl_table_editor_finalize (GObject *object)
   PtlTableEditor *self = PTL_TABLE_EDITOR (object);
 
   g_free (self->message);
+  g_strfreev (self->item_names);
   g_array_unref (self->sheets);
 
   G_OBJECT_CLASS (ptl_table_editor_parent_class)->finalize (object);

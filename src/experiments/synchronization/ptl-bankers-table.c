@@ -19,19 +19,19 @@ enum { COLUMN_NAME, COLUMN_MAXIMUM, COLUMN_ALLOCATION, COLUMN_NEED, N_COLUMNS };
 #define GENERATOR_NAME "random"
 
 static const PtlTableColumn available_columns[] = {
-  { "available", N_("Free units"), N_("Free units of each resource type A, B, C, …, separated by spaces"),
-    PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 8, TRUE, FALSE },
+  { "available", N_("Free units"), N_("Free units of each resource type"),
+    PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 2, FALSE, FALSE, TRUE },
 };
 
 static const PtlTableColumn process_columns[N_COLUMNS] = {
   [COLUMN_NAME] = { "name", N_("Process"), N_("Letters, digits, “_”, “-” or “.”; unique"),
-                    PTL_TABLE_COLUMN_TEXT, 0, 0, 0, 3, FALSE, FALSE },
+                    PTL_TABLE_COLUMN_TEXT, 0, 0, 0, 3, TRUE, FALSE },
   [COLUMN_MAXIMUM] = { "maximum", N_("Maximum"), N_("The most of each resource the process will ever hold"),
-                       PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 5, TRUE, FALSE },
+                       PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 2, FALSE, FALSE, TRUE },
   [COLUMN_ALLOCATION] = { "allocation", N_("Allocation"), N_("What the process holds of each resource now, at most its maximum"),
-                          PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 5, TRUE, FALSE },
+                          PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 2, FALSE, FALSE, TRUE },
   [COLUMN_NEED] = { "need", N_("Need"), N_("Maximum minus allocation: what the process may still ask for"),
-                    PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 5, TRUE, TRUE },
+                    PTL_TABLE_COLUMN_INTEGERS, 0, PTL_BANKERS_VALUE_MAX, ' ', 2, FALSE, TRUE, TRUE },
 };
 
 static const PtlTableSheet sheets[] = {
@@ -273,11 +273,24 @@ bankers_table_fill_new_row (PtlTableInput *input,
   ptl_table_input_set_integers (input, SHEET_PROCESSES, row, COLUMN_NEED, zeros, m);
 }
 
+/* The resource types the available vector counts; the vectors of the
+ * processes hold as many (bankers_table_check ()). */
+static char **
+bankers_table_dup_item_names (PtlTableInput *input)
+{
+  g_autoptr(GArray) available = ptl_table_input_dup_integers (input, SHEET_AVAILABLE, 0, 0);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint r = 0; r < MIN (available->len, PTL_BANKERS_MAX_RESOURCES); r++)
+    g_strv_builder_add (builder, ptl_bankers_resource_name (r));
+  return g_strv_builder_end (builder);
+}
+
 const PtlTableSpec ptl_bankers_table_spec = {
   .param = "state",
   .title = N_("State"),
   .file_stem = "state",
-  .help = N_("Vectors list one number per resource type A, B, C, … separated by spaces: “7 5 3”. Need is maximum minus allocation and follows your edits."),
+  .help = N_("One column per resource type A, B, C, …; the number of types comes with an example or an imported file. Need is maximum minus allocation and follows your edits."),
   .sheets = sheets,
   .n_sheets = G_N_ELEMENTS (sheets),
   .presets_title = N_("Examples"),
@@ -290,4 +303,5 @@ const PtlTableSpec ptl_bankers_table_spec = {
   .check = bankers_table_check,
   .derive = bankers_table_derive,
   .fill_new_row = bankers_table_fill_new_row,
+  .dup_item_names = bankers_table_dup_item_names,
 };

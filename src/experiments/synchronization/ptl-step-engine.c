@@ -16,7 +16,6 @@
  * nobody sleeps. Everything is plain data, so the hint's search copies
  * the whole engine at each choice. */
 
-#define MAX_CONDS 2
 /* Every ready scenario ends in far fewer steps; the bound keeps a
  * schedule that loops from growing without end. */
 #define MAX_STEPS 128
@@ -36,8 +35,8 @@ struct _PtlStepEngine
   guint                  pc[PTL_STEP_MAX_THREADS];
   ThreadState            state[PTL_STEP_MAX_THREADS];
   int                    owner[PTL_STEP_MAX_LOCKS];
-  guint                  sleepers[MAX_CONDS][PTL_STEP_MAX_THREADS];
-  guint                  n_sleepers[MAX_CONDS];
+  guint                  sleepers[PTL_STEP_MAX_CONDS][PTL_STEP_MAX_THREADS];
+  guint                  n_sleepers[PTL_STEP_MAX_CONDS];
   gboolean               invariant_broken;
   /* Last: the search's state key (state_key ()) stops before the steps
    * taken, which say how a state was reached, not what it is. */
@@ -90,6 +89,11 @@ static const char * const race_experiments[] = { "race", NULL };
 static const char * const deadlock_experiments[] = { "deadlock", "philosophers", NULL };
 static const char * const condvar_experiments[] = { "producer-consumer", NULL };
 
+/* The condition-variable scenarios' one condition and cast. */
+#define CONDVAR_CAST \
+  1, { "not_empty" }, { N_("waiting for an item") }, \
+  { N_("Producer"), N_("Consumer 1"), N_("Consumer 2") }
+
 static const PtlStepScenario scenarios[] = {
   { "counter", N_("Two threads increment a counter without a lock"), 2,
     { counter_thread, counter_thread }, { G_N_ELEMENTS (counter_thread), G_N_ELEMENTS (counter_thread) },
@@ -104,12 +108,14 @@ static const PtlStepScenario scenarios[] = {
     { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_if_thread), G_N_ELEMENTS (consumer_if_thread) },
     1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0,
     N_("The producer adds two items; each consumer sleeps while there are none, checked with if. "
-       "Make a consumer take an item that is not there (items below 0)."), condvar_experiments },
+       "Make a consumer take an item that is not there (items below 0)."), condvar_experiments,
+    CONDVAR_CAST },
   { "condvar-while", N_("Consumers wait on a condition variable under while"), 3,
     { producer_thread, consumer_while_thread, consumer_while_thread },
     { G_N_ELEMENTS (producer_thread), G_N_ELEMENTS (consumer_while_thread), G_N_ELEMENTS (consumer_while_thread) },
     1, { "items" }, { 0 }, 1, 0, 0, TRUE, 0,
-    N_("The same with while: a woken consumer checks again. Try to break it: no order can."), NULL },
+    N_("The same with while: a woken consumer checks again. Try to break it: no order can."), NULL,
+    CONDVAR_CAST },
 };
 
 static const char * const scenario_ids[] = { "counter", "two-locks", "condvar-if", "condvar-while", NULL };
@@ -144,7 +150,8 @@ why_blocked (const PtlStepEngine *self,
   if (instr == NULL)
     return g_strdup (_("it has finished"));
   if (self->state[thread] == THREAD_ASLEEP)
-    return g_strdup (_("it sleeps on the condition variable until signalled"));
+    /* TRANSLATORS: %s is a condition variable, "not_empty" */
+    return g_strdup_printf (_("it sleeps on %s until signalled"), self->scenario->cond_names[instr->a]);
   if (self->state[thread] == THREAD_WOKEN && self->owner[instr->b] >= 0)
     return g_strdup_printf (_("it was woken but lock %s, which it must take back, is held by thread %d"),
                             lock_names[instr->b], self->owner[instr->b] + 1);
@@ -190,6 +197,19 @@ ptl_step_lock_name (guint lock)
 }
 
 char *
+ptl_step_dup_thread_name (const PtlStepScenario *scenario,
+                          guint                  thread)
+{
+  g_return_val_if_fail (scenario != NULL && thread < scenario->n_threads, NULL);
+
+  if (scenario->thread_roles[thread] == NULL)
+    /* TRANSLATORS: inside a sentence, "held by thread 2" */
+    return g_strdup_printf (_("thread %u"), thread + 1);
+  /* TRANSLATORS: a thread's role and number, "Consumer 1 (thread 2)" */
+  return g_strdup_printf (_("%s (thread %u)"), _(scenario->thread_roles[thread]), thread + 1);
+}
+
+char *
 ptl_step_describe_instr (const PtlStepScenario *scenario,
                          guint                  thread,
                          guint                  index)
@@ -213,9 +233,9 @@ ptl_step_describe_instr (const PtlStepScenario *scenario,
     case PTL_STEP_UNLOCK:
       return g_strdup_printf ("unlock (%s)", lock_names[instr->a]);
     case PTL_STEP_WAIT:
-      return g_strdup_printf ("wait (cv, %s)", lock_names[instr->b]);
+      return g_strdup_printf ("wait (%s, %s)", scenario->cond_names[instr->a], lock_names[instr->b]);
     case PTL_STEP_SIGNAL:
-      return g_strdup ("signal (cv)");
+      return g_strdup_printf ("signal (%s)", scenario->cond_names[instr->a]);
     case PTL_STEP_JUMP_IF_NONZERO:
       return g_strdup_printf ("if (r != 0) goto %u", instr->a + 1);
     case PTL_STEP_JUMP:
@@ -516,6 +536,128 @@ ptl_step_engine_get_owner (const PtlStepEngine *self,
   g_return_val_if_fail (self != NULL && lock < self->scenario->n_locks, -1);
 
   return self->owner[lock];
+}
+
+const guint *
+ptl_step_engine_get_sleepers (const PtlStepEngine *self,
+                              guint                cond,
+                              guint               *n_sleepers)
+{
+  g_return_val_if_fail (self != NULL && cond < self->scenario->n_conds, NULL);
+  g_return_val_if_fail (n_sleepers != NULL, NULL);
+
+  *n_sleepers = self->n_sleepers[cond];
+  return self->sleepers[cond];
+}
+
+guint
+ptl_step_engine_get_lock_waiters (const PtlStepEngine *self,
+                                  guint                lock,
+                                  guint               *threads)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL && lock < self->scenario->n_locks, 0);
+  g_return_val_if_fail (threads != NULL, 0);
+
+  if (self->owner[lock] < 0)
+    return 0;
+  for (guint t = 0; t < self->scenario->n_threads; t++)
+    {
+      const PtlStepInstr *instr = next_instr (self, t);
+
+      if (instr == NULL)
+        continue;
+      if ((self->state[t] == THREAD_READY && instr->op == PTL_STEP_LOCK && instr->a == lock) ||
+          (self->state[t] == THREAD_WOKEN && instr->b == lock))
+        threads[n++] = t;
+    }
+  return n;
+}
+
+/* "Consumer 1 (thread 2), Consumer 2 (thread 3)". */
+static char *
+join_thread_names (const PtlStepScenario *scenario,
+                   const guint           *threads,
+                   guint                  n_threads)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_threads; i++)
+    {
+      g_autofree char *name = ptl_step_dup_thread_name (scenario, threads[i]);
+
+      if (i > 0)
+        /* TRANSLATORS: between the names in a list of threads */
+        g_string_append (text, _(", "));
+      g_string_append (text, name);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+ptl_step_engine_describe_condition (const PtlStepEngine *self,
+                                    guint                cond)
+{
+  const PtlStepScenario *scenario;
+  g_autofree char *names = NULL;
+  guint n;
+
+  g_return_val_if_fail (self != NULL && cond < self->scenario->n_conds, NULL);
+
+  scenario = self->scenario;
+  n = self->n_sleepers[cond];
+  if (n == 0)
+    /* TRANSLATORS: %s is a condition variable, "not_empty" */
+    return g_strdup_printf (_("%s: nobody sleeps on it"), scenario->cond_names[cond]);
+  names = join_thread_names (scenario, self->sleepers[cond], n);
+  if (n == 1)
+    /* TRANSLATORS: "not_empty: Consumer 1 (thread 2) sleeps, waiting for an item" */
+    return g_strdup_printf (_("%s: %s sleeps, %s"),
+                            scenario->cond_names[cond], names, _(scenario->cond_reasons[cond]));
+  /* Not a plural form: a different sentence, which says whom a signal
+   * wakes. */
+  /* TRANSLATORS: "not_empty: Consumer 1 (thread 2), Consumer 2 (thread 3)
+   * sleep, waiting for an item; a signal wakes the first" */
+  return g_strdup_printf (_("%s: %s sleep, %s; a signal wakes the first"),
+                          scenario->cond_names[cond], names, _(scenario->cond_reasons[cond]));
+}
+
+char *
+ptl_step_engine_describe_lock (const PtlStepEngine *self,
+                               guint                lock)
+{
+  const PtlStepScenario *scenario;
+  g_autofree char *owner = NULL;
+  GString *text;
+  guint waiters[PTL_STEP_MAX_THREADS];
+  guint n;
+
+  g_return_val_if_fail (self != NULL && lock < self->scenario->n_locks, NULL);
+
+  scenario = self->scenario;
+  if (self->owner[lock] < 0)
+    /* TRANSLATORS: %s is a lock's name, A or B */
+    return g_strdup_printf (_("Lock %s: free"), lock_names[lock]);
+
+  owner = ptl_step_dup_thread_name (scenario, (guint) self->owner[lock]);
+  text = g_string_new (NULL);
+  /* TRANSLATORS: "Lock A: held by Producer (thread 1)" */
+  g_string_printf (text, _("Lock %s: held by %s"), lock_names[lock], owner);
+  n = ptl_step_engine_get_lock_waiters (self, lock, waiters);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = ptl_step_dup_thread_name (scenario, waiters[i]);
+
+      g_string_append (text, "; ");
+      if (self->state[waiters[i]] == THREAD_WOKEN)
+        /* TRANSLATORS: after "Lock A: held by …; ", %s is a thread */
+        g_string_append_printf (text, _("%s was woken and waits to take it back"), name);
+      else
+        /* TRANSLATORS: after "Lock A: held by …; ", %s is a thread */
+        g_string_append_printf (text, _("%s waits to take it"), name);
+    }
+  return g_string_free (text, FALSE);
 }
 
 const guint *

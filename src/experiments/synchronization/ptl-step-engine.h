@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 #define PTL_STEP_MAX_THREADS 3
 #define PTL_STEP_MAX_VARS    2
 #define PTL_STEP_MAX_LOCKS   2
+#define PTL_STEP_MAX_CONDS   2
 
 typedef enum
 {
@@ -57,6 +58,13 @@ typedef struct
   /* The experiments it steps through by hand ("race"), whose pages offer
    * it; NULL-terminated, NULL for none. */
   const char * const *experiments;
+  /* Condition variables: their names in the code ("not_empty") and what
+   * a thread asleep on one waits for (N_(): "waiting for an item"). */
+  guint               n_conds;
+  const char         *cond_names[PTL_STEP_MAX_CONDS];
+  const char         *cond_reasons[PTL_STEP_MAX_CONDS];
+  /* What each thread plays (N_(): "Producer"), or NULL: "Thread 2". */
+  const char         *thread_roles[PTL_STEP_MAX_THREADS];
 } PtlStepScenario;
 
 /* Ready scenarios:
@@ -74,6 +82,10 @@ const PtlStepScenario *ptl_step_find_scenario   (const char *id);
 const PtlStepScenario *ptl_step_find_scenario_for_experiment (const char *id);
 /* "A", "B". */
 const char            *ptl_step_lock_name       (guint       lock);
+/* Who @thread is, inside sentences about it (translated): "Consumer 1
+ * (thread 2)" when the scenario gives it a role, else "thread 2". */
+char                  *ptl_step_dup_thread_name (const PtlStepScenario *scenario,
+                                                 guint                  thread);
 /* Step @index of @thread as a line of code: "r = counter", "lock (A)",
  * "if (r != 0) goto 5" (steps count from 1). */
 char                  *ptl_step_describe_instr  (const PtlStepScenario *scenario,
@@ -122,6 +134,26 @@ guint            ptl_step_engine_get_pc       (const PtlStepEngine   *self,
                                                guint                  thread);
 /* The thread holding @lock, or -1. */
 int              ptl_step_engine_get_owner    (const PtlStepEngine   *self,
+                                               guint                  lock);
+/* The threads asleep on condition @cond, the one a signal wakes first
+ * first; @n_sleepers is set to how many. */
+const guint     *ptl_step_engine_get_sleepers (const PtlStepEngine   *self,
+                                               guint                  cond,
+                                               guint                 *n_sleepers);
+/* The threads that cannot go on until @lock is released: those whose
+ * next step takes it and those woken that must take it back. Fills
+ * @threads (room for PTL_STEP_MAX_THREADS) in thread order; returns how
+ * many. */
+guint            ptl_step_engine_get_lock_waiters (const PtlStepEngine *self,
+                                                   guint                lock,
+                                                   guint               *threads);
+/* The shared panel's line for condition @cond or @lock (translated):
+ * "not_empty: Consumer 1 (thread 2) sleeps, waiting for an item",
+ * "Lock A: held by Producer (thread 1); Consumer 2 (thread 3) waits to
+ * take it". */
+char            *ptl_step_engine_describe_condition (const PtlStepEngine *self,
+                                                     guint                cond);
+char            *ptl_step_engine_describe_lock (const PtlStepEngine   *self,
                                                guint                  lock);
 /* The threads' steps so far, in order. */
 const guint     *ptl_step_engine_get_history  (const PtlStepEngine   *self,
