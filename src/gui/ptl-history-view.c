@@ -741,10 +741,10 @@ ptl_history_view_init (PtlHistoryView *self)
                            G_CALLBACK (ptl_history_view_items_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  ptl_history_view_add_column (self, _("Experiment"), get_title, FALSE, 190);
+  ptl_history_view_add_column (self, _("Experiment"), get_title, FALSE, 170);
   ptl_history_view_add_column (self, _("Date"), ptl_history_item_dup_date, FALSE, 130);
-  ptl_history_view_add_column (self, _("Label"), get_label, FALSE, 150);
-  ptl_history_view_add_column (self, _("Machine"), get_machine, FALSE, 170);
+  ptl_history_view_add_column (self, _("Label"), get_label, FALSE, 130);
+  ptl_history_view_add_column (self, _("Machine"), get_machine, FALSE, 130);
   ptl_history_view_add_column (self, _("Headline figure"), get_headline, TRUE, -1);
 
   ptl_history_view_update_actions (self);
