@@ -520,7 +520,7 @@ test_history (void)
   g_auto(Outcome) damaged_list = { 0 };
   g_auto(Outcome) damaged_run = { 0 };
   const struct { const char *args[7]; int status; const char *message_part; } cases[] = {
-    { { "history", "label", "1", "first", NULL }, 0, NULL },
+    { { "history", "label", "1", "baseline", NULL }, 0, NULL },
     { { "history", "show", "999", NULL }, 2, "No run 999" },
     { { "history", "show", "x1", NULL }, 2, "not “x1”" },
     { { "history", "delete", "0", NULL }, 2, "not “0”" },
@@ -576,7 +576,7 @@ test_history (void)
   g_assert_cmpstr (imported_id, ==, "2");
 
   run_ptlab (&labelled, "history", "list", "--experiment", "sched", NULL);
-  g_assert_nonnull (strstr (labelled.out, "first"));
+  g_assert_nonnull (strstr (labelled.out, "baseline"));
   g_assert_nonnull (strstr (labelled.out, "copy"));
 
   {
@@ -586,7 +586,7 @@ test_history (void)
     g_assert_cmpint (deleted.status, ==, 0);
   }
   run_ptlab (&after_delete, "history", "list", NULL);
-  g_assert_null (strstr (after_delete.out, "first"));
+  g_assert_null (strstr (after_delete.out, "baseline"));
   g_assert_nonnull (strstr (after_delete.out, "copy"));
 
   /* A damaged history: a clear line and exit 1, before any run starts. */

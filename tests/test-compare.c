@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "ptl-core.h"
+#include "ptl-plot.h"
 
 /* Compare: charts overlaid per run, summaries aligned by case and figure
  * even when the runs' parameters made different rows. */
@@ -120,16 +123,17 @@ test_refusals (void)
 
 /* Looks follow the overlay's order: a series keeps its colour in every
  * run, each run has its line style; a chart of one series per run colours
- * the runs. */
+ * the runs. The compare result carries them, for whatever draws it. */
 static void
 test_series_looks (void)
 {
   g_autoptr(PtlResult) a = make_run ("models", 4, 1, FALSE);
   g_autoptr(PtlResult) b = make_run ("models", 8, 0.5, TRUE);
   g_autoptr(PtlResult) compare = NULL;
+  g_autoptr(PtlResult) copy = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree guint *colors = NULL;
-  g_autofree guint *dashes = NULL;
+  const guint *colors = NULL;
+  const guint *dashes = NULL;
   PtlResult *runs[] = { a, b };
   const char *names[] = { "A", "B" };
   guint n = 0;
@@ -137,7 +141,7 @@ test_series_looks (void)
   compare = ptl_compare_results (runs, names, 2, &error);
   g_assert_no_error (error);
 
-  g_assert_true (ptl_compare_dup_series_looks (runs, 2, "latency", &colors, &dashes, &n));
+  g_assert_true (ptl_chart_get_series_looks (ptl_result_find_chart (compare, "latency"), &colors, &dashes, &n));
   g_assert_cmpuint (n, ==, ptl_chart_get_n_series (ptl_result_find_chart (compare, "latency")));
   g_assert_cmpuint (n, ==, 4);
   /* p50 A, p99 A, p50 B, p99 B. */
@@ -147,19 +151,46 @@ test_series_looks (void)
   g_assert_cmpuint (dashes[0], ==, dashes[1]);
   g_assert_cmpuint (dashes[2], ==, dashes[3]);
   g_assert_cmpuint (dashes[0], !=, dashes[2]);
-  g_clear_pointer (&colors, g_free);
-  g_clear_pointer (&dashes, g_free);
 
-  g_assert_true (ptl_compare_dup_series_looks (runs, 2, "speedup", &colors, &dashes, &n));
+  copy = ptl_result_copy (compare);
+  g_assert_true (ptl_chart_get_series_looks (ptl_result_find_chart (copy, "speedup"), &colors, &dashes, &n));
   g_assert_cmpuint (n, ==, 2);
   g_assert_cmpuint (colors[0], !=, colors[1]);
   g_assert_cmpuint (dashes[0], !=, dashes[1]);
-  g_clear_pointer (&colors, g_free);
-  g_clear_pointer (&dashes, g_free);
 
-  /* Bar charts are not overlaid. */
-  g_assert_false (ptl_compare_dup_series_looks (runs, 2, "cost", &colors, &dashes, &n));
-  g_assert_null (colors);
+  /* A run's own charts have none. */
+  g_assert_false (ptl_chart_get_series_looks (ptl_result_find_chart (a, "speedup"), &colors, &dashes, &n));
+}
+
+/* What `ptlab compare --export cmp.svg` writes: every overlaid chart draws
+ * the second run dashed (cairo writes a stroke-dasharray for it), not
+ * only the window. */
+static void
+test_export_looks (void)
+{
+  g_autoptr(PtlResult) a = make_run ("models", 4, 1, FALSE);
+  g_autoptr(PtlResult) b = make_run ("models", 8, 0.5, TRUE);
+  g_autoptr(PtlResult) compare = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ptlab-test-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cmp.svg", NULL);
+  g_autofree char *svg = NULL;
+  g_auto(GStrv) pieces = NULL;
+  PtlResult *runs[] = { a, b };
+  const char *names[] = { "A", "B" };
+
+  compare = ptl_compare_results (runs, names, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (ptl_export_to_file (compare, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+  g_assert_true (g_str_has_prefix (svg, "<?xml") || g_str_has_prefix (svg, "<svg"));
+  /* Two charts overlaid, each with a dashed line and its legend swatch. */
+  pieces = g_strsplit (svg, "stroke-dasharray", -1);
+  g_assert_cmpuint (g_strv_length (pieces) - 1, >=, 4);
+
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -187,6 +218,7 @@ main (int   argc,
   g_test_add_func ("/ptl/compare/refusals", test_refusals);
   g_test_add_func ("/ptl/compare/run-name", test_run_name);
   g_test_add_func ("/ptl/compare/series-looks", test_series_looks);
+  g_test_add_func ("/ptl/compare/export-looks", test_export_looks);
 
   return g_test_run ();
 }

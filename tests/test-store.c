@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ptl-core.h"
+#include "ptl-registry.h"
 
 /* The run history: what goes in comes back equal, refused files stay as
  * they were, and a save cut short leaves no trace. */
@@ -489,6 +490,85 @@ test_crash_during_save (void)
   remove_db (path);
 }
 
+/* A summary of @experiment: a text case and two figures per row. */
+static PtlResult *
+make_summary (const char *experiment,
+              const char *figure_id,
+              const char *figure,
+              const char *unit,
+              const char * const *cases,
+              const double *values,
+              guint       n_rows)
+{
+  PtlResult *result = ptl_result_new (experiment, "Headline");
+  PtlTable *table = ptl_result_get_summary (result);
+
+  ptl_table_add_column_with_id (table, "case", "Case", NULL);
+  ptl_table_add_column_with_id (table, "count", "Count", NULL);
+  if (figure_id != NULL)
+    ptl_table_add_column_with_id (table, figure_id, figure, unit);
+  else
+    ptl_table_add_column (table, figure, unit);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      guint row = ptl_table_add_row (table);
+
+      ptl_table_set_text (table, row, 0, cases[i]);
+      ptl_table_set_number (table, row, 1, 5);
+      ptl_table_set_number (table, row, 2, values[i]);
+    }
+  return result;
+}
+
+/* Each experiment's declared headline figure (not the first figure, which
+ * is often a parameter such as "Count 5"); results of an experiment this
+ * lab does not know keep the first figure. */
+static void
+test_headline (void)
+{
+  g_autofree char *path = dup_db_path ("headline.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtlStore) store = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  const char * const modes[] = { "sequential", "threads", "processes" };
+  const double speedups[] = { 1, 1.9, 1.7 };
+  const char * const mechanisms[] = { "thread", "fork", "vfork" };
+  const double medians[] = { 25e-6, 250e-6, 80e-6 };
+  const char * const methods[] = { "none", "mutex" };
+  const double lost[] = { 1200, 0 };
+  const struct { PtlResult *result; const char *headline; } cases[] = {
+    { make_summary ("models", "speedup", "Speedup", "x", modes, speedups, 3), "Speedup 1.90× (threads)" },
+    { make_summary ("creation", "median", "Median", "s", mechanisms, medians, 3),
+      "Median 25.0 µs (thread) – 250 µs (fork)" },
+    /* Declared by a column's name: it has no id of its own. */
+    { make_summary ("race", NULL, "Lost (max)", NULL, methods, lost, 2), "Lost (max) 1200 (none)" },
+    { make_summary ("elsewhere", "speedup", "Speedup", "x", modes, speedups, 3), "Count 5" },
+  };
+
+  /* What the window and the command line do before they save. */
+  ptl_registry_list_types (NULL);
+  store = ptl_store_open (path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (ptl_store_save (store, cases[i].result, NULL, 100 + i, &error), >, 0);
+  g_assert_no_error (error);
+
+  entries = ptl_store_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, G_N_ELEMENTS (cases));
+  /* Newest first. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PtlStoreEntry *entry = g_ptr_array_index (entries, G_N_ELEMENTS (cases) - 1 - i);
+
+      g_assert_cmpstr (entry->experiment, ==, ptl_result_get_experiment_id (cases[i].result));
+      g_assert_cmpstr (entry->headline, ==, cases[i].headline);
+      g_object_unref (cases[i].result);
+    }
+  g_clear_object (&store);
+  remove_db (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -511,6 +591,7 @@ main (int   argc,
   g_test_add_func ("/ptl/store/corrupt", test_corrupt_refused);
   g_test_add_func ("/ptl/store/foreign", test_foreign_refused);
   g_test_add_func ("/ptl/store/crash-during-save", test_crash_during_save);
+  g_test_add_func ("/ptl/store/headline", test_headline);
 
   status = g_test_run ();
   {

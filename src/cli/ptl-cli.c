@@ -868,6 +868,9 @@ history_import (int   argc,
     return usage_error (_("Usage: ptlab history import RESULT.json [--label TEXT]"));
   if ((result = ptl_result_load_json (argv[1], &error)) == NULL)
     return usage_error ("%s", error->message);
+  /* The store finds the headline each experiment declares among the
+   * registered experiment types. */
+  ptl_registry_list_types (NULL);
   if ((store = ptl_store_open (NULL, &error)) == NULL ||
       (id = ptl_store_save (store, result, label, 0, &error)) == 0)
     return store_failed (error);

@@ -45,6 +45,8 @@ _ptl_chart_free (PtlChart *chart)
   g_array_unref (chart->slices);
   g_array_unref (chart->markers);
   g_clear_pointer (&chart->graph, ptl_graph_free);
+  g_clear_pointer (&chart->series_colors, g_array_unref);
+  g_clear_pointer (&chart->series_dashes, g_array_unref);
   g_free (chart);
 }
 
@@ -158,6 +160,45 @@ ptl_chart_get_x_range (PtlChart *chart,
   if (max != NULL)
     *max = chart->x_max;
   return !isnan (chart->x_min) || !isnan (chart->x_max);
+}
+
+void
+ptl_chart_set_series_looks (PtlChart    *chart,
+                            const guint *colors,
+                            const guint *dashes,
+                            guint        n_series)
+{
+  g_return_if_fail (chart != NULL);
+  g_return_if_fail (n_series == 0 || (colors != NULL && dashes != NULL));
+
+  g_mutex_lock (&chart->owner->mutex);
+  g_clear_pointer (&chart->series_colors, g_array_unref);
+  g_clear_pointer (&chart->series_dashes, g_array_unref);
+  if (n_series > 0)
+    {
+      chart->series_colors = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_series);
+      g_array_append_vals (chart->series_colors, colors, n_series);
+      chart->series_dashes = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_series);
+      g_array_append_vals (chart->series_dashes, dashes, n_series);
+    }
+  g_mutex_unlock (&chart->owner->mutex);
+}
+
+gboolean
+ptl_chart_get_series_looks (PtlChart     *chart,
+                            const guint **colors,
+                            const guint **dashes,
+                            guint        *n_series)
+{
+  g_return_val_if_fail (chart != NULL, FALSE);
+  g_return_val_if_fail (colors != NULL && dashes != NULL && n_series != NULL, FALSE);
+
+  if (chart->series_colors == NULL)
+    return FALSE;
+  *colors = (const guint *) chart->series_colors->data;
+  *dashes = (const guint *) chart->series_dashes->data;
+  *n_series = chart->series_colors->len;
+  return TRUE;
 }
 
 void

@@ -40,6 +40,10 @@ ptl_compare_dup_run_name (PtlResult  *result,
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
+/* Adds @first's chart with every run's series of it, and how to tell
+ * them apart: a line style per run, and a colour per series of a run (a
+ * series matched by name in every run the same colour; a chart of one
+ * series a run colours the runs). */
 static void
 overlay_chart (PtlResult         *compare,
                PtlResult * const *results,
@@ -49,6 +53,10 @@ overlay_chart (PtlResult         *compare,
 {
   const char *id = ptl_chart_get_id (first);
   PtlChart *chart = ptl_result_add_chart (compare, id, PTL_CHART_LINE, ptl_chart_get_title (first));
+  g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) dashes = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) series_names = g_ptr_array_new ();
+  guint most_series = 0;
   double min, max;
 
   ptl_chart_set_x_axis (chart, ptl_chart_get_x_label (first), ptl_chart_get_x_unit (first),
@@ -68,14 +76,24 @@ overlay_chart (PtlResult         *compare,
     {
       PtlChart *source = ptl_result_find_chart (results[run], id);
 
+      if (source != NULL && ptl_chart_get_kind (source) == PTL_CHART_LINE)
+        most_series = MAX (most_series, ptl_chart_get_n_series (source));
+    }
+
+  for (guint run = 0; run < n_runs; run++)
+    {
+      PtlChart *source = ptl_result_find_chart (results[run], id);
+
       if (source == NULL || ptl_chart_get_kind (source) != PTL_CHART_LINE)
         continue;
       for (guint i = 0; i < ptl_chart_get_n_series (source); i++)
         {
           PtlSeries *from = ptl_chart_get_series (source, i);
+          const char *series_name = ptl_series_get_name (from);
+          guint color = run;
           g_autofree char *name = ptl_chart_get_n_series (source) == 1
             ? g_strdup (names[run])
-            : g_strdup_printf ("%s — %s", ptl_series_get_name (from), names[run]);
+            : g_strdup_printf ("%s — %s", series_name, names[run]);
           PtlSeries *to = ptl_chart_add_series (chart, name);
           const PtlPoint *points;
           guint n;
@@ -85,61 +103,18 @@ overlay_chart (PtlResult         *compare,
           points = ptl_series_get_points (from, &n);
           for (guint k = 0; k < n; k++)
             ptl_series_add_point_band (to, points[k].x, points[k].y, points[k].lo, points[k].hi);
-        }
-    }
-}
 
-gboolean
-ptl_compare_dup_series_looks (PtlResult * const *results,
-                              guint              n_runs,
-                              const char        *chart_id,
-                              guint            **colors,
-                              guint            **dashes,
-                              guint             *n_series)
-{
-  g_autoptr(GArray) color_array = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GArray) dash_array = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  guint most_series = 0;
-
-  g_return_val_if_fail (results != NULL && chart_id != NULL, FALSE);
-  g_return_val_if_fail (colors != NULL && dashes != NULL && n_series != NULL, FALSE);
-
-  for (guint run = 0; run < n_runs; run++)
-    {
-      PtlChart *source = ptl_result_find_chart (results[run], chart_id);
-
-      if (source != NULL && ptl_chart_get_kind (source) == PTL_CHART_LINE)
-        most_series = MAX (most_series, ptl_chart_get_n_series (source));
-    }
-  /* The same walk as overlay_chart (), so index i is the same series. */
-  for (guint run = 0; run < n_runs; run++)
-    {
-      PtlChart *source = ptl_result_find_chart (results[run], chart_id);
-
-      if (source == NULL || ptl_chart_get_kind (source) != PTL_CHART_LINE)
-        continue;
-      for (guint i = 0; i < ptl_chart_get_n_series (source); i++)
-        {
-          const char *name = ptl_series_get_name (ptl_chart_get_series (source, i));
-          guint color = run;
-
-          /* Series matched by name across runs share a colour. */
-          if (most_series > 1 && !g_ptr_array_find_with_equal_func (names, name, g_str_equal, &color))
+          if (most_series > 1 &&
+              !g_ptr_array_find_with_equal_func (series_names, series_name, g_str_equal, &color))
             {
-              color = names->len;
-              g_ptr_array_add (names, (gpointer) name);
+              color = series_names->len;
+              g_ptr_array_add (series_names, (gpointer) series_name);
             }
-          g_array_append_val (color_array, color);
-          g_array_append_val (dash_array, run);
+          g_array_append_val (colors, color);
+          g_array_append_val (dashes, run);
         }
     }
-  if (color_array->len == 0)
-    return FALSE;
-  *n_series = color_array->len;
-  *colors = (guint *) g_array_free (g_steal_pointer (&color_array), FALSE);
-  *dashes = (guint *) g_array_free (g_steal_pointer (&dash_array), FALSE);
-  return TRUE;
+  ptl_chart_set_series_looks (chart, (const guint *) colors->data, (const guint *) dashes->data, colors->len);
 }
 
 /* A summary row's case: its text cells joined, e.g. "fcfs" or "cpu, threads". */

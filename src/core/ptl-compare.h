@@ -16,7 +16,8 @@ char      *ptl_compare_dup_run_name (PtlResult         *result,
 
 /* One result holding @n_runs runs of one experiment side by side: every
  * line chart of any run with each run's series overlaid (named "NAME" for
- * a chart of one series, "SERIES — NAME" otherwise), and a summary with a
+ * a chart of one series, "SERIES — NAME" otherwise; a colour per series
+ * and a line style per run, ptl_chart_get_series_looks ()), and a summary with a
  * row per case and figure, a column per run and a ratio column of each
  * later run against the first. Cases match by their text cells, figures
  * by column name; a note names the parameters that differ. Fails with
@@ -26,18 +27,5 @@ PtlResult *ptl_compare_results      (PtlResult * const *results,
                                      const char * const *names,
                                      guint              n_runs,
                                      GError           **error);
-
-/* How to tell the overlaid series of @chart_id apart, in the order
- * ptl_compare_results () added them: @colors[i] numbers the series of a
- * run (the same series of every run gets the same number; a chart of one
- * series a run numbers the runs), @dashes[i] is the run's index, for a
- * line style per run. Both arrays (g_free) have *@n_series entries; FALSE
- * and nothing set when no run has such a line chart. */
-gboolean   ptl_compare_dup_series_looks (PtlResult * const *results,
-                                         guint              n_runs,
-                                         const char        *chart_id,
-                                         guint            **colors,
-                                         guint            **dashes,
-                                         guint             *n_series);
 
 G_END_DECLS

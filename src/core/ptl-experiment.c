@@ -92,6 +92,49 @@ ptl_experiment_get_table_spec (PtlExperiment *self)
   return PTL_EXPERIMENT_GET_CLASS (self)->table_input;
 }
 
+void
+ptl_experiment_class_set_headline (PtlExperimentClass *klass,
+                                   const char         *column,
+                                   PtlHeadlineRow      row)
+{
+  g_return_if_fail (PTL_IS_EXPERIMENT_CLASS (klass));
+  g_return_if_fail (column != NULL);
+
+  klass->headline_column = column;
+  klass->headline_row = row;
+}
+
+/* By the registered subclasses, not the registry: the core (the run
+ * history) must not depend on the experiments. */
+gboolean
+ptl_experiment_lookup_headline (const char      *experiment_id,
+                                const char     **column,
+                                PtlHeadlineRow  *row)
+{
+  g_autofree GType *types = NULL;
+  guint n_types;
+
+  g_return_val_if_fail (experiment_id != NULL, FALSE);
+  g_return_val_if_fail (column != NULL && row != NULL, FALSE);
+
+  types = g_type_children (PTL_TYPE_EXPERIMENT, &n_types);
+  for (guint i = 0; i < n_types; i++)
+    {
+      PtlExperimentClass *klass = g_type_class_ref (types[i]);
+      gboolean found = g_strcmp0 (klass->id, experiment_id) == 0 && klass->headline_column != NULL;
+
+      if (found)
+        {
+          *column = klass->headline_column;
+          *row = klass->headline_row;
+        }
+      g_type_class_unref (klass);
+      if (found)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Longer first sentences are prose and stay in the text. */
 #define EXPLANATION_HEADING_MAX_CHARS 40
 

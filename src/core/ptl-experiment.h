@@ -19,6 +19,16 @@ typedef struct
   const char *title;
 } PtlChartInfo;
 
+/* Which row of a summary column lists of saved runs show as a run's
+ * headline figure (ptl_experiment_class_set_headline ()). */
+typedef enum
+{
+  PTL_HEADLINE_FIRST, /* the first row's, e.g. the one measure */
+  PTL_HEADLINE_MAX,   /* the largest, e.g. the best speedup */
+  PTL_HEADLINE_MIN,   /* the smallest, e.g. the least waiting */
+  PTL_HEADLINE_RANGE, /* the smallest and the largest, e.g. thread against fork */
+} PtlHeadlineRow;
+
 #define PTL_TYPE_EXPERIMENT (ptl_experiment_get_type ())
 G_DECLARE_DERIVABLE_TYPE (PtlExperiment, ptl_experiment, PTL, EXPERIMENT, GObject)
 
@@ -40,6 +50,11 @@ struct _PtlExperimentClass
   /* The table the experiment takes as input, for the window's editor;
    * NULL for none. Static. */
   const PtlTableSpec *table_input;
+  /* The summary figure that tells most about a run, for the History:
+   * a column id, or the untranslated name of a column whose id is its
+   * name; NULL: the first figure of the first row. */
+  const char     *headline_column;
+  PtlHeadlineRow  headline_row;
 
   /* Cross-parameter checks the pspec ranges cannot express. Optional. */
   gboolean (*validate) (PtlExperiment  *self,
@@ -85,6 +100,17 @@ const char   *ptl_experiment_get_chart_title (PtlExperiment        *self,
 gboolean      ptl_experiment_check_chart     (PtlExperiment        *self,
                                               const char           *chart_id,
                                               GError              **error);
+
+/* Declares the headline figure (PtlExperimentClass.headline_column). */
+void          ptl_experiment_class_set_headline (PtlExperimentClass *klass,
+                                                 const char         *column,
+                                                 PtlHeadlineRow      row);
+/* The headline an experiment of @experiment_id declared; FALSE when it
+ * declared none or no such experiment type is registered (results from
+ * another lab). */
+gboolean      ptl_experiment_lookup_headline (const char           *experiment_id,
+                                              const char          **column,
+                                              PtlHeadlineRow       *row);
 
 /* PtlExperimentClass.table_input: NULL when the experiment takes no table. */
 const PtlTableSpec *ptl_experiment_get_table_spec (PtlExperiment    *self);

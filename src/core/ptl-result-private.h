@@ -50,6 +50,8 @@ struct _PtlChart
   double        slice_max;  /* kept as slices come so a draw need not scan */
   GArray       *markers;
   PtlGraph     *graph;      /* graph: ptl-chart-graph.c */
+  GArray       *series_colors; /* guint per series, NULL: the palette's order */
+  GArray       *series_dashes; /* guint per series, with series_colors */
 };
 
 typedef struct

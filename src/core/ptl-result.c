@@ -115,6 +115,11 @@ ptl_result_copy (PtlResult *self)
       chart_copy->x_max = chart->x_max;
       chart_copy->y_log = chart->y_log;
       chart_copy->categories = g_strdupv (chart->categories);
+      if (chart->series_colors != NULL)
+        {
+          chart_copy->series_colors = g_array_copy (chart->series_colors);
+          chart_copy->series_dashes = g_array_copy (chart->series_dashes);
+        }
       chart_copy->category_ids = g_strdupv (chart->category_ids);
 
       for (guint j = 0; j < chart->references->len; j++)

@@ -131,6 +131,18 @@ void             ptl_chart_set_x_range         (PtlChart         *chart,
 gboolean         ptl_chart_get_x_range         (PtlChart         *chart,
                                                 double           *min,
                                                 double           *max);
+/* How to tell overlaid runs apart (Compare): line series i takes palette
+ * colour @colors[i] and line style @dashes[i] (0 solid, then dashed,
+ * dotted …), wherever the chart is drawn. Copied; n_series 0 clears. */
+void             ptl_chart_set_series_looks    (PtlChart         *chart,
+                                                const guint      *colors,
+                                                const guint      *dashes,
+                                                guint             n_series);
+/* FALSE when none were set; the arrays stay the chart's. */
+gboolean         ptl_chart_get_series_looks    (PtlChart         *chart,
+                                                const guint     **colors,
+                                                const guint     **dashes,
+                                                guint            *n_series);
 /* For PTL_CHART_BAR: the x categories; a point's x is the category index.
  * Like series and summary columns, categories have names, what readers
  * see (capitalised, translated), and ids, the stable keys CSV and JSON

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ptl-experiment.h"
 #include "ptl-store.h"
 
 struct _PtlStore
@@ -304,22 +305,91 @@ member_to_text (JsonObject *object,
   return json_to_string (node, FALSE);
 }
 
-/* "column value" of the first number in the first summary row, for lists. */
+/* A summary column by id, or by the name the experiment declared it
+ * under: columns added without an id carry their translated name as id. */
+static int
+find_headline_column (PtlTable   *summary,
+                      const char *declared)
+{
+  int column = ptl_table_find_column (summary, declared);
+
+  return column >= 0 ? column : ptl_table_find_column (summary, g_dgettext (GETTEXT_PACKAGE, declared));
+}
+
+/* "value (case)": the case is the row's first text, e.g. "fork". */
+static char *
+dup_headline_figure (PtlTable *summary,
+                     guint     row,
+                     guint     column)
+{
+  g_autofree char *value = ptl_table_format_cell (summary, row, column);
+
+  for (guint other = 0; other < ptl_table_get_n_columns (summary); other++)
+    {
+      const char *text = ptl_table_cell_is_number (summary, row, other) ? NULL
+                                                                       : ptl_table_get_text (summary, row, other);
+
+      if (text != NULL && *text != '\0')
+        return g_strdup_printf ("%s (%s)", value, text);
+    }
+  return g_steal_pointer (&value);
+}
+
+/* "Column figure" for lists: the figure the experiment declared its
+ * headline (e.g. "Speedup 1.93× (processes)"), or for an experiment this
+ * lab does not know, the first figure of the first row ("Tasks 8"). */
 static char *
 dup_headline (PtlResult *result)
 {
   PtlTable *summary = ptl_result_get_summary (result);
+  PtlHeadlineRow rule;
+  const char *declared;
+  g_autofree char *figure = NULL;
+  g_autofree char *highest = NULL;
+  int column = -1, first = -1, low = -1, high = -1;
 
   if (ptl_table_get_n_rows (summary) == 0)
     return g_strdup ("");
-  for (guint column = 0; column < ptl_table_get_n_columns (summary); column++)
-    if (ptl_table_cell_is_number (summary, 0, column))
-      {
-        g_autofree char *value = ptl_table_format_cell (summary, 0, column);
+  if (!ptl_experiment_lookup_headline (ptl_result_get_experiment_id (result), &declared, &rule) ||
+      (column = find_headline_column (summary, declared)) < 0)
+    {
+      for (guint other = 0; other < ptl_table_get_n_columns (summary); other++)
+        if (ptl_table_cell_is_number (summary, 0, other))
+          {
+            figure = ptl_table_format_cell (summary, 0, other);
+            return g_strdup_printf ("%s %s", ptl_table_get_column_name (summary, other), figure);
+          }
+      return g_strdup ("");
+    }
 
-        return g_strdup_printf ("%s %s", ptl_table_get_column_name (summary, column), value);
-      }
-  return g_strdup ("");
+  for (guint row = 0; row < ptl_table_get_n_rows (summary); row++)
+    {
+      double value;
+
+      if (!ptl_table_cell_is_number (summary, row, column) || isnan (value = ptl_table_get_number (summary, row, column)))
+        continue;
+      if (first < 0)
+        first = row;
+      if (low < 0 || value < ptl_table_get_number (summary, low, column))
+        low = row;
+      if (high < 0 || value > ptl_table_get_number (summary, high, column))
+        high = row;
+    }
+  if (first < 0)
+    return g_strdup ("");
+
+  if (rule == PTL_HEADLINE_RANGE && low != high)
+    {
+      figure = dup_headline_figure (summary, low, column);
+      highest = dup_headline_figure (summary, high, column);
+      return g_strdup_printf ("%s %s – %s", ptl_table_get_column_name (summary, column), figure, highest);
+    }
+  if (rule == PTL_HEADLINE_MAX)
+    first = high;
+  else if (rule == PTL_HEADLINE_MIN || rule == PTL_HEADLINE_RANGE)
+    first = low;
+  figure = dup_headline_figure (summary, first, column);
+  return g_strdup_printf ("%s %s", ptl_table_get_column_name (summary, column), figure);
 }
 
 static gint64

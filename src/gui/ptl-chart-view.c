@@ -36,9 +36,6 @@ struct _PtlChartView
   PtlResult     *result;
   char          *chart_id;
   GskRenderNode *cache;
-  guint         *series_colors; /* per-series looks, NULL: the palette's */
-  guint         *series_dashes;
-  guint          n_series_looks;
   int            cache_width;
   int            cache_height;
 
@@ -57,15 +54,6 @@ G_DEFINE_FINAL_TYPE (PtlChartView, ptl_chart_view, GTK_TYPE_WIDGET)
 static guint signals[N_SIGNALS];
 
 static void
-ptl_chart_view_apply_looks (PtlChartView *self,
-                            PtlPlotStyle *style)
-{
-  style->series_colors = self->series_colors;
-  style->series_dashes = self->series_dashes;
-  style->n_series_looks = self->n_series_looks;
-}
-
-static void
 ptl_chart_view_init_style (PtlChartView *self,
                            PtlPlotStyle *style)
 {
@@ -73,7 +61,6 @@ ptl_chart_view_init_style (PtlChartView *self,
     ptl_plot_style_init_dark (style);
   else
     ptl_plot_style_init_light (style);
-  ptl_chart_view_apply_looks (self, style);
 
   /* The card around the chart paints the background, so the chart
    * blends with the theme in both styles. */
@@ -339,7 +326,6 @@ ptl_chart_view_export_action (GtkWidget  *widget,
     return;
 
   dialog = ptl_export_dialog_new (widget, self->result, self->chart_id);
-  ptl_export_dialog_set_series_looks (dialog, self->series_colors, self->series_dashes, self->n_series_looks);
   g_signal_connect_object (dialog, "message",
                            G_CALLBACK (ptl_chart_view_dialog_message_cb), self,
                            G_CONNECT_SWAPPED);
@@ -505,8 +491,6 @@ ptl_chart_view_finalize (GObject *object)
   PtlChartView *self = PTL_CHART_VIEW (object);
 
   g_free (self->chart_id);
-  g_free (self->series_colors);
-  g_free (self->series_dashes);
 
   G_OBJECT_CLASS (ptl_chart_view_parent_class)->finalize (object);
 }
@@ -608,26 +592,6 @@ ptl_chart_view_set_chart (PtlChartView *self,
   ptl_chart_view_invalidate (self);
 }
 
-void
-ptl_chart_view_set_series_looks (PtlChartView *self,
-                                 const guint  *colors,
-                                 const guint  *dashes,
-                                 guint         n_series)
-{
-  g_return_if_fail (PTL_IS_CHART_VIEW (self));
-  g_return_if_fail (n_series == 0 || (colors != NULL && dashes != NULL));
-
-  g_clear_pointer (&self->series_colors, g_free);
-  g_clear_pointer (&self->series_dashes, g_free);
-  self->n_series_looks = n_series;
-  if (n_series > 0)
-    {
-      self->series_colors = g_memdup2 (colors, n_series * sizeof *colors);
-      self->series_dashes = g_memdup2 (dashes, n_series * sizeof *dashes);
-    }
-  ptl_chart_view_invalidate (self);
-}
-
 PtlChart *
 ptl_chart_view_get_chart (PtlChartView *self)
 {
@@ -673,7 +637,6 @@ ptl_chart_view_copy (PtlChartView  *self,
   /* The same figure as a PNG export, at the same size. */
   settings = g_settings_new (APPLICATION_ID);
   ptl_export_chooser_fill_options (settings, self->result, self->chart_id, &style, &options);
-  ptl_chart_view_apply_looks (self, &style);
   width = (int) ceil (options.width * options.scale);
   height = (int) ceil (options.height * options.scale);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);

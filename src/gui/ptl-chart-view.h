@@ -16,12 +16,6 @@ GtkWidget  *ptl_chart_view_new       (void);
 void        ptl_chart_view_set_chart (PtlChartView *self,
                                       PtlResult    *result,
                                       const char   *chart_id);
-/* Colours and line styles per series (see PtlPlotStyle's
- * series_colors), for runs overlaid; copied. 0 series: the palette's. */
-void        ptl_chart_view_set_series_looks (PtlChartView *self,
-                                             const guint  *colors,
-                                             const guint  *dashes,
-                                             guint         n_series);
 /* Borrowed; NULL before set_chart or when @result has no such chart. */
 PtlChart   *ptl_chart_view_get_chart (PtlChartView *self);
 

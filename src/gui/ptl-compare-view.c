@@ -137,8 +137,6 @@ ptl_compare_view_fill_results (PtlCompareView *self)
       PtlChart *chart = ptl_result_get_chart (self->compare, i);
       GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       GtkWidget *view = ptl_chart_view_new ();
-      guint *colors = NULL, *dashes = NULL;
-      guint n_looks;
 
       gtk_widget_add_css_class (card, "card");
       gtk_widget_add_css_class (card, "ptl-chart-card");
@@ -148,14 +146,6 @@ ptl_compare_view_fill_results (PtlCompareView *self)
       gtk_widget_set_size_request (view, -1, COMPARE_CHART_MIN_HEIGHT);
       ptl_chart_view_set_chart (PTL_CHART_VIEW (view), self->compare, ptl_chart_get_id (chart));
       ptl_chart_view_set_exportable (PTL_CHART_VIEW (view), TRUE);
-      /* Each run its own line style, each of its series its colour. */
-      if (ptl_compare_dup_series_looks ((PtlResult * const *) self->results->pdata, self->results->len,
-                                        ptl_chart_get_id (chart), &colors, &dashes, &n_looks))
-        {
-          ptl_chart_view_set_series_looks (PTL_CHART_VIEW (view), colors, dashes, n_looks);
-          g_clear_pointer (&colors, g_free);
-          g_clear_pointer (&dashes, g_free);
-        }
       gtk_box_append (GTK_BOX (card), view);
       gtk_flow_box_append (self->charts_box, card);
       gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);

@@ -43,10 +43,6 @@ struct _PtlExportDialog
 
   /* owned */
   PtlResult       *result;
-  char            *looks_chart_id; /* the chart the series looks are for */
-  guint           *series_colors;
-  guint           *series_dashes;
-  guint            n_series_looks;
   GSettings       *settings;
   GtkNativeDialog *chooser;
 };
@@ -96,13 +92,6 @@ ptl_export_dialog_get_options (PtlExportDialog  *self,
   options->height = gtk_spin_button_get_value (self->height_spin);
   options->scale = gtk_spin_button_get_value (self->scale_spin);
   options->style = style;
-
-  if (self->looks_chart_id != NULL && g_strcmp0 (options->chart_id, self->looks_chart_id) == 0)
-    {
-      style->series_colors = self->series_colors;
-      style->series_dashes = self->series_dashes;
-      style->n_series_looks = self->n_series_looks;
-    }
 }
 
 static void
@@ -304,10 +293,6 @@ ptl_export_dialog_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->result);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->looks_chart_id, g_free);
-  g_clear_pointer (&self->series_colors, g_free);
-  g_clear_pointer (&self->series_dashes, g_free);
-  self->n_series_looks = 0;
 
   G_OBJECT_CLASS (ptl_export_dialog_parent_class)->dispose (object);
 }
@@ -519,25 +504,4 @@ ptl_export_dialog_export_chosen (PtlExportDialog *self,
       g_signal_emit (self, signals[MESSAGE], 0, message, NULL);
     }
   gtk_window_destroy (GTK_WINDOW (self));
-}
-
-void
-ptl_export_dialog_set_series_looks (PtlExportDialog *self,
-                                    const guint     *colors,
-                                    const guint     *dashes,
-                                    guint            n_looks)
-{
-  g_return_if_fail (PTL_IS_EXPORT_DIALOG (self));
-  g_return_if_fail (n_looks == 0 || (colors != NULL && dashes != NULL));
-
-  g_clear_pointer (&self->series_colors, g_free);
-  g_clear_pointer (&self->series_dashes, g_free);
-  g_clear_pointer (&self->looks_chart_id, g_free);
-  self->n_series_looks = n_looks;
-  if (n_looks == 0)
-    return;
-  self->series_colors = g_memdup2 (colors, n_looks * sizeof *colors);
-  self->series_dashes = g_memdup2 (dashes, n_looks * sizeof *dashes);
-  self->looks_chart_id = g_strdup (ptl_export_dialog_get_chart_id (self));
-  gtk_widget_queue_draw (self->preview);
 }

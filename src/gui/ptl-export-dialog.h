@@ -34,11 +34,5 @@ void             ptl_export_dialog_export_chosen (PtlExportDialog *self,
                                                   GFile           *file,
                                                   const char      *suffix,
                                                   gboolean         filter_changed);
-/* Per-series colours and line styles (see PtlPlotStyle), as a comparison
- * draws its runs; they apply while the chart chosen at creation is. */
-void             ptl_export_dialog_set_series_looks (PtlExportDialog *self,
-                                                     const guint     *colors,
-                                                     const guint     *dashes,
-                                                     guint            n_looks);
 
 G_END_DECLS

@@ -41,6 +41,7 @@ struct _PtlHistoryView
   char              *store_error;
   double             load_ms;
   gboolean           stale;
+  gboolean           filling;    /* the experiment filter's choices change */
 };
 
 G_DEFINE_FINAL_TYPE (PtlHistoryView, ptl_history_view, GTK_TYPE_WIDGET)
@@ -160,12 +161,15 @@ ptl_history_view_title_of (PtlHistoryView *self,
 }
 
 /* Every experiment that has runs, in the registry's order, then any this
- * lab does not know. */
+ * lab does not know. The drop-down is left alone when they are the same,
+ * and its changes filter nothing: the caller's new rows are filtered
+ * once, as they come. */
 static void
 ptl_history_view_fill_experiments (PtlHistoryView *self,
                                    GHashTable     *present)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   const GType *types;
   guint n_types;
   guint chosen = gtk_drop_down_get_selected (self->experiment_dropdown);
@@ -178,8 +182,7 @@ ptl_history_view_fill_experiments (PtlHistoryView *self,
   if (chosen < self->experiment_ids->len)
     keep = g_strdup (g_ptr_array_index (self->experiment_ids, chosen));
 
-  g_ptr_array_set_size (self->experiment_ids, 0);
-  g_ptr_array_add (self->experiment_ids, NULL);
+  g_ptr_array_add (ids, NULL);
   gtk_string_list_append (names, _("All experiments"));
 
   types = ptl_registry_list_types (&n_types);
@@ -190,21 +193,36 @@ ptl_history_view_fill_experiments (PtlHistoryView *self,
 
       if (!g_hash_table_remove (present, id))
         continue;
-      g_ptr_array_add (self->experiment_ids, g_strdup (id));
+      g_ptr_array_add (ids, g_strdup (id));
       gtk_string_list_append (names, ptl_experiment_get_title (experiment));
     }
   g_hash_table_iter_init (&iter, present);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      g_ptr_array_add (self->experiment_ids, g_strdup (key));
+      g_ptr_array_add (ids, g_strdup (key));
       gtk_string_list_append (names, key);
     }
 
-  for (guint i = 1; keep != NULL && i < self->experiment_ids->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->experiment_ids, i), keep))
+  if (ids->len == self->experiment_ids->len)
+    {
+      guint same = 0;
+
+      while (same < ids->len &&
+             g_strcmp0 (g_ptr_array_index (ids, same), g_ptr_array_index (self->experiment_ids, same)) == 0)
+        same++;
+      if (same == ids->len)
+        return;
+    }
+
+  for (guint i = 1; keep != NULL && i < ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (ids, i), keep))
       chosen_index = i;
+  g_ptr_array_unref (self->experiment_ids);
+  self->experiment_ids = g_steal_pointer (&ids);
+  self->filling = TRUE;
   gtk_drop_down_set_model (self->experiment_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->experiment_dropdown, chosen_index);
+  self->filling = FALSE;
 }
 
 static void
@@ -244,10 +262,11 @@ ptl_history_view_reload (PtlHistoryView *self)
                                                     entry->label, entry->machine,
                                                     entry->headline));
     }
-  /* One splice, one items-changed: the view binds only the rows shown. */
+  /* The filter's choices first, then one splice, one items-changed: the
+   * rows are filtered once and the view binds only those shown. */
+  ptl_history_view_fill_experiments (self, present);
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                        items->pdata, items->len);
-  ptl_history_view_fill_experiments (self, present);
   self->load_ms = (g_get_monotonic_time () - started) / 1000.0;
   g_debug ("listed %u runs in %.1f ms", items->len, self->load_ms);
   ptl_history_view_update_actions (self);
@@ -279,7 +298,8 @@ ptl_history_view_experiment_changed_cb (PtlHistoryView *self,
                                         GParamSpec     *pspec,
                                         GtkDropDown    *dropdown)
 {
-  ptl_history_view_refilter (self);
+  if (!self->filling)
+    ptl_history_view_refilter (self);
 }
 
 static void
@@ -721,10 +741,10 @@ ptl_history_view_init (PtlHistoryView *self)
                            G_CALLBACK (ptl_history_view_items_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  ptl_history_view_add_column (self, _("Experiment"), get_title, FALSE, 190);
+  ptl_history_view_add_column (self, _("Experiment"), get_title, FALSE, 170);
   ptl_history_view_add_column (self, _("Date"), ptl_history_item_dup_date, FALSE, 130);
-  ptl_history_view_add_column (self, _("Label"), get_label, FALSE, 150);
-  ptl_history_view_add_column (self, _("Machine"), get_machine, FALSE, 170);
+  ptl_history_view_add_column (self, _("Label"), get_label, FALSE, 130);
+  ptl_history_view_add_column (self, _("Machine"), get_machine, FALSE, 130);
   ptl_history_view_add_column (self, _("Headline figure"), get_headline, TRUE, -1);
 
   ptl_history_view_update_actions (self);

@@ -149,6 +149,22 @@ chart_draw (PtlChart           *chart,
             double              height,
             PtlLabelPlacer     *placer)
 {
+  PtlPlotStyle with_looks;
+  const guint *colors, *dashes;
+  guint n_looks;
+
+  /* Runs overlaid by Compare carry their colours and line styles, so the
+   * window, its export dialog, `ptlab compare --export` and reports all
+   * draw them alike; a style's own looks still win. */
+  if (style->n_series_looks == 0 && ptl_chart_get_series_looks (chart, &colors, &dashes, &n_looks))
+    {
+      with_looks = *style;
+      with_looks.series_colors = colors;
+      with_looks.series_dashes = dashes;
+      with_looks.n_series_looks = n_looks;
+      style = &with_looks;
+    }
+
   cairo_save (cr);
   switch (ptl_chart_get_kind (chart))
     {

@@ -595,6 +595,8 @@ test_close_while_running (void)
  * 0.2 s. The runs are copies of one saved run made in SQL (10,000 saves
  * would time the disk). The assertion leaves room for a loaded machine;
  * the figures are printed for the notes. */
+#define TEN_THOUSAND_TRIES 3
+
 static void
 test_ten_thousand (void)
 {
@@ -605,8 +607,10 @@ test_ten_thousand (void)
   PtlHistoryView *view;
   gint64 start;
   gint64 cpu_start;
-  double open_ms, search_ms, filter_ms;
-  double open_cpu_ms, search_cpu_ms, filter_cpu_ms;
+  double open_ms, open_cpu_ms, load_ms;
+  double list_cpu_ms = G_MAXDOUBLE;
+  double search_ms = G_MAXDOUBLE, search_cpu_ms = G_MAXDOUBLE;
+  double filter_ms = G_MAXDOUBLE, filter_cpu_ms = G_MAXDOUBLE;
 
   reset_history ();
   save_fixture ("creation", "Seed", 1700000000);
@@ -623,7 +627,8 @@ test_ten_thousand (void)
 
   window = open_window ();
   /* Wall time and this (the main) thread's CPU time: on a shared,
-   * loaded machine the second says what the work costs. */
+   * loaded machine the second says what the work costs. The first show
+   * also opens the history, whose check reads the whole file. */
   start = g_get_monotonic_time ();
   cpu_start = ptl_clock_thread_cpu_ns ();
   rows = show_history (window);
@@ -633,33 +638,55 @@ test_ten_thousand (void)
   open_ms = (g_get_monotonic_time () - start) / 1000.0;
   open_cpu_ms = (ptl_clock_thread_cpu_ns () - cpu_start) / 1e6;
   view = _ptl_window_get_history (window);
+  load_ms = _ptl_history_view_get_load_ms (view);
   g_assert_cmpuint (n_shown (rows), ==, 10000);
 
-  start = g_get_monotonic_time ();
-  cpu_start = ptl_clock_thread_cpu_ns ();
-  search (view, "batch-12");
-  search_ms = (g_get_monotonic_time () - start) / 1000.0;
-  search_cpu_ms = (ptl_clock_thread_cpu_ns () - cpu_start) / 1e6;
-  /* Batch-12, Batch-120 … Batch-1299: 1 + 10 + 100. */
-  g_assert_cmpuint (n_shown (rows), ==, 111);
+  /* Each again a few times, the least CPU time kept: what the work
+   * costs, with as little as can be of what other programs did to the
+   * caches meanwhile. */
+  for (guint i = 0; i < TEN_THOUSAND_TRIES; i++)
+    {
+      cpu_start = ptl_clock_thread_cpu_ns ();
+      ptl_history_view_invalidate (view);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      iterate_pending ();
+      list_cpu_ms = MIN (list_cpu_ms, (ptl_clock_thread_cpu_ns () - cpu_start) / 1e6);
+      g_assert_cmpuint (n_shown (rows), ==, 10000);
 
-  search (view, "");
-  start = g_get_monotonic_time ();
-  cpu_start = ptl_clock_thread_cpu_ns ();
-  g_assert_true (_ptl_history_view_set_experiment (view, "sched"));
-  iterate_pending ();
-  filter_ms = (g_get_monotonic_time () - start) / 1000.0;
-  filter_cpu_ms = (ptl_clock_thread_cpu_ns () - cpu_start) / 1e6;
-  g_assert_cmpuint (n_shown (rows), ==, 3333);
+      start = g_get_monotonic_time ();
+      cpu_start = ptl_clock_thread_cpu_ns ();
+      search (view, "batch-12");
+      search_ms = MIN (search_ms, (g_get_monotonic_time () - start) / 1000.0);
+      search_cpu_ms = MIN (search_cpu_ms, (ptl_clock_thread_cpu_ns () - cpu_start) / 1e6);
+      /* Batch-12, Batch-120 … Batch-1299: 1 + 10 + 100. */
+      g_assert_cmpuint (n_shown (rows), ==, 111);
+      search (view, "");
+
+      start = g_get_monotonic_time ();
+      cpu_start = ptl_clock_thread_cpu_ns ();
+      g_assert_true (_ptl_history_view_set_experiment (view, "sched"));
+      iterate_pending ();
+      filter_ms = MIN (filter_ms, (g_get_monotonic_time () - start) / 1000.0);
+      filter_cpu_ms = MIN (filter_cpu_ms, (ptl_clock_thread_cpu_ns () - cpu_start) / 1e6);
+      g_assert_cmpuint (n_shown (rows), ==, 3333);
+      g_assert_true (_ptl_history_view_set_experiment (view, NULL));
+      iterate_pending ();
+    }
 
   g_test_message ("10,000 runs, wall (main-thread CPU): History shown %.1f ms (%.1f), of which store to "
-                  "model %.1f ms; search %.1f ms (%.1f); experiment filter %.1f ms (%.1f)",
-                  open_ms, open_cpu_ms, _ptl_history_view_get_load_ms (view), search_ms, search_cpu_ms,
-                  filter_ms, filter_cpu_ms);
-  /* CPU time, which other programs do not stretch, at ten times the
-   * goal: a failure means a design gone wrong (work per run, or per row
-   * off screen), not a busy machine. */
+                  "model %.1f ms; least of %d: listed again (CPU) %.1f ms, search %.1f ms (%.1f), "
+                  "experiment filter %.1f ms (%.1f)",
+                  open_ms, open_cpu_ms, load_ms, TEN_THOUSAND_TRIES,
+                  list_cpu_ms, search_ms, search_cpu_ms, filter_ms, filter_cpu_ms);
+  /* The goal is 0.2 s; asserted at ten times that, in CPU time, which
+   * other programs stretch less than wall time: a failure means a design
+   * gone wrong (work per run, or per row off screen), not a busy
+   * machine. Closer bounds do not hold here: under the Xvfb software
+   * renderer a frame alone takes tens of milliseconds, and on a loaded
+   * machine the same build's figures vary two to three times. The first
+   * show also opens the history, whose check reads the whole file. */
   g_assert_cmpfloat (open_cpu_ms, <, 2000);
+  g_assert_cmpfloat (list_cpu_ms, <, 2000);
   g_assert_cmpfloat (search_cpu_ms, <, 2000);
   g_assert_cmpfloat (filter_cpu_ms, <, 2000);
 

@@ -1086,6 +1086,7 @@ ptl_models_experiment_class_init (PtlModelsExperimentClass *klass)
        "request, the holder checks it every few thousand steps of arithmetic, lets go, and waits "
        "until another thread has taken the lock.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "speedup", PTL_HEADLINE_MAX);
 
   experiment_class->run = ptl_models_experiment_run;
   experiment_class->count_tasks = ptl_models_experiment_count_tasks;

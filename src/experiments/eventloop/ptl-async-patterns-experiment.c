@@ -906,6 +906,7 @@ ptl_async_patterns_experiment_class_init (PtlAsyncPatternsExperimentClass *klass
 
   experiment_class->validate = ptl_async_patterns_experiment_validate;
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Wall / sum", PTL_HEADLINE_MIN);
   experiment_class->run = ptl_async_patterns_experiment_run;
   experiment_class->count_tasks = ptl_async_patterns_experiment_count_tasks;
 

@@ -1017,6 +1017,7 @@ ptl_loop_blocking_experiment_class_init (PtlLoopBlockingExperimentClass *klass)
        "competes with the loop for the CPU, and the thread handler helps less.");
 
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Lag max", PTL_HEADLINE_MAX);
   experiment_class->run = ptl_loop_blocking_experiment_run;
   experiment_class->count_tasks = ptl_loop_blocking_experiment_count_tasks;
 

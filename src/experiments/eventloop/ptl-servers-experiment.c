@@ -682,6 +682,7 @@ ptl_servers_experiment_class_init (PtlServersExperimentClass *klass)
        "than your limit are skipped, and the run says so.");
 
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Requests", PTL_HEADLINE_MAX);
   experiment_class->run = ptl_servers_experiment_run;
   experiment_class->count_tasks = ptl_servers_experiment_count_tasks;
 

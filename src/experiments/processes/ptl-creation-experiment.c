@@ -1278,6 +1278,7 @@ ptl_creation_experiment_class_init (PtlCreationExperimentClass *klass)
        "ones; the mechanisms take turns in three rounds so a busy moment hits them all; the raw "
        "times are kept in the result.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "median", PTL_HEADLINE_RANGE);
 
   experiment_class->validate = ptl_creation_experiment_validate;
   experiment_class->run = ptl_creation_experiment_run;

@@ -1024,6 +1024,7 @@ ptl_ipc_experiment_class_init (PtlIpcExperimentClass *klass)
        "The peer's descriptors, shared memory and message queues are closed and unlinked when "
        "the run ends or is cancelled; the names are unlinked as soon as both sides have them.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "median", PTL_HEADLINE_RANGE);
 
   experiment_class->validate = ptl_ipc_experiment_validate;
   experiment_class->count_tasks = ptl_ipc_experiment_count_tasks;

@@ -722,6 +722,7 @@ ptl_isolation_experiment_class_init (PtlIsolationExperimentClass *klass)
        "when the kernel wrote a core file. The helper switches core files off (RLIMIT_CORE = 0) so "
        "a run leaves nothing behind.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "siblings-finished", PTL_HEADLINE_MIN);
 
   experiment_class->validate = ptl_isolation_experiment_validate;
   experiment_class->count_tasks = ptl_isolation_experiment_count_tasks;

@@ -1038,6 +1038,7 @@ ptl_memory_experiment_class_init (PtlMemoryExperimentClass *klass)
        "kernel.threads-max or half of MemAvailable, and when a creation fails anyway the run keeps "
        "what it measured and says which limit was hit.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "pss-per-worker", PTL_HEADLINE_RANGE);
 
   experiment_class->validate = ptl_memory_experiment_validate;
   experiment_class->run = ptl_memory_experiment_run;

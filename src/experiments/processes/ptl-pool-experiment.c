@@ -1153,6 +1153,7 @@ ptl_pool_experiment_class_init (PtlPoolExperimentClass *klass)
        "for about 100 ms of arithmetic (at least 20, at most `tasks`); latencies are taken by the "
        "coordinating thread with the monotonic clock and kept in the result.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "rate", PTL_HEADLINE_MAX);
 
   experiment_class->run = ptl_pool_experiment_run;
   experiment_class->count_tasks = ptl_pool_experiment_count_tasks;

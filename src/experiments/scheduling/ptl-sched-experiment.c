@@ -679,6 +679,7 @@ ptl_sched_experiment_class_init (PtlSchedExperimentClass *klass)
        "with the columns name, arrival, burst (or bursts: CPU and I/O alternating, separated by "
        "“;”) and an optional priority.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "average-waiting", PTL_HEADLINE_MIN);
   experiment_class->table_input = &ptl_sched_table_spec;
 
   experiment_class->validate = ptl_sched_experiment_validate;

@@ -1034,6 +1034,7 @@ ptl_sched_real_experiment_class_init (PtlSchedRealExperimentClass *klass)
        "be the hypervisor running something else, and other programs compete for the CPU too: "
        "the notes say when they did.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "measured-cpu", PTL_HEADLINE_RANGE);
   experiment_class->table_input = &ptl_sched_table_spec;
 
   experiment_class->validate = ptl_sched_real_experiment_validate;

@@ -548,6 +548,7 @@ ptl_bankers_experiment_class_init (PtlBankersExperimentClass *klass)
        "at most 64 processes and 16 resource types, values up to 10⁹. Requests are written "
        "“P1:1,0,2; P4:3,3,0”.");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "finishes", PTL_HEADLINE_MAX);
   experiment_class->table_input = &ptl_bankers_table_spec;
 
   experiment_class->validate = ptl_bankers_experiment_validate;

@@ -458,6 +458,7 @@ ptl_deadlock_experiment_class_init (PtlDeadlockExperimentClass *klass)
   experiment_class->title = N_("Deadlock detection");
   experiment_class->category = N_("Synchronization");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "share", PTL_HEADLINE_MAX);
   experiment_class->summary =
     N_("Threads take several of a set of locks, in random order or in one global order, over many runs: "
        "how often each order deadlocks, how fast a watchdog catches it, and the wait-for graph of a "

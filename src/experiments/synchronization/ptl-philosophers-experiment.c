@@ -732,6 +732,7 @@ ptl_philosophers_experiment_class_init (PtlPhilosophersExperimentClass *klass)
   experiment_class->title = N_("Dining philosophers");
   experiment_class->category = N_("Synchronization");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "jain", PTL_HEADLINE_FIRST);
   experiment_class->summary =
     N_("N threads around a table of N mutexes, each needing its two neighbouring forks to eat: the naive "
        "order deadlocks, and a watchdog catches it, draws the wait-for graph and recovers; four other "

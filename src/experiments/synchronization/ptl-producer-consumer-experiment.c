@@ -735,6 +735,7 @@ ptl_producer_consumer_experiment_class_init (PtlProducerConsumerExperimentClass 
   experiment_class->title = N_("Producer–consumer");
   experiment_class->category = N_("Synchronization");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Throughput", PTL_HEADLINE_MAX);
   experiment_class->summary =
     N_("Producer threads hand numbered items to consumer threads through a bounded buffer guarded by a "
        "mutex and two condition variables, by two semaphores and a mutex, or by GAsyncQueue: how full the "

@@ -669,6 +669,7 @@ ptl_readers_writers_experiment_class_init (PtlReadersWritersExperimentClass *kla
   experiment_class->title = N_("Readers–writers");
   experiment_class->category = N_("Synchronization");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Longest writer wait", PTL_HEADLINE_MAX);
   experiment_class->summary =
     N_("Reader and writer threads share one readers–writer lock that prefers readers, prefers writers, "
        "serves everyone in order of arrival, or is GLib's GRWLock: how long each role waits, the longest "

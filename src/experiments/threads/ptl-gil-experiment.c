@@ -684,6 +684,7 @@ ptl_gil_experiment_class_init (PtlGilExperimentClass *klass)
   experiment_class->title = N_("Inside the GIL");
   experiment_class->category = N_("Threads");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "work", PTL_HEADLINE_RANGE);
   experiment_class->summary =
     N_("CPU-bound threads under an emulated Python global interpreter lock, alone and with an I/O-bound "
        "thread beside them, over switch intervals from 1 to 100 ms: each thread's time holding and "

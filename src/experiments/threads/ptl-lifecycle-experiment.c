@@ -533,6 +533,7 @@ ptl_lifecycle_experiment_class_init (PtlLifecycleExperimentClass *klass)
   experiment_class->title = N_("Thread lifecycle");
   experiment_class->category = N_("Threads");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Median", PTL_HEADLINE_FIRST);
   experiment_class->summary =
     N_("N threads are created, run, sleep, wait on a condition, are woken together and are joined "
        "or detached: every state drawn per thread, with the time each step of a thread's life takes.");

@@ -750,6 +750,7 @@ ptl_locks_experiment_class_init (PtlLocksExperimentClass *klass)
   experiment_class->title = N_("Locks under contention");
   experiment_class->category = N_("Threads");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Throughput", PTL_HEADLINE_MAX);
   experiment_class->summary =
     N_("Threads fight over one mutex, spinlock, readers–writer lock, semaphore or recursive mutex: "
        "throughput, fairness and time to acquire against the thread count and the critical section, "

@@ -567,6 +567,7 @@ ptl_race_experiment_class_init (PtlRaceExperimentClass *klass)
   experiment_class->title = N_("Race condition");
   experiment_class->category = N_("Threads");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "Lost (max)", PTL_HEADLINE_MAX);
   experiment_class->summary =
     N_("Threads add 1 to one shared counter, unguarded and then guarded by a mutex, a spinlock, an "
        "atomic add or per-thread counters: how many updates are lost, and what being correct costs.");

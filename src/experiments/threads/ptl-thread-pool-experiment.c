@@ -1051,6 +1051,7 @@ ptl_thread_pool_experiment_class_init (PtlThreadPoolExperimentClass *klass)
   experiment_class->title = N_("Thread pool sizing");
   experiment_class->category = N_("Threads");
   experiment_class->charts = charts;
+  ptl_experiment_class_set_headline (experiment_class, "rate", PTL_HEADLINE_MAX);
   experiment_class->summary =
     N_("A stream of tasks (computing, waiting, or both) through a thread per task, GThreadPool and the "
        "lab's own pool, over pool sizes from one thread to four per core: tasks per second beside the "
