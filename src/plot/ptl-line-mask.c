@@ -151,8 +151,10 @@ cover_segment (Mask  *mask,
           if (cover <= 0)
             continue;
           value = cover >= 1 ? 255 : (guint8) (cover * 255 + 0.5);
-          /* Over what is there, as a stroke per segment composites. */
-          value = *p + value - (*p * value + 127) / 255;
+          /* Over what is there, as a stroke per segment composites;
+           * rounded up, so that faint coverage piling up reaches 255
+           * (and lets its tile be skipped) rather than sticking at 254. */
+          value = *p + value - (*p * value) / 255;
           if (value == *p)
             continue;
           *p = value;
