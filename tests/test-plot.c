@@ -421,6 +421,44 @@ test_scatter_legend (void)
       }
 }
 
+/* A y title longer than the plot is tall ends in an ellipsis instead of
+ * running up into the legend (report size): the top left corner, where
+ * only the chart's title and legend are, looks the same as with a short
+ * one. */
+static void
+test_long_y_title (void)
+{
+  enum { SHORT_HEIGHT = 260, CORNER = 40 };
+  static const char *labels[] = { "Time", "Creations at most this long, as a share of all the creations measured" };
+  cairo_surface_t *surfaces[2];
+  PtlPlotStyle style;
+  guint differ = 0;
+
+  ptl_plot_style_init_light (&style);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      g_autoptr(PtlResult) result = ptl_result_new ("test", "Long");
+      PtlChart *chart = ptl_result_add_chart (result, "c", PTL_CHART_LINE, "Chart");
+      PtlSeries *series = ptl_chart_add_series (chart, "points");
+      cairo_t *cr;
+
+      ptl_chart_set_y_axis (chart, labels[i], NULL, FALSE);
+      for (guint j = 0; j < 10; j++)
+        ptl_series_add_point (series, j, j % 3);
+      surfaces[i] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, SHORT_HEIGHT);
+      cr = cairo_create (surfaces[i]);
+      ptl_chart_draw (chart, cr, &style, WIDTH, SHORT_HEIGHT);
+      cairo_destroy (cr);
+      cairo_surface_flush (surfaces[i]);
+    }
+  for (int y = 0; y < CORNER; y++)
+    for (int x = 0; x < CORNER; x++)
+      differ += !pixel_close (pixel_at (surfaces[0], x, y), pixel_at (surfaces[1], x, y), 0);
+  g_assert_cmpuint (differ, ==, 0);
+  cairo_surface_destroy (surfaces[0]);
+  cairo_surface_destroy (surfaces[1]);
+}
+
 static void
 test_band (void)
 {
@@ -1808,6 +1846,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/series-looks", test_series_looks);
   g_test_add_func ("/ptl/plot/scatter", test_scatter);
   g_test_add_func ("/ptl/plot/scatter-legend", test_scatter_legend);
+  g_test_add_func ("/ptl/plot/long-y-title", test_long_y_title);
   g_test_add_func ("/ptl/plot/band", test_band);
   g_test_add_func ("/ptl/plot/references", test_references);
   g_test_add_func ("/ptl/plot/log-axes", test_log_axes);

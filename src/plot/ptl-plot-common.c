@@ -584,6 +584,11 @@ _ptl_draw_y_title (cairo_t            *cr,
                    double              x,
                    const PtlPlotArea  *area)
 {
+  /* No longer than the plot is tall: at report size a long title would
+   * run on into the legend above. */
+  pango_layout_set_width (title, (int) (MAX (area->height, 1) * PANGO_SCALE));
+  pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+
   cairo_save (cr);
   cairo_translate (cr, x, area->top + area->height / 2);
   cairo_rotate (cr, -G_PI / 2);
