@@ -337,11 +337,19 @@ add_line_marks (PtlLabelPlacer *placer,
     }
 }
 
+/* Segments a dense line's path is cut after on PDF and SVG, see
+ * line_drawing (). */
+#define PIECE_SEGMENTS 64
+
+/* Strokes @vertices as one path, or with @piece > 0 as paths of at most
+ * @piece segments each. */
 static void
 stroke_line (cairo_t *cr,
-             GArray  *vertices)
+             GArray  *vertices,
+             guint    piece)
 {
   gboolean drawing = FALSE;
+  guint segments = 0;
 
   for (guint i = 0; i < vertices->len; i++)
     {
@@ -350,7 +358,15 @@ stroke_line (cairo_t *cr,
       if (isnan (v->x))
         drawing = FALSE;
       else if (drawing)
-        cairo_line_to (cr, v->x, v->y);
+        {
+          cairo_line_to (cr, v->x, v->y);
+          if (piece > 0 && ++segments == piece)
+            {
+              cairo_stroke (cr);
+              cairo_move_to (cr, v->x, v->y);
+              segments = 0;
+            }
+        }
       else
         {
           cairo_move_to (cr, v->x, v->y);
@@ -362,25 +378,35 @@ stroke_line (cairo_t *cr,
   cairo_stroke (cr);
 }
 
-/* Whether @line goes to a coverage mask (see ptl-line-mask.c) rather than
- * to cairo's stroker: when x went back and forth, so decimation left more
- * vertices than a line sorted by x can keep (four a column), and only on
- * targets that rasterize. PDF and SVG keep the path; their writers do not
- * rasterize it, and a viewer zooms it. */
-static gboolean
-wants_mask (cairo_t           *cr,
-            GArray            *line,
-            const PtlPlotArea *area,
-            double             column_width)
+typedef enum
 {
+  LINE_PATH,   /* one stroked path */
+  LINE_PIECES, /* stroked in pieces of PIECE_SEGMENTS */
+  LINE_MASK,   /* through a coverage mask, see ptl-line-mask.c */
+} LineDrawing;
+
+/* A line keeping more vertices than one sorted by x can (four a column)
+ * went back and forth, and one path of its many crossing segments is the
+ * worst case of cairo's rasterizer (minutes for 200,000 points), and of
+ * viewers that rasterize with cairo (librsvg, poppler's cairo backend).
+ * Targets that rasterize get a mask; PDF and SVG keep the vectors, cut in
+ * pieces whose crossings a rasterizer handles one piece at a time. */
+static LineDrawing
+line_drawing (cairo_t           *cr,
+              GArray            *line,
+              const PtlPlotArea *area,
+              double             column_width)
+{
+  if (line->len <= 4 * (area->width / column_width + 2))
+    return LINE_PATH;
   switch (cairo_surface_get_type (cairo_get_target (cr)))
     {
     case CAIRO_SURFACE_TYPE_PDF:
     case CAIRO_SURFACE_TYPE_SVG:
     case CAIRO_SURFACE_TYPE_PS:
-      return FALSE;
+      return LINE_PIECES;
     default:
-      return line->len > 4 * (area->width / column_width + 2);
+      return LINE_MASK;
     }
 }
 
@@ -604,6 +630,7 @@ _ptl_line_plot_draw (PtlChart           *chart,
       PtlSeries *series = ptl_chart_get_series (chart, i);
       guint n_points;
       const PtlPoint *points = ptl_series_get_points (series, &n_points);
+      LineDrawing drawing;
       GArray *line;
 
       if (scatter)
@@ -616,7 +643,8 @@ _ptl_line_plot_draw (PtlChart           *chart,
         }
       line = g_ptr_array_index (lines, i);
       _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 1);
-      if (wants_mask (cr, line, &layout.area, column_width))
+      drawing = line_drawing (cr, line, &layout.area, column_width);
+      if (drawing == LINE_MASK)
         /* Undashed: on a line this dense dashes could not be told apart
          * anyway. */
         fill_line_mask (cr, line, style->line_width, column_width);
@@ -638,7 +666,7 @@ _ptl_line_plot_draw (PtlChart           *chart,
               cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
             }
           _ptl_plot_set_series_dash (cr, style, i);
-          stroke_line (cr, line);
+          stroke_line (cr, line, drawing == LINE_PIECES ? PIECE_SEGMENTS : 0);
           cairo_set_dash (cr, NULL, 0, 0);
         }
       if (layout.markers)
