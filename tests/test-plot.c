@@ -461,6 +461,46 @@ test_long_y_title (void)
   cairo_surface_destroy (surfaces[1]);
 }
 
+/* A wait-for graph in a wide, short chart (a figure above its notes at
+ * report size) names every node: its rings stretch sideways instead of
+ * crowding the labels out. */
+static void
+test_graph_short (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Graph");
+  PtlChart *chart = ptl_result_add_chart (result, "g", PTL_CHART_GRAPH, "Wait-for graph");
+  PtlGraph *graph = ptl_graph_new ();
+  g_autoptr(GArray) marks = NULL;
+  g_autoptr(GArray) labels = NULL;
+  PtlPlotStyle style;
+  guint thread_kind, lock_kind, holds, waits, t[4], l[2];
+
+  thread_kind = ptl_graph_add_node_kind (graph, "Thread", PTL_GRAPH_SHAPE_ROUND);
+  lock_kind = ptl_graph_add_node_kind (graph, "Lock", PTL_GRAPH_SHAPE_BOX);
+  holds = ptl_graph_add_edge_kind (graph, "Held by", FALSE);
+  waits = ptl_graph_add_edge_kind (graph, "Waits for", TRUE);
+  ptl_graph_set_highlight_label (graph, "Deadlock cycle");
+  /* Thread 2 → Lock 4 → Thread 4 → Lock 2 → Thread 2, Threads 1 and 3
+   * waiting outside the cycle. */
+  t[1] = ptl_graph_add_node (graph, thread_kind, "Thread 2", TRUE);
+  l[1] = ptl_graph_add_node (graph, lock_kind, "Lock 4", TRUE);
+  t[3] = ptl_graph_add_node (graph, thread_kind, "Thread 4", TRUE);
+  l[0] = ptl_graph_add_node (graph, lock_kind, "Lock 2", TRUE);
+  t[0] = ptl_graph_add_node (graph, thread_kind, "Thread 1", FALSE);
+  t[2] = ptl_graph_add_node (graph, thread_kind, "Thread 3", FALSE);
+  ptl_graph_add_edge (graph, waits, t[1], l[1], TRUE);
+  ptl_graph_add_edge (graph, holds, l[1], t[3], TRUE);
+  ptl_graph_add_edge (graph, waits, t[3], l[0], TRUE);
+  ptl_graph_add_edge (graph, holds, l[0], t[1], TRUE);
+  ptl_graph_add_edge (graph, waits, t[0], l[0], FALSE);
+  ptl_graph_add_edge (graph, waits, t[2], l[1], FALSE);
+  ptl_chart_set_graph (chart, graph);
+
+  ptl_plot_style_init_light (&style);
+  ptl_chart_get_boxes (chart, &style, 600, 240, &marks, &labels);
+  g_assert_cmpuint (labels->len, ==, ptl_graph_get_n_nodes (graph));
+}
+
 static void
 test_band (void)
 {
@@ -1885,6 +1925,7 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/scatter", test_scatter);
   g_test_add_func ("/ptl/plot/scatter-legend", test_scatter_legend);
   g_test_add_func ("/ptl/plot/long-y-title", test_long_y_title);
+  g_test_add_func ("/ptl/plot/graph-short", test_graph_short);
   g_test_add_func ("/ptl/plot/band", test_band);
   g_test_add_func ("/ptl/plot/references", test_references);
   g_test_add_func ("/ptl/plot/log-axes", test_log_axes);
