@@ -11,8 +11,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cairo-svg.h>
+
 #include "ptl-decimate.h"
+#include "ptl-line-mask.h"
 #include "ptl-plot.h"
+#include "ptl-test-sanitized.h"
 
 #define WIDTH 800
 #define HEIGHT 500
@@ -370,6 +374,131 @@ test_scatter (void)
   g_assert_cmpuint (count_between_clusters (PTL_CHART_SCATTER, 200000), ==, 0);
   /* Lines between them (few: 200,000 crossing strokes take cairo minutes). */
   g_assert_cmpuint (count_between_clusters (PTL_CHART_LINE, 40), >, 0);
+}
+
+/* A scatter chart's legend shows its marker (few points) or dot (many),
+ * not a line: the swatch in the series' colour is about as wide as tall.
+ * The data keeps to the bottom half (a reference line stretches the axis)
+ * so only the legend has that colour up top. */
+static void
+test_scatter_legend (void)
+{
+  static const guint n_points[] = { 40, 2000 };
+
+  for (guint n = 0; n < G_N_ELEMENTS (n_points); n++)
+    for (guint dark = 0; dark < 2; dark++)
+      {
+        g_autoptr(PtlResult) result = ptl_result_new ("test", "Scatter");
+        PtlChart *chart = ptl_result_add_chart (result, "s", PTL_CHART_SCATTER, "Scatter");
+        PtlSeries *series = ptl_chart_add_series (chart, "Points");
+        g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+        int left = WIDTH, right = -1, top = HEIGHT, bottom = -1;
+        PtlPlotStyle style;
+        cairo_surface_t *surface;
+
+        for (guint i = 0; i < n_points[n]; i++)
+          ptl_series_add_point (series, g_rand_double (rand), g_rand_double (rand));
+        ptl_chart_add_reference (chart, PTL_REFERENCE_HORIZONTAL, 4, "top");
+        if (dark)
+          ptl_plot_style_init_dark (&style);
+        else
+          ptl_plot_style_init_light (&style);
+        surface = render_chart (chart, &style);
+        for (int y = 0; y < HEIGHT / 4; y++)
+          for (int x = 0; x < WIDTH; x++)
+            if (pixel_close (pixel_at (surface, x, y), rgba_pixel (&style.series[0]), TOLERANCE))
+              {
+                left = MIN (left, x);
+                right = MAX (right, x);
+                top = MIN (top, y);
+                bottom = MAX (bottom, y);
+              }
+        cairo_surface_destroy (surface);
+
+        g_assert_cmpint (right, >=, left);
+        g_test_message ("%u points, %s: swatch %d × %d", n_points[n], dark ? "dark" : "light",
+                        right - left + 1, bottom - top + 1);
+        g_assert_cmpint (right - left + 1, <=, (bottom - top + 1) + 2);
+        g_assert_cmpint (bottom - top + 1, >, style.line_width * 2);
+      }
+}
+
+/* A y title longer than the plot is tall ends in an ellipsis instead of
+ * running up into the legend (report size): the top left corner, where
+ * only the chart's title and legend are, looks the same as with a short
+ * one. */
+static void
+test_long_y_title (void)
+{
+  enum { SHORT_HEIGHT = 260, CORNER = 40 };
+  static const char *labels[] = { "Time", "Creations at most this long, as a share of all the creations measured" };
+  cairo_surface_t *surfaces[2];
+  PtlPlotStyle style;
+  guint differ = 0;
+
+  ptl_plot_style_init_light (&style);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      g_autoptr(PtlResult) result = ptl_result_new ("test", "Long");
+      PtlChart *chart = ptl_result_add_chart (result, "c", PTL_CHART_LINE, "Chart");
+      PtlSeries *series = ptl_chart_add_series (chart, "points");
+      cairo_t *cr;
+
+      ptl_chart_set_y_axis (chart, labels[i], NULL, FALSE);
+      for (guint j = 0; j < 10; j++)
+        ptl_series_add_point (series, j, j % 3);
+      surfaces[i] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, SHORT_HEIGHT);
+      cr = cairo_create (surfaces[i]);
+      ptl_chart_draw (chart, cr, &style, WIDTH, SHORT_HEIGHT);
+      cairo_destroy (cr);
+      cairo_surface_flush (surfaces[i]);
+    }
+  for (int y = 0; y < CORNER; y++)
+    for (int x = 0; x < CORNER; x++)
+      differ += !pixel_close (pixel_at (surfaces[0], x, y), pixel_at (surfaces[1], x, y), 0);
+  g_assert_cmpuint (differ, ==, 0);
+  cairo_surface_destroy (surfaces[0]);
+  cairo_surface_destroy (surfaces[1]);
+}
+
+/* A wait-for graph in a wide, short chart (a figure above its notes at
+ * report size) names every node: its rings stretch sideways instead of
+ * crowding the labels out. */
+static void
+test_graph_short (void)
+{
+  g_autoptr(PtlResult) result = ptl_result_new ("test", "Graph");
+  PtlChart *chart = ptl_result_add_chart (result, "g", PTL_CHART_GRAPH, "Wait-for graph");
+  PtlGraph *graph = ptl_graph_new ();
+  g_autoptr(GArray) marks = NULL;
+  g_autoptr(GArray) labels = NULL;
+  PtlPlotStyle style;
+  guint thread_kind, lock_kind, holds, waits, t[4], l[2];
+
+  thread_kind = ptl_graph_add_node_kind (graph, "Thread", PTL_GRAPH_SHAPE_ROUND);
+  lock_kind = ptl_graph_add_node_kind (graph, "Lock", PTL_GRAPH_SHAPE_BOX);
+  holds = ptl_graph_add_edge_kind (graph, "Held by", FALSE);
+  waits = ptl_graph_add_edge_kind (graph, "Waits for", TRUE);
+  ptl_graph_set_highlight_label (graph, "Deadlock cycle");
+  /* Thread 2 → Lock 4 → Thread 4 → Lock 2 → Thread 2, Threads 1 and 3
+   * waiting outside the cycle. */
+  t[1] = ptl_graph_add_node (graph, thread_kind, "Thread 2", TRUE);
+  l[1] = ptl_graph_add_node (graph, lock_kind, "Lock 4", TRUE);
+  t[3] = ptl_graph_add_node (graph, thread_kind, "Thread 4", TRUE);
+  l[0] = ptl_graph_add_node (graph, lock_kind, "Lock 2", TRUE);
+  t[0] = ptl_graph_add_node (graph, thread_kind, "Thread 1", FALSE);
+  t[2] = ptl_graph_add_node (graph, thread_kind, "Thread 3", FALSE);
+  ptl_graph_add_edge (graph, waits, t[1], l[1], TRUE);
+  ptl_graph_add_edge (graph, holds, l[1], t[3], TRUE);
+  ptl_graph_add_edge (graph, waits, t[3], l[0], TRUE);
+  ptl_graph_add_edge (graph, holds, l[0], t[1], TRUE);
+  ptl_graph_add_edge (graph, waits, t[0], l[0], FALSE);
+  ptl_graph_add_edge (graph, waits, t[2], l[1], FALSE);
+  ptl_chart_set_graph (chart, graph);
+
+  ptl_plot_style_init_light (&style);
+  ptl_chart_get_boxes (chart, &style, 600, 240, &marks, &labels);
+  g_assert_cmpuint (labels->len, ==, ptl_graph_get_n_nodes (graph));
 }
 
 static void
@@ -1218,6 +1347,199 @@ test_bench (void)
   g_assert_error (error, PTL_ERROR, PTL_ERROR_INVALID_PARAMETER);
 }
 
+static int
+compare_x (gconstpointer a,
+           gconstpointer b)
+{
+  double xa = ((const PtlPoint *) a)->x, xb = ((const PtlPoint *) b)->x;
+
+  return (xa > xb) - (xa < xb);
+}
+
+/* A line whose x goes back and forth: a Lissajous-like walk, every
+ * point in another column. @sorted gives the same points by x. */
+static PtlResult *
+unsorted_result (guint    n_points,
+                 gboolean sorted)
+{
+  g_autofree PtlPoint *points = g_new (PtlPoint, n_points);
+  PtlResult *result = ptl_result_new ("test", "Unsorted");
+  PtlChart *chart = ptl_result_add_chart (result, "walk", PTL_CHART_LINE, "Walk");
+  PtlSeries *series = ptl_chart_add_series (chart, "walk");
+
+  for (guint i = 0; i < n_points; i++)
+    points[i] = (PtlPoint) { .x = sin (i), .y = cos (i * 0.37) };
+  if (sorted)
+    qsort (points, n_points, sizeof (PtlPoint), compare_x);
+  for (guint i = 0; i < n_points; i++)
+    ptl_series_add_point (series, points[i].x, points[i].y);
+  return result;
+}
+
+static double
+time_draw (PtlChart           *chart,
+           const PtlPlotStyle *style,
+           gboolean            recording)
+{
+  gint64 start = g_get_monotonic_time ();
+  cairo_surface_t *surface;
+
+  if (recording)
+    {
+      /* As the window draws: into a recording, replayed onto pixels. */
+      cairo_rectangle_t extents = { 0, 0, WIDTH, HEIGHT };
+      cairo_surface_t *record = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+      cairo_t *cr = cairo_create (record);
+
+      ptl_chart_draw (chart, cr, style, WIDTH, HEIGHT);
+      cairo_destroy (cr);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+      cr = cairo_create (surface);
+      cairo_set_source_surface (cr, record, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_destroy (record);
+    }
+  else
+    surface = render_chart (chart, style);
+  cairo_surface_flush (surface);
+  /* The line is there: most of the plot is covered. */
+  g_assert_cmpuint (count_tinted (surface, &style->series[0]), >, WIDTH * HEIGHT / 4);
+  cairo_surface_destroy (surface);
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+/* 200,000 points whose x goes back and forth draw about as fast as the
+ * same points sorted: one stroked path of them took minutes (cairo's
+ * rasterizer with every crossing edge active at once). */
+static void
+test_unsorted_fast (void)
+{
+  g_autoptr(PtlResult) unsorted = unsorted_result (200000, FALSE);
+  g_autoptr(PtlResult) sorted = unsorted_result (200000, TRUE);
+  PtlPlotStyle style;
+
+  ptl_plot_style_init_light (&style);
+  for (guint recording = 0; recording < 2; recording++)
+    {
+      double sorted_time = time_draw (ptl_result_get_chart (sorted, 0), &style, recording);
+      double unsorted_time = time_draw (ptl_result_get_chart (unsorted, 0), &style, recording);
+
+      g_test_message ("%s: sorted %.3f s, unsorted %.3f s", recording ? "recording" : "image",
+                      sorted_time, unsorted_time);
+      /* Measured 0.05 against 0.5 s (0.1 against 1.2 s replayed) on a
+       * loaded machine; wide for load. Before, minutes. */
+      if (ptl_test_checks_measured ("unsorted x draws within 30 × the sorted time + 1 s"))
+        g_assert_cmpfloat (unsorted_time, <, 30 * sorted_time + 1);
+    }
+}
+
+static cairo_status_t
+append_cb (void                *closure,
+           const unsigned char *data,
+           unsigned int         length)
+{
+  g_string_append_len (closure, (const char *) data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* In SVG (and PDF) such a line stays vectors, cut in pieces: viewers that
+ * rasterize with cairo (librsvg) took 9 s on one path of 20,000 crossing
+ * segments, 2.6 s on pieces. */
+static void
+test_unsorted_vector_pieces (void)
+{
+  enum { N = 20000 };
+  g_autoptr(PtlResult) result = unsorted_result (N, FALSE);
+  g_autoptr(GString) svg = g_string_new (NULL);
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (append_cb, svg, WIDTH, HEIGHT);
+  cairo_t *cr = cairo_create (surface);
+  PtlPlotStyle style;
+  guint paths = 0;
+
+  ptl_plot_style_init_light (&style);
+  ptl_chart_draw (ptl_result_get_chart (result, 0), cr, &style, WIDTH, HEIGHT);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  for (const char *p = strstr (svg->str, "<path"); p != NULL; p = strstr (p + 1, "<path"))
+    paths++;
+  g_test_message ("%u paths", paths);
+  g_assert_cmpuint (paths, >, N / 256);
+}
+
+/* The mask draws what a stroke per segment draws: a small random walk
+ * both ways, pixel for pixel within antialiasing's rounding. */
+static void
+test_line_mask (void)
+{
+  enum { SIDE = 200, N = 400 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GArray) vertices = g_array_new (FALSE, FALSE, sizeof (PtlVertex));
+  cairo_surface_t *stroked = cairo_image_surface_create (CAIRO_FORMAT_A8, SIDE, SIDE);
+  cairo_surface_t *masked;
+  cairo_matrix_t identity;
+  cairo_t *cr = cairo_create (stroked);
+  guint far = 0, drawn = 0;
+
+  for (guint i = 0; i < N; i++)
+    {
+      PtlVertex vertex = { g_rand_double_range (rand, -5, SIDE + 5), g_rand_double_range (rand, -5, SIDE + 5) };
+
+      /* Two runs and a lone point, as NaN points split a line. */
+      if (i == N / 2 || i == N / 2 + 2)
+        vertex.x = NAN;
+      g_array_append_val (vertices, vertex);
+    }
+
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < vertices->len; i++)
+    {
+      const PtlVertex *v = &g_array_index (vertices, PtlVertex, i);
+      const PtlVertex *u = i > 0 ? v - 1 : NULL;
+      const PtlVertex *w = i + 1 < vertices->len ? v + 1 : NULL;
+
+      if (isnan (v->x))
+        continue;
+      if (u != NULL && !isnan (u->x))
+        {
+          cairo_move_to (cr, u->x, u->y);
+          cairo_line_to (cr, v->x, v->y);
+          cairo_stroke (cr);
+        }
+      else if (w == NULL || isnan (w->x))
+        {
+          cairo_move_to (cr, v->x, v->y);
+          cairo_line_to (cr, v->x, v->y);
+          cairo_stroke (cr);
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (stroked);
+
+  cairo_matrix_init_identity (&identity);
+  masked = ptl_line_mask_new (vertices, &identity, 2.5, SIDE, SIDE);
+  g_assert_cmpint (cairo_surface_status (masked), ==, CAIRO_STATUS_SUCCESS);
+
+  for (int y = 0; y < SIDE; y++)
+    for (int x = 0; x < SIDE; x++)
+      {
+        int a = cairo_image_surface_get_data (stroked)[y * cairo_image_surface_get_stride (stroked) + x];
+        int b = cairo_image_surface_get_data (masked)[y * cairo_image_surface_get_stride (masked) + x];
+
+        drawn += a > 0;
+        far += abs (a - b) > 64;
+      }
+  g_test_message ("%u of %u drawn pixels differ by more than a quarter", far, drawn);
+  g_assert_cmpuint (drawn, >, SIDE * SIDE / 4);
+  g_assert_cmpuint (far, <, drawn / 200);
+  cairo_surface_destroy (stroked);
+  cairo_surface_destroy (masked);
+}
+
 /* Hostile but finite input draws in bounded time: a timeline spanning
  * -1e308 to 1e308, a line whose x differ in the last bits of 1e15 (both
  * once looped for ever in the tick loop), an empty bar chart (memset of
@@ -1601,12 +1923,18 @@ main (int   argc,
   g_test_add_func ("/ptl/plot/line", test_line);
   g_test_add_func ("/ptl/plot/series-looks", test_series_looks);
   g_test_add_func ("/ptl/plot/scatter", test_scatter);
+  g_test_add_func ("/ptl/plot/scatter-legend", test_scatter_legend);
+  g_test_add_func ("/ptl/plot/long-y-title", test_long_y_title);
+  g_test_add_func ("/ptl/plot/graph-short", test_graph_short);
   g_test_add_func ("/ptl/plot/band", test_band);
   g_test_add_func ("/ptl/plot/references", test_references);
   g_test_add_func ("/ptl/plot/log-axes", test_log_axes);
   g_test_add_func ("/ptl/plot/degenerate", test_degenerate);
   g_test_add_func ("/ptl/plot/nan-skipped", test_nan_skipped);
   g_test_add_func ("/ptl/plot/decimate", test_decimate);
+  g_test_add_func ("/ptl/plot/unsorted-fast", test_unsorted_fast);
+  g_test_add_func ("/ptl/plot/unsorted-vector-pieces", test_unsorted_vector_pieces);
+  g_test_add_func ("/ptl/plot/line-mask", test_line_mask);
   g_test_add_func ("/ptl/plot/bar", test_bar);
   g_test_add_func ("/ptl/plot/timeline", test_timeline);
   g_test_add_func ("/ptl/plot/figure", test_figure);

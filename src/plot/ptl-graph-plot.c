@@ -180,7 +180,7 @@ graph_layout_init (GraphLayout        *layout,
   double s = style->font_size;
   double pad = _ptl_plot_padding (style);
   double content_width = MAX (width - 2 * pad, 1);
-  double top = pad, text_height, max_w = 0, max_h = 0, outer, inner_r, spacing;
+  double top = pad, text_height, max_w = 0, max_h = 0, outer, inner_r, spacing, stretch;
   g_autofree double *angle = NULL;
   g_autofree gboolean *inner = NULL;
   gboolean any_outer = FALSE;
@@ -237,6 +237,12 @@ graph_layout_init (GraphLayout        *layout,
   if (layout->area.width > layout->area.height)
     outer = MIN (layout->area.width / 2 - (max_w + s), layout->area.height / 2 - (max_h + s * 0.8));
   outer = MAX (outer, s);
+  /* A wide, short area (a figure above its notes, at report size) would
+   * squeeze the rings into its height, their labels colliding: small
+   * rings stretch sideways into an ellipse (up to 2.5 times, and no wider
+   * than a ring of eight lines of text), so nodes and labels spread out. */
+  stretch = MIN ((layout->area.width / 2 - (max_w + s)) / outer, CLAMP (s * 8 / outer, 1, 2.5));
+  stretch = MAX (stretch, 1);
   inner_r = any_outer ? outer * 0.6 : outer;
   spacing = 2 * G_PI * inner_r / MAX (n_inner, 1);
   layout->labels_inside = max_w + s * 0.8 < spacing * 0.85 && max_h + s * 0.5 < inner_r * 0.5;
@@ -248,7 +254,7 @@ graph_layout_init (GraphLayout        *layout,
       double w, h;
 
       _ptl_plot_layout_get_size (place->label, &w, &h);
-      place->x = layout->area.left + layout->area.width / 2 + r * cos (angle[i]);
+      place->x = layout->area.left + layout->area.width / 2 + r * stretch * cos (angle[i]);
       place->y = layout->area.top + layout->area.height / 2 + r * sin (angle[i]);
       if (layout->labels_inside)
         {

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ptl-line-mask.h"
 #include "ptl-plot-private.h"
 
 /* Series this short get a marker on every point: with few points the
@@ -193,7 +194,12 @@ line_layout_init (LineLayout         *layout,
       layout->title_y = top;
       top += text_height + s * 0.4;
     }
-  _ptl_legend_init (&layout->legend, PTL_SWATCH_LINE);
+  /* The legend shows what the chart draws: lines (with their markers) or
+   * a scatter chart's markers or dots. */
+  if (ptl_chart_get_kind (chart) != PTL_CHART_SCATTER)
+    _ptl_legend_init (&layout->legend, PTL_SWATCH_LINE);
+  else
+    _ptl_legend_init (&layout->legend, layout->markers ? PTL_SWATCH_MARKER : PTL_SWATCH_DOT);
   _ptl_legend_add_series (&layout->legend, chart, context, style, layout->markers);
   _ptl_legend_flow (&layout->legend, style, content_width);
   layout->legend_y = top;
@@ -331,11 +337,19 @@ add_line_marks (PtlLabelPlacer *placer,
     }
 }
 
+/* Segments a dense line's path is cut after on PDF and SVG, see
+ * line_drawing (). */
+#define PIECE_SEGMENTS 64
+
+/* Strokes @vertices as one path, or with @piece > 0 as paths of at most
+ * @piece segments each. */
 static void
 stroke_line (cairo_t *cr,
-             GArray  *vertices)
+             GArray  *vertices,
+             guint    piece)
 {
   gboolean drawing = FALSE;
+  guint segments = 0;
 
   for (guint i = 0; i < vertices->len; i++)
     {
@@ -344,7 +358,15 @@ stroke_line (cairo_t *cr,
       if (isnan (v->x))
         drawing = FALSE;
       else if (drawing)
-        cairo_line_to (cr, v->x, v->y);
+        {
+          cairo_line_to (cr, v->x, v->y);
+          if (piece > 0 && ++segments == piece)
+            {
+              cairo_stroke (cr);
+              cairo_move_to (cr, v->x, v->y);
+              segments = 0;
+            }
+        }
       else
         {
           cairo_move_to (cr, v->x, v->y);
@@ -354,6 +376,93 @@ stroke_line (cairo_t *cr,
         }
     }
   cairo_stroke (cr);
+}
+
+typedef enum
+{
+  LINE_PATH,   /* one stroked path */
+  LINE_PIECES, /* stroked in pieces of PIECE_SEGMENTS */
+  LINE_MASK,   /* through a coverage mask, see ptl-line-mask.c */
+} LineDrawing;
+
+/* A line keeping more vertices than one sorted by x can (four a column)
+ * went back and forth, and one path of its many crossing segments is the
+ * worst case of cairo's rasterizer (minutes for 200,000 points), and of
+ * viewers that rasterize with cairo (librsvg, poppler's cairo backend).
+ * Targets that rasterize get a mask; PDF and SVG keep the vectors, cut in
+ * pieces whose crossings a rasterizer handles one piece at a time. */
+static LineDrawing
+line_drawing (cairo_t           *cr,
+              GArray            *line,
+              const PtlPlotArea *area,
+              double             column_width)
+{
+  if (line->len <= 4 * (area->width / column_width + 2))
+    return LINE_PATH;
+  switch (cairo_surface_get_type (cairo_get_target (cr)))
+    {
+    case CAIRO_SURFACE_TYPE_PDF:
+    case CAIRO_SURFACE_TYPE_SVG:
+    case CAIRO_SURFACE_TYPE_PS:
+      return LINE_PIECES;
+    default:
+      return LINE_MASK;
+    }
+}
+
+/* Fills the current clip with the current source through @line's mask,
+ * computed at the resolution columns are (a pixel, or half a unit on a
+ * recording the screen replays at any scale). */
+static void
+fill_line_mask (cairo_t *cr,
+                GArray  *line,
+                double   line_width,
+                double   column_width)
+{
+  double dx = 1, dy = 0;
+  double x0, y0, x1, y1, pixels_per_device;
+  double corners[4][2];
+  double left = G_MAXDOUBLE, top = G_MAXDOUBLE, right = -G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
+  cairo_matrix_t to_mask, scale;
+  cairo_surface_t *mask;
+
+  cairo_user_to_device_distance (cr, &dx, &dy);
+  pixels_per_device = 1 / (column_width * MAX (hypot (dx, dy), 1e-3));
+  cairo_get_matrix (cr, &to_mask);
+  cairo_matrix_init_scale (&scale, pixels_per_device, pixels_per_device);
+  cairo_matrix_multiply (&to_mask, &to_mask, &scale);
+
+  cairo_clip_extents (cr, &x0, &y0, &x1, &y1);
+  corners[0][0] = corners[3][0] = x0;
+  corners[1][0] = corners[2][0] = x1;
+  corners[0][1] = corners[1][1] = y0;
+  corners[2][1] = corners[3][1] = y1;
+  for (guint i = 0; i < G_N_ELEMENTS (corners); i++)
+    {
+      cairo_matrix_transform_point (&to_mask, &corners[i][0], &corners[i][1]);
+      left = MIN (left, corners[i][0]);
+      right = MAX (right, corners[i][0]);
+      top = MIN (top, corners[i][1]);
+      bottom = MAX (bottom, corners[i][1]);
+    }
+  left = floor (left);
+  top = floor (top);
+  right = ceil (right);
+  bottom = ceil (bottom);
+  if (!(right > left && bottom > top))
+    return;
+  /* Pixel (0, 0) of the mask at the clip's top left corner. */
+  to_mask.x0 -= left;
+  to_mask.y0 -= top;
+
+  mask = ptl_line_mask_new (line, &to_mask, line_width / column_width,
+                            (int) (right - left), (int) (bottom - top));
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  cairo_scale (cr, 1 / pixels_per_device, 1 / pixels_per_device);
+  cairo_mask_surface (cr, mask, left, top);
+  cairo_restore (cr);
+  cairo_surface_destroy (mask);
 }
 
 /* Where @point falls, as fractions of the plot area from its top left;
@@ -521,6 +630,7 @@ _ptl_line_plot_draw (PtlChart           *chart,
       PtlSeries *series = ptl_chart_get_series (chart, i);
       guint n_points;
       const PtlPoint *points = ptl_series_get_points (series, &n_points);
+      LineDrawing drawing;
       GArray *line;
 
       if (scatter)
@@ -532,25 +642,33 @@ _ptl_line_plot_draw (PtlChart           *chart,
           continue;
         }
       line = g_ptr_array_index (lines, i);
-      /* A decimated line is a wall of short vertical strokes: round joins
-       * and fine antialiasing cost four times as much there and look the
-       * same, so they are kept for lines drawn point by point. */
-      if (line->len * 2 < n_points)
-        {
-          cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
-          cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-          cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
-        }
+      _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 1);
+      drawing = line_drawing (cr, line, &layout.area, column_width);
+      if (drawing == LINE_MASK)
+        /* Undashed: on a line this dense dashes could not be told apart
+         * anyway. */
+        fill_line_mask (cr, line, style->line_width, column_width);
       else
         {
-          cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-          cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-          cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+          /* A decimated line is a wall of short vertical strokes: round
+           * joins and fine antialiasing cost four times as much there and
+           * look the same, so they are kept for lines drawn point by point. */
+          if (line->len * 2 < n_points)
+            {
+              cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+              cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+              cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
+            }
+          else
+            {
+              cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+              cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+              cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+            }
+          _ptl_plot_set_series_dash (cr, style, i);
+          stroke_line (cr, line, drawing == LINE_PIECES ? PIECE_SEGMENTS : 0);
+          cairo_set_dash (cr, NULL, 0, 0);
         }
-      _ptl_plot_set_source (cr, _ptl_plot_series_color (style, i), 1);
-      _ptl_plot_set_series_dash (cr, style, i);
-      stroke_line (cr, line);
-      cairo_set_dash (cr, NULL, 0, 0);
       if (layout.markers)
         {
           draw_markers (cr, style, &layout, points, n_points, _ptl_plot_series_color (style, i), placer);

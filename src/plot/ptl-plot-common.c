@@ -378,6 +378,28 @@ _ptl_legend_draw (PtlLegend          *legend,
               cairo_stroke (cr);
             }
         }
+      else if (legend->swatch == PTL_SWATCH_MARKER)
+        {
+          /* As the chart draws it, ring of background included. The
+           * text before leaves a current point the arc would join. */
+          cairo_new_path (cr);
+          cairo_arc (cr, ex + swatch_width / 2, cy, style->line_width * 1.75, 0, 2 * G_PI);
+          _ptl_plot_set_source (cr, color, 1);
+          cairo_fill_preserve (cr);
+          _ptl_plot_set_source (cr, &style->background, 1);
+          cairo_set_line_width (cr, 1);
+          cairo_stroke (cr);
+        }
+      else if (legend->swatch == PTL_SWATCH_DOT)
+        {
+          /* The chart's square dot, grown to a marker's size: at its two
+           * line widths it would be a speck beside the text. */
+          double side = style->line_width * 3.5;
+
+          _ptl_plot_set_source (cr, color, 1);
+          cairo_rectangle (cr, ex + (swatch_width - side) / 2, cy - side / 2, side, side);
+          cairo_fill (cr);
+        }
       else
         {
           if (entry->band)
@@ -562,6 +584,11 @@ _ptl_draw_y_title (cairo_t            *cr,
                    double              x,
                    const PtlPlotArea  *area)
 {
+  /* No longer than the plot is tall: at report size a long title would
+   * run on into the legend above. */
+  pango_layout_set_width (title, (int) (MAX (area->height, 1) * PANGO_SCALE));
+  pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+
   cairo_save (cr);
   cairo_translate (cr, x, area->top + area->height / 2);
   cairo_rotate (cr, -G_PI / 2);

@@ -116,6 +116,8 @@ typedef enum
 {
   PTL_SWATCH_LINE,
   PTL_SWATCH_BAR,
+  PTL_SWATCH_MARKER, /* a scatter chart's round marker (few points) */
+  PTL_SWATCH_DOT,    /* a scatter chart's square dot (many points) */
 } PtlSwatch;
 
 typedef struct
