@@ -27,6 +27,7 @@ struct _PtlCsvReader
   gsize         end;         /* bytes held */
   gboolean      at_eof;
   gboolean      has_cr;      /* a CR was read: lines may end in CR */
+  gsize         clean_end;   /* bytes from @start to here are ASCII without NUL */
   GString      *quoted;      /* a quoted record's fields, each ending in '\0' */
   GArray       *offsets;     /* gsize: where each field of @quoted starts */
   GArray       *lines;       /* guint: the line each field of @quoted starts on */
@@ -47,19 +48,35 @@ is_blank (char c)
   return c == ' ' || c == '\t';
 }
 
-/* Whether @len bytes at @p are ASCII without NUL: UTF-8 for sure, and
- * checked here without a call for each of a million short lines (a loop
- * the compiler vectorizes); anything else goes to g_utf8_validate_len (). */
 static inline gboolean
-is_plain_ascii (const char *p,
-                gsize       len)
+is_clean (char c)
 {
-  guint8 bad = 0;
-
   /* c - 1, modulo 256, is below 0x7f for 1 … 0x7f only. */
-  for (gsize i = 0; i < len; i++)
-    bad |= (guint8) ((guint8) p[i] - 1) >= 0x7f;
-  return bad == 0;
+  return (guint8) ((guint8) c - 1) < 0x7f;
+}
+
+/* How many of the @len bytes at @p, from the first, are ASCII without
+ * NUL: UTF-8 for sure. Each chunk read is checked this way, in blocks the
+ * compiler vectorizes, rather than calling g_utf8_validate_len () for each
+ * of a million short lines; only lines with another byte go there. */
+static gsize
+clean_prefix (const char *p,
+              gsize       len)
+{
+  gsize i = 0;
+
+  for (; i + 64 <= len; i += 64)
+    {
+      gboolean bad = FALSE;
+
+      for (gsize j = 0; j < 64; j++)
+        bad |= !is_clean (p[i + j]);
+      if (bad)
+        break;
+    }
+  while (i < len && is_clean (p[i]))
+    i++;
+  return i;
 }
 
 /* Reads more input after what is held, moving the unread part to the
@@ -77,6 +94,7 @@ fill (PtlCsvReader  *self,
     {
       memmove (self->buffer, self->buffer + self->start, self->end - self->start);
       self->end -= self->start;
+      self->clean_end -= self->start;
       self->start = 0;
     }
   if (self->size - self->end < CHUNK_SIZE)
@@ -91,6 +109,8 @@ fill (PtlCsvReader  *self,
       return FALSE;
     }
   self->has_cr |= memchr (self->buffer + self->end, '\r', n) != NULL;
+  if (self->clean_end == self->end)
+    self->clean_end += clean_prefix (self->buffer + self->end, n);
   self->end += n;
   return TRUE;
 }
@@ -117,6 +137,7 @@ read_line (PtlCsvReader  *self,
   gsize scanned = 0;
   char *line, *eol;
   gsize held;
+  gboolean clean;
 
   for (;;)
     {
@@ -138,6 +159,7 @@ read_line (PtlCsvReader  *self,
         return NULL;
     }
 
+  clean = eol <= self->buffer + self->clean_end;
   self->start += eol - line;
   if (eol < line + held)
     {
@@ -146,8 +168,12 @@ read_line (PtlCsvReader  *self,
         self->start++;
     }
   *eol = '\0';
+  /* Past a byte that is not plain ASCII, lines are checked one by one
+   * up to the next clean run. */
+  if (self->clean_end < self->start)
+    self->clean_end = self->start + clean_prefix (self->buffer + self->start, self->end - self->start);
   self->line++;
-  if (!is_plain_ascii (line, eol - line) && !g_utf8_validate_len (line, eol - line, NULL))
+  if (!clean && !g_utf8_validate_len (line, eol - line, NULL))
     {
       if (self->display_name != NULL)
         g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s:%u: is not UTF-8 text"),

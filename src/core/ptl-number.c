@@ -92,23 +92,29 @@ read_digits (const char **p,
              gboolean    *truncated)
 {
   const char *start = *p, *q = start;
+  guint64 m = *mantissa;
+  int room = 19 - *digits, kept;
 
-  if (*mantissa == 0)
+  if (m == 0)
     for (; *q == '0'; q++)
       *exponent10 -= fraction;
+  /* The significant digits, in a loop with nothing else to decide. */
+  for (; room > 0; q++, room--)
+    {
+      guint digit = (guint8) *q - '0';
+
+      if (digit > 9)
+        break;
+      m = m * 10 + digit;
+    }
+  kept = 19 - *digits - room;
+  *digits += kept;
+  *exponent10 -= fraction ? kept : 0;
+  *mantissa = m;
   for (; *q >= '0' && *q <= '9'; q++)
     {
-      if (*digits < 19)
-        {
-          *mantissa = *mantissa * 10 + (guint64) (*q - '0');
-          (*digits)++;
-          *exponent10 -= fraction;
-        }
-      else
-        {
-          *exponent10 += !fraction;
-          *truncated |= *q != '0';
-        }
+      *exponent10 += !fraction;
+      *truncated |= *q != '0';
     }
   *p = q;
   return q - start;
