@@ -1,54 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
-#include <locale.h>
+#include <unistd.h>
 
 #include "ptl-cli.h"
-#ifdef PTL_HAVE_GUI
-# include "ptl-application.h"
-#endif
+#include "ptl-core.h"
 
-/* Run from a meson build tree (BUILD/src/ptlab beside BUILD/meson-private),
- * ptlab reads the catalogs that build compiled (BUILD/po/LANG/LC_MESSAGES),
- * so translations work before `meson install` and tests see the current
- * .po. Found from the executable's own path, so no build path is baked into
- * the binary; an installed ptlab always uses LOCALEDIR. */
-static char *
-dup_uninstalled_localedir (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *bindir = NULL;
-  g_autofree char *builddir = NULL;
-  g_autofree char *marker = NULL;
-  g_autofree char *catalogs = NULL;
-
-  if (exe == NULL)
-    return NULL;
-  bindir = g_path_get_dirname (exe);
-  builddir = g_path_get_dirname (bindir);
-  marker = g_build_filename (builddir, "meson-private", NULL);
-  catalogs = g_build_filename (builddir, "po", NULL);
-  if (!g_file_test (marker, G_FILE_TEST_IS_DIR) || !g_file_test (catalogs, G_FILE_TEST_IS_DIR))
-    return NULL;
-  return g_steal_pointer (&catalogs);
-}
-
-int
-main (int   argc,
-      char *argv[])
-{
-  g_autofree char *uninstalled_localedir = dup_uninstalled_localedir ();
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, uninstalled_localedir ? uninstalled_localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  if (argc > 1 && ptl_cli_is_command (argv[1]))
-    return ptl_cli_main (argc, argv);
+/* ptlab is the command line, built without GTK so that its commands start
+ * without loading it; the window is its own program in LIBEXECDIR, which
+ * ptlab becomes (execv, same arguments) for what is not a command: no
+ * arguments, a result file, GApplication's options. */
 
 #ifdef PTL_HAVE_GUI
+static int
+exec_window (char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *window = NULL;
+
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       g_printerr (_("No display: the window cannot open here. The command line works without one:\n"
@@ -57,10 +28,35 @@ main (int   argc,
                     "  ptlab --help          everything else\n"));
       return 1;
     }
+
+  window = ptl_machine_find_program (PTL_WINDOW_NAME, "PTLAB_WINDOW", &error);
+  if (window == NULL)
+    {
+      g_printerr ("ptlab: %s\n", error->message);
+      return 1;
+    }
+  execv (window, argv);
   {
-    g_autoptr(PtlApplication) app = ptl_application_new ();
-    return g_application_run (G_APPLICATION (app), argc, argv);
+    int saved_errno = errno;
+
+    g_printerr ("ptlab: ");
+    g_printerr (_("Could not start the window (%s): %s\n"), window, g_strerror (saved_errno));
   }
+  return 1;
+}
+#endif
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ptl_i18n_init ();
+
+  if (argc > 1 && ptl_cli_is_command (argv[1]))
+    return ptl_cli_main (argc, argv);
+
+#ifdef PTL_HAVE_GUI
+  return exec_window (argv);
 #else
   g_printerr (_("This ptlab was built without the window; use the command line (ptlab --help).\n"));
   return 1;

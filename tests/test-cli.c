@@ -29,32 +29,67 @@ outcome_clear (Outcome *outcome)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
 
 static void
-run_ptlab (Outcome    *outcome,
-           const char *first,
-           ...)
+run_ptlab_va (Outcome    *outcome,
+              char      **envp,
+              const char *first,
+              va_list     ap)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) envp = g_get_environ ();
   const char *arg;
-  va_list ap;
   int wait_status;
 
   g_ptr_array_add (args, (gpointer) g_getenv ("PTLAB"));
-  va_start (ap, first);
   for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
     g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  /* No display: a word the command line wrongly left to the window fails
-   * at once ("No display") instead of opening one. */
-  envp = g_environ_unsetenv (envp, "DISPLAY");
-  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
   g_spawn_sync (NULL, (char **) args->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 &outcome->out, &outcome->err, &wait_status, &error);
   g_assert_no_error (error);
   outcome->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+}
+
+static char **
+environ_without_display (void)
+{
+  char **envp = g_get_environ ();
+
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  return g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+}
+
+static void
+run_ptlab (Outcome    *outcome,
+           const char *first,
+           ...)
+{
+  /* No display: a word the command line wrongly left to the window fails
+   * at once ("No display") instead of opening one. */
+  g_auto(GStrv) envp = environ_without_display ();
+  va_list ap;
+
+  va_start (ap, first);
+  run_ptlab_va (outcome, envp, first, ap);
+  va_end (ap);
+}
+
+/* ptlab with a display (a name only: nothing here opens it) and the window
+ * program that $PTLAB_WINDOW names. */
+static void
+run_ptlab_with_window (Outcome    *outcome,
+                       const char *window,
+                       const char *first,
+                       ...)
+{
+  g_auto(GStrv) envp = environ_without_display ();
+  va_list ap;
+
+  envp = g_environ_setenv (envp, "DISPLAY", ":ptlab-test", TRUE);
+  envp = g_environ_setenv (envp, "PTLAB_WINDOW", window, TRUE);
+  va_start (ap, first);
+  run_ptlab_va (outcome, envp, first, ap);
+  va_end (ap);
 }
 
 static char *
@@ -746,6 +781,60 @@ test_compare (void)
   remove_tmp_dir (dir);
 }
 
+/* ptlab is the command line only; what is not a command goes to the window
+ * program, which ptlab becomes with the same arguments, or, without a
+ * display, to a message that points to the command line. Here a stand-in
+ * window that prints its arguments. */
+static void
+test_window_launch (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *stand_in = g_build_filename (dir, "window", NULL);
+  g_autofree char *result = g_build_filename (dir, "result.json", NULL);
+  g_autofree char *with_file = NULL;
+  g_auto(Outcome) no_display = { 0 };
+  g_auto(Outcome) file_no_display = { 0 };
+  g_auto(Outcome) bare = { 0 };
+  g_auto(Outcome) file = { 0 };
+  g_auto(Outcome) option = { 0 };
+  g_auto(Outcome) missing = { 0 };
+
+  g_assert_true (g_file_set_contents (stand_in, "#!/bin/sh\necho \"window: $*\"\n", -1, NULL));
+  g_assert_cmpint (g_chmod (stand_in, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (result, "{}", -1, NULL));
+
+  run_ptlab (&no_display, NULL);
+  if (strstr (no_display.err, "built without the window") != NULL)
+    {
+      g_test_skip ("ptlab was built without the window (-Dgui=disabled)");
+      remove_tmp_dir (dir);
+      return;
+    }
+  g_assert_cmpint (no_display.status, ==, 1);
+  g_assert_nonnull (strstr (no_display.err, "No display"));
+  g_assert_nonnull (strstr (no_display.err, "ptlab list"));
+  g_assert_cmpstr (no_display.out, ==, "");
+  run_ptlab (&file_no_display, result, NULL);
+  g_assert_cmpint (file_no_display.status, ==, 1);
+  g_assert_nonnull (strstr (file_no_display.err, "No display"));
+
+  run_ptlab_with_window (&bare, stand_in, NULL);
+  g_assert_cmpint (bare.status, ==, 0);
+  g_assert_cmpstr (bare.out, ==, "window: \n");
+  run_ptlab_with_window (&file, stand_in, result, NULL);
+  g_assert_cmpint (file.status, ==, 0);
+  with_file = g_strdup_printf ("window: %s\n", result);
+  g_assert_cmpstr (file.out, ==, with_file);
+  run_ptlab_with_window (&option, stand_in, "--gapplication-service", NULL);
+  g_assert_cmpstr (option.out, ==, "window: --gapplication-service\n");
+
+  /* A broken install: one line that names the cause, exit 1. */
+  run_ptlab_with_window (&missing, "/nonexistent/ptlab-window", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "PTLAB_WINDOW"));
+  remove_tmp_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,6 +856,7 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/bench-history", test_bench_history);
   g_test_add_func ("/ptl/cli/plot", test_plot);
   g_test_add_func ("/ptl/cli/compare", test_compare);
+  g_test_add_func ("/ptl/cli/window-launch", test_window_launch);
 
   /* Every ptlab started here saves its runs in this folder, never in the
    * user's history. */

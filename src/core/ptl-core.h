@@ -5,6 +5,7 @@
 #include "ptl-clock.h"
 #include "ptl-stats.h"
 #include "ptl-file.h"
+#include "ptl-i18n.h"
 #include "ptl-json.h"
 #include "ptl-number.h"
 #include "ptl-result.h"

@@ -20,6 +20,7 @@ enum { TIDY_CHART, TIDY_SERIES, TIDY_X, TIDY_X_UNIT, TIDY_Y, TIDY_Y_UNIT, TIDY_L
 typedef struct
 {
   PtlChart   *chart;      /* borrowed from the result */
+  gboolean    is_bar;     /* x names a category */
   GHashTable *series;     /* name -> PtlSeries *, borrowed */
   GHashTable *categories; /* text -> index + 1 */
   GPtrArray  *category_names;
@@ -46,6 +47,7 @@ builder_new (PtlResult                 *result,
   Builder *builder = g_new0 (Builder, 1);
 
   builder->chart = ptl_result_add_chart (result, id, options->kind, title);
+  builder->is_bar = options->kind == PTL_CHART_BAR;
   ptl_chart_set_x_axis (builder->chart, options->x_label ? options->x_label : x_label, x_unit, options->log_x);
   ptl_chart_set_y_axis (builder->chart, options->y_label ? options->y_label : "", y_unit, options->log_y);
   builder->series = g_hash_table_new (g_str_hash, g_str_equal);
@@ -89,7 +91,7 @@ read_x (Builder       *builder,
 {
   gpointer index;
 
-  if (ptl_chart_get_kind (builder->chart) != PTL_CHART_BAR)
+  if (!builder->is_bar)
     {
       if (!ptl_number_parse (text, x))
         return ptl_csv_reader_set_error (reader, error,
@@ -203,18 +205,22 @@ read_tidy (PtlResult                 *result,
   return TRUE;
 }
 
-/* Moves the points read so far into their series: one lock per series and
- * batch rather than per point. */
+/* Points are gathered per series in batches this long, then moved into
+ * the series: one lock per series and batch rather than per point, and a
+ * batch (128 KiB) small enough to still be in the cache when it is copied. */
+#define BATCH 4096
+
+/* Moves the points read so far (@counts[i] of series i, in @pending from
+ * i × BATCH) into their series. */
 static void
 flush_points (GPtrArray *series,
-              GPtrArray *pending)
+              PtlPoint  *pending,
+              guint     *counts)
 {
   for (guint i = 0; i < series->len; i++)
     {
-      GArray *points = g_ptr_array_index (pending, i);
-
-      ptl_series_add_points (g_ptr_array_index (series, i), (const PtlPoint *) (gpointer) points->data, points->len);
-      g_array_set_size (points, 0);
+      ptl_series_add_points (g_ptr_array_index (series, i), pending + (gsize) i * BATCH, counts[i]);
+      counts[i] = 0;
     }
 }
 
@@ -228,7 +234,8 @@ read_plain (PtlResult                 *result,
   guint n_columns = ptl_csv_reader_get_n_fields (reader);
   g_autoptr(GPtrArray) series = g_ptr_array_new ();
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autofree PtlPoint *pending = NULL;
+  g_autofree guint *counts = NULL;
   Builder *builder;
   guint rows = 0;
 
@@ -245,10 +252,9 @@ read_plain (PtlResult                 *result,
   builder = builder_new (result, "csv", options->title ? options->title : "",
                          g_ptr_array_index (names, 0), "", "", options);
   for (guint i = 1; i < n_columns; i++)
-    {
-      g_ptr_array_add (series, builder_get_series (builder, g_ptr_array_index (names, i)));
-      g_ptr_array_add (pending, g_array_new (FALSE, FALSE, sizeof (PtlPoint)));
-    }
+    g_ptr_array_add (series, builder_get_series (builder, g_ptr_array_index (names, i)));
+  pending = g_new (PtlPoint, (gsize) series->len * BATCH);
+  counts = g_new0 (guint, series->len);
 
   while (ptl_csv_reader_next (reader, cancellable, error))
     {
@@ -264,14 +270,10 @@ read_plain (PtlResult                 *result,
           if (!read_y (reader, g_ptr_array_index (names, i), ptl_csv_reader_get_field (reader, i), &y, error))
             goto failed;
           if (!isnan (y))
-            {
-              PtlPoint point = { x, y, NAN, NAN };
-
-              g_array_append_val ((GArray *) g_ptr_array_index (pending, i - 1), point);
-            }
+            pending[(gsize) (i - 1) * BATCH + counts[i - 1]++] = (PtlPoint) { x, y, NAN, NAN };
         }
-      if (++rows % 65536 == 0)
-        flush_points (series, pending);
+      if (++rows % BATCH == 0)
+        flush_points (series, pending, counts);
     }
   if (*error != NULL)
     goto failed;
@@ -280,7 +282,7 @@ read_plain (PtlResult                 *result,
       ptl_csv_reader_set_error (reader, error, _("has a header but no rows"));
       goto failed;
     }
-  flush_points (series, pending);
+  flush_points (series, pending, counts);
   builder_finish (builder);
   builder_free (builder);
   return TRUE;

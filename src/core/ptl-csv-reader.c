@@ -27,20 +27,57 @@ struct _PtlCsvReader
   gsize         end;         /* bytes held */
   gboolean      at_eof;
   gboolean      has_cr;      /* a CR was read: lines may end in CR */
+  gsize         clean_end;   /* bytes from @start to here are ASCII without NUL */
   GString      *quoted;      /* a quoted record's fields, each ending in '\0' */
   GArray       *offsets;     /* gsize: where each field of @quoted starts */
   GArray       *lines;       /* guint: the line each field of @quoted starts on */
-  GPtrArray    *fields;      /* const char *: the current record's fields */
+  /* The current record's fields: a plain array, as a million records
+   * would spend more in GPtrArray's calls than in splitting themselves. */
+  char        **fields;
+  guint         n_fields;
+  guint         fields_size; /* allocated */
   gboolean      is_quoted;   /* the current record went through @quoted */
 
   guint         line;        /* lines read so far */
   guint         record_line; /* where the current record starts */
+  gsize         line_length; /* of the line read_line () returned last */
 };
 
 static inline gboolean
 is_blank (char c)
 {
   return c == ' ' || c == '\t';
+}
+
+static inline gboolean
+is_clean (char c)
+{
+  /* c - 1, modulo 256, is below 0x7f for 1 … 0x7f only. */
+  return (guint8) ((guint8) c - 1) < 0x7f;
+}
+
+/* How many of the @len bytes at @p, from the first, are ASCII without
+ * NUL: UTF-8 for sure. Each chunk read is checked this way, in blocks the
+ * compiler vectorizes, rather than calling g_utf8_validate_len () for each
+ * of a million short lines; only lines with another byte go there. */
+static gsize
+clean_prefix (const char *p,
+              gsize       len)
+{
+  gsize i = 0;
+
+  for (; i + 64 <= len; i += 64)
+    {
+      gboolean bad = FALSE;
+
+      for (gsize j = 0; j < 64; j++)
+        bad |= !is_clean (p[i + j]);
+      if (bad)
+        break;
+    }
+  while (i < len && is_clean (p[i]))
+    i++;
+  return i;
 }
 
 /* Reads more input after what is held, moving the unread part to the
@@ -58,6 +95,7 @@ fill (PtlCsvReader  *self,
     {
       memmove (self->buffer, self->buffer + self->start, self->end - self->start);
       self->end -= self->start;
+      self->clean_end -= self->start;
       self->start = 0;
     }
   if (self->size - self->end < CHUNK_SIZE)
@@ -72,6 +110,8 @@ fill (PtlCsvReader  *self,
       return FALSE;
     }
   self->has_cr |= memchr (self->buffer + self->end, '\r', n) != NULL;
+  if (self->clean_end == self->end)
+    self->clean_end += clean_prefix (self->buffer + self->end, n);
   self->end += n;
   return TRUE;
 }
@@ -98,6 +138,7 @@ read_line (PtlCsvReader  *self,
   gsize scanned = 0;
   char *line, *eol;
   gsize held;
+  gboolean clean;
 
   for (;;)
     {
@@ -119,6 +160,7 @@ read_line (PtlCsvReader  *self,
         return NULL;
     }
 
+  clean = eol <= self->buffer + self->clean_end;
   self->start += eol - line;
   if (eol < line + held)
     {
@@ -127,8 +169,12 @@ read_line (PtlCsvReader  *self,
         self->start++;
     }
   *eol = '\0';
+  /* Past a byte that is not plain ASCII, lines are checked one by one
+   * up to the next clean run. */
+  if (self->clean_end < self->start)
+    self->clean_end = self->start + clean_prefix (self->buffer + self->start, self->end - self->start);
   self->line++;
-  if (!g_utf8_validate_len (line, eol - line, NULL))
+  if (!clean && !g_utf8_validate_len (line, eol - line, NULL))
     {
       if (self->display_name != NULL)
         g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("%s:%u: is not UTF-8 text"),
@@ -137,6 +183,7 @@ read_line (PtlCsvReader  *self,
         g_set_error (error, PTL_ERROR, PTL_ERROR_INVALID_FILE, _("line %u: is not UTF-8 text"), self->line);
       return NULL;
     }
+  self->line_length = eol - line;
   return line;
 }
 
@@ -156,44 +203,57 @@ syntax_error (PtlCsvReader  *self,
   return FALSE;
 }
 
+static inline void
+add_field (PtlCsvReader *self,
+           char         *field)
+{
+  if (G_UNLIKELY (self->n_fields == self->fields_size))
+    {
+      self->fields_size *= 2;
+      self->fields = g_renew (char *, self->fields, self->fields_size);
+    }
+  self->fields[self->n_fields++] = field;
+}
+
 /* A record without quotes: fields split and trimmed where they are.
- * FALSE, with nothing changed, at the first quote. */
+ * FALSE, with nothing changed, at the first quote. The quote and the
+ * commas are found with memchr, which outruns a loop over the bytes even
+ * on short lines; only then are the fields cut, each by one NUL, so a
+ * record with a quote is left as it was for split_quoted (). @line holds
+ * no NUL before its end (read_line () refused any). */
 static gboolean
 split_plain (PtlCsvReader *self,
-             char         *line)
+             char         *line,
+             gsize         length)
 {
-  char *p = line, *end;
+  char *end = line + length, *p = line, *comma;
+  guint n;
 
+  if (memchr (line, '"', length) != NULL)
+    return FALSE;
   for (;;)
     {
-      for (end = p; *end != ',' && *end != '\0'; end++)
-        if (*end == '"')
-          return FALSE;
-      if (*end == '\0')
+      add_field (self, p);
+      comma = memchr (p, ',', end - p);
+      if (comma == NULL)
         break;
-      p = end + 1;
+      p = comma + 1;
     }
-  for (p = line;;)
+  n = self->n_fields;
+  for (guint i = 0; i < n; i++)
     {
-      gboolean last;
+      char *start = self->fields[i];
+      /* The comma after the field, or the line's NUL after the last. */
+      char *trim = i + 1 < n ? self->fields[i + 1] - 1 : end;
 
-      for (end = p; *end != ',' && *end != '\0'; end++)
-        ;
-      last = *end == '\0';
-      while (is_blank (*p))
-        p++;
-      {
-        char *trim = end;
-
-        while (trim > p && is_blank (trim[-1]))
-          trim--;
-        *trim = '\0';
-      }
-      g_ptr_array_add (self->fields, p);
-      if (last)
-        return TRUE;
-      p = end + 1;
+      while (is_blank (*start))
+        start++;
+      while (trim > start && is_blank (trim[-1]))
+        trim--;
+      *trim = '\0';
+      self->fields[i] = start;
     }
+  return TRUE;
 }
 
 static void
@@ -281,7 +341,7 @@ split_quoted (PtlCsvReader  *self,
     }
   /* Pointers only now that @quoted no longer moves. */
   for (guint i = 0; i < self->offsets->len; i++)
-    g_ptr_array_add (self->fields, self->quoted->str + g_array_index (self->offsets, gsize, i));
+    add_field (self, self->quoted->str + g_array_index (self->offsets, gsize, i));
   return TRUE;
 }
 
@@ -301,7 +361,8 @@ ptl_csv_reader_new (GInputStream *stream,
   self->quoted = g_string_new (NULL);
   self->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->lines = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->fields = g_ptr_array_new ();
+  self->fields_size = 16;
+  self->fields = g_new (char *, self->fields_size);
   return self;
 }
 
@@ -315,7 +376,7 @@ ptl_csv_reader_next (PtlCsvReader  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_ptr_array_set_size (self->fields, 0);
+  self->n_fields = 0;
   self->is_quoted = FALSE;
   for (;;)
     {
@@ -330,7 +391,7 @@ ptl_csv_reader_next (PtlCsvReader  *self,
         break;
     }
   self->record_line = self->line;
-  if (split_plain (self, line))
+  if (split_plain (self, line, self->line_length))
     return TRUE;
   return split_quoted (self, line, cancellable, error);
 }
@@ -340,7 +401,7 @@ ptl_csv_reader_get_n_fields (PtlCsvReader *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->fields->len;
+  return self->n_fields;
 }
 
 const char *
@@ -348,9 +409,9 @@ ptl_csv_reader_get_field (PtlCsvReader *self,
                           guint         index)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (index < self->fields->len, NULL);
+  g_return_val_if_fail (index < self->n_fields, NULL);
 
-  return g_ptr_array_index (self->fields, index);
+  return self->fields[index];
 }
 
 guint
@@ -358,7 +419,7 @@ ptl_csv_reader_get_field_line (PtlCsvReader *self,
                                guint         index)
 {
   g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (index < self->fields->len, 0);
+  g_return_val_if_fail (index < self->n_fields, 0);
 
   return self->is_quoted ? g_array_index (self->lines, guint, index) : self->record_line;
 }
@@ -404,6 +465,6 @@ ptl_csv_reader_free (PtlCsvReader *self)
   g_string_free (self->quoted, TRUE);
   g_array_unref (self->offsets);
   g_array_unref (self->lines);
-  g_ptr_array_unref (self->fields);
+  g_free (self->fields);
   g_free (self);
 }

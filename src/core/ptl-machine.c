@@ -324,9 +324,11 @@ ptl_machine_check_limits (guint    tasks,
 }
 
 char *
-ptl_machine_find_helper (GError **error)
+ptl_machine_find_program (const char  *name,
+                          const char  *env_var,
+                          GError     **error)
 {
-  const char *from_env = g_getenv ("PTLAB_HELPER");
+  const char *from_env = g_getenv (env_var);
   g_autofree char *self_path = NULL;
   g_autofree char *installed = NULL;
 
@@ -335,7 +337,7 @@ ptl_machine_find_helper (GError **error)
       if (g_file_test (from_env, G_FILE_TEST_IS_EXECUTABLE))
         return g_strdup (from_env);
       g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
-                   _("The helper program named by PTLAB_HELPER (%s) is not executable"), from_env);
+                   _("The program named by %s (%s) is not executable"), env_var, from_env);
       return NULL;
     }
 
@@ -343,20 +345,26 @@ ptl_machine_find_helper (GError **error)
   if (self_path != NULL)
     {
       g_autofree char *dir = g_path_get_dirname (self_path);
-      g_autofree char *sibling = g_build_filename (dir, HELPER_NAME, NULL);
+      g_autofree char *sibling = g_build_filename (dir, name, NULL);
 
       if (g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
         return g_steal_pointer (&sibling);
     }
 
-  installed = g_build_filename (LIBEXECDIR, HELPER_NAME, NULL);
+  installed = g_build_filename (LIBEXECDIR, name, NULL);
   if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
     return g_steal_pointer (&installed);
 
   g_set_error (error, PTL_ERROR, PTL_ERROR_FAILED,
-               _("The helper program %s was not found beside ptlab nor in %s; reinstall ptlab"),
-               HELPER_NAME, LIBEXECDIR);
+               _("The program %s was not found beside ptlab nor in %s; reinstall ptlab"),
+               name, LIBEXECDIR);
   return NULL;
+}
+
+char *
+ptl_machine_find_helper (GError **error)
+{
+  return ptl_machine_find_program (HELPER_NAME, "PTLAB_HELPER", error);
 }
 
 gboolean

@@ -38,10 +38,16 @@ guint       ptl_machine_get_n_cpus   (void);
 gboolean    ptl_machine_read_cpu_times (gint64 *busy_ns,
                                         gint64 *total_ns);
 
-/* The path of the small helper executable (children for experiments):
- * $PTLAB_HELPER if set, else ptlab-helper beside the running executable
- * (build tree), else LIBEXECDIR/ptlab-helper. NULL and an error when
- * none is executable. */
+/* The path of one of ptlab's programs in LIBEXECDIR: $ENV_VAR if set,
+ * else NAME beside the running executable (a build tree, or LIBEXECDIR
+ * itself for a program there), else LIBEXECDIR/NAME. NULL and an error
+ * when none is executable. */
+char       *ptl_machine_find_program (const char  *name,
+                                      const char  *env_var,
+                                      GError     **error);
+
+/* The small helper executable (children for experiments), ptlab-helper,
+ * found as ptl_machine_find_program () finds it, named by $PTLAB_HELPER. */
 char       *ptl_machine_find_helper  (GError **error);
 
 /* Tasks (processes and threads) that belong to user @uid, from

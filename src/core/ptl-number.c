@@ -9,34 +9,15 @@
 
 #include "ptl-number.h"
 
-/* The double nearest to the decimal @mantissa × 10^@exponent10, or FALSE
- * when it cannot be had exactly here (the caller then uses strtod). Up to
- * 2^53 and 10^±22 both factors are exact doubles, so one rounded operation
- * gives the nearest double (Clinger's fast path). With x87 long doubles
- * (64-bit significands) a 19-digit mantissa and 10^±27 are exact too; the
- * one rounding to 64 bits then decides the nearest double unless it left
- * the value next to a halfway point between two doubles, which is checked. */
-gboolean
-ptl_decimal_to_double (guint64  mantissa,
-                       int      exponent10,
-                       double  *out)
+/* With x87 long doubles (64-bit significands) a 19-digit mantissa and
+ * 10^±27 are exact; the one rounding to 64 bits then decides the nearest
+ * double unless it left the value next to a halfway point between two
+ * doubles, which is checked. */
+static gboolean
+decimal_to_double_slow (guint64  mantissa,
+                        int      exponent10,
+                        double  *out)
 {
-  static const double powers[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-  };
-
-  if (mantissa == 0)
-    {
-      *out = 0.0;
-      return TRUE;
-    }
-  if (mantissa <= (G_GUINT64_CONSTANT (1) << 53) && exponent10 >= -22 && exponent10 <= 22)
-    {
-      *out = exponent10 < 0 ? (double) mantissa / powers[-exponent10]
-                            : (double) mantissa * powers[exponent10];
-      return TRUE;
-    }
 #if LDBL_MANT_DIG == 64 && (defined (__x86_64__) || defined (__i386__))
   if (exponent10 >= -27 && exponent10 <= 27)
     {
@@ -61,6 +42,84 @@ ptl_decimal_to_double (guint64  mantissa,
   return FALSE;
 }
 
+/* The double nearest to the decimal @mantissa × 10^@exponent10, or FALSE
+ * when it cannot be had exactly here (the caller then uses strtod). Up to
+ * 2^53 and 10^±22 both factors are exact doubles, so one rounded operation
+ * gives the nearest double (Clinger's fast path), inline for
+ * ptl_number_parse ()'s million calls; beyond, decimal_to_double_slow (). */
+static inline gboolean
+decimal_to_double (guint64  mantissa,
+                   int      exponent10,
+                   double  *out)
+{
+  static const double powers[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  };
+
+  if (mantissa == 0)
+    {
+      *out = 0.0;
+      return TRUE;
+    }
+  if (mantissa <= (G_GUINT64_CONSTANT (1) << 53) && exponent10 >= -22 && exponent10 <= 22)
+    {
+      *out = exponent10 < 0 ? (double) mantissa / powers[-exponent10]
+                            : (double) mantissa * powers[exponent10];
+      return TRUE;
+    }
+  return decimal_to_double_slow (mantissa, exponent10, out);
+}
+
+gboolean
+ptl_decimal_to_double (guint64  mantissa,
+                       int      exponent10,
+                       double  *out)
+{
+  return decimal_to_double (mantissa, exponent10, out);
+}
+
+/* Adds the digits at *@p to the first 19 significant ones in @mantissa
+ * (@digits of them so far), each one kept in a fraction lowering
+ * @exponent10, each one dropped from the integer part raising it; leading
+ * zeros are not significant. Returns how many digits it read. */
+static inline int
+read_digits (const char **p,
+             gboolean     fraction,
+             guint64     *mantissa,
+             int         *digits,
+             int         *exponent10,
+             gboolean    *truncated)
+{
+  const char *start = *p, *q = start;
+  guint64 m = *mantissa;
+  int room = 19 - *digits, kept;
+
+  if (m == 0)
+    for (; *q == '0'; q++)
+      *exponent10 -= fraction;
+  /* The significant digits, in a loop with nothing else to decide. */
+  for (; room > 0; q++, room--)
+    {
+      guint digit = (guint8) *q - '0';
+
+      if (digit > 9)
+        break;
+      m = m * 10 + digit;
+    }
+  kept = 19 - *digits - room;
+  *digits += kept;
+  *exponent10 -= fraction ? kept : 0;
+  *mantissa = m;
+  for (; *q >= '0' && *q <= '9'; q++)
+    {
+      *exponent10 += !fraction;
+      *truncated |= *q != '0';
+    }
+  *p = q;
+  return q - start;
+}
+
 gboolean
 ptl_number_parse (const char *text,
                   double     *value)
@@ -68,39 +127,23 @@ ptl_number_parse (const char *text,
   const char *p = text;
   gboolean negative = FALSE, truncated = FALSE;
   guint64 mantissa = 0;
-  int digits = 0, n_digits = 0, exponent10 = 0;
+  int digits = 0, n_digits, exponent10 = 0;
   char *end;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
   /* The plain decimal form without strtod; anything else (20+ digits,
-   * "nan", hex, blanks) the way g_ascii_strtod () reads it. */
+   * "nan", hex, blanks) the way g_ascii_strtod () reads it. The integer
+   * part and the fraction each in a loop of its own, where a million
+   * numbers spend their time. */
   if (*p == '-' || *p == '+')
     negative = *p++ == '-';
-  for (gboolean fraction = FALSE;; p++)
+  n_digits = read_digits (&p, FALSE, &mantissa, &digits, &exponent10, &truncated);
+  if (*p == '.')
     {
-      if (*p == '.' && !fraction)
-        {
-          fraction = TRUE;
-          continue;
-        }
-      if (*p < '0' || *p > '9')
-        break;
-      n_digits++;
-      if (mantissa == 0 && *p == '0')
-        exponent10 -= fraction;
-      else if (digits < 19)
-        {
-          mantissa = mantissa * 10 + (guint64) (*p - '0');
-          digits++;
-          exponent10 -= fraction;
-        }
-      else
-        {
-          exponent10 += !fraction;
-          truncated |= *p != '0';
-        }
+      p++;
+      n_digits += read_digits (&p, TRUE, &mantissa, &digits, &exponent10, &truncated);
     }
   if (n_digits > 0 && (*p == 'e' || *p == 'E'))
     {
@@ -118,7 +161,7 @@ ptl_number_parse (const char *text,
           p = q;
         }
     }
-  if (n_digits > 0 && *p == '\0' && !truncated && ptl_decimal_to_double (mantissa, exponent10, value))
+  if (n_digits > 0 && *p == '\0' && !truncated && decimal_to_double (mantissa, exponent10, value))
     {
       if (negative)
         *value = -*value;

@@ -103,9 +103,11 @@ png_flush_cb (png_structp png)
 
 /* cairo_surface_write_to_png () tries five filters on every row at zlib's
  * default level: 25 ms for a 1200×800 chart, more than drawing a million
- * points. A chart is mostly flat colour, which the "sub" filter and a
- * fast level compress nearly as well. Opaque images (every export has a
- * background) are written as RGB. */
+ * points. A chart is mostly flat colour, which a fast level compresses
+ * nearly as well, and best unfiltered: runs of one pixel are matches
+ * for zlib as they are, and filtering cost a tenth more instructions for
+ * 10–20 % larger files (a line chart, a bar chart, a Gantt figure).
+ * Opaque images (every export has a background) are written as RGB. */
 static cairo_status_t
 write_png (cairo_surface_t *surface,
            PtlExportWriter *writer)
@@ -148,9 +150,22 @@ write_png (cairo_surface_t *surface,
   png_set_write_fn (png, writer, png_write_cb, png_flush_cb);
   png_set_IHDR (png, info, width, height, 8, opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA,
                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+  png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   png_set_compression_level (png, 3);
   png_write_info (png, info);
+  if (opaque && G_BYTE_ORDER == G_LITTLE_ENDIAN)
+    {
+      /* An opaque pixel needs no unpremultiplying: cairo's rows go to
+       * libpng as they are, blue-green-red-alpha bytes it reorders and
+       * drops the alpha of itself. */
+      png_set_bgr (png);
+      png_set_filler (png, 0, PNG_FILLER_AFTER);
+      for (int y = 0; y < height; y++)
+        png_write_row (png, data + (gsize) y * stride);
+      png_write_end (png, info);
+      png_destroy_write_struct (&png, &info);
+      return CAIRO_STATUS_SUCCESS;
+    }
   for (int y = 0; y < height; y++)
     {
       const guint32 *pixels = (const guint32 *) (gconstpointer) (data + (gsize) y * stride);
