@@ -463,6 +463,120 @@ test_cond_barrier (void)
   ptl_barrier_clear (&b.barrier);
 }
 
+/* A wake-up that reaches a condition wait as one of its slices times out.
+ * glibc then returns the time-out and counts the wake-up as taken, and a
+ * wait that slept again on it missed it for good (a lifecycle thread
+ * stayed blocked on "go" after the broadcast). Each round, broadcasts aim
+ * at the end of the waiters' first slice, a few µs later round by round
+ * (the waiters, having begun apart, each see a different moment); a waiter
+ * not back within a second fails the test, and an abort frees it so the
+ * test still ends. */
+#define WAKE_ROUNDS  200
+#define WAKE_WAITERS 4
+
+typedef struct
+{
+  PtlMutex        mutex;
+  PtlCond         cond;
+  PtlThreadTrack *tracks[WAKE_WAITERS];
+  guint           posted;  /* under mutex */
+  guint           waiting; /* under mutex: waiters in the round being posted */
+  gint64          since;   /* under mutex: when the last of them began to wait */
+  gint            seen[WAKE_WAITERS];
+} Wake;
+
+static gpointer
+wake_waiter_thread (gpointer data)
+{
+  Wake *w = ((gpointer *) data)[0];
+  guint i = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  PtlHold hold;
+
+  ptl_mutex_lock (&w->mutex, w->tracks[i], &hold);
+  for (guint r = 1; r <= WAKE_ROUNDS; r++)
+    {
+      w->waiting++;
+      w->since = ptl_clock_now_ns ();
+      while (w->posted < r)
+        if (!ptl_cond_wait (&w->cond, &w->mutex, w->tracks[i], &hold))
+          {
+            ptl_mutex_unlock (&w->mutex, w->tracks[i], &hold);
+            return NULL;
+          }
+      g_atomic_int_set (&w->seen[i], r);
+    }
+  ptl_mutex_unlock (&w->mutex, w->tracks[i], &hold);
+  return NULL;
+}
+
+static gboolean
+wake_all_waiting (Wake *w)
+{
+  PtlHold hold;
+  gboolean all;
+
+  ptl_mutex_lock (&w->mutex, w->tracks[0], &hold);
+  all = w->waiting == WAKE_WAITERS;
+  ptl_mutex_unlock (&w->mutex, w->tracks[0], &hold);
+  return all;
+}
+
+static void
+test_cond_wakeup_at_timeout (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  PtlThreadTrack *waker = ptl_thread_recorder_add_thread (recorder, "waker");
+  gpointer args[WAKE_WAITERS][2];
+  GThread *threads[WAKE_WAITERS];
+  Wake w = { 0 };
+  guint lost = 0;
+
+  ptl_mutex_init (&w.mutex, recorder, "mutex");
+  ptl_cond_init (&w.cond, recorder, "posted");
+  for (guint i = 0; i < WAKE_WAITERS; i++)
+    {
+      w.tracks[i] = ptl_thread_recorder_add_thread (recorder, "waiter");
+      args[i][0] = &w;
+      args[i][1] = GUINT_TO_POINTER (i);
+      threads[i] = g_thread_new ("waiter", wake_waiter_thread, args[i]);
+    }
+  for (guint r = 1; r <= WAKE_ROUNDS && lost == 0; r++)
+    {
+      /* 0 … 150 µs after the slice's end, 10 µs apart: where its timer,
+       * with the kernel's 50 µs of slack, fires and the waiter wakes. */
+      gint64 offset_ns = (gint64) (r % 16) * 10000;
+      gint64 limit;
+      PtlHold hold;
+
+      while (!wake_all_waiting (&w))
+        g_usleep (50);
+      ptl_clock_sleep_ns (w.since + PTL_SYNC_ABORT_POLL_MS * G_GINT64_CONSTANT (1000000) + offset_ns -
+                          ptl_clock_now_ns (), NULL);
+      g_assert_true (ptl_mutex_lock (&w.mutex, waker, &hold));
+      w.posted = r;
+      w.waiting = 0;
+      ptl_cond_broadcast (&w.cond);
+      ptl_mutex_unlock (&w.mutex, waker, &hold);
+
+      limit = ptl_clock_now_ns () + G_GINT64_CONSTANT (1000000000);
+      for (guint i = 0; i < WAKE_WAITERS; i++)
+        {
+          while (g_atomic_int_get (&w.seen[i]) != (gint) r && ptl_clock_now_ns () < limit)
+            g_usleep (100);
+          if (g_atomic_int_get (&w.seen[i]) != (gint) r)
+            lost = r;
+        }
+    }
+  /* Frees a waiter that missed its wake-up, so the test ends either way. */
+  ptl_thread_recorder_abort (recorder);
+  for (guint i = 0; i < WAKE_WAITERS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (lost, ==, 0);
+
+  ptl_mutex_clear (&w.mutex);
+  ptl_cond_clear (&w.cond);
+}
+
 /* Atomic adds from two threads sum exactly; a lone thread never waits. */
 typedef struct
 {
@@ -610,6 +724,7 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (prims); i++)
     g_test_add_data_func (prims[i].path, GINT_TO_POINTER (prims[i].kind), test_wait_hold);
   g_test_add_func ("/ptl/thread-sync/cond-barrier", test_cond_barrier);
+  g_test_add_func ("/ptl/thread-sync/cond-wakeup-at-timeout", test_cond_wakeup_at_timeout);
   g_test_add_func ("/ptl/thread-sync/atomic", test_atomic);
   g_test_add_func ("/ptl/thread-sync/cost", test_cost);
 

@@ -227,6 +227,7 @@ ptl_cond_init (PtlCond           *self,
                const char        *name)
 {
   _ptl_sync_object_init (&self->base, recorder, name);
+  atomic_init (&self->wakeups, 0);
   pthread_cond_init (&self->cond, NULL);
 }
 
@@ -243,6 +244,7 @@ ptl_cond_wait (PtlCond        *self,
                PtlHold        *hold)
 {
   gint64 end = ptl_thread_ticks ();
+  guint wakeups;
   PtlWait wait;
   int status;
 
@@ -251,27 +253,41 @@ ptl_cond_wait (PtlCond        *self,
   ptl_thread_track_push (track, PTL_THREAD_HOLDING_LOCK, mutex->base.id, hold->start, end, hold->cpu);
   atomic_store_explicit (&mutex->base.owner, NULL, memory_order_relaxed);
   _ptl_sync_wait_begin (&self->base, track, &wait);
+  /* A slice that times out may have taken the wake-up meant for it:
+   * glibc's waiter that times out as a signal or broadcast reaches it
+   * counts the signal as consumed and returns ETIMEDOUT (it passes the
+   * signal on to another waiter, if any). Sleeping again would then wait
+   * for a wake-up already gone, for ever if none follows (a thread left
+   * blocked on “go” after the broadcast). So a slice that timed out
+   * after any signal or broadcast since the wait began ends the wait as
+   * a wake-up; the caller's loop looks at its condition again. */
+  wakeups = atomic_load_explicit (&self->wakeups, memory_order_acquire);
   do
     {
       struct timespec deadline = abort_poll_deadline ();
 
       status = pthread_cond_clockwait (&self->cond, &mutex->mutex, CLOCK_MONOTONIC, &deadline);
     }
-  while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track));
+  while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track) &&
+         atomic_load_explicit (&self->wakeups, memory_order_acquire) == wakeups);
   _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_BLOCKED_COND);
   _ptl_sync_acquired (&mutex->base, track, hold);
-  return status == 0;
+  return status == 0 || atomic_load_explicit (&self->wakeups, memory_order_acquire) != wakeups;
 }
 
+/* Counted before waking, so a waiter whose slice timed out as this call
+ * reached it sees the count changed (ptl_cond_wait ()). */
 void
 ptl_cond_signal (PtlCond *self)
 {
+  atomic_fetch_add_explicit (&self->wakeups, 1, memory_order_release);
   pthread_cond_signal (&self->cond);
 }
 
 void
 ptl_cond_broadcast (PtlCond *self)
 {
+  atomic_fetch_add_explicit (&self->wakeups, 1, memory_order_release);
   pthread_cond_broadcast (&self->cond);
 }
 

@@ -317,11 +317,15 @@ ptl_semaphore_post (PtlSemaphore   *self,
 /* Condition variable (pthread_cond_t) over a PtlMutex. A wait ends the
  * caller's hold of @mutex, records the time blocked (waking included),
  * and starts a new hold in @hold. It returns FALSE when aborted, still
- * holding @mutex (in @hold), as a timed-out pthread wait does. */
+ * holding @mutex (in @hold), as a timed-out pthread wait does. Like a
+ * pthread wait it may also return TRUE with nothing changed for the
+ * caller (after another thread's wake-up): wait in a loop on the
+ * condition, under @mutex. */
 typedef struct
 {
   PtlSyncObject  base;
   pthread_cond_t cond;
+  _Atomic guint  wakeups; /* signals and broadcasts so far */
 } PtlCond;
 
 void     ptl_cond_init      (PtlCond *self, PtlThreadRecorder *recorder, const char *name);
