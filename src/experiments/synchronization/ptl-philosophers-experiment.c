@@ -603,8 +603,11 @@ ptl_philosophers_experiment_run (PtlExperiment  *experiment,
       ptl_deadlock_watchdog_watch (watchdog, &table->forks[p].base);
       table->phases[p] = g_array_new (FALSE, FALSE, sizeof (Phase));
       /* Chandy–Misra starts acyclic: each fork with the lower-numbered
-       * of its two philosophers, dirty. */
-      table->cm[p].owner = MIN (p, (p + 1) % table->n);
+       * of its two philosophers (fork p is p's left and p − 1's right),
+       * dirty. The last fork once went to philosopher 0, who never uses
+       * it: a neighbour finding it there while 0 ate waited for a
+       * broadcast on it that 0 never makes. */
+      table->cm[p].owner = MIN (p, (p + table->n - 1) % table->n);
       table->cm[p].dirty = TRUE;
     }
 
