@@ -577,6 +577,160 @@ test_cond_wakeup_at_timeout (void)
   ptl_cond_clear (&w.cond);
 }
 
+/* Every wait gives up on an abort: a waiter blocked behind a holder that
+ * never lets go (a barrier that one thread never reaches) returns FALSE
+ * soon after the recorder is aborted, and the lock still works after. */
+typedef enum
+{
+  ABORT_SPINLOCK,
+  ABORT_RW_READ,
+  ABORT_RW_WRITE,
+  ABORT_REC_MUTEX,
+  ABORT_BARRIER,
+} AbortKind;
+
+typedef struct
+{
+  AbortKind       kind;
+  PtlSpinlock     spinlock;
+  PtlRWLock       rwlock;
+  PtlRecMutex     rec_mutex;
+  PtlBarrier      barrier;
+  PtlThreadTrack *track;
+  gint            result; /* -1 while waiting, then whether it got through */
+} AbortCase;
+
+static gpointer
+abort_waiter_thread (gpointer data)
+{
+  AbortCase *c = data;
+  PtlHold hold = { 0 };
+  gboolean taken = FALSE;
+
+  switch (c->kind)
+    {
+    case ABORT_SPINLOCK:
+      if ((taken = ptl_spinlock_lock (&c->spinlock, c->track, &hold)))
+        ptl_spinlock_unlock (&c->spinlock, c->track, &hold);
+      break;
+    case ABORT_RW_READ:
+      if ((taken = ptl_rw_lock_reader_lock (&c->rwlock, c->track, &hold)))
+        ptl_rw_lock_reader_unlock (&c->rwlock, c->track, &hold);
+      break;
+    case ABORT_RW_WRITE:
+      if ((taken = ptl_rw_lock_writer_lock (&c->rwlock, c->track, &hold)))
+        ptl_rw_lock_writer_unlock (&c->rwlock, c->track, &hold);
+      break;
+    case ABORT_REC_MUTEX:
+      if ((taken = ptl_rec_mutex_lock (&c->rec_mutex, c->track, &hold)))
+        ptl_rec_mutex_unlock (&c->rec_mutex, c->track, &hold);
+      break;
+    case ABORT_BARRIER:
+      taken = ptl_barrier_wait (&c->barrier, c->track);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_atomic_int_set (&c->result, taken);
+  return NULL;
+}
+
+/* The holder's side: takes (@take) or lets go of what blocks the waiter. */
+static void
+abort_hold (AbortCase      *c,
+            PtlThreadTrack *holder,
+            PtlHold        *hold,
+            gboolean        take)
+{
+  switch (c->kind)
+    {
+    case ABORT_SPINLOCK:
+      if (take)
+        g_assert_true (ptl_spinlock_lock (&c->spinlock, holder, hold));
+      else
+        ptl_spinlock_unlock (&c->spinlock, holder, hold);
+      break;
+    case ABORT_RW_READ:
+      if (take)
+        g_assert_true (ptl_rw_lock_writer_lock (&c->rwlock, holder, hold));
+      else
+        ptl_rw_lock_writer_unlock (&c->rwlock, holder, hold);
+      break;
+    case ABORT_RW_WRITE:
+      if (take)
+        g_assert_true (ptl_rw_lock_reader_lock (&c->rwlock, holder, hold));
+      else
+        ptl_rw_lock_reader_unlock (&c->rwlock, holder, hold);
+      break;
+    case ABORT_REC_MUTEX:
+      if (take)
+        g_assert_true (ptl_rec_mutex_lock (&c->rec_mutex, holder, hold));
+      else
+        ptl_rec_mutex_unlock (&c->rec_mutex, holder, hold);
+      break;
+    case ABORT_BARRIER:
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_abort (gconstpointer data)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  PtlThreadTrack *holder = ptl_thread_recorder_add_thread (recorder, "holder");
+  g_autofree AbortCase *c = g_new0 (AbortCase, 1);
+  const PtlSyncObject *objects[] = { &c->spinlock.base, &c->rwlock.base, &c->rwlock.base,
+                                     &c->rec_mutex.base, &c->barrier.base };
+  PtlHold hold = { 0 };
+  gint64 aborted, limit;
+  GThread *thread;
+
+  c->kind = GPOINTER_TO_INT (data);
+  c->result = -1;
+  c->track = ptl_thread_recorder_add_thread (recorder, "waiter");
+  ptl_spinlock_init (&c->spinlock, recorder, "spinlock");
+  ptl_rw_lock_init (&c->rwlock, recorder, "rwlock");
+  ptl_rec_mutex_init (&c->rec_mutex, recorder, "recursive mutex");
+  g_assert_true (ptl_barrier_init (&c->barrier, recorder, "barrier", 2, NULL));
+
+  abort_hold (c, holder, &hold, TRUE);
+  thread = g_thread_new ("waiter", abort_waiter_thread, c);
+  g_usleep (100000);
+  g_assert_cmpint (g_atomic_int_get (&c->result), ==, -1);
+  g_assert_cmpuint (atomic_load (&c->track->waiting_for), ==, objects[c->kind]->id + 1);
+
+  ptl_thread_recorder_abort (recorder);
+  aborted = ptl_clock_now_ns ();
+  limit = aborted + G_GINT64_CONSTANT (2000000000);
+  while (g_atomic_int_get (&c->result) == -1 && ptl_clock_now_ns () < limit)
+    g_usleep (1000);
+  /* Let go in any case, so a wait that ignored the abort still ends. */
+  abort_hold (c, holder, &hold, FALSE);
+  g_thread_join (thread);
+  g_test_message ("gave up %.1f ms after the abort", (ptl_clock_now_ns () - aborted) / 1e6);
+  g_assert_cmpint (c->result, ==, FALSE);
+  g_assert_cmpuint (atomic_load (&c->track->waiting_for), ==, 0);
+
+  /* The lock still works; the barrier's round is whole again. */
+  abort_hold (c, holder, &hold, TRUE);
+  abort_hold (c, holder, &hold, FALSE);
+  if (c->kind == ABORT_BARRIER)
+    {
+      c->result = -1;
+      thread = g_thread_new ("waiter", abort_waiter_thread, c);
+      g_assert_true (ptl_barrier_wait (&c->barrier, holder));
+      g_thread_join (thread);
+      g_assert_cmpint (c->result, ==, TRUE);
+    }
+
+  ptl_spinlock_clear (&c->spinlock);
+  ptl_rw_lock_clear (&c->rwlock);
+  ptl_rec_mutex_clear (&c->rec_mutex);
+  ptl_barrier_clear (&c->barrier);
+}
+
 /* Atomic adds from two threads sum exactly; a lone thread never waits. */
 typedef struct
 {
@@ -725,6 +879,11 @@ main (int   argc,
     g_test_add_data_func (prims[i].path, GINT_TO_POINTER (prims[i].kind), test_wait_hold);
   g_test_add_func ("/ptl/thread-sync/cond-barrier", test_cond_barrier);
   g_test_add_func ("/ptl/thread-sync/cond-wakeup-at-timeout", test_cond_wakeup_at_timeout);
+  g_test_add_data_func ("/ptl/thread-sync/abort/spinlock", GINT_TO_POINTER (ABORT_SPINLOCK), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/rwlock-read", GINT_TO_POINTER (ABORT_RW_READ), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/rwlock-write", GINT_TO_POINTER (ABORT_RW_WRITE), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/recursive-mutex", GINT_TO_POINTER (ABORT_REC_MUTEX), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/barrier", GINT_TO_POINTER (ABORT_BARRIER), test_abort);
   g_test_add_func ("/ptl/thread-sync/atomic", test_atomic);
   g_test_add_func ("/ptl/thread-sync/cost", test_cost);
 
