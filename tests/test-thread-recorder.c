@@ -469,8 +469,8 @@ test_cond_barrier (void)
  * stayed blocked on "go" after the broadcast). Each round, broadcasts aim
  * at the end of the waiters' first slice, a few µs later round by round
  * (the waiters, having begun apart, each see a different moment); a waiter
- * not back within a second fails the test, and an abort frees it so the
- * test still ends. */
+ * not back within 5 s fails the test, and an abort frees it so the test
+ * still ends. */
 #define WAKE_ROUNDS  200
 #define WAKE_WAITERS 4
 
@@ -558,7 +558,7 @@ test_cond_wakeup_at_timeout (void)
       ptl_cond_broadcast (&w.cond);
       ptl_mutex_unlock (&w.mutex, waker, &hold);
 
-      limit = ptl_clock_now_ns () + G_GINT64_CONSTANT (1000000000);
+      limit = ptl_clock_now_ns () + G_GINT64_CONSTANT (5000000000);
       for (guint i = 0; i < WAKE_WAITERS; i++)
         {
           while (g_atomic_int_get (&w.seen[i]) != (gint) r && ptl_clock_now_ns () < limit)
@@ -697,13 +697,18 @@ test_abort (gconstpointer data)
 
   abort_hold (c, holder, &hold, TRUE);
   thread = g_thread_new ("waiter", abort_waiter_thread, c);
-  g_usleep (100000);
-  g_assert_cmpint (g_atomic_int_get (&c->result), ==, -1);
+  /* Seen waiting (a loaded machine may start it late), and still waiting
+   * a slice later. */
+  limit = ptl_clock_now_ns () + G_GINT64_CONSTANT (5000000000);
+  while (atomic_load (&c->track->waiting_for) != objects[c->kind]->id + 1 && ptl_clock_now_ns () < limit)
+    g_usleep (1000);
   g_assert_cmpuint (atomic_load (&c->track->waiting_for), ==, objects[c->kind]->id + 1);
+  g_usleep (PTL_SYNC_ABORT_POLL_MS * 2000);
+  g_assert_cmpint (g_atomic_int_get (&c->result), ==, -1);
 
   ptl_thread_recorder_abort (recorder);
   aborted = ptl_clock_now_ns ();
-  limit = aborted + G_GINT64_CONSTANT (2000000000);
+  limit = aborted + G_GINT64_CONSTANT (5000000000);
   while (g_atomic_int_get (&c->result) == -1 && ptl_clock_now_ns () < limit)
     g_usleep (1000);
   /* Let go in any case, so a wait that ignored the abort still ends. */
