@@ -463,6 +463,279 @@ test_cond_barrier (void)
   ptl_barrier_clear (&b.barrier);
 }
 
+/* A wake-up that reaches a condition wait as one of its slices times out.
+ * glibc then returns the time-out and counts the wake-up as taken, and a
+ * wait that slept again on it missed it for good (a lifecycle thread
+ * stayed blocked on "go" after the broadcast). Each round, broadcasts aim
+ * at the end of the waiters' first slice, a few µs later round by round
+ * (the waiters, having begun apart, each see a different moment); a waiter
+ * not back within 5 s fails the test, and an abort frees it so the test
+ * still ends. */
+#define WAKE_ROUNDS  200
+#define WAKE_WAITERS 4
+
+typedef struct
+{
+  PtlMutex        mutex;
+  PtlCond         cond;
+  PtlThreadTrack *tracks[WAKE_WAITERS];
+  guint           posted;  /* under mutex */
+  guint           waiting; /* under mutex: waiters in the round being posted */
+  gint64          since;   /* under mutex: when the last of them began to wait */
+  gint            seen[WAKE_WAITERS];
+} Wake;
+
+static gpointer
+wake_waiter_thread (gpointer data)
+{
+  Wake *w = ((gpointer *) data)[0];
+  guint i = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  PtlHold hold;
+
+  ptl_mutex_lock (&w->mutex, w->tracks[i], &hold);
+  for (guint r = 1; r <= WAKE_ROUNDS; r++)
+    {
+      w->waiting++;
+      w->since = ptl_clock_now_ns ();
+      while (w->posted < r)
+        if (!ptl_cond_wait (&w->cond, &w->mutex, w->tracks[i], &hold))
+          {
+            ptl_mutex_unlock (&w->mutex, w->tracks[i], &hold);
+            return NULL;
+          }
+      g_atomic_int_set (&w->seen[i], r);
+    }
+  ptl_mutex_unlock (&w->mutex, w->tracks[i], &hold);
+  return NULL;
+}
+
+static gboolean
+wake_all_waiting (Wake *w)
+{
+  PtlHold hold;
+  gboolean all;
+
+  ptl_mutex_lock (&w->mutex, w->tracks[0], &hold);
+  all = w->waiting == WAKE_WAITERS;
+  ptl_mutex_unlock (&w->mutex, w->tracks[0], &hold);
+  return all;
+}
+
+static void
+test_cond_wakeup_at_timeout (void)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  PtlThreadTrack *waker = ptl_thread_recorder_add_thread (recorder, "waker");
+  gpointer args[WAKE_WAITERS][2];
+  GThread *threads[WAKE_WAITERS];
+  Wake w = { 0 };
+  guint lost = 0;
+
+  ptl_mutex_init (&w.mutex, recorder, "mutex");
+  ptl_cond_init (&w.cond, recorder, "posted");
+  for (guint i = 0; i < WAKE_WAITERS; i++)
+    {
+      w.tracks[i] = ptl_thread_recorder_add_thread (recorder, "waiter");
+      args[i][0] = &w;
+      args[i][1] = GUINT_TO_POINTER (i);
+      threads[i] = g_thread_new ("waiter", wake_waiter_thread, args[i]);
+    }
+  for (guint r = 1; r <= WAKE_ROUNDS && lost == 0; r++)
+    {
+      /* 0 … 150 µs after the slice's end, 10 µs apart: where its timer,
+       * with the kernel's 50 µs of slack, fires and the waiter wakes. */
+      gint64 offset_ns = (gint64) (r % 16) * 10000;
+      gint64 limit;
+      PtlHold hold;
+
+      while (!wake_all_waiting (&w))
+        g_usleep (50);
+      ptl_clock_sleep_ns (w.since + PTL_SYNC_ABORT_POLL_MS * G_GINT64_CONSTANT (1000000) + offset_ns -
+                          ptl_clock_now_ns (), NULL);
+      g_assert_true (ptl_mutex_lock (&w.mutex, waker, &hold));
+      w.posted = r;
+      w.waiting = 0;
+      ptl_cond_broadcast (&w.cond);
+      ptl_mutex_unlock (&w.mutex, waker, &hold);
+
+      limit = ptl_clock_now_ns () + G_GINT64_CONSTANT (5000000000);
+      for (guint i = 0; i < WAKE_WAITERS; i++)
+        {
+          while (g_atomic_int_get (&w.seen[i]) != (gint) r && ptl_clock_now_ns () < limit)
+            g_usleep (100);
+          if (g_atomic_int_get (&w.seen[i]) != (gint) r)
+            lost = r;
+        }
+    }
+  /* Frees a waiter that missed its wake-up, so the test ends either way. */
+  ptl_thread_recorder_abort (recorder);
+  for (guint i = 0; i < WAKE_WAITERS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (lost, ==, 0);
+
+  ptl_mutex_clear (&w.mutex);
+  ptl_cond_clear (&w.cond);
+}
+
+/* Every wait gives up on an abort: a waiter blocked behind a holder that
+ * never lets go (a barrier that one thread never reaches) returns FALSE
+ * soon after the recorder is aborted, and the lock still works after. */
+typedef enum
+{
+  ABORT_SPINLOCK,
+  ABORT_RW_READ,
+  ABORT_RW_WRITE,
+  ABORT_REC_MUTEX,
+  ABORT_BARRIER,
+} AbortKind;
+
+typedef struct
+{
+  AbortKind       kind;
+  PtlSpinlock     spinlock;
+  PtlRWLock       rwlock;
+  PtlRecMutex     rec_mutex;
+  PtlBarrier      barrier;
+  PtlThreadTrack *track;
+  gint            result; /* -1 while waiting, then whether it got through */
+} AbortCase;
+
+static gpointer
+abort_waiter_thread (gpointer data)
+{
+  AbortCase *c = data;
+  PtlHold hold = { 0 };
+  gboolean taken = FALSE;
+
+  switch (c->kind)
+    {
+    case ABORT_SPINLOCK:
+      if ((taken = ptl_spinlock_lock (&c->spinlock, c->track, &hold)))
+        ptl_spinlock_unlock (&c->spinlock, c->track, &hold);
+      break;
+    case ABORT_RW_READ:
+      if ((taken = ptl_rw_lock_reader_lock (&c->rwlock, c->track, &hold)))
+        ptl_rw_lock_reader_unlock (&c->rwlock, c->track, &hold);
+      break;
+    case ABORT_RW_WRITE:
+      if ((taken = ptl_rw_lock_writer_lock (&c->rwlock, c->track, &hold)))
+        ptl_rw_lock_writer_unlock (&c->rwlock, c->track, &hold);
+      break;
+    case ABORT_REC_MUTEX:
+      if ((taken = ptl_rec_mutex_lock (&c->rec_mutex, c->track, &hold)))
+        ptl_rec_mutex_unlock (&c->rec_mutex, c->track, &hold);
+      break;
+    case ABORT_BARRIER:
+      taken = ptl_barrier_wait (&c->barrier, c->track);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_atomic_int_set (&c->result, taken);
+  return NULL;
+}
+
+/* The holder's side: takes (@take) or lets go of what blocks the waiter. */
+static void
+abort_hold (AbortCase      *c,
+            PtlThreadTrack *holder,
+            PtlHold        *hold,
+            gboolean        take)
+{
+  switch (c->kind)
+    {
+    case ABORT_SPINLOCK:
+      if (take)
+        g_assert_true (ptl_spinlock_lock (&c->spinlock, holder, hold));
+      else
+        ptl_spinlock_unlock (&c->spinlock, holder, hold);
+      break;
+    case ABORT_RW_READ:
+      if (take)
+        g_assert_true (ptl_rw_lock_writer_lock (&c->rwlock, holder, hold));
+      else
+        ptl_rw_lock_writer_unlock (&c->rwlock, holder, hold);
+      break;
+    case ABORT_RW_WRITE:
+      if (take)
+        g_assert_true (ptl_rw_lock_reader_lock (&c->rwlock, holder, hold));
+      else
+        ptl_rw_lock_reader_unlock (&c->rwlock, holder, hold);
+      break;
+    case ABORT_REC_MUTEX:
+      if (take)
+        g_assert_true (ptl_rec_mutex_lock (&c->rec_mutex, holder, hold));
+      else
+        ptl_rec_mutex_unlock (&c->rec_mutex, holder, hold);
+      break;
+    case ABORT_BARRIER:
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_abort (gconstpointer data)
+{
+  g_autoptr(PtlThreadRecorder) recorder = ptl_thread_recorder_new (64);
+  PtlThreadTrack *holder = ptl_thread_recorder_add_thread (recorder, "holder");
+  g_autofree AbortCase *c = g_new0 (AbortCase, 1);
+  const PtlSyncObject *objects[] = { &c->spinlock.base, &c->rwlock.base, &c->rwlock.base,
+                                     &c->rec_mutex.base, &c->barrier.base };
+  PtlHold hold = { 0 };
+  gint64 aborted, limit;
+  GThread *thread;
+
+  c->kind = GPOINTER_TO_INT (data);
+  c->result = -1;
+  c->track = ptl_thread_recorder_add_thread (recorder, "waiter");
+  ptl_spinlock_init (&c->spinlock, recorder, "spinlock");
+  ptl_rw_lock_init (&c->rwlock, recorder, "rwlock");
+  ptl_rec_mutex_init (&c->rec_mutex, recorder, "recursive mutex");
+  g_assert_true (ptl_barrier_init (&c->barrier, recorder, "barrier", 2, NULL));
+
+  abort_hold (c, holder, &hold, TRUE);
+  thread = g_thread_new ("waiter", abort_waiter_thread, c);
+  /* Seen waiting (a loaded machine may start it late), and still waiting
+   * a slice later. */
+  limit = ptl_clock_now_ns () + G_GINT64_CONSTANT (5000000000);
+  while (atomic_load (&c->track->waiting_for) != objects[c->kind]->id + 1 && ptl_clock_now_ns () < limit)
+    g_usleep (1000);
+  g_assert_cmpuint (atomic_load (&c->track->waiting_for), ==, objects[c->kind]->id + 1);
+  g_usleep (PTL_SYNC_ABORT_POLL_MS * 2000);
+  g_assert_cmpint (g_atomic_int_get (&c->result), ==, -1);
+
+  ptl_thread_recorder_abort (recorder);
+  aborted = ptl_clock_now_ns ();
+  limit = aborted + G_GINT64_CONSTANT (5000000000);
+  while (g_atomic_int_get (&c->result) == -1 && ptl_clock_now_ns () < limit)
+    g_usleep (1000);
+  /* Let go in any case, so a wait that ignored the abort still ends. */
+  abort_hold (c, holder, &hold, FALSE);
+  g_thread_join (thread);
+  g_test_message ("gave up %.1f ms after the abort", (ptl_clock_now_ns () - aborted) / 1e6);
+  g_assert_cmpint (c->result, ==, FALSE);
+  g_assert_cmpuint (atomic_load (&c->track->waiting_for), ==, 0);
+
+  /* The lock still works; the barrier's round is whole again. */
+  abort_hold (c, holder, &hold, TRUE);
+  abort_hold (c, holder, &hold, FALSE);
+  if (c->kind == ABORT_BARRIER)
+    {
+      c->result = -1;
+      thread = g_thread_new ("waiter", abort_waiter_thread, c);
+      g_assert_true (ptl_barrier_wait (&c->barrier, holder));
+      g_thread_join (thread);
+      g_assert_cmpint (c->result, ==, TRUE);
+    }
+
+  ptl_spinlock_clear (&c->spinlock);
+  ptl_rw_lock_clear (&c->rwlock);
+  ptl_rec_mutex_clear (&c->rec_mutex);
+  ptl_barrier_clear (&c->barrier);
+}
+
 /* Atomic adds from two threads sum exactly; a lone thread never waits. */
 typedef struct
 {
@@ -610,6 +883,12 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (prims); i++)
     g_test_add_data_func (prims[i].path, GINT_TO_POINTER (prims[i].kind), test_wait_hold);
   g_test_add_func ("/ptl/thread-sync/cond-barrier", test_cond_barrier);
+  g_test_add_func ("/ptl/thread-sync/cond-wakeup-at-timeout", test_cond_wakeup_at_timeout);
+  g_test_add_data_func ("/ptl/thread-sync/abort/spinlock", GINT_TO_POINTER (ABORT_SPINLOCK), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/rwlock-read", GINT_TO_POINTER (ABORT_RW_READ), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/rwlock-write", GINT_TO_POINTER (ABORT_RW_WRITE), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/recursive-mutex", GINT_TO_POINTER (ABORT_REC_MUTEX), test_abort);
+  g_test_add_data_func ("/ptl/thread-sync/abort/barrier", GINT_TO_POINTER (ABORT_BARRIER), test_abort);
   g_test_add_func ("/ptl/thread-sync/atomic", test_atomic);
   g_test_add_func ("/ptl/thread-sync/cost", test_cost);
 

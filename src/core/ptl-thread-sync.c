@@ -11,13 +11,13 @@
 #include "ptl-stats.h"
 #include "ptl-thread-sync.h"
 
-/* The end of the next slice of an abortable wait, on CLOCK_MONOTONIC. */
+/* The end of the next slice of an abortable wait, on @clock. */
 static struct timespec
-abort_poll_deadline (void)
+abort_poll_deadline (clockid_t clock)
 {
   struct timespec ts;
 
-  clock_gettime (CLOCK_MONOTONIC, &ts);
+  clock_gettime (clock, &ts);
   ts.tv_nsec += PTL_SYNC_ABORT_POLL_MS * 1000000L;
   if (ts.tv_nsec >= 1000000000L)
     {
@@ -54,23 +54,32 @@ ptl_mutex_clear (PtlMutex *self)
   pthread_mutex_destroy (&self->mutex);
 }
 
-gboolean
-_ptl_mutex_lock_slow (PtlMutex       *self,
-                      PtlThreadTrack *track)
+/* The slow path of a mutex and a recursive mutex, the same pthread lock. */
+static gboolean
+mutex_lock_slow (PtlSyncObject   *object,
+                 pthread_mutex_t *mutex,
+                 PtlThreadTrack  *track)
 {
   PtlWait wait;
   int status;
 
-  _ptl_sync_wait_begin (&self->base, track, &wait);
+  _ptl_sync_wait_begin (object, track, &wait);
   do
     {
-      struct timespec deadline = abort_poll_deadline ();
+      struct timespec deadline = abort_poll_deadline (CLOCK_MONOTONIC);
 
-      status = pthread_mutex_clocklock (&self->mutex, CLOCK_MONOTONIC, &deadline);
+      status = pthread_mutex_clocklock (mutex, CLOCK_MONOTONIC, &deadline);
     }
   while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track));
-  _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  _ptl_sync_wait_end (object, track, &wait, PTL_THREAD_WAITING_LOCK);
   return status == 0;
+}
+
+gboolean
+_ptl_mutex_lock_slow (PtlMutex       *self,
+                      PtlThreadTrack *track)
+{
+  return mutex_lock_slow (&self->base, &self->mutex, track);
 }
 
 /* Spinlock */
@@ -90,15 +99,24 @@ ptl_spinlock_clear (PtlSpinlock *self)
   pthread_spin_destroy (&self->spin);
 }
 
-void
+gboolean
 _ptl_spinlock_lock_slow (PtlSpinlock    *self,
                          PtlThreadTrack *track)
 {
+  gboolean taken;
   PtlWait wait;
 
   _ptl_sync_wait_begin (&self->base, track, &wait);
-  pthread_spin_lock (&self->spin);
+  /* A spinning waiter is on the CPU anyway: it looks at the abort flag
+   * (one relaxed load) between tries, with no clock and no slices. */
+  while (!(taken = pthread_spin_trylock (&self->spin) == 0) && !ptl_thread_track_is_aborted (track))
+    {
+#if defined(__x86_64__) || defined(__i386__)
+      _mm_pause ();
+#endif
+    }
   _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  return taken;
 }
 
 /* Readers–writer lock */
@@ -109,35 +127,52 @@ ptl_rw_lock_init (PtlRWLock         *self,
                   const char        *name)
 {
   _ptl_sync_object_init (&self->base, recorder, name);
-  g_rw_lock_init (&self->lock);
+  pthread_rwlock_init (&self->lock, NULL);
 }
 
 void
 ptl_rw_lock_clear (PtlRWLock *self)
 {
-  g_rw_lock_clear (&self->lock);
+  pthread_rwlock_destroy (&self->lock);
 }
 
-void
+/* In slices on CLOCK_REALTIME: pthread_rwlock_clockrdlock () would take
+ * CLOCK_MONOTONIC, but clang 14's ThreadSanitizer does not intercept it
+ * (it would then see unlocks of a lock never taken). A step of the wall
+ * clock changes the length of one slice, not the result. */
+static gboolean
+rw_lock_slow (PtlRWLock      *self,
+              PtlThreadTrack *track,
+              gboolean        writer)
+{
+  PtlWait wait;
+  int status;
+
+  _ptl_sync_wait_begin (&self->base, track, &wait);
+  do
+    {
+      struct timespec deadline = abort_poll_deadline (CLOCK_REALTIME);
+
+      status = writer ? pthread_rwlock_timedwrlock (&self->lock, &deadline)
+                      : pthread_rwlock_timedrdlock (&self->lock, &deadline);
+    }
+  while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track));
+  _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  return status == 0;
+}
+
+gboolean
 _ptl_rw_lock_reader_lock_slow (PtlRWLock      *self,
                                PtlThreadTrack *track)
 {
-  PtlWait wait;
-
-  _ptl_sync_wait_begin (&self->base, track, &wait);
-  g_rw_lock_reader_lock (&self->lock);
-  _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  return rw_lock_slow (self, track, FALSE);
 }
 
-void
+gboolean
 _ptl_rw_lock_writer_lock_slow (PtlRWLock      *self,
                                PtlThreadTrack *track)
 {
-  PtlWait wait;
-
-  _ptl_sync_wait_begin (&self->base, track, &wait);
-  g_rw_lock_writer_lock (&self->lock);
-  _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  return rw_lock_slow (self, track, TRUE);
 }
 
 /* Recursive mutex */
@@ -147,25 +182,26 @@ ptl_rec_mutex_init (PtlRecMutex       *self,
                     PtlThreadRecorder *recorder,
                     const char        *name)
 {
+  pthread_mutexattr_t attr;
+
   _ptl_sync_object_init (&self->base, recorder, name);
-  g_rec_mutex_init (&self->mutex);
+  pthread_mutexattr_init (&attr);
+  pthread_mutexattr_settype (&attr, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init (&self->mutex, &attr);
+  pthread_mutexattr_destroy (&attr);
 }
 
 void
 ptl_rec_mutex_clear (PtlRecMutex *self)
 {
-  g_rec_mutex_clear (&self->mutex);
+  pthread_mutex_destroy (&self->mutex);
 }
 
-void
+gboolean
 _ptl_rec_mutex_lock_slow (PtlRecMutex    *self,
                           PtlThreadTrack *track)
 {
-  PtlWait wait;
-
-  _ptl_sync_wait_begin (&self->base, track, &wait);
-  g_rec_mutex_lock (&self->mutex);
-  _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_WAITING_LOCK);
+  return mutex_lock_slow (&self->base, &self->mutex, track);
 }
 
 /* Semaphore */
@@ -205,7 +241,7 @@ _ptl_semaphore_wait_slow (PtlSemaphore   *self,
   _ptl_sync_wait_begin (&self->base, track, &wait);
   for (;;)
     {
-      struct timespec deadline = abort_poll_deadline ();
+      struct timespec deadline = abort_poll_deadline (CLOCK_MONOTONIC);
 
       if (sem_clockwait (&self->sem, CLOCK_MONOTONIC, &deadline) == 0)
         {
@@ -227,6 +263,7 @@ ptl_cond_init (PtlCond           *self,
                const char        *name)
 {
   _ptl_sync_object_init (&self->base, recorder, name);
+  atomic_init (&self->wakeups, 0);
   pthread_cond_init (&self->cond, NULL);
 }
 
@@ -243,6 +280,7 @@ ptl_cond_wait (PtlCond        *self,
                PtlHold        *hold)
 {
   gint64 end = ptl_thread_ticks ();
+  guint wakeups;
   PtlWait wait;
   int status;
 
@@ -251,27 +289,41 @@ ptl_cond_wait (PtlCond        *self,
   ptl_thread_track_push (track, PTL_THREAD_HOLDING_LOCK, mutex->base.id, hold->start, end, hold->cpu);
   atomic_store_explicit (&mutex->base.owner, NULL, memory_order_relaxed);
   _ptl_sync_wait_begin (&self->base, track, &wait);
+  /* A slice that times out may have taken the wake-up meant for it:
+   * glibc's waiter that times out as a signal or broadcast reaches it
+   * counts the signal as consumed and returns ETIMEDOUT (it passes the
+   * signal on to another waiter, if any). Sleeping again would then wait
+   * for a wake-up already gone, for ever if none follows (a thread left
+   * blocked on “go” after the broadcast). So a slice that timed out
+   * after any signal or broadcast since the wait began ends the wait as
+   * a wake-up; the caller's loop looks at its condition again. */
+  wakeups = atomic_load_explicit (&self->wakeups, memory_order_acquire);
   do
     {
-      struct timespec deadline = abort_poll_deadline ();
+      struct timespec deadline = abort_poll_deadline (CLOCK_MONOTONIC);
 
       status = pthread_cond_clockwait (&self->cond, &mutex->mutex, CLOCK_MONOTONIC, &deadline);
     }
-  while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track));
+  while (status == ETIMEDOUT && !ptl_thread_track_is_aborted (track) &&
+         atomic_load_explicit (&self->wakeups, memory_order_acquire) == wakeups);
   _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_BLOCKED_COND);
   _ptl_sync_acquired (&mutex->base, track, hold);
-  return status == 0;
+  return status == 0 || atomic_load_explicit (&self->wakeups, memory_order_acquire) != wakeups;
 }
 
+/* Counted before waking, so a waiter whose slice timed out as this call
+ * reached it sees the count changed (ptl_cond_wait ()). */
 void
 ptl_cond_signal (PtlCond *self)
 {
+  atomic_fetch_add_explicit (&self->wakeups, 1, memory_order_release);
   pthread_cond_signal (&self->cond);
 }
 
 void
 ptl_cond_broadcast (PtlCond *self)
 {
+  atomic_fetch_add_explicit (&self->wakeups, 1, memory_order_release);
   pthread_cond_broadcast (&self->cond);
 }
 
@@ -284,35 +336,68 @@ ptl_barrier_init (PtlBarrier         *self,
                   guint               count,
                   GError            **error)
 {
-  int status = pthread_barrier_init (&self->barrier, NULL, count);
+  pthread_condattr_t attr;
 
-  if (status != 0)
+  if (count == 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (status),
-                   _("Could not make a barrier of %u threads: %s"), count, g_strerror (status));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (EINVAL),
+                   _("Could not make a barrier of %u threads: %s"), count, g_strerror (EINVAL));
       return FALSE;
     }
   _ptl_sync_object_init (&self->base, recorder, name);
+  pthread_mutex_init (&self->mutex, NULL);
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (&self->cond, &attr);
+  pthread_condattr_destroy (&attr);
+  self->count = count;
+  self->n_arrived = 0;
+  self->round = 0;
   return TRUE;
 }
 
 void
 ptl_barrier_clear (PtlBarrier *self)
 {
-  pthread_barrier_destroy (&self->barrier);
+  pthread_cond_destroy (&self->cond);
+  pthread_mutex_destroy (&self->mutex);
 }
 
 gboolean
 ptl_barrier_wait (PtlBarrier     *self,
                   PtlThreadTrack *track)
 {
+  gboolean passed = TRUE;
+  guint64 round;
   PtlWait wait;
-  int status;
 
   _ptl_sync_wait_begin (&self->base, track, &wait);
-  status = pthread_barrier_wait (&self->barrier);
+  pthread_mutex_lock (&self->mutex);
+  round = self->round;
+  if (++self->n_arrived == self->count)
+    {
+      self->n_arrived = 0;
+      self->round++;
+      pthread_cond_broadcast (&self->cond);
+    }
+  /* The round counter says when the round is over, not the wake-up: a
+   * slice that timed out as the broadcast came still sees it changed
+   * (see ptl_cond_wait ()). */
+  while (self->round == round)
+    {
+      struct timespec deadline = abort_poll_deadline (CLOCK_MONOTONIC);
+
+      if (pthread_cond_clockwait (&self->cond, &self->mutex, CLOCK_MONOTONIC, &deadline) == ETIMEDOUT &&
+          self->round == round && ptl_thread_track_is_aborted (track))
+        {
+          self->n_arrived--;
+          passed = FALSE;
+          break;
+        }
+    }
+  pthread_mutex_unlock (&self->mutex);
   _ptl_sync_wait_end (&self->base, track, &wait, PTL_THREAD_BLOCKED_COND);
-  return status == PTHREAD_BARRIER_SERIAL_THREAD;
+  return passed;
 }
 
 /* Atomic */
@@ -424,8 +509,8 @@ time_batch (Primitives  *p,
       else
         for (guint i = 0; i < pairs; i++)
           {
-            g_rw_lock_reader_lock (&p->rwlock.lock);
-            g_rw_lock_reader_unlock (&p->rwlock.lock);
+            pthread_rwlock_rdlock (&p->rwlock.lock);
+            pthread_rwlock_unlock (&p->rwlock.lock);
           }
       break;
     case PTL_SYNC_RWLOCK_WRITE:
@@ -438,8 +523,8 @@ time_batch (Primitives  *p,
       else
         for (guint i = 0; i < pairs; i++)
           {
-            g_rw_lock_writer_lock (&p->rwlock.lock);
-            g_rw_lock_writer_unlock (&p->rwlock.lock);
+            pthread_rwlock_wrlock (&p->rwlock.lock);
+            pthread_rwlock_unlock (&p->rwlock.lock);
           }
       break;
     case PTL_SYNC_SEMAPHORE:
@@ -466,8 +551,8 @@ time_batch (Primitives  *p,
       else
         for (guint i = 0; i < pairs; i++)
           {
-            g_rec_mutex_lock (&p->rec_mutex.mutex);
-            g_rec_mutex_unlock (&p->rec_mutex.mutex);
+            pthread_mutex_lock (&p->rec_mutex.mutex);
+            pthread_mutex_unlock (&p->rec_mutex.mutex);
           }
       break;
     case PTL_SYNC_ATOMIC:

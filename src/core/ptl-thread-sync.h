@@ -21,13 +21,14 @@ G_BEGIN_DECLS
  * enough for a watchdog (ptl-deadlock-watchdog.h) to find a cycle of
  * waits, a deadlock.
  *
- * Waits for a mutex, a semaphore or a condition can be given up: the
- * slow path blocks in slices of PTL_SYNC_ABORT_POLL_MS (a timed lock on
- * CLOCK_MONOTONIC) and between slices looks at the recorder's abort flag
- * (ptl_thread_recorder_abort ()). Those calls return FALSE when they gave
- * up, having taken nothing. The fast path does not look at the flag: a
- * free lock is still taken after an abort, so callers check
- * ptl_thread_track_is_aborted () in their loops too. */
+ * Every wait can be given up: the slow path blocks in slices of
+ * PTL_SYNC_ABORT_POLL_MS (a timed lock, on CLOCK_MONOTONIC but for the
+ * rwlock) and between slices looks at the recorder's abort flag
+ * (ptl_thread_recorder_abort ()); a spinlock's waiter looks between
+ * tries. The calls return FALSE when they gave up, having taken nothing.
+ * The fast path does not look at the flag: a free lock is still taken
+ * after an abort, so callers check ptl_thread_track_is_aborted () in
+ * their loops too. */
 
 /* How long an aborted waiter may go on waiting: what a deadlocked run
  * takes to get its threads back once told to. */
@@ -160,18 +161,23 @@ typedef struct
   pthread_spinlock_t spin;
 } PtlSpinlock;
 
-void ptl_spinlock_init       (PtlSpinlock *self, PtlThreadRecorder *recorder, const char *name);
-void ptl_spinlock_clear      (PtlSpinlock *self);
-void _ptl_spinlock_lock_slow (PtlSpinlock *self, PtlThreadTrack *track);
+void     ptl_spinlock_init       (PtlSpinlock *self, PtlThreadRecorder *recorder, const char *name);
+void     ptl_spinlock_clear      (PtlSpinlock *self);
+gboolean _ptl_spinlock_lock_slow (PtlSpinlock *self, PtlThreadTrack *track);
 
-static inline void
+/* FALSE when the wait was aborted (the spinlock is not held). */
+static inline gboolean
 ptl_spinlock_lock (PtlSpinlock    *self,
                    PtlThreadTrack *track,
                    PtlHold        *hold)
 {
-  if (G_UNLIKELY (pthread_spin_trylock (&self->spin) != 0))
-    _ptl_spinlock_lock_slow (self, track);
+  if (G_UNLIKELY (pthread_spin_trylock (&self->spin) != 0) && !_ptl_spinlock_lock_slow (self, track))
+    {
+      *hold = (PtlHold) { 0, -1, 0 };
+      return FALSE;
+    }
   _ptl_sync_acquired (&self->base, track, hold);
+  return TRUE;
 }
 
 static inline void
@@ -182,28 +188,34 @@ ptl_spinlock_unlock (PtlSpinlock    *self,
   _PTL_SYNC_RELEASE (&self->base, track, hold, pthread_spin_unlock (&self->spin));
 }
 
-/* Readers–writer lock (GRWLock). The owner is the writer. */
+/* Readers–writer lock (pthread_rwlock_t with default attributes, what
+ * GRWLock is on Linux, which has no timed lock). The owner is the writer. */
 typedef struct
 {
-  PtlSyncObject base;
-  GRWLock       lock;
+  PtlSyncObject    base;
+  pthread_rwlock_t lock;
 } PtlRWLock;
 
-void ptl_rw_lock_init              (PtlRWLock *self, PtlThreadRecorder *recorder, const char *name);
-void ptl_rw_lock_clear             (PtlRWLock *self);
-void _ptl_rw_lock_reader_lock_slow (PtlRWLock *self, PtlThreadTrack *track);
-void _ptl_rw_lock_writer_lock_slow (PtlRWLock *self, PtlThreadTrack *track);
+void     ptl_rw_lock_init              (PtlRWLock *self, PtlThreadRecorder *recorder, const char *name);
+void     ptl_rw_lock_clear             (PtlRWLock *self);
+gboolean _ptl_rw_lock_reader_lock_slow (PtlRWLock *self, PtlThreadTrack *track);
+gboolean _ptl_rw_lock_writer_lock_slow (PtlRWLock *self, PtlThreadTrack *track);
 
-static inline void
+/* FALSE when the wait was aborted (the lock is not held). */
+static inline gboolean
 ptl_rw_lock_reader_lock (PtlRWLock      *self,
                          PtlThreadTrack *track,
                          PtlHold        *hold)
 {
-  if (G_UNLIKELY (!g_rw_lock_reader_trylock (&self->lock)))
-    _ptl_rw_lock_reader_lock_slow (self, track);
+  if (G_UNLIKELY (pthread_rwlock_tryrdlock (&self->lock) != 0) && !_ptl_rw_lock_reader_lock_slow (self, track))
+    {
+      *hold = (PtlHold) { 0, -1, 0 };
+      return FALSE;
+    }
   hold->cpu = ptl_thread_current_cpu ();
   hold->start = ptl_thread_ticks ();
   hold->depth = 0;
+  return TRUE;
 }
 
 static inline void
@@ -213,18 +225,23 @@ ptl_rw_lock_reader_unlock (PtlRWLock      *self,
 {
   gint64 end = ptl_thread_ticks ();
 
-  g_rw_lock_reader_unlock (&self->lock);
+  pthread_rwlock_unlock (&self->lock);
   ptl_thread_track_push (track, PTL_THREAD_HOLDING_LOCK, self->base.id, hold->start, end, hold->cpu);
 }
 
-static inline void
+/* FALSE when the wait was aborted (the lock is not held). */
+static inline gboolean
 ptl_rw_lock_writer_lock (PtlRWLock      *self,
                          PtlThreadTrack *track,
                          PtlHold        *hold)
 {
-  if (G_UNLIKELY (!g_rw_lock_writer_trylock (&self->lock)))
-    _ptl_rw_lock_writer_lock_slow (self, track);
+  if (G_UNLIKELY (pthread_rwlock_trywrlock (&self->lock) != 0) && !_ptl_rw_lock_writer_lock_slow (self, track))
+    {
+      *hold = (PtlHold) { 0, -1, 0 };
+      return FALSE;
+    }
   _ptl_sync_acquired (&self->base, track, hold);
+  return TRUE;
 }
 
 static inline void
@@ -232,22 +249,25 @@ ptl_rw_lock_writer_unlock (PtlRWLock      *self,
                            PtlThreadTrack *track,
                            const PtlHold  *hold)
 {
-  _PTL_SYNC_RELEASE (&self->base, track, hold, g_rw_lock_writer_unlock (&self->lock));
+  _PTL_SYNC_RELEASE (&self->base, track, hold, pthread_rwlock_unlock (&self->lock));
 }
 
-/* Recursive mutex (GRecMutex): a re-entry records nothing; the hold is
- * the outermost lock to its unlock. */
+/* Recursive mutex (a PTHREAD_MUTEX_RECURSIVE pthread mutex, what
+ * GRecMutex is on Linux, which has no timed lock): a re-entry records
+ * nothing; the hold is the outermost lock to its unlock. */
 typedef struct
 {
-  PtlSyncObject base;
-  GRecMutex     mutex;
+  PtlSyncObject   base;
+  pthread_mutex_t mutex;
 } PtlRecMutex;
 
-void ptl_rec_mutex_init       (PtlRecMutex *self, PtlThreadRecorder *recorder, const char *name);
-void ptl_rec_mutex_clear      (PtlRecMutex *self);
-void _ptl_rec_mutex_lock_slow (PtlRecMutex *self, PtlThreadTrack *track);
+void     ptl_rec_mutex_init       (PtlRecMutex *self, PtlThreadRecorder *recorder, const char *name);
+void     ptl_rec_mutex_clear      (PtlRecMutex *self);
+gboolean _ptl_rec_mutex_lock_slow (PtlRecMutex *self, PtlThreadTrack *track);
 
-static inline void
+/* FALSE when the wait was aborted (nothing more is held; a re-entry
+ * never waits). */
+static inline gboolean
 ptl_rec_mutex_lock (PtlRecMutex    *self,
                     PtlThreadTrack *track,
                     PtlHold        *hold)
@@ -255,13 +275,17 @@ ptl_rec_mutex_lock (PtlRecMutex    *self,
   /* Only the owner can see itself as owner, so this read needs no order. */
   if (atomic_load_explicit (&self->base.owner, memory_order_relaxed) == track)
     {
-      g_rec_mutex_lock (&self->mutex);
+      pthread_mutex_lock (&self->mutex);
       hold->depth++;
-      return;
+      return TRUE;
     }
-  if (G_UNLIKELY (!g_rec_mutex_trylock (&self->mutex)))
-    _ptl_rec_mutex_lock_slow (self, track);
+  if (G_UNLIKELY (pthread_mutex_trylock (&self->mutex) != 0) && !_ptl_rec_mutex_lock_slow (self, track))
+    {
+      *hold = (PtlHold) { 0, -1, 0 };
+      return FALSE;
+    }
   _ptl_sync_acquired (&self->base, track, hold);
+  return TRUE;
 }
 
 static inline void
@@ -272,10 +296,10 @@ ptl_rec_mutex_unlock (PtlRecMutex    *self,
   if (hold->depth > 0)
     {
       hold->depth--;
-      g_rec_mutex_unlock (&self->mutex);
+      pthread_mutex_unlock (&self->mutex);
       return;
     }
-  _PTL_SYNC_RELEASE (&self->base, track, hold, g_rec_mutex_unlock (&self->mutex));
+  _PTL_SYNC_RELEASE (&self->base, track, hold, pthread_mutex_unlock (&self->mutex));
 }
 
 /* Counting semaphore (POSIX sem_t) used as a lock with @value permits:
@@ -317,11 +341,15 @@ ptl_semaphore_post (PtlSemaphore   *self,
 /* Condition variable (pthread_cond_t) over a PtlMutex. A wait ends the
  * caller's hold of @mutex, records the time blocked (waking included),
  * and starts a new hold in @hold. It returns FALSE when aborted, still
- * holding @mutex (in @hold), as a timed-out pthread wait does. */
+ * holding @mutex (in @hold), as a timed-out pthread wait does. Like a
+ * pthread wait it may also return TRUE with nothing changed for the
+ * caller (after another thread's wake-up): wait in a loop on the
+ * condition, under @mutex. */
 typedef struct
 {
   PtlSyncObject  base;
   pthread_cond_t cond;
+  _Atomic guint  wakeups; /* signals and broadcasts so far */
 } PtlCond;
 
 void     ptl_cond_init      (PtlCond *self, PtlThreadRecorder *recorder, const char *name);
@@ -330,12 +358,18 @@ gboolean ptl_cond_wait      (PtlCond *self, PtlMutex *mutex, PtlThreadTrack *tra
 void     ptl_cond_signal    (PtlCond *self);
 void     ptl_cond_broadcast (PtlCond *self);
 
-/* Barrier (pthread_barrier_t) of @count threads; the wait is recorded as
- * blocked on it. TRUE on one thread of each round. */
+/* Barrier of @count threads (a mutex, a condition and a round counter:
+ * pthread_barrier_t has no timed wait); the wait is recorded as blocked
+ * on it. FALSE when the wait was aborted: that thread leaves its round,
+ * which the others then wait for until they too are aborted. */
 typedef struct
 {
-  PtlSyncObject     base;
-  pthread_barrier_t barrier;
+  PtlSyncObject   base;
+  pthread_mutex_t mutex;
+  pthread_cond_t  cond;
+  guint           count;
+  guint           n_arrived; /* under mutex, this round */
+  guint64         round;     /* under mutex */
 } PtlBarrier;
 
 gboolean ptl_barrier_init  (PtlBarrier *self, PtlThreadRecorder *recorder, const char *name,

@@ -218,8 +218,15 @@ cm_acquire (Table *table,
           table->cm[f].dirty = FALSE;
           ptl_cond_broadcast (&table->fork_conds[f]);
         }
+      /* Checked under the fork's mutex before every wait, not only after
+       * one: a neighbour that left raised stop before its goodbye
+       * broadcast (philosopher ()), so a wait that would begin after
+       * that broadcast, for a clean fork nobody will hand over, is not
+       * begun. The wait itself only ends on a broadcast or an abort. */
+      else if (must_stop (table, track))
+        ok = FALSE;
       else
-        ok = ptl_cond_wait (&table->fork_conds[f], &table->forks[f], track, &hold) && !must_stop (table, track);
+        ok = ptl_cond_wait (&table->fork_conds[f], &table->forks[f], track, &hold);
     }
   ptl_mutex_unlock (&table->forks[f], track, &hold);
   return ok;
@@ -403,19 +410,27 @@ philosopher (guint    p,
       table->meals[p]++;
       start = now;
     }
-  /* A Chandy–Misra neighbour may be waiting for a fork of ours: wake it
-   * to see that the run is over. */
+  /* A Chandy–Misra neighbour may be waiting for a fork of ours, which we
+   * keep: the run is over for everyone once one of us leaves (we leave
+   * only when it ends, is cancelled or aborted). Raised before the
+   * goodbye broadcasts, so a neighbour not yet waiting sees it under the
+   * fork's mutex (cm_acquire) instead of waiting for a wake-up already
+   * gone; the deadline alone would not do, as a neighbour may have read
+   * its clock just before it. */
   if (table->self->strategy == PTL_PHILOSOPHERS_CHANDY_MISRA)
-    for (guint i = 0; i < 2; i++)
-      {
-        guint f = i == 0 ? left_fork (p) : right_fork (table, p);
-        PtlHold hold;
+    {
+      g_atomic_int_set (&table->stop, 1);
+      for (guint i = 0; i < 2; i++)
+        {
+          guint f = i == 0 ? left_fork (p) : right_fork (table, p);
+          PtlHold hold;
 
-        while (!ptl_mutex_lock (&table->forks[f], track, &hold))
-          ;
-        ptl_cond_broadcast (&table->fork_conds[f]);
-        ptl_mutex_unlock (&table->forks[f], track, &hold);
-      }
+          while (!ptl_mutex_lock (&table->forks[f], track, &hold))
+            ;
+          ptl_cond_broadcast (&table->fork_conds[f]);
+          ptl_mutex_unlock (&table->forks[f], track, &hold);
+        }
+    }
   ptl_thread_track_finish (track);
 }
 
@@ -588,8 +603,11 @@ ptl_philosophers_experiment_run (PtlExperiment  *experiment,
       ptl_deadlock_watchdog_watch (watchdog, &table->forks[p].base);
       table->phases[p] = g_array_new (FALSE, FALSE, sizeof (Phase));
       /* Chandy–Misra starts acyclic: each fork with the lower-numbered
-       * of its two philosophers, dirty. */
-      table->cm[p].owner = MIN (p, (p + 1) % table->n);
+       * of its two philosophers (fork p is p's left and p − 1's right),
+       * dirty. The last fork once went to philosopher 0, who never uses
+       * it: a neighbour finding it there while 0 ate waited for a
+       * broadcast on it that 0 never makes. */
+      table->cm[p].owner = MIN (p, (p + table->n - 1) % table->n);
       table->cm[p].dirty = TRUE;
     }
 
