@@ -413,6 +413,24 @@ ptl_chart_find_series (PtlChart   *chart,
   return NULL;
 }
 
+/* Advises the whole pages @size bytes at @data span for transparent huge
+ * pages. For a block this big they are all of malloc's own mapping:
+ * advising only a part would split the mapping, and the next growth could
+ * no longer be a remap but a copy. A failure (no THP here) leaves the
+ * small pages. */
+static void
+advise_huge_pages (gpointer data,
+                   gsize    size)
+{
+#ifdef MADV_HUGEPAGE
+  guintptr page = sysconf (_SC_PAGESIZE);
+  guintptr start = (guintptr) data & ~(page - 1);
+  guintptr end = ((guintptr) data + size + page - 1) & ~(page - 1);
+
+  madvise ((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 /* Makes room for @n_more points, doubling. GArray has no reserve call:
  * growing it and shrinking it back allocates without touching the memory,
  * so the pages are first touched after the advice. */
@@ -422,28 +440,16 @@ reserve_points (PtlSeries *series,
 {
   GArray *points = series->points;
   guint len = points->len;
+  gsize size;
 
   if (G_LIKELY (len + n_more <= series->capacity))
     return;
   series->capacity = MAX (len + n_more, series->capacity * 2);
   g_array_set_size (points, series->capacity);
   g_array_set_size (points, len);
-  if ((gsize) series->capacity * sizeof (PtlPoint) < HUGE_POINTS_BYTES)
-    return;
-#ifdef MADV_HUGEPAGE
-  {
-  gsize page = sysconf (_SC_PAGESIZE);
-  guintptr start, end;
-
-  /* The whole pages the array spans, which for a block this big are all
-   * of malloc's own mapping: advising only a part would split the mapping,
-   * and the next growth could no longer be a remap but a copy. A failure
-   * (no THP here) leaves the small pages. */
-  start = (guintptr) points->data & ~(guintptr) (page - 1);
-  end = ((guintptr) points->data + (gsize) series->capacity * sizeof (PtlPoint) + page - 1) & ~(guintptr) (page - 1);
-  madvise ((void *) start, end - start, MADV_HUGEPAGE);
-  }
-#endif
+  size = (gsize) series->capacity * sizeof (PtlPoint);
+  if (size >= HUGE_POINTS_BYTES)
+    advise_huge_pages (points->data, size);
 }
 
 void
