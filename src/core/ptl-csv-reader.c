@@ -233,13 +233,20 @@ split_plain (PtlCsvReader *self,
 
   add_field (self, line);
   for (char *p = line; p < end; p++)
-    if (*p == ',')
-      add_field (self, p + 1);
-    else if (G_UNLIKELY (*p == '"'))
-      {
-        self->n_fields = 0;
-        return FALSE;
-      }
+    {
+      /* One test a byte: ',' and '"' are below the digits, '.', '-'
+       * and letters that fill a numeric table, as only blanks, '+' and
+       * a few punctuation marks are. */
+      if ((guint8) *p > ',')
+        continue;
+      if (*p == ',')
+        add_field (self, p + 1);
+      else if (*p == '"')
+        {
+          self->n_fields = 0;
+          return FALSE;
+        }
+    }
   n = self->n_fields;
   for (guint i = 0; i < n; i++)
     {
