@@ -74,6 +74,19 @@ run_ptlab (Outcome    *outcome,
   va_end (ap);
 }
 
+static void
+run_ptlab_env (Outcome    *outcome,
+               char      **envp,
+               const char *first,
+               ...)
+{
+  va_list ap;
+
+  va_start (ap, first);
+  run_ptlab_va (outcome, envp, first, ap);
+  va_end (ap);
+}
+
 /* ptlab with a display (a name only: nothing here opens it) and the window
  * program that $PTLAB_WINDOW names. */
 static void
@@ -835,6 +848,34 @@ test_window_launch (void)
   remove_tmp_dir (dir);
 }
 
+/* `ptlab serve` is ptlab-serve (only it loads libsoup), found as the
+ * window is, named by $PTLAB_SERVE here. An out-of-range port, which
+ * ptlab itself would refuse, shows that the arguments reach it. */
+static void
+test_serve_launch (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *stand_in = g_build_filename (dir, "serve", NULL);
+  g_auto(GStrv) envp = environ_without_display ();
+  g_auto(Outcome) served = { 0 };
+  g_auto(Outcome) missing = { 0 };
+
+  g_assert_true (g_file_set_contents (stand_in, "#!/bin/sh\necho \"serve: $*\"\n", -1, NULL));
+  g_assert_cmpint (g_chmod (stand_in, 0755), ==, 0);
+
+  envp = g_environ_setenv (envp, "PTLAB_SERVE", stand_in, TRUE);
+  run_ptlab_env (&served, envp, "serve", "--port", "99999", NULL);
+  g_assert_cmpint (served.status, ==, 0);
+  g_assert_cmpstr (served.out, ==, "serve: --port 99999\n");
+
+  /* A broken install: one line that names the cause, exit 1. */
+  envp = g_environ_setenv (envp, "PTLAB_SERVE", "/nonexistent/ptlab-serve", TRUE);
+  run_ptlab_env (&missing, envp, "serve", "--port", "99999", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "PTLAB_SERVE"));
+  remove_tmp_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -857,6 +898,7 @@ main (int   argc,
   g_test_add_func ("/ptl/cli/plot", test_plot);
   g_test_add_func ("/ptl/cli/compare", test_compare);
   g_test_add_func ("/ptl/cli/window-launch", test_window_launch);
+  g_test_add_func ("/ptl/cli/serve-launch", test_serve_launch);
 
   /* Every ptlab started here saves its runs in this folder, never in the
    * user's history. */

@@ -20,7 +20,6 @@
 #include "ptl-plot.h"
 #include "ptl-registry.h"
 #include "ptl-sched-sim.h"
-#include "ptl-server.h"
 
 enum
 {
@@ -1474,74 +1473,27 @@ cmd_bench (int   argc,
   return usage_error (_("No benchmark “%s”; benchmarks: history, plot, sched, threads"), argv[1]);
 }
 
-static void
-server_stopped_cb (PtlServer *server,
-                   gpointer   user_data)
-{
-  g_main_loop_quit (user_data);
-}
-
-static gboolean
-stop_server_cb (gpointer user_data)
-{
-  ptl_server_shutdown (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
+/* The server is ptlab-serve, which links libsoup: see serve-main.c. */
 static int
 cmd_serve (int   argc,
            char *argv[])
 {
-  int port = 8470;
-  gboolean no_save = FALSE;
-  GOptionEntry entries[] = {
-    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 and ::1 (default 8470; 0 picks a free one)"), N_("N") },
-    { "no-save", 0, 0, G_OPTION_ARG_NONE, &no_save, N_("Do not save finished runs in the run history"), NULL },
-    { NULL }
-  };
-  g_autoptr(PtlStore) store = NULL;
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— offer the experiments over HTTP"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtlServer) server = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_auto(GStrv) uris = NULL;
-  guint sigint_id, sigterm_id, bound_port;
+  g_autofree char *serve = ptl_machine_find_program (PTL_SERVE_NAME, "PTLAB_SERVE", &error);
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("%s", error->message);
-  if (argc != 1)
-    return usage_error (_("Usage: ptlab serve [--port N]"));
-  if (port < 0 || port > 65535)
-    return usage_error (_("--port must be 0 – 65535, not %d"), port);
-
-  if (!no_save && (store = ptl_store_open (NULL, &error)) == NULL)
-    return store_failed (error);
-
-  server = ptl_server_new ();
-  ptl_server_set_store (server, store);
-  if (!ptl_server_listen (server, port, &bound_port, &error))
+  if (serve == NULL)
     {
-      g_printerr (_("ptlab: cannot listen on port %d: %s\n"), port, error->message);
+      g_printerr ("ptlab: %s\n", error->message);
       return EXIT_FAILED;
     }
+  execv (serve, argv);
+  {
+    int saved_errno = errno;
 
-  /* The first line names the port, for scripts that asked for port 0. */
-  uris = ptl_server_dup_uris (server);
-  g_print (_("Listening on port %u: %s\n"), bound_port, uris[0] != NULL ? uris[0] : "");
-  for (guint i = 1; uris[i] != NULL; i++)
-    g_print (_("Also on %s\n"), uris[i]);
-  g_print (_("Ctrl-C stops the server, cancelling a run in progress.\n"));
-
-  loop = g_main_loop_new (NULL, FALSE);
-  g_signal_connect (server, "stopped", G_CALLBACK (server_stopped_cb), loop);
-  sigint_id = g_unix_signal_add (SIGINT, stop_server_cb, server);
-  sigterm_id = g_unix_signal_add (SIGTERM, stop_server_cb, server);
-  g_main_loop_run (loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-  return EXIT_DONE;
+    g_printerr ("ptlab: ");
+    g_printerr (_("Could not start the server (%s): %s\n"), serve, g_strerror (saved_errno));
+  }
+  return EXIT_FAILED;
 }
 
 gboolean

@@ -120,6 +120,52 @@ read_digits (const char **p,
   return q - start;
 }
 
+/* The commonest form on its own: an optional minus, at most 19 digits
+ * with an optional point, nothing else. One loop a part, with no count
+ * of significant digits or exponent to keep: at 19 digits or fewer the
+ * mantissa cannot overflow and equals what read_digits () builds, so the
+ * value is the same. FALSE for anything else, left to the general path. */
+static inline gboolean
+parse_plain_decimal (const char *p,
+                     double     *value)
+{
+  gboolean negative = *p == '-';
+  const char *digits;
+  guint64 mantissa = 0;
+  int n_digits, n_fraction = 0;
+
+  p += negative;
+  for (digits = p;; p++)
+    {
+      guint digit = (guint8) *p - '0';
+
+      if (digit > 9)
+        break;
+      mantissa = mantissa * 10 + digit;
+    }
+  n_digits = p - digits;
+  if (*p == '.')
+    {
+      const char *fraction = ++p;
+
+      for (;; p++)
+        {
+          guint digit = (guint8) *p - '0';
+
+          if (digit > 9)
+            break;
+          mantissa = mantissa * 10 + digit;
+        }
+      n_fraction = p - fraction;
+      n_digits += n_fraction;
+    }
+  if (*p != '\0' || n_digits == 0 || n_digits > 19 || !decimal_to_double (mantissa, -n_fraction, value))
+    return FALSE;
+  if (negative)
+    *value = -*value;
+  return TRUE;
+}
+
 gboolean
 ptl_number_parse (const char *text,
                   double     *value)
@@ -133,7 +179,9 @@ ptl_number_parse (const char *text,
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
-  /* The plain decimal form without strtod; anything else (20+ digits,
+  if (parse_plain_decimal (text, value))
+    return TRUE;
+  /* Any decimal form without strtod; anything else (20+ digits,
    * "nan", hex, blanks) the way g_ascii_strtod () reads it. The integer
    * part and the fraction each in a loop of its own, where a million
    * numbers spend their time. */

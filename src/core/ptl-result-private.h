@@ -21,6 +21,7 @@ struct _PtlSeries
   char      *name;
   char      *band_label;
   GArray    *points;
+  guint      capacity;   /* points @points has room for */
 };
 
 struct _PtlChart
