@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <unistd.h>
 
 #include "ptl-cli.h"
 #include "ptl-core.h"
@@ -18,7 +16,6 @@ static int
 exec_window (char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *window = NULL;
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
@@ -29,19 +26,8 @@ exec_window (char *argv[])
       return 1;
     }
 
-  window = ptl_machine_find_program (PTL_WINDOW_NAME, "PTLAB_WINDOW", &error);
-  if (window == NULL)
-    {
-      g_printerr ("ptlab: %s\n", error->message);
-      return 1;
-    }
-  execv (window, argv);
-  {
-    int saved_errno = errno;
-
-    g_printerr ("ptlab: ");
-    g_printerr (_("Could not start the window (%s): %s\n"), window, g_strerror (saved_errno));
-  }
+  ptl_machine_exec_program (PTL_WINDOW_NAME, "PTLAB_WINDOW", argv, &error);
+  g_printerr ("ptlab: %s\n", error->message);
   return 1;
 }
 #endif

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -1479,20 +1478,9 @@ cmd_serve (int   argc,
            char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *serve = ptl_machine_find_program (PTL_SERVE_NAME, "PTLAB_SERVE", &error);
 
-  if (serve == NULL)
-    {
-      g_printerr ("ptlab: %s\n", error->message);
-      return EXIT_FAILED;
-    }
-  execv (serve, argv);
-  {
-    int saved_errno = errno;
-
-    g_printerr ("ptlab: ");
-    g_printerr (_("Could not start the server (%s): %s\n"), serve, g_strerror (saved_errno));
-  }
+  ptl_machine_exec_program (PTL_SERVE_NAME, "PTLAB_SERVE", argv, &error);
+  g_printerr ("ptlab: %s\n", error->message);
   return EXIT_FAILED;
 }
 

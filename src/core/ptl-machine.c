@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 /* PRIu64 rather than G_GUINT64_FORMAT in translatable strings: xgettext
  * understands only the <inttypes.h> macros. */
@@ -359,6 +361,24 @@ ptl_machine_find_program (const char  *name,
                _("The program %s was not found beside ptlab nor in %s; reinstall ptlab"),
                name, LIBEXECDIR);
   return NULL;
+}
+
+gboolean
+ptl_machine_exec_program (const char  *name,
+                          const char  *env_var,
+                          char       **argv,
+                          GError     **error)
+{
+  g_autofree char *path = ptl_machine_find_program (name, env_var, error);
+  int saved_errno;
+
+  if (path == NULL)
+    return FALSE;
+  execv (path, argv);
+  saved_errno = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Could not start %s: %s"), path, g_strerror (saved_errno));
+  return FALSE;
 }
 
 char *

@@ -46,6 +46,13 @@ char       *ptl_machine_find_program (const char  *name,
                                       const char  *env_var,
                                       GError     **error);
 
+/* Replaces this process with that program, given @argv (argv[0] kept):
+ * returns only on failure, FALSE with an error saying why. */
+gboolean    ptl_machine_exec_program (const char  *name,
+                                      const char  *env_var,
+                                      char       **argv,
+                                      GError     **error);
+
 /* The small helper executable (children for experiments), ptlab-helper,
  * found as ptl_machine_find_program () finds it, named by $PTLAB_HELPER. */
 char       *ptl_machine_find_helper  (GError **error);
