@@ -520,6 +520,23 @@ make_summary (const char *experiment,
   return result;
 }
 
+/* A summary of words only, as the banker's requests give: no figure at
+ * all, declared or first. */
+static PtlResult *
+make_words_summary (void)
+{
+  PtlResult *result = ptl_result_new ("bankers", "Headline");
+  PtlTable *table = ptl_result_get_summary (result);
+  guint row;
+
+  ptl_table_add_column_with_id (table, "request", "Request", NULL);
+  ptl_table_add_column_with_id (table, "outcome", "Outcome", NULL);
+  row = ptl_table_add_row (table);
+  ptl_table_set_text (table, row, 0, "1. P1 (1, 0, 2)");
+  ptl_table_set_text (table, row, 1, "granted");
+  return result;
+}
+
 /* Each experiment's declared headline figure (not the first figure, which
  * is often a parameter such as "Count 5"); results of an experiment this
  * lab does not know keep the first figure. */
@@ -543,6 +560,7 @@ test_headline (void)
     /* Declared by a column's name: it has no id of its own. */
     { make_summary ("race", NULL, "Lost (max)", NULL, methods, lost, 2), "Lost (max) 1200 (none)" },
     { make_summary ("elsewhere", "speedup", "Speedup", "x", modes, speedups, 3), "Count 5" },
+    { make_words_summary (), "1. P1 (1, 0, 2) granted" },
   };
 
   /* What the window and the command line do before they save. */

@@ -726,8 +726,7 @@ history_list (int   argc,
   for (guint i = 0; i < entries_found->len; i++)
     {
       PtlStoreEntry *entry = g_ptr_array_index (entries_found, i);
-      g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (entry->created);
-      g_autofree char *date = created ? g_date_time_format (created, "%Y-%m-%d %H:%M") : g_strdup ("?");
+      g_autofree char *date = ptl_store_format_created (entry->created);
 
       g_print ("%6" G_GINT64_FORMAT "  %s  %-14s  %-20s  %s\n", entry->id, date,
                entry->experiment, entry->label, entry->headline);

@@ -24,10 +24,14 @@ typedef struct
   char   *title;      /* the result's title */
   char   *label;      /* the user's label, "" when none */
   char   *machine;    /* the host name, or the processor for runs saved before ptlab recorded it */
-  char   *headline;   /* the first summary row's first figure, "Column value unit" */
+  char   *headline;   /* the figure the experiment declares telling, "Column value unit (row)" */
 } PtlStoreEntry;
 
 void ptl_store_entry_free (PtlStoreEntry *entry);
+
+/* @created (Unix seconds) as the history shows it, local time to the
+ * minute ("2026-12-08 01:28"); "?" if it cannot be. */
+char *ptl_store_format_created (gint64 created);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtlStoreEntry, ptl_store_entry_free)
 
 #define PTL_TYPE_STORE (ptl_store_get_type ())

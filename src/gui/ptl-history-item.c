@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "ptl-history-item.h"
+#include "ptl-store.h"
 
 struct _PtlHistoryItem
 {
@@ -140,22 +140,12 @@ ptl_history_item_get_headline (PtlHistoryItem *self)
   return self->headline;
 }
 
-/* localtime_r, not GDateTime: GLib 2.74 looks the local time zone up
- * again (a stat and a readlink of /etc/localtime) for every date, which
- * was a quarter of the time to list 10,000 runs. */
 char *
 ptl_history_item_dup_date (PtlHistoryItem *self)
 {
-  time_t created;
-  struct tm local;
-  char text[32];
-
   g_return_val_if_fail (PTL_IS_HISTORY_ITEM (self), NULL);
 
-  created = (time_t) self->created;
-  if (localtime_r (&created, &local) == NULL || strftime (text, sizeof text, "%Y-%m-%d %H:%M", &local) == 0)
-    return g_strdup ("?");
-  return g_strdup (text);
+  return ptl_store_format_created (self->created);
 }
 
 void
